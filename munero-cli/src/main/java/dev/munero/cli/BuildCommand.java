@@ -1,0 +1,174 @@
+package dev.munero.cli;
+
+import dev.munero.engine.Workspace;
+import dev.munero.engine.build.BuildEngine;
+import dev.munero.engine.build.BuildOptions;
+import dev.munero.engine.build.BuildReport;
+import dev.munero.engine.build.PlannedStep;
+import dev.munero.engine.build.Reports;
+import dev.munero.engine.config.BuildSettings;
+import dev.munero.engine.config.ConfigException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code munero build}: runs the task graph incrementally and in parallel. */
+@Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Build the repository: run steps in dependency order, in parallel, restoring unchanged steps "
+                + "from the cache.", ""},
+        footer = {"", "Every build writes .munero/reports/<run-id>.json and .munero/reports/latest.json.",
+                "Exit codes: 0 ok, 1 build failed, 2 usage or configuration error, 130 interrupted."})
+final class BuildCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    WorkspaceOptions workspace;
+
+    @Parameters(paramLabel = "STEP", arity = "0..*",
+            description = "Steps to build, with everything they depend on (default: all steps).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Steps to run at once (default: settings.jobs, else the number of processors).")
+    Integer jobs;
+
+    @Option(names = {"-k", "--keep-going"},
+            description = "After a failure, keep running every step that does not depend on it (default: stop starting new steps).")
+    Boolean keepGoing;
+
+    @Option(names = {"-n", "--dry-run"}, description = "Print what would run, in order, with the reason for each step; run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--explain", paramLabel = "STEP", description = "Say why STEP is or is not up to date; run nothing.")
+    String explain;
+
+    @Option(names = "--json", description = "Print the JSON run report (or dry-run plan) to stdout; progress goes to stderr.")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Stream every step's output, each line prefixed with the step name.")
+    boolean verbose;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache directory (default: settings.cacheDir, else .munero/cache).")
+    Path cacheDir;
+
+    @Option(names = "--force", description = "Run every step even when it is up to date (results are still cached).")
+    boolean force;
+
+    @Option(names = "--no-cache", description = "Neither restore from nor store into the cache.")
+    boolean noCache;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Workspace ws = workspace.open(err);
+        if (ws == null) {
+            return ExitCodes.USAGE;
+        }
+        if (jobs != null && jobs < 1) {
+            err.println("munero: error: --jobs must be at least 1, was " + jobs);
+            return ExitCodes.USAGE;
+        }
+        BuildSettings settings = ws.project().settings();
+        Path root = ws.project().root();
+        Path cache = cacheDir != null ? cacheDir.toAbsolutePath().normalize()
+                : settings.cacheDir().map(d -> root.resolve(d).normalize()).orElse(root.resolve(".munero/cache"));
+        int effectiveJobs = jobs != null ? jobs : settings.jobs().orElse(Runtime.getRuntime().availableProcessors());
+        boolean effectiveKeepGoing = keepGoing != null ? keepGoing : settings.keepGoing().orElse(false);
+        List<String> selected = explain != null ? List.of(explain) : targets;
+        BuildOptions options = new BuildOptions(selected, effectiveJobs, effectiveKeepGoing, force, !noCache, verbose,
+                cache, root.resolve(".munero"), System.getenv());
+
+        boolean interactive = !json && Terminal.isInteractive();
+        PrintStream human = json ? System.err : System.out;
+        BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json);
+        BuildEngine engine;
+        try {
+            engine = new BuildEngine(ws.project(), ws.graph(), options, console);
+        } catch (ConfigException e) {
+            WorkspaceOptions.printProblems(err, e);
+            return ExitCodes.USAGE;
+        }
+        try {
+            if (dryRun || explain != null) {
+                return plan(engine, human);
+            }
+            human.printf("munero: %d steps from %s, profile %s, %d jobs%n", engine.graph().size(), ws.project().origin(),
+                    ws.project().profile(), effectiveJobs);
+            Thread hook = new Thread(() -> {
+                engine.cancel();
+                try {
+                    engine.awaitFinished(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "munero-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            BuildReport report = engine.build();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already (Ctrl-C): the hook waited for this report
+            }
+            if (json) {
+                System.out.println(Reports.toJson(report));
+            }
+            return switch (report.status()) {
+                case PASSED -> ExitCodes.OK;
+                case FAILED -> ExitCodes.FAILED;
+                case CANCELLED -> ExitCodes.INTERRUPTED;
+            };
+        } catch (IOException e) {
+            err.println("munero: error: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+    }
+
+    private int plan(BuildEngine engine, PrintStream human) throws IOException {
+        List<PlannedStep> plan = engine.plan();
+        if (explain != null) {
+            plan = plan.stream().filter(p -> p.name().equals(explain)).toList();
+        }
+        if (json) {
+            System.out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(plan));
+            return ExitCodes.OK;
+        }
+        if (explain != null) {
+            PlannedStep p = plan.get(0);
+            String state = switch (p.action()) {
+                case RUN -> "is NOT up to date: it would run";
+                case RESTORE -> "is up to date: it would be restored from the cache";
+                case SKIP -> "would be skipped";
+            };
+            human.printf("%s %s%n", p.name(), state);
+            human.printf("  command: %s%n  cwd:     %s%n", p.command(), p.cwd());
+            if (p.cacheKey() != null) {
+                human.printf("  key:     %s%n", p.cacheKey());
+            }
+            p.reasons().forEach(r -> human.printf("  - %s%n", r));
+            return ExitCodes.OK;
+        }
+        int w = plan.stream().mapToInt(p -> p.name().length()).max().orElse(4);
+        int run = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            PlannedStep p = plan.get(i);
+            if (p.action() == PlannedStep.Action.RUN) {
+                run++;
+            }
+            human.printf("%3d. %-7s %-" + w + "s  %s%n", i + 1, p.action(), p.name(), String.join("; ", p.reasons()));
+        }
+        human.printf("dry run: %d of %d steps would run; nothing was run%n", run, plan.size());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.munero.cli;
+
+import dev.munero.engine.build.BuildListener;
+import dev.munero.engine.build.BuildReport;
+import dev.munero.engine.build.StepResult;
+import dev.munero.engine.build.StepStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Shows a build on the console. On a terminal: a live progress bar (steps done/total, elapsed, ETA,
+ * running steps). Elsewhere (CI, pipes): one line per finished step. Both: the log tail of each failed
+ * step, streamed output with a step prefix in verbose mode, and a summary table at the end.
+ *
+ * <p>Thread-safe: listener calls from worker threads are serialised on this object.
+ */
+final class BuildConsole implements BuildListener {
+    private static final int LOG_TAIL_LINES = 25;
+    private final PrintStream out;
+    private final Path root;
+    private final boolean live;
+    private final boolean summary;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger done = new AtomicInteger();
+    private int total;
+    private int nameWidth = 10;
+    private ProgressBar bar;
+
+    /**
+     * @param out     where to print
+     * @param root    repository root, to resolve log paths
+     * @param live    draw a live progress bar (terminal only)
+     * @param summary print the summary table at the end
+     */
+    BuildConsole(PrintStream out, Path root, boolean live, boolean summary) {
+        this.out = out;
+        this.root = root;
+        this.live = live;
+        this.summary = summary;
+    }
+
+    @Override
+    public synchronized void buildStarted(String runId, int total, List<String> order) {
+        this.total = total;
+        this.nameWidth = Math.min(48, Math.max(10, order.stream().mapToInt(String::length).max().orElse(10)));
+        if (live && total > 0) {
+            bar = new ProgressBarBuilder().setTaskName("munero").setInitialMax(total).setStyle(ProgressBarStyle.UNICODE_BLOCK)
+                    .setUpdateIntervalMillis(200).continuousUpdate().setConsumer(
+                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+        }
+    }
+
+    @Override
+    public void stepStarted(String step) {
+        running.add(step);
+        updateBar();
+    }
+
+    @Override
+    public synchronized void stepOutput(String step, String line) {
+        printAboveBar(String.format("%-" + nameWidth + "s | %s", step, line));
+    }
+
+    @Override
+    public synchronized void stepFinished(StepResult r) {
+        running.remove(r.name());
+        int n = done.incrementAndGet();
+        if (bar != null) {
+            bar.step();
+            updateBar();
+        }
+        if (!live) {
+            String width = Integer.toString(Integer.toString(total).length());
+            out.printf("[%" + width + "d/%d] %-9s %-" + nameWidth + "s %8s  %s%n", n, total, r.status(), r.name(),
+                    duration(r.durationMillis()), r.reasons().isEmpty() ? "" : r.reasons().get(0));
+        }
+        if (r.status() == StepStatus.FAILED) {
+            printAboveBar(failureText(r));
+        }
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        printAboveBar("munero: warning: " + message);
+    }
+
+    @Override
+    public synchronized void buildFinished(BuildReport report) {
+        if (bar != null) {
+            bar.setExtraMessage("");
+            bar.close();
+            bar = null;
+        }
+        if (summary) {
+            out.print(summaryText(report));
+        }
+        out.flush();
+    }
+
+    private void updateBar() {
+        ProgressBar b = bar;
+        if (b != null) {
+            List<String> names = new ArrayList<>(running);
+            String msg = names.isEmpty() ? "" : "running: " + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                    + (names.size() > 3 ? " +" + (names.size() - 3) : "");
+            b.setExtraMessage(msg.length() > 60 ? msg.substring(0, 57) + "..." : msg);
+        }
+    }
+
+    private void printAboveBar(String text) {
+        if (bar != null) {
+            out.print("\r\033[K");
+        }
+        out.println(text);
+        if (bar != null) {
+            bar.refresh();
+        }
+    }
+
+    private String failureText(StepResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("munero: ").append(r.name()).append(" FAILED: ").append(String.join("; ", r.reasons()));
+        if (r.logFile() != null) {
+            Path log = root.resolve(r.logFile());
+            sb.append(System.lineSeparator()).append("--- last lines of ").append(r.logFile()).append(" ---");
+            try {
+                List<String> lines = Files.readAllLines(log);
+                for (String l : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
+                    sb.append(System.lineSeparator()).append("  ").append(l);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                sb.append(System.lineSeparator()).append("  (log unreadable: ").append(e.getMessage()).append(')');
+            }
+            sb.append(System.lineSeparator()).append("---");
+        }
+        return sb.toString();
+    }
+
+    /** The end-of-build table: each step with status and duration, then totals. */
+    String summaryText(BuildReport report) {
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder(nl);
+        int w = Math.max(4, report.steps().stream().mapToInt(s -> s.name().length()).max().orElse(4));
+        sb.append(String.format("%-" + w + "s  %-9s  %9s", "STEP", "STATUS", "DURATION")).append(nl);
+        for (StepResult r : report.steps()) {
+            sb.append(String.format("%-" + w + "s  %-9s  %9s", r.name(), r.status(), duration(r.durationMillis()))).append(nl);
+        }
+        BuildReport.Counts c = report.counts();
+        sb.append(nl).append(String.format(Locale.ROOT, "%s in %s: %d steps, %d passed, %d failed, %d cached, %d skipped%s",
+                report.status(), duration(report.durationMillis()), c.total(), c.passed(), c.failed(), c.cached(),
+                c.skipped(), c.cancelled() > 0 ? ", " + c.cancelled() + " cancelled" : "")).append(nl);
+        sb.append(String.format(Locale.ROOT, "cache hit rate %.0f%%, critical path %s: %s", report.cacheHitRate() * 100,
+                duration(report.criticalPathMillis()), abbreviate(report.criticalPath()))).append(nl);
+        for (String missing : report.verifyMissing()) {
+            sb.append("verify: missing artifact ").append(missing).append(nl);
+        }
+        sb.append("report: .munero/reports/").append(report.runId()).append(".json").append(nl);
+        return sb.toString();
+    }
+
+    private static String abbreviate(List<String> path) {
+        if (path.size() <= 6) {
+            return String.join(" -> ", path);
+        }
+        return String.join(" -> ", path.subList(0, 3)) + " -> ... (" + (path.size() - 5) + " more) -> "
+                + String.join(" -> ", path.subList(path.size() - 2, path.size()));
+    }
+
+    static String duration(long millis) {
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        if (millis < 60_000) {
+            return String.format(Locale.ROOT, "%.2fs", millis / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%dm%02ds", millis / 60_000, (millis / 1000) % 60);
+    }
+}

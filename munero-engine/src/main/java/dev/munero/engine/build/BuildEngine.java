@@ -1,0 +1,354 @@
+package dev.munero.engine.build;
+
+import dev.munero.engine.cache.FileSets;
+import dev.munero.engine.cache.LocalCache;
+import dev.munero.engine.config.ConfigException;
+import dev.munero.engine.config.Project;
+import dev.munero.engine.config.SkipCondition;
+import dev.munero.engine.config.StepSpec;
+import dev.munero.engine.exec.ProcessRunner;
+import dev.munero.engine.graph.BuildGraph;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs a {@link Project}'s task graph: schedules ready steps by critical path onto {@code jobs} worker
+ * threads, carries each through {@link StepWorker}'s incremental chain, and writes the run report.
+ *
+ * <p>Scheduling invariants (the coordinator thread owns all of this state): a step is in the ready
+ * queue iff every dependency finished with a status that {@link StepStatus#satisfiesDependents()
+ * satisfies dependents} and it has not started; at most {@code jobs} steps run at once; a step with
+ * {@code parallel: false} starts only when nothing runs, and nothing starts while it runs; after a
+ * failure without {@code keepGoing}, nothing new starts and running steps finish. Ready steps leave the
+ * queue longest remaining chain first, chains weighted by each step's last known duration.
+ *
+ * <p>One engine runs one build; {@link #cancel()} may be called from any thread (e.g. a shutdown hook).
+ */
+public final class BuildEngine {
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private final Project project;
+    private final BuildGraph graph;
+    private final BuildOptions options;
+    private final BuildListener listener;
+    private final ProcessRunner runner = new ProcessRunner();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean cancelled;
+
+    /**
+     * @param project the repository's definition
+     * @param graph   the checked graph of {@code project}'s steps
+     * @throws ConfigException when a target in {@code options} is not a step
+     */
+    public BuildEngine(Project project, BuildGraph graph, BuildOptions options, BuildListener listener)
+            throws ConfigException {
+        this.project = project;
+        this.graph = graph.select(options.targets());
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** The graph this engine builds: the selected targets and their dependencies. */
+    public BuildGraph graph() {
+        return graph;
+    }
+
+    /** Stops the build: running process trees are killed, nothing new starts. Safe from any thread. */
+    public void cancel() {
+        cancelled = true;
+        runner.cancelAll();
+    }
+
+    /**
+     * Waits until {@link #build()} has written its report, at most {@code millis}.
+     *
+     * @return whether it finished in time
+     */
+    public boolean awaitFinished(long millis) throws InterruptedException {
+        return finished.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs the build and writes the report.
+     *
+     * @return the report (also written to {@code .munero/reports/})
+     * @throws IOException when the report or the state cannot be written
+     */
+    public BuildReport build() throws IOException {
+        try {
+            return doBuild();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private BuildReport doBuild() throws IOException {
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
+        java.util.function.LongSupplier clock = () -> (System.nanoTime() - t0) / 1_000_000;
+        String runId = RUN_ID.format(startedAt) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        BuildState state = BuildState.load(options.stateDir());
+        Path logDir = options.stateDir().resolve("logs").resolve(runId);
+        StepWorker worker = new StepWorker(project.root(), options, project.profile(), new LocalCache(options.cacheDir()),
+                runner, listener, logDir, state);
+
+        int n = graph.size();
+        long[] priority = priorities(state);
+        int[] missing = new int[n];
+        for (int i = 0; i < n; i++) {
+            missing[i] = graph.dependenciesOf(i).length;
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> priority[a] != priority[b]
+                ? Long.compare(priority[b], priority[a]) : Integer.compare(a, b));
+        for (int i = 0; i < n; i++) {
+            if (missing[i] == 0) {
+                ready.add(i);
+            }
+        }
+        listener.buildStarted(runId, n, plannedOrder(priority));
+
+        StepResult[] results = new StepResult[n];
+        String[] keys = new String[n];
+        List<StepResult> finishedOrder = new ArrayList<>(n);
+        LinkedBlockingQueue<StepResult> done = new LinkedBlockingQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, n)), r -> {
+            Thread t = new Thread(r, "munero-step");
+            t.setDaemon(true);
+            return t;
+        });
+        int running = 0;
+        boolean exclusiveRunning = false;
+        String stopCause = null;
+        try {
+            while (true) {
+                while (!ready.isEmpty() && running < options.jobs() && stopCause == null && !cancelled && !exclusiveRunning) {
+                    int i = ready.peek();
+                    StepSpec spec = graph.step(i);
+                    if (!spec.parallel() && running > 0) {
+                        break; // wait for the running steps to drain, then run it alone
+                    }
+                    ready.poll();
+                    exclusiveRunning = !spec.parallel();
+                    running++;
+                    Map<String, String> depKeys = new HashMap<>();
+                    for (int d : graph.dependenciesOf(i)) {
+                        depKeys.put(graph.step(d).name(), keys[d]);
+                    }
+                    long start = clock.getAsLong();
+                    listener.stepStarted(spec.name());
+                    pool.execute(() -> {
+                        StepResult r;
+                        try {
+                            r = worker.execute(spec, depKeys, start, clock);
+                        } catch (RuntimeException | Error e) {
+                            long end = clock.getAsLong();
+                            r = new StepResult(spec.name(), StepStatus.FAILED, end - start, 0, null,
+                                    List.of("internal error: " + e), null, null, start, end);
+                        }
+                        done.add(r);
+                    });
+                }
+                if (running == 0) {
+                    break;
+                }
+                StepResult r;
+                try {
+                    r = done.take();
+                } catch (InterruptedException e) {
+                    cancel();
+                    Thread.currentThread().interrupt();
+                    continue;
+                }
+                running--;
+                int i = graph.indexOf(r.name());
+                if (!graph.step(i).parallel()) {
+                    exclusiveRunning = false;
+                }
+                record(i, r, results, finishedOrder);
+                keys[i] = r.status() == StepStatus.SKIPPED ? "skipped" : r.cacheKey();
+                if (r.status() == StepStatus.PASSED || r.status() == StepStatus.CACHED) {
+                    long ran = r.status() == StepStatus.PASSED ? r.durationMillis()
+                            : Optional.ofNullable(state.last(r.name())).map(BuildState.Last::durationMillis).orElse(r.durationMillis());
+                    state.record(r.name(), r.cacheKey(), ran);
+                }
+                if (r.status().satisfiesDependents()) {
+                    for (int u : graph.dependentsOf(i)) {
+                        if (--missing[u] == 0) {
+                            ready.add(u);
+                        }
+                    }
+                } else {
+                    if (r.status() == StepStatus.FAILED && !options.keepGoing() && stopCause == null) {
+                        stopCause = r.name();
+                    }
+                    skipDependents(i, r.name(), results, finishedOrder, clock.getAsLong());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long now = clock.getAsLong();
+        for (int i = 0; i < n; i++) {
+            if (results[i] == null) {
+                String why = cancelled ? "not started: the build was cancelled"
+                        : "not started: the build stopped after " + stopCause + " failed (--keep-going runs independent steps)";
+                record(i, new StepResult(graph.step(i).name(), StepStatus.SKIPPED, 0, 0, null, List.of(why), null, null,
+                        now, now), results, finishedOrder);
+            }
+        }
+        List<String> verifyMissing = verify(results);
+        BuildReport report = Reports.build(runId, startedAt, clock.getAsLong(), project.profile(), options.jobs(),
+                graph, results, finishedOrder, verifyMissing, cancelled);
+        state.save();
+        Reports.write(options.stateDir(), report);
+        Reports.pruneOld(options.stateDir(), 50);
+        listener.buildFinished(report);
+        return report;
+    }
+
+    private void record(int i, StepResult r, StepResult[] results, List<StepResult> order) {
+        results[i] = r;
+        order.add(r);
+        listener.stepFinished(r);
+    }
+
+    /** Marks every step downstream of failed step {@code i} SKIPPED, naming the failed dependency. */
+    private void skipDependents(int i, String failed, StepResult[] results, List<StepResult> order, long now) {
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+        for (int u : graph.dependentsOf(i)) {
+            todo.add(u);
+        }
+        while (!todo.isEmpty()) {
+            int u = todo.poll();
+            if (results[u] != null) {
+                continue;
+            }
+            record(u, new StepResult(graph.step(u).name(), StepStatus.SKIPPED, 0, 0, null,
+                    List.of("dependency " + failed + " did not succeed"), null, null, now, now), results, order);
+            for (int w : graph.dependentsOf(u)) {
+                todo.add(w);
+            }
+        }
+    }
+
+    /**
+     * Critical-path priorities: a step's last known duration plus the longest chain of its dependents.
+     * Unknown durations count as the median of the known ones (1 s when none is known).
+     */
+    private long[] priorities(BuildState state) {
+        int n = graph.size();
+        long[] est = new long[n];
+        long[] known = graph.steps().stream().map(s -> state.last(s.name())).filter(l -> l != null)
+                .mapToLong(BuildState.Last::durationMillis).sorted().toArray();
+        long fallback = known.length == 0 ? 1000 : Math.max(1, known[known.length / 2]);
+        for (int i = 0; i < n; i++) {
+            BuildState.Last l = state.last(graph.step(i).name());
+            est[i] = l == null ? fallback : Math.max(1, l.durationMillis());
+        }
+        long[] prio = new long[n];
+        for (int i = n - 1; i >= 0; i--) {
+            long best = 0;
+            for (int u : graph.dependentsOf(i)) {
+                best = Math.max(best, prio[u]);
+            }
+            prio[i] = est[i] + best;
+        }
+        return prio;
+    }
+
+    private List<String> plannedOrder(long[] priority) {
+        // the order a single worker would start them: topological, ready steps by priority
+        int n = graph.size();
+        int[] missing = new int[n];
+        for (int i = 0; i < n; i++) {
+            missing[i] = graph.dependenciesOf(i).length;
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> priority[a] != priority[b]
+                ? Long.compare(priority[b], priority[a]) : Integer.compare(a, b));
+        for (int i = 0; i < n; i++) {
+            if (missing[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<String> out = new ArrayList<>(n);
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            out.add(graph.step(i).name());
+            for (int u : graph.dependentsOf(i)) {
+                if (--missing[u] == 0) {
+                    ready.add(u);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Verify artifacts (globs relative to the root) that match no file; checked only if no step failed. */
+    private List<String> verify(StepResult[] results) throws IOException {
+        if (project.verify().isEmpty() || cancelled
+                || Arrays.stream(results).anyMatch(r -> r.status() == StepStatus.FAILED)) {
+            return List.of();
+        }
+        List<String> missing = new ArrayList<>();
+        for (String artifact : project.verify()) {
+            if (FileSets.expand(project.root(), ".", List.of(artifact), List.of()).isEmpty()
+                    && !Files.isDirectory(project.root().resolve(artifact))) {
+                missing.add(artifact);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * What a build would do, without running anything: for each step in planned order, whether it
+     * would run or be restored from the cache, or be skipped, and why. Dependencies that would rerun
+     * are assumed to reproduce their cached outputs.
+     *
+     * @throws IOException when an input cannot be read
+     */
+    public List<PlannedStep> plan() throws IOException {
+        BuildState state = BuildState.load(options.stateDir());
+        StepWorker worker = new StepWorker(project.root(), options, project.profile(), new LocalCache(options.cacheDir()),
+                runner, listener, options.stateDir().resolve("logs").resolve("dry-run"), state);
+        long[] priority = priorities(state);
+        Map<String, String> keys = new HashMap<>();
+        List<PlannedStep> out = new ArrayList<>();
+        for (String name : plannedOrder(priority)) {
+            StepSpec spec = graph.step(graph.indexOf(name));
+            Optional<SkipCondition> skip = worker.skipCondition(spec);
+            if (skip.isPresent()) {
+                keys.put(name, "skipped");
+                out.add(new PlannedStep(name, PlannedStep.Action.SKIP, null, spec.command().display(), spec.cwd(),
+                        List.of("skipIf: " + skip.get().describe())));
+                continue;
+            }
+            Map<String, String> depKeys = new HashMap<>();
+            for (int d : graph.dependenciesOf(graph.indexOf(name))) {
+                depKeys.put(graph.step(d).name(), keys.get(graph.step(d).name()));
+            }
+            StepWorker.Probe probe = worker.probe(spec, depKeys);
+            keys.put(name, probe.key());
+            out.add(probe.hit().isPresent()
+                    ? new PlannedStep(name, PlannedStep.Action.RESTORE, probe.key(), spec.command().display(), spec.cwd(),
+                    List.of("cache hit: up to date"))
+                    : new PlannedStep(name, PlannedStep.Action.RUN, probe.key(), spec.command().display(), spec.cwd(),
+                    probe.reasons()));
+        }
+        return out;
+    }
+}

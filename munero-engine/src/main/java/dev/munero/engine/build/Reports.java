@@ -1,0 +1,154 @@
+package dev.munero.engine.build;
+
+import dev.munero.engine.graph.BuildGraph;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Assembles, writes and reads run reports ({@code .munero/reports/}). Thread-safe: stateless. */
+public final class Reports {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private Reports() {
+    }
+
+    static BuildReport build(String runId, Instant startedAt, long durationMillis, String profile, int jobs,
+                             BuildGraph graph, StepResult[] byIndex, List<StepResult> finishedOrder,
+                             List<String> verifyMissing, boolean cancelled) {
+        int passed = 0, failed = 0, cached = 0, skipped = 0, cancelledSteps = 0;
+        for (StepResult r : finishedOrder) {
+            switch (r.status()) {
+                case PASSED -> passed++;
+                case FAILED -> failed++;
+                case CACHED -> cached++;
+                case SKIPPED -> skipped++;
+                case CANCELLED -> cancelledSteps++;
+            }
+        }
+        int eligible = passed + failed + cached;
+        double hitRate = eligible == 0 ? 0 : (double) cached / eligible;
+        // critical path: longest chain by duration through the dependency edges
+        int n = graph.size();
+        long[] finish = new long[n];
+        int[] prev = new int[n];
+        int best = -1;
+        for (int i = 0; i < n; i++) { // topological order
+            long before = 0;
+            prev[i] = -1;
+            for (int d : graph.dependenciesOf(i)) {
+                if (finish[d] > before) {
+                    before = finish[d];
+                    prev[i] = d;
+                }
+            }
+            finish[i] = before + (byIndex[i] == null ? 0 : byIndex[i].durationMillis());
+            if (best < 0 || finish[i] > finish[best]) {
+                best = i;
+            }
+        }
+        List<String> path = new ArrayList<>();
+        for (int i = best; i >= 0; i = prev[i]) {
+            path.add(graph.step(i).name());
+        }
+        Collections.reverse(path);
+        BuildStatus status = cancelled ? BuildStatus.CANCELLED
+                : failed > 0 || cancelledSteps > 0 || !verifyMissing.isEmpty()
+                || finishedOrder.stream().anyMatch(r -> r.status() == StepStatus.SKIPPED && r.reasons().stream()
+                .anyMatch(s -> s.startsWith("dependency ") || s.startsWith("not started")))
+                ? BuildStatus.FAILED : BuildStatus.PASSED;
+        return new BuildReport(runId, status, startedAt.toString(), durationMillis, profile, jobs, hitRate,
+                best < 0 ? 0 : finish[best], path,
+                new BuildReport.Counts(finishedOrder.size(), passed, failed, cached, skipped, cancelledSteps),
+                verifyMissing, finishedOrder);
+    }
+
+    /** The report as indented JSON. */
+    public static String toJson(BuildReport report) {
+        return JSON.writeValueAsString(report);
+    }
+
+    /**
+     * Writes {@code report} to {@code <stateDir>/reports/<runId>.json} and {@code latest.json}, each
+     * through a temp file and an atomic rename.
+     *
+     * @throws IOException when the directory cannot be written
+     */
+    static void write(Path stateDir, BuildReport report) throws IOException {
+        Path dir = stateDir.resolve("reports");
+        Files.createDirectories(dir);
+        byte[] bytes = JSON.writeValueAsBytes(report);
+        atomicWrite(dir.resolve(report.runId() + ".json"), bytes);
+        atomicWrite(dir.resolve("latest.json"), bytes);
+    }
+
+    /**
+     * Reads a report written by a build.
+     *
+     * @throws IOException when the file cannot be read or parsed
+     */
+    public static BuildReport read(Path file) throws IOException {
+        try {
+            return JSON.readValue(file.toFile(), BuildReport.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new IOException("cannot parse the report " + file + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static void atomicWrite(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Keeps the newest {@code keep} reports and per-run log directories (run ids sort by time). */
+    static void pruneOld(Path stateDir, int keep) {
+        try {
+            prune(stateDir.resolve("reports"), keep, true);
+            prune(stateDir.resolve("logs"), keep, false);
+        } catch (IOException e) {
+            // old reports only take space
+        }
+    }
+
+    private static void prune(Path dir, int keep, boolean files) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> runs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (name.matches("\\d{8}-\\d{6}-[0-9a-f]{4}" + (files ? "\\.json" : ""))) {
+                    runs.add(p);
+                }
+            }
+        }
+        Collections.sort(runs);
+        for (int i = 0; i < runs.size() - keep; i++) {
+            try (Stream<Path> walk = Files.walk(runs.get(i))) {
+                for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.munero.engine.build;
+
+import java.util.List;
+
+/**
+ * One step's result in a build, as written to the JSON run report.
+ *
+ * @param name           step name
+ * @param status         outcome
+ * @param durationMillis wall time spent on the step in this build (hashing, restoring, running, storing)
+ * @param attempts       process starts (1 + retries used); 0 when not run
+ * @param cacheKey       SHA-256 cache key, null when not computed (skipped before hashing)
+ * @param reasons        why it ran, was restored or was skipped, most important first
+ * @param exitCode       last exit code, null when not run
+ * @param logFile        repository-relative path of this build's log of the step, null when none
+ * @param startMillis    start, in milliseconds since the build started
+ * @param endMillis      end, in milliseconds since the build started
+ */
+public record StepResult(String name, StepStatus status, long durationMillis, int attempts, String cacheKey,
+                         List<String> reasons, Integer exitCode, String logFile, long startMillis, long endMillis) {
+    public StepResult {
+        reasons = List.copyOf(reasons);
+    }
+}

@@ -1,0 +1,284 @@
+package dev.munero.engine.build;
+
+import dev.munero.engine.cache.CacheCorruptException;
+import dev.munero.engine.cache.CacheEntry;
+import dev.munero.engine.cache.FileSets;
+import dev.munero.engine.cache.Fingerprint;
+import dev.munero.engine.cache.Hashing;
+import dev.munero.engine.cache.LocalCache;
+import dev.munero.engine.config.Durations;
+import dev.munero.engine.config.SkipCondition;
+import dev.munero.engine.config.SkipContext;
+import dev.munero.engine.config.StepSpec;
+import dev.munero.engine.exec.ProcessOutcome;
+import dev.munero.engine.exec.ProcessRunner;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Carries one step through the incremental chain, each stage one concern: skip-if conditions, then the
+ * fingerprint (cache key), then restore from the cache, else execute with retries, then store the
+ * outputs. Shared by the build, {@code --dry-run} and {@code --explain} (which stop after the lookup).
+ *
+ * <p>Thread-safe: holds only immutable configuration and thread-safe collaborators.
+ */
+final class StepWorker {
+    /** What {@link #fingerprint} and {@link #lookup} found, without running anything. */
+    record Probe(String key, Fingerprint fingerprint, Optional<CacheEntry> hit, List<String> reasons) {
+    }
+
+    private final Path root;
+    private final BuildOptions options;
+    private final String profile;
+    private final LocalCache cache;
+    private final ProcessRunner runner;
+    private final BuildListener listener;
+    private final Path logDir;
+    private final BuildState state;
+
+    StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
+               BuildListener listener, Path logDir, BuildState state) {
+        this.root = root;
+        this.options = options;
+        this.profile = profile;
+        this.cache = cache;
+        this.runner = runner;
+        this.listener = listener;
+        this.logDir = logDir;
+        this.state = state;
+    }
+
+    /** The first skip condition that holds, if any. */
+    Optional<SkipCondition> skipCondition(StepSpec spec) {
+        SkipContext ctx = new SkipContext(profile, SkipContext.currentOs(), options.env(), root.resolve(spec.cwd()));
+        return spec.skipIf().stream().filter(c -> c.holds(ctx)).findFirst();
+    }
+
+    /**
+     * The step's fingerprint from its declared parts and its dependencies' keys.
+     *
+     * @throws IOException when an input cannot be read
+     */
+    Fingerprint fingerprint(StepSpec spec, Map<String, String> dependencyKeys) throws IOException {
+        TreeMap<String, String> env = new TreeMap<>();
+        spec.env().forEach((k, v) -> env.put(k, Hashing.sha256(v)));
+        for (String name : spec.passEnv()) {
+            String v = options.env().get(name);
+            env.put(name, v == null ? Fingerprint.UNSET : Hashing.sha256(v));
+        }
+        TreeMap<String, String> inputs = new TreeMap<>();
+        for (String rel : FileSets.expand(root, spec.cwd(), spec.inputs(), spec.outputs())) {
+            Path f = root.resolve(rel);
+            inputs.put(rel, Files.isSymbolicLink(f) && !Files.exists(f)
+                    ? "dangling-link:" + Files.readSymbolicLink(f) : Hashing.sha256(f));
+        }
+        return new Fingerprint(spec.name(), spec.command().toArgv(), spec.cwd(), env, inputs, new TreeMap<>(dependencyKeys),
+                spec.outputs());
+    }
+
+    /** Fingerprint and cache lookup: the up-to-date check shared by builds, dry runs and explanations. */
+    Probe probe(StepSpec spec, Map<String, String> dependencyKeys) throws IOException {
+        Fingerprint fp = fingerprint(spec, dependencyKeys);
+        String key = fp.key();
+        List<String> reasons = new ArrayList<>();
+        Optional<CacheEntry> hit = Optional.empty();
+        if (!spec.cache()) {
+            reasons.add("caching is off for this step (cache: false)");
+        } else if (!options.useCache()) {
+            reasons.add("caching is off for this build (--no-cache)");
+        } else {
+            try {
+                hit = cache.lookup(key);
+            } catch (CacheCorruptException e) {
+                listener.warning(e.getMessage() + "; treated as a cache miss");
+                cache.evict(key);
+                reasons.add("cache entry was corrupt (" + e.getMessage() + ")");
+            }
+            if (hit.isPresent() && options.force()) {
+                reasons.add("--force: cache hit ignored");
+                hit = Optional.empty();
+            } else if (hit.isEmpty()) {
+                reasons.addAll(whyMiss(spec, fp, key));
+            }
+        }
+        return new Probe(key, fp, hit, reasons);
+    }
+
+    /** Explains a cache miss by comparing with the step's previous fingerprint. */
+    private List<String> whyMiss(StepSpec spec, Fingerprint fp, String key) throws IOException {
+        BuildState.Last last = state.last(spec.name());
+        if (last == null) {
+            return List.of("no previous build of this step");
+        }
+        if (last.key().equals(key)) {
+            return List.of("inputs unchanged, but the cache holds no entry for key " + key.substring(0, 12)
+                    + " (pruned, a failed run, or another cache directory)");
+        }
+        try {
+            Optional<CacheEntry> previous = cache.lookup(last.key());
+            if (previous.isPresent()) {
+                List<String> diff = fp.differencesFrom(previous.get().fingerprint());
+                return diff.isEmpty() ? List.of("cache key changed") : diff;
+            }
+        } catch (CacheCorruptException e) {
+            // fall through
+        }
+        return List.of("cache key changed since the last build (the previous entry is gone, so no details)");
+    }
+
+    /**
+     * Runs the whole chain for one step.
+     *
+     * @param dependencyKeys cache keys of the step's dependencies
+     * @param startMillis    when the step started, relative to the build
+     * @param clockMillis    the build's clock, relative to its start
+     */
+    StepResult execute(StepSpec spec, Map<String, String> dependencyKeys, long startMillis,
+                       java.util.function.LongSupplier clockMillis) {
+        Path log = logDir.resolve(safeName(spec.name()) + ".log");
+        String logRel = FileSets.relative(root, log);
+        Optional<SkipCondition> skip = skipCondition(spec);
+        if (skip.isPresent()) {
+            long end = clockMillis.getAsLong();
+            return new StepResult(spec.name(), StepStatus.SKIPPED, end - startMillis, 0, null,
+                    List.of("skipIf: " + skip.get().describe()), null, null, startMillis, end);
+        }
+        Probe probe;
+        try {
+            probe = probe(spec, dependencyKeys);
+        } catch (IOException | RuntimeException e) {
+            long end = clockMillis.getAsLong();
+            return new StepResult(spec.name(), StepStatus.FAILED, end - startMillis, 0, null,
+                    List.of("cannot compute the cache key: " + e.getMessage()), null, null, startMillis, end);
+        }
+        List<String> reasons = new ArrayList<>(probe.reasons());
+        if (probe.hit().isPresent()) {
+            CacheEntry entry = probe.hit().get();
+            try {
+                int written = cache.restore(entry, root, log);
+                if (options.streamOutput()) {
+                    replay(spec.name(), log);
+                }
+                long end = clockMillis.getAsLong();
+                String what = entry.outputs().isEmpty() ? "no outputs to restore"
+                        : written == 0 ? "outputs already up to date (" + entry.outputs().size() + " files)"
+                        : "restored " + written + " of " + entry.outputs().size() + " output files";
+                return new StepResult(spec.name(), StepStatus.CACHED, end - startMillis, 0, probe.key(),
+                        List.of("cache hit: " + what + "; log replayed"), null, logRel, startMillis, end);
+            } catch (CacheCorruptException e) {
+                listener.warning(e.getMessage() + "; step " + spec.name() + " runs instead");
+                cache.evict(probe.key());
+                reasons.add("cache entry was corrupt (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                listener.warning("cannot restore " + spec.name() + " from the cache: " + e.getMessage() + "; it runs instead");
+                reasons.add("cache restore failed: " + e.getMessage());
+            }
+        }
+        return run(spec, probe, reasons, log, logRel, startMillis, clockMillis);
+    }
+
+    private StepResult run(StepSpec spec, Probe probe, List<String> reasons, Path log, String logRel, long startMillis,
+                           java.util.function.LongSupplier clockMillis) {
+        Map<String, String> env = new HashMap<>(options.env());
+        env.putAll(spec.env());
+        Path cwd = root.resolve(spec.cwd()).normalize();
+        Optional<Consumer<String>> lines = options.streamOutput()
+                ? Optional.of(line -> listener.stepOutput(spec.name(), line)) : Optional.empty();
+        int attempts = 0;
+        ProcessOutcome outcome = null;
+        long runMillis = 0;
+        while (true) {
+            attempts++;
+            try {
+                outcome = runner.run(spec.command().toArgv(), cwd, env, log, spec.timeout(), lines);
+            } catch (IOException e) {
+                outcome = new ProcessOutcome(-1, false, false, "cannot write the log " + log + ": " + e.getMessage(), 0);
+            }
+            runMillis = outcome.durationMillis();
+            if (outcome.succeeded() || outcome.cancelled() || attempts > spec.retry().retries()) {
+                break;
+            }
+            java.time.Duration wait = spec.retry().backoff(attempts);
+            long jittered = (long) (wait.toMillis() * (1 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+            reasons.add("attempt " + attempts + " failed (" + describe(outcome, spec) + "); retrying in "
+                    + Durations.format(java.time.Duration.ofMillis(jittered)));
+            try {
+                Thread.sleep(jittered);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (runner.isCancelled()) {
+                break;
+            }
+        }
+        StepStatus status;
+        if (outcome.succeeded()) {
+            status = StepStatus.PASSED;
+            if (spec.cache() && options.useCache()) {
+                try {
+                    List<String> outs = spec.outputs().isEmpty() ? List.of()
+                            : FileSets.expand(root, spec.cwd(), spec.outputs(), List.of());
+                    cache.store(probe.fingerprint(), root, outs, log, runMillis);
+                } catch (IOException | RuntimeException e) {
+                    listener.warning("cannot store " + spec.name() + " in the cache: " + e.getMessage());
+                }
+            }
+        } else if (outcome.cancelled()) {
+            status = StepStatus.CANCELLED;
+            reasons.add("killed: the build was cancelled");
+        } else {
+            status = StepStatus.FAILED;
+            reasons.add(describe(outcome, spec));
+        }
+        long end = clockMillis.getAsLong();
+        Integer exit = outcome.startError() != null ? null : outcome.exitCode();
+        return new StepResult(spec.name(), status, end - startMillis, attempts, probe.key(), reasons, exit, logRel,
+                startMillis, end);
+    }
+
+    private static String describe(ProcessOutcome o, StepSpec spec) {
+        if (o.startError() != null) {
+            return o.startError();
+        }
+        if (o.timedOut()) {
+            return "timed out after " + spec.timeout().map(Durations::format).orElse("?") + "; process tree killed";
+        }
+        return "exit code " + o.exitCode();
+    }
+
+    private void replay(String step, Path log) {
+        try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                listener.stepOutput(step, line);
+            }
+        } catch (IOException e) {
+            listener.warning("cannot replay the log of " + step + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A file name for a step name: kept when it is already safe, else {@code @scope/pkg:build} becomes
+     * {@code @scope_pkg_build-<6 hex of the name's hash>}, so two names never share a file.
+     */
+    static String safeName(String step) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : step.toCharArray()) {
+            sb.append(Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '@' ? c : '_');
+        }
+        String safe = sb.toString();
+        return safe.equals(step) && !step.startsWith(".") ? safe : safe + "-" + Hashing.sha256(step).substring(0, 6);
+    }
+}

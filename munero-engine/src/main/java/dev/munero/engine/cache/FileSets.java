@@ -1,0 +1,195 @@
+package dev.munero.engine.cache;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Expands a step's input or output globs to files.
+ *
+ * <p>Glob rules (see {@code StepSpec}): relative to the step's cwd; a leading {@code /} makes a glob
+ * relative to the repository root; a leading {@code !} excludes what it matches. The directories
+ * {@code .git}, {@code .munero} and {@code node_modules} are never walked unless a glob names them
+ * literally. Matching uses {@link java.nio.file.FileSystem#getPathMatcher} glob syntax on paths with
+ * {@code /} separators.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class FileSets {
+    private static final Set<String> ALWAYS_SKIPPED = Set.of(".git", ".munero", "node_modules");
+
+    private FileSets() {
+    }
+
+    /**
+     * The files matched by {@code globs}, minus those matched by {@code excluded}.
+     *
+     * @param root     absolute repository root
+     * @param cwd      the step's cwd, relative to root
+     * @param globs    include and {@code !}exclude globs
+     * @param excluded further exclude globs (e.g. the step's outputs), same syntax, without {@code !}
+     * @return repository-relative paths with {@code /} separators, sorted
+     * @throws IOException when a directory cannot be walked
+     */
+    public static List<String> expand(Path root, String cwd, List<String> globs, List<String> excluded) throws IOException {
+        List<Pattern> includes = new ArrayList<>();
+        List<Pattern> excludes = new ArrayList<>();
+        for (String g : globs) {
+            if (g.startsWith("!")) {
+                excludes.add(Pattern.of(cwd, g.substring(1)));
+            } else {
+                includes.add(Pattern.of(cwd, g));
+            }
+        }
+        for (String g : excluded) {
+            excludes.add(Pattern.of(cwd, g.startsWith("!") ? g.substring(1) : g));
+        }
+        TreeSet<String> out = new TreeSet<>();
+        for (Pattern p : includes) {
+            Path base = root.resolve(p.literalPrefix());
+            if (!Files.exists(base)) {
+                continue;
+            }
+            if (Files.isRegularFile(base)) {
+                String rel = p.literalPrefix();
+                if (p.matches(rel) && excludes.stream().noneMatch(e -> e.matches(rel))) {
+                    out.add(rel);
+                }
+                continue;
+            }
+            Files.walkFileTree(base, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (!dir.equals(base) && ALWAYS_SKIPPED.contains(dir.getFileName().toString())) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
+                        String rel = relative(root, file);
+                        if (p.matches(rel) && excludes.stream().noneMatch(e -> e.matches(rel))) {
+                            out.add(rel);
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (Files.isSymbolicLink(file)) {
+                        return FileVisitResult.CONTINUE; // dangling link: not a file we can hash
+                    }
+                    throw exc;
+                }
+            });
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** {@code file} relative to {@code root}, with {@code /} separators. */
+    public static String relative(Path root, Path file) {
+        String rel = root.relativize(file).toString();
+        return java.io.File.separatorChar == '/' ? rel : rel.replace(java.io.File.separatorChar, '/');
+    }
+
+    /**
+     * One glob made repository-relative, with the directory part that has no wildcard. {@code **}{@code /}
+     * also matches zero directories (as in Git, Turborepo and Ant), which the JDK's glob does not do by
+     * itself: each such segment adds a matcher for the glob without it.
+     */
+    private record Pattern(String glob, String literalPrefix, List<PathMatcher> matchers) {
+        static Pattern of(String cwd, String glob) {
+            String g;
+            if (glob.startsWith("/")) {
+                g = glob.substring(1);
+            } else if (cwd.equals(".") || cwd.isEmpty()) {
+                g = glob;
+            } else {
+                g = trimSlash(cwd) + "/" + glob;
+            }
+            g = normalize(g);
+            List<PathMatcher> matchers = new ArrayList<>();
+            for (String variant : zeroDirVariants(g)) {
+                matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + variant));
+            }
+            return new Pattern(g, literalPrefix(g), matchers);
+        }
+
+        boolean matches(String rel) {
+            Path p = Path.of(rel);
+            for (PathMatcher m : matchers) {
+                if (m.matches(p)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@code a/**}{@code /b/**}{@code /c} and every form with some {@code **}{@code /} segments dropped. */
+        private static Set<String> zeroDirVariants(String g) {
+            Set<String> out = new java.util.LinkedHashSet<>();
+            out.add(g);
+            int i = g.indexOf("**/");
+            if (i >= 0 && (i == 0 || g.charAt(i - 1) == '/')) {
+                String head = g.substring(0, i);
+                for (String tail : zeroDirVariants(g.substring(i + 3))) {
+                    out.add(head + "**/" + tail);
+                    out.add(head + tail);
+                }
+            }
+            return out;
+        }
+
+        private static String trimSlash(String s) {
+            String t = s.startsWith("./") ? s.substring(2) : s;
+            return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+        }
+
+        /** Resolves {@code .} and {@code ..} segments; a glob cannot climb above the root. */
+        private static String normalize(String g) {
+            List<String> parts = new ArrayList<>();
+            for (String seg : g.split("/")) {
+                if (seg.isEmpty() || seg.equals(".")) {
+                    continue;
+                }
+                if (seg.equals("..")) {
+                    if (parts.isEmpty()) {
+                        throw new IllegalArgumentException("glob '" + g + "' climbs above the repository root");
+                    }
+                    parts.remove(parts.size() - 1);
+                } else {
+                    parts.add(seg);
+                }
+            }
+            return parts.isEmpty() ? "**" : String.join("/", parts);
+        }
+
+        private static String literalPrefix(String g) {
+            String[] parts = g.split("/");
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < parts.length; i++) {
+                String seg = parts[i];
+                if (seg.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+                    break;
+                }
+                if (!sb.isEmpty()) {
+                    sb.append('/');
+                }
+                sb.append(seg);
+            }
+            return sb.isEmpty() ? "" : sb.toString();
+        }
+    }
+}

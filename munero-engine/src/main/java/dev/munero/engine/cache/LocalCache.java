@@ -1,0 +1,357 @@
+package dev.munero.engine.cache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The local content-addressed cache of step results.
+ *
+ * <p>Layout under the cache directory: {@code cas/<h[0..2]>/<h>} holds file contents named by their
+ * SHA-256; {@code ac/<k[0..2]>/<k>.json} holds a {@link CacheEntry} per cache key. An entry is written
+ * after all its blobs, each through a temporary file and an atomic rename, so a reader sees a
+ * complete entry or none. Restores verify every blob against its hash before any output is replaced;
+ * a mismatch raises {@link CacheCorruptException} and leaves the workspace untouched. An entry's
+ * modification time is its last use, which {@link #prune} evicts by (least recently used first).
+ *
+ * <p>Thread-safe: concurrent stores of the same blob or entry race on rename, and the loser's
+ * identical file is discarded.
+ */
+public final class LocalCache {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private final Path dir;
+
+    /** A cache rooted at {@code dir}, created on first store. */
+    public LocalCache(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** The cache directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * The entry for {@code key}, if stored.
+     *
+     * @throws CacheCorruptException when the entry exists but cannot be parsed or names another key
+     * @throws IOException           when it exists but cannot be read
+     */
+    public Optional<CacheEntry> lookup(String key) throws IOException, CacheCorruptException {
+        Path file = entryPath(key);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        CacheEntry entry;
+        try {
+            entry = JSON.readValue(bytes, CacheEntry.class);
+        } catch (JacksonException e) {
+            throw new CacheCorruptException("cache entry " + file + " is not valid: " + e.getOriginalMessage());
+        }
+        if (entry == null || !key.equals(entry.key())) {
+            throw new CacheCorruptException("cache entry " + file + " does not hold key " + key);
+        }
+        return Optional.of(entry);
+    }
+
+    /** Marks {@code key} as just used, for least-recently-used pruning. Best effort. */
+    public void touch(String key) {
+        try {
+            Files.setLastModifiedTime(entryPath(key), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // a missing or read-only entry only loses LRU precision
+        }
+    }
+
+    /** Deletes the entry for {@code key}, e.g. after it proved corrupt. Best effort. */
+    public void evict(String key) {
+        try {
+            Files.deleteIfExists(entryPath(key));
+        } catch (IOException e) {
+            // next lookup reports it again
+        }
+    }
+
+    /**
+     * Restores {@code entry}'s outputs into {@code root} and its log into {@code logTarget}. Outputs whose
+     * current content already matches are left alone. Nothing in the workspace changes unless every blob
+     * needed verified against its hash.
+     *
+     * @return the number of output files written (0 when all were up to date)
+     * @throws CacheCorruptException when a blob is missing or its content does not match its hash
+     * @throws IOException           when the workspace cannot be written
+     */
+    public int restore(CacheEntry entry, Path root, Path logTarget) throws IOException, CacheCorruptException {
+        List<Path[]> moves = new ArrayList<>(); // {temp, destination}
+        try {
+            for (CacheEntry.OutputFile out : entry.outputs()) {
+                Path dest = root.resolve(out.path()).normalize();
+                if (!dest.startsWith(root)) {
+                    throw new CacheCorruptException("cache entry " + entry.key() + " names a path outside the repository: " + out.path());
+                }
+                if (Files.isRegularFile(dest) && Files.size(dest) == out.bytes() && Hashing.sha256(dest).equals(out.sha256())) {
+                    continue;
+                }
+                Files.createDirectories(dest.getParent());
+                Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName(), ".munero-tmp");
+                moves.add(new Path[] {tmp, dest});
+                copyVerified(out.sha256(), tmp);
+                if (out.executable()) {
+                    setExecutable(tmp);
+                }
+            }
+            if (logTarget != null) {
+                Files.createDirectories(logTarget.getParent());
+                Path tmp = Files.createTempFile(logTarget.getParent(), "." + logTarget.getFileName(), ".munero-tmp");
+                moves.add(new Path[] {tmp, logTarget});
+                copyVerified(entry.logSha256(), tmp);
+            }
+        } catch (IOException | CacheCorruptException | RuntimeException e) {
+            for (Path[] m : moves) {
+                Files.deleteIfExists(m[0]);
+            }
+            throw e;
+        }
+        for (Path[] m : moves) {
+            move(m[0], m[1]);
+        }
+        touch(entry.key());
+        return (int) moves.stream().filter(m -> m[1] != logTarget).count();
+    }
+
+    private void copyVerified(String sha256, Path target) throws IOException, CacheCorruptException {
+        Path blob = blobPath(sha256);
+        MessageDigest md = Hashing.sha256();
+        try (InputStream in = Files.newInputStream(blob); OutputStream os = Files.newOutputStream(target)) {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+                os.write(buf, 0, n);
+            }
+        } catch (NoSuchFileException e) {
+            throw new CacheCorruptException("cache blob " + blob + " is missing");
+        }
+        String actual = Hashing.hex(md.digest());
+        if (!actual.equals(sha256)) {
+            throw new CacheCorruptException("cache blob " + blob + " has content hash " + actual + ", expected " + sha256);
+        }
+    }
+
+    /**
+     * Stores a step result: each output file's content, the log, then the entry.
+     *
+     * @param fingerprint    the step's fingerprint (its key names the entry)
+     * @param root           repository root the output paths are relative to
+     * @param outputPaths    repository-relative output files
+     * @param log            the step's captured output
+     * @param durationMillis how long the step ran
+     * @return the stored entry
+     * @throws IOException when a file cannot be read or the cache cannot be written
+     */
+    public CacheEntry store(Fingerprint fingerprint, Path root, List<String> outputPaths, Path log, long durationMillis)
+            throws IOException {
+        List<CacheEntry.OutputFile> outs = new ArrayList<>();
+        for (String rel : outputPaths) {
+            Path file = root.resolve(rel);
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            String sha = storeBlob(file);
+            outs.add(new CacheEntry.OutputFile(rel, sha, Files.size(file), Files.isExecutable(file)));
+        }
+        outs.sort(Comparator.comparing(CacheEntry.OutputFile::path));
+        String logSha = storeBlob(log);
+        String key = fingerprint.key();
+        CacheEntry entry = new CacheEntry(key, fingerprint, outs, logSha, Files.size(log), durationMillis,
+                Instant.now().toString());
+        Path file = entryPath(key);
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), key, ".tmp");
+        try {
+            JSON.writeValue(tmp.toFile(), entry);
+            move(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return entry;
+    }
+
+    private String storeBlob(Path file) throws IOException {
+        Path tmpDir = dir.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = Files.createTempFile(tmpDir, "blob", ".tmp");
+        try {
+            MessageDigest md = Hashing.sha256();
+            try (InputStream in = Files.newInputStream(file); OutputStream os = Files.newOutputStream(tmp)) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    os.write(buf, 0, n);
+                }
+            }
+            String sha = Hashing.hex(md.digest());
+            Path blob = blobPath(sha);
+            if (!Files.exists(blob)) {
+                Files.createDirectories(blob.getParent());
+                move(tmp, blob);
+            }
+            return sha;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileAlreadyExistsException e) {
+            // another writer won the race with identical content
+        }
+    }
+
+    private static void setExecutable(Path p) throws IOException {
+        try {
+            Set<PosixFilePermission> perms = new HashSet<>(Files.getPosixFilePermissions(p));
+            perms.add(PosixFilePermission.OWNER_EXECUTE);
+            perms.add(PosixFilePermission.GROUP_EXECUTE);
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
+        } catch (UnsupportedOperationException e) {
+            p.toFile().setExecutable(true);
+        }
+    }
+
+    Path entryPath(String key) {
+        if (key.length() < 3 || !key.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new IllegalArgumentException("not a cache key: " + key);
+        }
+        return dir.resolve("ac").resolve(key.substring(0, 2)).resolve(key + ".json");
+    }
+
+    Path blobPath(String sha256) {
+        return dir.resolve("cas").resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    /**
+     * Removes entries, least recently used first, until the entries and the blobs they reference take at
+     * most {@code maxBytes}; then removes every blob no remaining entry references, and stale temp files.
+     *
+     * @param maxBytes size bound in bytes; 0 empties the cache
+     * @return what was removed and what is left
+     * @throws IOException when the cache cannot be listed or a file cannot be deleted
+     */
+    public PruneResult prune(long maxBytes) throws IOException {
+        record Item(Path file, FileTime used, CacheEntry entry, long size) {
+        }
+        List<Item> items = new ArrayList<>();
+        Path ac = dir.resolve("ac");
+        if (Files.isDirectory(ac)) {
+            try (Stream<Path> s = Files.walk(ac)) {
+                for (Path f : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".json"))::iterator) {
+                    CacheEntry e;
+                    try {
+                        e = JSON.readValue(f.toFile(), CacheEntry.class);
+                    } catch (JacksonException ex) {
+                        e = null;
+                    }
+                    items.add(new Item(f, Files.getLastModifiedTime(f), e, Files.size(f)));
+                }
+            }
+        }
+        items.sort(Comparator.comparing(Item::used).reversed()); // most recent first
+        long kept = 0;
+        Set<String> keptBlobs = new HashSet<>();
+        int removedEntries = 0;
+        for (Item it : items) {
+            if (it.entry() == null) {
+                Files.deleteIfExists(it.file());
+                removedEntries++;
+                continue;
+            }
+            long size = it.size();
+            Set<String> blobs = new HashSet<>();
+            blobs.add(it.entry().logSha256());
+            it.entry().outputs().forEach(o -> blobs.add(o.sha256()));
+            for (String b : blobs) {
+                if (!keptBlobs.contains(b)) {
+                    Path bp = blobPath(b);
+                    size += Files.exists(bp) ? Files.size(bp) : 0;
+                }
+            }
+            if (kept + size <= maxBytes) {
+                kept += size;
+                keptBlobs.addAll(blobs);
+            } else {
+                Files.deleteIfExists(it.file());
+                removedEntries++;
+            }
+        }
+        int removedBlobs = 0;
+        long freed = 0;
+        Path cas = dir.resolve("cas");
+        if (Files.isDirectory(cas)) {
+            try (DirectoryStream<Path> shards = Files.newDirectoryStream(cas)) {
+                for (Path shard : shards) {
+                    try (DirectoryStream<Path> blobs = Files.newDirectoryStream(shard)) {
+                        for (Path b : blobs) {
+                            if (!keptBlobs.contains(b.getFileName().toString())) {
+                                freed += Files.size(b);
+                                Files.delete(b);
+                                removedBlobs++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Path tmp = dir.resolve("tmp");
+        if (Files.isDirectory(tmp)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+                for (Path t : ds) {
+                    Files.deleteIfExists(t);
+                }
+            }
+        }
+        return new PruneResult(removedEntries, removedBlobs, freed, items.size() - removedEntries, kept);
+    }
+
+    /**
+     * What {@link #prune} did.
+     *
+     * @param removedEntries entries deleted
+     * @param removedBlobs   blobs deleted
+     * @param freedBlobBytes bytes of blobs deleted
+     * @param keptEntries    entries left
+     * @param keptBytes      bytes left (entries plus referenced blobs)
+     */
+    public record PruneResult(int removedEntries, int removedBlobs, long freedBlobBytes, int keptEntries, long keptBytes) {
+    }
+}

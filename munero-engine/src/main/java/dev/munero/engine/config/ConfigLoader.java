@@ -1,0 +1,358 @@
+package dev.munero.engine.config;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads munero.yaml: parses the YAML (SnakeYAML Engine), validates it against
+ * {@code munero.schema.json} (JSON Schema 2020-12, networknt validator), maps it to {@link StepSpec}s
+ * and applies the chosen profile. Every problem is reported with {@code file:line:col} and the field.
+ *
+ * <p>Profile semantics: a profile's {@code steps.<name>} entry replaces the named fields of that step,
+ * except {@code env}, which is merged (profile values win); a profile's {@code settings} replace the
+ * named settings; {@code verify} entries at the top level apply to the {@code production} profile, and a
+ * profile's own {@code verify} entries apply when it is active. The profiles {@code development}
+ * (the default), {@code production} and {@code test} always exist; others must be declared.
+ *
+ * <p>Thread-safe: holds no state besides the compiled schema.
+ */
+public final class ConfigLoader {
+    /** The file name looked for at a repository root. */
+    public static final String FILE_NAME = "munero.yaml";
+    /** The profile used when none is chosen. */
+    public static final String DEFAULT_PROFILE = "development";
+    /** Profiles that exist without being declared. */
+    public static final Set<String> BUILT_IN_PROFILES = Set.of("development", "production", "test");
+
+    private static volatile Schema schema;
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads {@code file} with {@code profile} applied.
+     *
+     * @param root    absolute repository root (cwd paths are relative to it)
+     * @param file    the munero.yaml to read
+     * @param profile the profile to apply; see the class doc
+     * @throws ConfigException when the file is unreadable, not YAML, violates the schema, names an
+     *                         unknown profile or step, or declares a step twice
+     */
+    public static Project load(Path root, Path file, String profile) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigProblem(new SourceLocation(file, 0, 0), "",
+                    "cannot read the file: " + e.getMessage()));
+        }
+        return parse(root, file, text, profile);
+    }
+
+    /**
+     * Like {@link #load} on {@code text} read from {@code file}.
+     *
+     * @throws ConfigException see {@link #load}
+     */
+    public static Project parse(Path root, Path file, String text, String profile) throws ConfigException {
+        YamlTree tree = YamlTree.parse(file, text);
+        JsonNode json = tree.root();
+        if (json.isNull() || json.isMissingNode()) {
+            throw new ConfigException(new ConfigProblem(new SourceLocation(file, 1, 1), "",
+                    "the file is empty; declare at least 'steps:' (run 'munero init' to write one from the detected build)"));
+        }
+        validate(tree);
+        return new Mapper(root, tree).project(profile);
+    }
+
+    private static void validate(YamlTree tree) throws ConfigException {
+        List<Error> errors = schema().validate(tree.root());
+        if (errors.isEmpty()) {
+            return;
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Error e : errors) {
+            String pointer = pointer(e.getInstanceLocation());
+            String field = YamlTree.pointerToField(pointer);
+            String property = e.getProperty();
+            SourceLocation where;
+            String message = stripLocationPrefix(e.getMessage());
+            if ("additionalProperties".equals(e.getKeyword()) && property != null) {
+                String child = pointer + "/" + property.replace("~", "~0").replace("/", "~1");
+                where = tree.keyAt(child);
+                field = YamlTree.pointerToField(child);
+                message = "unknown field '" + property + "'; see the fields in docs/munero-yaml.md";
+            } else if ("required".equals(e.getKeyword()) && property != null) {
+                where = tree.valueAt(pointer);
+                message = "missing required field '" + property + "'";
+            } else {
+                where = tree.valueAt(pointer);
+            }
+            if (seen.add(where + "|" + field + "|" + message)) {
+                problems.add(new ConfigProblem(where, field, message));
+            }
+        }
+        problems.sort(Comparator.comparingInt((ConfigProblem p) -> p.location().line())
+                .thenComparingInt(p -> p.location().column()));
+        throw new ConfigException(problems);
+    }
+
+    private static String stripLocationPrefix(String message) {
+        // networknt messages start with the instance location, e.g. "/steps/0/retries: ..."
+        int colon = message.indexOf(": ");
+        if (colon > 0 && (message.startsWith("/") || message.startsWith("$"))) {
+            return message.substring(colon + 2);
+        }
+        return message;
+    }
+
+    private static String pointer(com.networknt.schema.path.NodePath path) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < path.getNameCount(); i++) {
+            Object el = path.getElement(i);
+            sb.append('/').append(String.valueOf(el).replace("~", "~0").replace("/", "~1"));
+        }
+        return sb.toString();
+    }
+
+    private static Schema schema() {
+        Schema s = schema;
+        if (s == null) {
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("munero.schema.json")) {
+                if (in == null) {
+                    throw new IllegalStateException("munero.schema.json is missing from the classpath");
+                }
+                s = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            schema = s;
+        }
+        return s;
+    }
+
+    /** The JSON Schema of munero.yaml, as shipped (for editors and {@code munero schema}). */
+    public static String schemaText() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("munero.schema.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Maps a schema-valid tree to records; collects semantic problems (duplicates, unknown names). */
+    private static final class Mapper {
+        private final Path root;
+        private final YamlTree tree;
+        private final List<ConfigProblem> problems = new ArrayList<>();
+
+        Mapper(Path root, YamlTree tree) {
+            this.root = root;
+            this.tree = tree;
+        }
+
+        Project project(String profile) throws ConfigException {
+            JsonNode json = tree.root();
+            Map<String, StepSpec> steps = new LinkedHashMap<>();
+            JsonNode stepsNode = json.path("steps");
+            for (int i = 0; i < stepsNode.size(); i++) {
+                String ptr = "/steps/" + i;
+                JsonNode s = stepsNode.get(i);
+                String name = s.get("name").asString();
+                StepSpec.Builder b = StepSpec.builder(name, new Command.Argv(List.of("true")))
+                        .location(tree.valueAt(ptr));
+                apply(b, s, ptr, null);
+                if (steps.containsKey(name)) {
+                    problems.add(new ConfigProblem(tree.valueAt(ptr + "/name"), "steps[" + i + "].name",
+                            "step '" + name + "' is declared twice (first at "
+                                    + steps.get(name).location().map(Object::toString).orElse("?") + "); rename one"));
+                    continue;
+                }
+                steps.put(name, build(b, ptr));
+            }
+
+            BuildSettings settings = settings(json.path("settings"), BuildSettings.DEFAULTS);
+            List<String> verify = new ArrayList<>();
+            if ("production".equals(profile)) {
+                verify.addAll(strings(json.path("verify")));
+            }
+            JsonNode profiles = json.path("profiles");
+            if (!BUILT_IN_PROFILES.contains(profile) && !profiles.has(profile)) {
+                Set<String> known = new TreeSet<>(BUILT_IN_PROFILES);
+                profiles.propertyNames().forEach(known::add);
+                problems.add(new ConfigProblem(tree.valueAt("/profiles"), "profiles",
+                        "unknown profile '" + profile + "'; known profiles: " + String.join(", ", known)));
+            }
+            JsonNode p = profiles.path(profile);
+            if (p.isObject()) {
+                String pptr = "/profiles/" + profile;
+                settings = settings(p.path("settings"), settings);
+                verify.addAll(strings(p.path("verify")));
+                JsonNode overrides = p.path("steps");
+                for (String stepName : overrides.propertyNames()) {
+                    String optr = pptr + "/steps/" + stepName.replace("~", "~0").replace("/", "~1");
+                    StepSpec base = steps.get(stepName);
+                    if (base == null) {
+                        problems.add(new ConfigProblem(tree.keyAt(optr), YamlTree.pointerToField(optr),
+                                "profile '" + profile + "' overrides unknown step '" + stepName + "'; steps: "
+                                        + String.join(", ", steps.keySet())));
+                        continue;
+                    }
+                    StepSpec.Builder b = base.toBuilder();
+                    apply(b, overrides.get(stepName), optr, base);
+                    steps.put(stepName, build(b, optr));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new Project(root, List.copyOf(steps.values()), settings, verify, profile, FILE_NAME);
+        }
+
+        private StepSpec build(StepSpec.Builder b, String ptr) {
+            try {
+                return b.build();
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(tree.valueAt(ptr), YamlTree.pointerToField(ptr), e.getMessage()));
+                return b.command(new Command.Argv(List.of("true"))).timeout(null).build();
+            }
+        }
+
+        /** Sets on {@code b} every field present in {@code s}; {@code base} is the step being overridden, if any. */
+        private void apply(StepSpec.Builder b, JsonNode s, String ptr, StepSpec base) {
+            JsonNode cmd = s.get("command");
+            boolean shell = s.path("shell").asBoolean(base != null && base.command() instanceof Command.Shell);
+            if (cmd != null) {
+                if (cmd.isString()) {
+                    if (!shell) {
+                        problems.add(new ConfigProblem(tree.valueAt(ptr + "/command"),
+                                YamlTree.pointerToField(ptr + "/command"),
+                                "a command given as one string needs 'shell: true' to run in the shell; "
+                                        + "or write it as a list, e.g. [javac, -d, out, Main.java]"));
+                    } else {
+                        b.command(new Command.Shell(cmd.asString()));
+                    }
+                } else {
+                    List<String> argv = strings(cmd);
+                    if (shell) {
+                        b.command(new Command.Shell(String.join(" ", argv)));
+                    } else {
+                        b.command(new Command.Argv(argv));
+                    }
+                }
+            } else if (s.has("shell") && base != null) {
+                Command c = base.command();
+                b.command(shell ? new Command.Shell(c.display()) : c);
+            }
+            if (s.has("cwd")) {
+                String cwd = s.get("cwd").asString();
+                Path resolved = root.resolve(cwd).normalize();
+                if (!resolved.startsWith(root)) {
+                    problems.add(new ConfigProblem(tree.valueAt(ptr + "/cwd"), YamlTree.pointerToField(ptr + "/cwd"),
+                            "cwd '" + cwd + "' is outside the repository"));
+                } else {
+                    b.cwd(cwd);
+                }
+            }
+            if (s.has("env")) {
+                Map<String, String> env = new LinkedHashMap<>(base == null ? Map.of() : base.env());
+                for (Map.Entry<String, JsonNode> e : s.get("env").properties()) {
+                    env.put(e.getKey(), e.getValue().asString());
+                }
+                b.env(env);
+            }
+            if (s.has("passEnv")) {
+                b.passEnv(strings(s.get("passEnv")));
+            }
+            if (s.has("dependsOn")) {
+                b.dependsOn(strings(s.get("dependsOn")));
+            }
+            if (s.has("inputs")) {
+                b.inputs(strings(s.get("inputs")));
+            }
+            if (s.has("outputs")) {
+                b.outputs(strings(s.get("outputs")));
+            }
+            if (s.has("skipIf")) {
+                List<SkipCondition> conditions = new ArrayList<>();
+                for (JsonNode c : s.get("skipIf")) {
+                    conditions.add(skipCondition(c));
+                }
+                b.skipIf(conditions);
+            }
+            if (s.has("retries") || s.has("retryBackoff")) {
+                RetryPolicy old = base == null ? RetryPolicy.NONE : base.retry();
+                int retries = s.has("retries") ? s.get("retries").asInt() : old.retries();
+                Duration backoff = s.has("retryBackoff") ? duration(s.get("retryBackoff")) : old.initialBackoff();
+                b.retry(new RetryPolicy(retries, backoff));
+            }
+            if (s.has("timeout")) {
+                b.timeout(duration(s.get("timeout")));
+            }
+            if (s.has("parallel")) {
+                b.parallel(s.get("parallel").asBoolean());
+            }
+            if (s.has("cache")) {
+                b.cache(s.get("cache").asBoolean());
+            }
+        }
+
+        private static SkipCondition skipCondition(JsonNode c) {
+            String key = c.propertyNames().iterator().next();
+            String v = c.get(key).asString();
+            return switch (key) {
+                case "profile" -> new SkipCondition.Profile(v);
+                case "os" -> new SkipCondition.Os(v);
+                case "env" -> {
+                    int eq = v.indexOf('=');
+                    yield eq < 0 ? new SkipCondition.Env(v, null) : new SkipCondition.Env(v.substring(0, eq), v.substring(eq + 1));
+                }
+                case "exists" -> new SkipCondition.FileExists(v);
+                case "missing" -> new SkipCondition.FileMissing(v);
+                default -> throw new IllegalStateException("schema admitted skipIf key " + key);
+            };
+        }
+
+        private static Duration duration(JsonNode n) {
+            return n.isNumber() ? Duration.ofSeconds(n.asLong()) : Durations.parse(n.asString());
+        }
+
+        private static BuildSettings settings(JsonNode s, BuildSettings base) {
+            if (!s.isObject()) {
+                return base;
+            }
+            return new BuildSettings(
+                    s.has("jobs") ? Optional.of(s.get("jobs").asInt()) : base.jobs(),
+                    s.has("keepGoing") ? Optional.of(s.get("keepGoing").asBoolean()) : base.keepGoing(),
+                    s.has("cacheDir") ? Optional.of(s.get("cacheDir").asString()) : base.cacheDir());
+        }
+
+        private static List<String> strings(JsonNode arr) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode n : arr) {
+                out.add(n.asString());
+            }
+            return out;
+        }
+    }
+}

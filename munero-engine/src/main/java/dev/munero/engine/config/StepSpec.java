@@ -1,0 +1,145 @@
+package dev.munero.engine.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One step of the build graph, as declared in munero.yaml or found by auto-detection.
+ *
+ * <p>Paths: {@code cwd} is relative to the repository root ({@code "."} for the root). Input and
+ * output globs are relative to {@code cwd}; a glob starting with {@code /} is relative to the
+ * repository root; a glob starting with {@code !} excludes. Globs use {@link java.nio.file.FileSystem#getPathMatcher}
+ * glob syntax ({@code **} crosses directories).
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name      unique step name, e.g. {@code compile} or {@code web:build}
+ * @param command   what to run
+ * @param cwd       working directory relative to the repository root, {@code "."} for the root
+ * @param env       variables set for the process; names and values are part of the cache key
+ * @param passEnv   variables taken from Munero's environment; names and values are part of the cache key
+ * @param dependsOn names of steps that must succeed first
+ * @param inputs    input globs; their files' contents are part of the cache key
+ * @param outputs   output globs; matched files are stored in and restored from the cache
+ * @param skipIf    the step is skipped when any condition holds
+ * @param retry     retries with exponential backoff
+ * @param timeout   wall-clock limit of one attempt, empty for none
+ * @param parallel  false: the step runs alone, with no other step running
+ * @param cache     false: never stored in or restored from the cache (always runs)
+ * @param location  where the step was declared, empty when detected
+ */
+public record StepSpec(
+        String name,
+        Command command,
+        String cwd,
+        Map<String, String> env,
+        List<String> passEnv,
+        List<String> dependsOn,
+        List<String> inputs,
+        List<String> outputs,
+        List<SkipCondition> skipIf,
+        RetryPolicy retry,
+        Optional<Duration> timeout,
+        boolean parallel,
+        boolean cache,
+        Optional<SourceLocation> location) {
+
+    public StepSpec {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("step name must not be blank");
+        }
+        Objects.requireNonNull(command, "command of step " + name);
+        cwd = cwd == null || cwd.isBlank() ? "." : cwd;
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(env));
+        passEnv = passEnv == null ? List.of() : List.copyOf(passEnv);
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        inputs = inputs == null ? List.of("**") : List.copyOf(inputs);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        skipIf = skipIf == null ? List.of() : List.copyOf(skipIf);
+        retry = retry == null ? RetryPolicy.NONE : retry;
+        timeout = timeout == null ? Optional.empty() : timeout;
+        location = location == null ? Optional.empty() : location;
+        if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero())) {
+            throw new IllegalArgumentException("timeout of step " + name + " must be positive, was " + timeout.get());
+        }
+    }
+
+    /** A step with defaults for everything but name, command and dependencies. */
+    public static StepSpec of(String name, Command command, List<String> dependsOn) {
+        return builder(name, command).dependsOn(dependsOn).build();
+    }
+
+    /** A builder starting from defaults: cwd ".", inputs ["**"], no outputs, cached, parallel. */
+    public static Builder builder(String name, Command command) {
+        return new Builder(name, command);
+    }
+
+    /** A builder initialised with this step's fields. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, command);
+        b.cwd = cwd;
+        b.env = env;
+        b.passEnv = passEnv;
+        b.dependsOn = dependsOn;
+        b.inputs = inputs;
+        b.outputs = outputs;
+        b.skipIf = skipIf;
+        b.retry = retry;
+        b.timeout = timeout;
+        b.parallel = parallel;
+        b.cache = cache;
+        b.location = location;
+        return b;
+    }
+
+    /** Builds {@link StepSpec}s; not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private Command command;
+        private String cwd = ".";
+        private Map<String, String> env = Map.of();
+        private List<String> passEnv = List.of();
+        private List<String> dependsOn = List.of();
+        private List<String> inputs = List.of("**");
+        private List<String> outputs = List.of();
+        private List<SkipCondition> skipIf = List.of();
+        private RetryPolicy retry = RetryPolicy.NONE;
+        private Optional<Duration> timeout = Optional.empty();
+        private boolean parallel = true;
+        private boolean cache = true;
+        private Optional<SourceLocation> location = Optional.empty();
+
+        private Builder(String name, Command command) {
+            this.name = name;
+            this.command = command;
+        }
+
+        public Builder name(String v) { this.name = v; return this; }
+        public Builder command(Command v) { this.command = v; return this; }
+        public Builder cwd(String v) { this.cwd = v; return this; }
+        public Builder env(Map<String, String> v) { this.env = v; return this; }
+        public Builder passEnv(List<String> v) { this.passEnv = v; return this; }
+        public Builder dependsOn(List<String> v) { this.dependsOn = v; return this; }
+        public Builder inputs(List<String> v) { this.inputs = v; return this; }
+        public Builder outputs(List<String> v) { this.outputs = v; return this; }
+        public Builder skipIf(List<SkipCondition> v) { this.skipIf = v; return this; }
+        public Builder retry(RetryPolicy v) { this.retry = v; return this; }
+        public Builder timeout(Duration v) { this.timeout = Optional.ofNullable(v); return this; }
+        public Builder parallel(boolean v) { this.parallel = v; return this; }
+        public Builder cache(boolean v) { this.cache = v; return this; }
+        public Builder location(SourceLocation v) { this.location = Optional.ofNullable(v); return this; }
+
+        /**
+         * @throws IllegalArgumentException when a field is invalid (the message names it)
+         */
+        public StepSpec build() {
+            return new StepSpec(name, command, cwd, env, passEnv, dependsOn, inputs, outputs, skipIf, retry,
+                    timeout, parallel, cache, location);
+        }
+    }
+}
