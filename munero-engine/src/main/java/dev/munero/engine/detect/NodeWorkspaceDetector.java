@@ -33,9 +33,9 @@ import tools.jackson.databind.JsonNode;
  * named by the {@code packageManager} field, else npm.
  *
  * <p>Which package.json files count, shallowest first: one that is a member of an earlier workspace is
- * taken as that member; one below a member, below a workspace root other than the repository root, or
- * below a standalone project other than the repository root is ignored (fixtures, examples, vendored
- * copies). The scripts of a workspace root itself are not turned into steps: they usually fan out to
+ * taken as that member; one that a workspace's {@code !} glob excludes, one below a member, below a
+ * workspace root other than the repository root, or below a standalone project other than the
+ * repository root is ignored (fixtures, examples, vendored copies). The scripts of a workspace root itself are not turned into steps: they usually fan out to
  * the members, which already have steps. Installing dependencies ({@code npm ci}) is not a step.
  *
  * <p>Stateless and thread-safe.
@@ -56,6 +56,10 @@ final class NodeWorkspaceDetector implements Detector {
     private record Group(Path root, String manager, List<Package> packages) {
     }
 
+    /** The package directories a workspace's globs match, and those its {@code !} globs take out again. */
+    private record Members(List<Path> included, List<Path> excluded) {
+    }
+
     @Override
     public String id() {
         return "npm";
@@ -74,7 +78,7 @@ final class NodeWorkspaceDetector implements Detector {
         List<Path> hidden = new ArrayList<>();
         for (Path file : tree.files(PACKAGE_JSON)) {
             Path dir = RelPaths.parentOf(file);
-            if (members.contains(dir) || isBelowAny(dir, hidden)) {
+            if (members.contains(dir) || RelPaths.isAtOrBelowAny(dir, hidden)) {
                 continue;
             }
             JsonNode json = readPackage(tree, file);
@@ -82,7 +86,9 @@ final class NodeWorkspaceDetector implements Detector {
             Optional<List<String>> patterns = workspacePatterns(tree, dir, json);
             if (patterns.isPresent()) {
                 List<Package> packages = new ArrayList<>();
-                for (Path member : expand(tree, dir, patterns.get(), warnings)) {
+                Members found = expand(tree, dir, patterns.get(), warnings);
+                hidden.addAll(found.excluded());
+                for (Path member : found.included()) {
                     members.add(member);
                     hidden.add(member);
                     packages.add(toPackage(tree, member, readPackage(tree, member.resolve(PACKAGE_JSON))));
@@ -96,15 +102,6 @@ final class NodeWorkspaceDetector implements Detector {
             }
         }
         return new Detection(steps(tree, groups), warnings);
-    }
-
-    private static boolean isBelowAny(Path dir, List<Path> hidden) {
-        for (Path h : hidden) {
-            if (RelPaths.isStrictlyBelow(dir, h)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static JsonNode readPackage(RepoTree tree, Path file) throws DetectionException {
@@ -186,7 +183,7 @@ final class NodeWorkspaceDetector implements Detector {
     }
 
     /** The directories below {@code root} with a package.json matching the globs, shallowest first. */
-    private static List<Path> expand(RepoTree tree, Path root, List<String> patterns, List<String> warnings)
+    private static Members expand(RepoTree tree, Path root, List<String> patterns, List<String> warnings)
             throws DetectionException {
         List<PathMatcher> include = new ArrayList<>();
         List<PathMatcher> exclude = new ArrayList<>();
@@ -209,6 +206,7 @@ final class NodeWorkspaceDetector implements Detector {
             }
         }
         List<Path> found = new ArrayList<>();
+        List<Path> excluded = new ArrayList<>();
         boolean[] used = new boolean[include.size()];
         for (Path dir : tree.dirsBelow(root)) {
             if (!tree.hasFile(dir.resolve(PACKAGE_JSON))) {
@@ -222,8 +220,8 @@ final class NodeWorkspaceDetector implements Detector {
                     matched = true;
                 }
             }
-            if (matched && exclude.stream().noneMatch(m -> m.matches(rel))) {
-                found.add(dir);
+            if (matched) {
+                (exclude.stream().anyMatch(m -> m.matches(rel)) ? excluded : found).add(dir);
             }
         }
         for (int i = 0; i < used.length; i++) {
@@ -232,7 +230,7 @@ final class NodeWorkspaceDetector implements Detector {
                         + " matches no directory with a package.json");
             }
         }
-        return found;
+        return new Members(found, excluded);
     }
 
     private static String normalise(String glob) {
