@@ -71,8 +71,10 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Trace.mark("command line parsed");
         PrintWriter err = spec.commandLine().getErr();
         Workspace ws = workspace.open(err);
+        Trace.mark("workspace opened");
         if (ws == null) {
             return ExitCodes.USAGE;
         }
@@ -116,6 +118,7 @@ final class BuildCommand implements Callable<Integer> {
             }, "munero-interrupt");
             Runtime.getRuntime().addShutdownHook(hook);
             BuildReport report = engine.build();
+            Trace.mark("build finished");
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

@@ -16,6 +16,7 @@ public final class Main {
      * error, 130 interrupted.
      */
     public static int run(String... args) {
+        Trace.mark("main");
         CommandLine cl = new CommandLine(new MuneroCommand());
         cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {

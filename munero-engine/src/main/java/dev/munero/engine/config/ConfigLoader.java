@@ -43,7 +43,12 @@ public final class ConfigLoader {
     /** Profiles that exist without being declared. */
     public static final Set<String> BUILT_IN_PROFILES = Set.of("development", "production", "test");
 
+    /** Messages for schema patterns, by schema location, instead of "does not match the regex pattern ...". */
+    private static final Map<String, String> PATTERN_MESSAGES = Map.of(
+            "/$defs/step/properties/name/pattern", "a step name must not contain spaces or commas",
+            "/$defs/skipCondition/properties/env/pattern", "write a variable name, or NAME=value (e.g. CI or CI=true)");
     private static volatile Schema schema;
+    private static volatile JsonNode schemaTree;
 
     private ConfigLoader() {
     }
@@ -89,6 +94,14 @@ public final class ConfigLoader {
         if (errors.isEmpty()) {
             return;
         }
+        // A failed oneOf comes with one error per branch ("string expected", "array expected", ...):
+        // the oneOf is reported as one problem and its branches' errors are dropped.
+        List<String> oneOfs = new ArrayList<>();
+        for (Error e : errors) {
+            if ("oneOf".equals(e.getKeyword())) {
+                oneOfs.add(pointer(e.getInstanceLocation()));
+            }
+        }
         List<ConfigProblem> problems = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Error e : errors) {
@@ -97,14 +110,52 @@ public final class ConfigLoader {
             String property = e.getProperty();
             SourceLocation where;
             String message = stripLocationPrefix(e.getMessage());
-            if ("additionalProperties".equals(e.getKeyword()) && property != null) {
+            if (!"oneOf".equals(e.getKeyword()) && e.getEvaluationPath().contains("oneOf")
+                    && oneOfs.stream().anyMatch(o -> pointer.equals(o) || pointer.startsWith(o + "/"))) {
+                continue;
+            }
+            if ("oneOf".equals(e.getKeyword())) {
+                String def = pointer(e.getSchemaLocation().getFragment());
+                JsonNode value = tree.root().at(pointer);
+                if (def.startsWith("/$defs/command/")) {
+                    int bad = firstNonString(value);
+                    if (bad >= 0) {
+                        String item = pointer + "/" + bad;
+                        where = tree.valueAt(item);
+                        field = YamlTree.pointerToField(item);
+                        message = "each element of a command list must be a string; quote it: \""
+                                + value.get(bad).asString() + "\"";
+                    } else {
+                        where = tree.valueAt(pointer);
+                        message = commandMessage(value);
+                    }
+                } else if (def.startsWith("/$defs/duration/")) {
+                    where = tree.valueAt(pointer);
+                    message = "'" + (value.isString() ? value.asString() : value.toString())
+                            + "' is not a duration; write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h";
+                } else {
+                    where = tree.valueAt(pointer);
+                    List<String> branches = new ArrayList<>();
+                    for (Error b : errors) {
+                        if (b != e && b.getEvaluationPath().startsWith(e.getEvaluationPath())
+                                && pointer(b.getInstanceLocation()).equals(pointer)) {
+                            branches.add(stripLocationPrefix(b.getMessage()));
+                        }
+                    }
+                    message = "matches none of the allowed forms: " + String.join("; or ", branches);
+                }
+            } else if ("additionalProperties".equals(e.getKeyword()) && property != null) {
                 String child = pointer + "/" + property.replace("~", "~0").replace("/", "~1");
                 where = tree.keyAt(child);
                 field = YamlTree.pointerToField(child);
-                message = "unknown field '" + property + "'; see the fields in docs/munero-yaml.md";
+                message = "unknown field '" + property + "'" + allowedFields(e)
+                        + "; see munero.yaml in README.md";
             } else if ("required".equals(e.getKeyword()) && property != null) {
                 where = tree.valueAt(pointer);
                 message = "missing required field '" + property + "'";
+            } else if (PATTERN_MESSAGES.containsKey(pointer(e.getSchemaLocation().getFragment()))) {
+                where = tree.valueAt(pointer);
+                message = PATTERN_MESSAGES.get(pointer(e.getSchemaLocation().getFragment()));
             } else {
                 where = tree.valueAt(pointer);
             }
@@ -115,6 +166,37 @@ public final class ConfigLoader {
         problems.sort(Comparator.comparingInt((ConfigProblem p) -> p.location().line())
                 .thenComparingInt(p -> p.location().column()));
         throw new ConfigException(problems);
+    }
+
+    private static int firstNonString(JsonNode value) {
+        if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                if (!value.get(i).isString()) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static String commandMessage(JsonNode value) {
+        if (value.isArray()) {
+            return "the command list is empty; give the program and its arguments, e.g. [javac, -d, out, Main.java]";
+        }
+        if (value.isString()) {
+            return "the command is empty; give a list such as [javac, -d, out, Main.java], or a script with 'shell: true'";
+        }
+        return "the command must be a list of strings such as [javac, -d, out, Main.java], or one string with "
+                + "'shell: true'; found " + (value.isNull() ? "no value"
+                : value.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + value);
+    }
+
+    /** {@code "; allowed: a, b"} from the {@code properties} of the schema object that rejected a field. */
+    private static String allowedFields(Error e) {
+        String at = pointer(e.getSchemaLocation().getFragment());
+        JsonNode properties = schemaTree().at(at.substring(0, Math.max(0, at.lastIndexOf('/')))).path("properties");
+        List<String> names = new ArrayList<>(properties.propertyNames());
+        return names.isEmpty() ? "" : "; allowed: " + String.join(", ", names);
     }
 
     private static String stripLocationPrefix(String message) {
@@ -149,6 +231,15 @@ public final class ConfigLoader {
             schema = s;
         }
         return s;
+    }
+
+    private static JsonNode schemaTree() {
+        JsonNode t = schemaTree;
+        if (t == null) {
+            t = tools.jackson.databind.json.JsonMapper.builder().build().readTree(schemaText());
+            schemaTree = t;
+        }
+        return t;
     }
 
     /** The JSON Schema of munero.yaml, as shipped (for editors and {@code munero schema}). */
@@ -249,12 +340,19 @@ public final class ConfigLoader {
                                 YamlTree.pointerToField(ptr + "/command"),
                                 "a command given as one string needs 'shell: true' to run in the shell; "
                                         + "or write it as a list, e.g. [javac, -d, out, Main.java]"));
+                    } else if (cmd.asString().isBlank()) {
+                        problems.add(new ConfigProblem(tree.valueAt(ptr + "/command"),
+                                YamlTree.pointerToField(ptr + "/command"), "the shell script is blank"));
                     } else {
                         b.command(new Command.Shell(cmd.asString()));
                     }
                 } else {
                     List<String> argv = strings(cmd);
-                    if (shell) {
+                    if (argv.get(0).isBlank()) {
+                        problems.add(new ConfigProblem(tree.valueAt(ptr + "/command/0"),
+                                YamlTree.pointerToField(ptr + "/command/0"),
+                                "the program (the command's first element) is empty"));
+                    } else if (shell) {
                         b.command(new Command.Shell(String.join(" ", argv)));
                     } else {
                         b.command(new Command.Argv(argv));
@@ -277,7 +375,9 @@ public final class ConfigLoader {
             if (s.has("env")) {
                 Map<String, String> env = new LinkedHashMap<>(base == null ? Map.of() : base.env());
                 for (Map.Entry<String, JsonNode> e : s.get("env").properties()) {
-                    env.put(e.getKey(), e.getValue().asString());
+                    // as written: 007, 1e3 or True are not rewritten to 7, 1E+3 or true
+                    String written = tree.scalarText(ptr + "/env/" + e.getKey().replace("~", "~0").replace("/", "~1"));
+                    env.put(e.getKey(), written != null ? written : e.getValue().asString());
                 }
                 b.env(env);
             }
@@ -303,11 +403,17 @@ public final class ConfigLoader {
             if (s.has("retries") || s.has("retryBackoff")) {
                 RetryPolicy old = base == null ? RetryPolicy.NONE : base.retry();
                 int retries = s.has("retries") ? s.get("retries").asInt() : old.retries();
-                Duration backoff = s.has("retryBackoff") ? duration(s.get("retryBackoff")) : old.initialBackoff();
-                b.retry(new RetryPolicy(retries, backoff));
+                Duration backoff = s.has("retryBackoff") ? duration(s, ptr, "retryBackoff") : old.initialBackoff();
+                b.retry(new RetryPolicy(retries, backoff == null ? old.initialBackoff() : backoff));
             }
             if (s.has("timeout")) {
-                b.timeout(duration(s.get("timeout")));
+                Duration timeout = duration(s, ptr, "timeout");
+                if (timeout != null && timeout.isZero()) {
+                    problems.add(new ConfigProblem(tree.valueAt(ptr + "/timeout"), YamlTree.pointerToField(ptr + "/timeout"),
+                            "a timeout must be positive; leave 'timeout' out for none"));
+                } else if (timeout != null) {
+                    b.timeout(timeout);
+                }
             }
             if (s.has("parallel")) {
                 b.parallel(s.get("parallel").asBoolean());
@@ -333,8 +439,22 @@ public final class ConfigLoader {
             };
         }
 
-        private static Duration duration(JsonNode n) {
-            return n.isNumber() ? Duration.ofSeconds(n.asLong()) : Durations.parse(n.asString());
+        /** The duration in {@code s.field}, or null after recording a problem (e.g. too large). */
+        private Duration duration(JsonNode s, String ptr, String field) {
+            JsonNode n = s.get(field);
+            try {
+                if (n.isNumber()) {
+                    if (!n.canConvertToLong()) {
+                        throw new IllegalArgumentException("'" + n + "' seconds is too long a duration");
+                    }
+                    return Duration.ofSeconds(n.asLong());
+                }
+                return Durations.parse(n.asString());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(tree.valueAt(ptr + "/" + field), YamlTree.pointerToField(ptr + "/" + field),
+                        e.getMessage()));
+                return null;
+            }
         }
 
         private static BuildSettings settings(JsonNode s, BuildSettings base) {

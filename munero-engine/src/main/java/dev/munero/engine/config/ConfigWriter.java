@@ -66,9 +66,9 @@ public final class ConfigWriter {
             }
             if (s.retry().retries() > 0) {
                 m.put("retries", s.retry().retries());
-                if (!s.retry().initialBackoff().equals(RetryPolicy.NONE.initialBackoff())) {
-                    m.put("retryBackoff", Durations.format(s.retry().initialBackoff()));
-                }
+            }
+            if (!s.retry().initialBackoff().equals(RetryPolicy.NONE.initialBackoff())) {
+                m.put("retryBackoff", Durations.format(s.retry().initialBackoff()));
             }
             s.timeout().ifPresent(t -> m.put("timeout", Durations.format(t)));
             if (!s.parallel()) {

@@ -2,8 +2,10 @@ package dev.munero.engine.config;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -32,12 +34,15 @@ final class YamlTree {
     private final JsonNode root;
     private final Map<String, Mark> valueMarks;
     private final Map<String, Mark> keyMarks;
+    private final Map<String, String> scalarTexts;
 
-    private YamlTree(Path file, JsonNode root, Map<String, Mark> valueMarks, Map<String, Mark> keyMarks) {
+    private YamlTree(Path file, JsonNode root, Map<String, Mark> valueMarks, Map<String, Mark> keyMarks,
+                     Map<String, String> scalarTexts) {
         this.file = file;
         this.root = root;
         this.valueMarks = valueMarks;
         this.keyMarks = keyMarks;
+        this.scalarTexts = scalarTexts;
     }
 
     /**
@@ -61,11 +66,12 @@ final class YamlTree {
         }
         Map<String, Mark> values = new HashMap<>();
         Map<String, Mark> keys = new HashMap<>();
+        Map<String, String> texts = new HashMap<>();
         if (node.isEmpty()) {
-            return new YamlTree(file, JsonNodeFactory.instance.nullNode(), values, keys);
+            return new YamlTree(file, JsonNodeFactory.instance.nullNode(), values, keys, texts);
         }
-        JsonNode json = convert(file, node.get(), "", values, keys);
-        return new YamlTree(file, json, values, keys);
+        JsonNode json = new Converter(file, values, keys, texts).convert(node.get(), "");
+        return new YamlTree(file, json, values, keys, texts);
     }
 
     JsonNode root() {
@@ -91,62 +97,86 @@ final class YamlTree {
         }
     }
 
+    /** The text of the scalar at {@code pointer} as written (without quotes), or null when there is none. */
+    String scalarText(String pointer) {
+        return scalarTexts.get(pointer);
+    }
+
     /** The position of the mapping key at {@code pointer}, else of the value there. */
     SourceLocation keyAt(String pointer) {
         Mark m = keyMarks.get(pointer);
         return m != null ? location(file, m) : valueAt(pointer);
     }
 
-    private static JsonNode convert(Path file, Node node, String pointer, Map<String, Mark> values,
-                                    Map<String, Mark> keys) throws ConfigException {
-        node.getStartMark().ifPresent(m -> values.put(pointer, m));
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        if (node instanceof MappingNode map) {
-            ObjectNode obj = f.objectNode();
-            for (NodeTuple t : map.getValue()) {
-                if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
-                    throw new ConfigException(new ConfigProblem(location(file, t.getKeyNode().getStartMark().orElse(null)),
-                            pointerToField(pointer), "mapping keys must be plain strings"));
+    /** Node to Jackson tree, recording marks and scalar texts by pointer. */
+    private record Converter(Path file, Map<String, Mark> values, Map<String, Mark> keys, Map<String, String> texts,
+                             Set<Node> open) {
+        Converter(Path file, Map<String, Mark> values, Map<String, Mark> keys, Map<String, String> texts) {
+            this(file, values, keys, texts, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+        }
+
+        JsonNode convert(Node node, String pointer) throws ConfigException {
+            node.getStartMark().ifPresent(m -> values.put(pointer, m));
+            JsonNodeFactory f = JsonNodeFactory.instance;
+            if ((node instanceof MappingNode || node instanceof SequenceNode) && !open.add(node)) {
+                // an alias to an enclosing collection would make the tree infinite
+                throw new ConfigException(new ConfigProblem(location(file, node.getStartMark().orElse(null)),
+                        pointerToField(pointer), "an alias refers to a collection that contains it; remove the recursion"));
+            }
+            try {
+                if (node instanceof MappingNode map) {
+                    ObjectNode obj = f.objectNode();
+                    for (NodeTuple t : map.getValue()) {
+                        if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
+                            throw new ConfigException(new ConfigProblem(location(file, t.getKeyNode().getStartMark().orElse(null)),
+                                    pointerToField(pointer), "mapping keys must be plain strings"));
+                        }
+                        String key = keyNode.getValue();
+                        String child = pointer + "/" + escape(key);
+                        if (obj.has(key)) {
+                            throw new ConfigException(new ConfigProblem(location(file, keyNode.getStartMark().orElse(null)),
+                                    pointerToField(child), "duplicate key '" + key + "'; keep only one"));
+                        }
+                        keyNode.getStartMark().ifPresent(m -> keys.put(child, m));
+                        obj.set(key, convert(t.getValueNode(), child));
+                    }
+                    return obj;
                 }
-                String key = keyNode.getValue();
-                String child = pointer + "/" + escape(key);
-                if (obj.has(key)) {
-                    throw new ConfigException(new ConfigProblem(location(file, keyNode.getStartMark().orElse(null)),
-                            pointerToField(child), "duplicate key '" + key + "'; keep only one"));
+                if (node instanceof SequenceNode seq) {
+                    ArrayNode arr = f.arrayNode();
+                    int i = 0;
+                    for (Node item : seq.getValue()) {
+                        arr.add(convert(item, pointer + "/" + i++));
+                    }
+                    return arr;
                 }
-                keyNode.getStartMark().ifPresent(m -> keys.put(child, m));
-                obj.set(key, convert(file, t.getValueNode(), child, values, keys));
+            } finally {
+                open.remove(node);
             }
-            return obj;
+            ScalarNode scalar = (ScalarNode) node;
+            String v = scalar.getValue();
+            texts.put(pointer, v);
+            Tag tag = scalar.getTag();
+            try {
+                if (Tag.NULL.equals(tag)) {
+                    return f.nullNode();
+                }
+                if (Tag.BOOL.equals(tag)) {
+                    return f.booleanNode(Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT)));
+                }
+                if (Tag.INT.equals(tag)) {
+                    return f.numberNode(new java.math.BigInteger(v.replace("_", "")));
+                }
+                if (Tag.FLOAT.equals(tag)) {
+                    java.math.BigDecimal d = new java.math.BigDecimal(v);
+                    // the validator reads decimals with asLong(), which throws past the long range
+                    return d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0 ? f.numberNode(d) : f.textNode(v);
+                }
+            } catch (NumberFormatException e) {
+                // .inf, .nan, 0x..: keep the text, the schema reports the type
+            }
+            return f.textNode(v);
         }
-        if (node instanceof SequenceNode seq) {
-            ArrayNode arr = f.arrayNode();
-            int i = 0;
-            for (Node item : seq.getValue()) {
-                arr.add(convert(file, item, pointer + "/" + i++, values, keys));
-            }
-            return arr;
-        }
-        ScalarNode scalar = (ScalarNode) node;
-        String v = scalar.getValue();
-        Tag tag = scalar.getTag();
-        try {
-            if (Tag.NULL.equals(tag)) {
-                return f.nullNode();
-            }
-            if (Tag.BOOL.equals(tag)) {
-                return f.booleanNode(Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT)));
-            }
-            if (Tag.INT.equals(tag)) {
-                return f.numberNode(new java.math.BigInteger(v.replace("_", "")));
-            }
-            if (Tag.FLOAT.equals(tag)) {
-                return f.numberNode(new java.math.BigDecimal(v));
-            }
-        } catch (NumberFormatException e) {
-            // .inf, .nan, 0x..: keep the text, the schema reports the type
-        }
-        return f.textNode(v);
     }
 
     private static String escape(String key) {

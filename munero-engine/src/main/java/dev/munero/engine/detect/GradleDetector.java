@@ -122,7 +122,6 @@ final class GradleDetector implements Detector {
         for (Project p : projects) {
             String name = names.get(p);
             String taskPrefix = p.path().equals(":") ? ":" : p.path() + ":";
-            Path dir = root.relativize(p.dir());
             Set<String> deps = new TreeSet<>();
             if (p.buildScript().isPresent()) {
                 for (String depPath : GradleScripts.projectDependencies(BuildFiles.read(tree, p.buildScript().get()), accessors)) {
@@ -132,20 +131,20 @@ final class GradleDetector implements Detector {
                     }
                 }
             }
-            List<String> inputs = inputs(dir);
+            List<String> inputs = inputs(root, p.dir());
             steps.add(StepSpec.builder(name + ":build",
                             new Command.Argv(List.of(gradle, taskPrefix + "build", "-x", "test")))
                     .cwd(RelPaths.str(root))
                     .dependsOn(List.copyOf(deps))
                     .inputs(inputs)
-                    .outputs(List.of(RelPaths.under(dir, "build/**")))
+                    .outputs(List.of(RelPaths.from(root, p.dir(), "build/**")))
                     .build());
             if (tree.isDirectory(p.dir().resolve("src/test"))) {
                 steps.add(StepSpec.builder(name + ":test", new Command.Argv(List.of(gradle, taskPrefix + "test")))
                         .cwd(RelPaths.str(root))
                         .dependsOn(List.of(name + ":build"))
                         .inputs(inputs)
-                        .outputs(List.of(RelPaths.under(dir, "build/test-results/**")))
+                        .outputs(List.of(RelPaths.from(root, p.dir(), "build/test-results/**")))
                         .build());
             }
         }
@@ -154,10 +153,10 @@ final class GradleDetector implements Detector {
     }
 
     /** The project's sources and scripts, plus the build-wide files every project's build reads. */
-    private static List<String> inputs(Path dir) {
+    private static List<String> inputs(Path root, Path dir) {
         Set<String> inputs = new LinkedHashSet<>();
-        inputs.add(RelPaths.under(dir, "src/**"));
-        BUILD_SCRIPTS.forEach(s -> inputs.add(RelPaths.under(dir, s)));
+        inputs.add(RelPaths.from(root, dir, "src/**"));
+        BUILD_SCRIPTS.forEach(s -> inputs.add(RelPaths.from(root, dir, s)));
         inputs.addAll(SETTINGS);
         inputs.addAll(BUILD_SCRIPTS);
         inputs.addAll(List.of("gradle.properties", "gradle/**", "buildSrc/**", "!buildSrc/build/**", "!buildSrc/.gradle/**"));

@@ -182,9 +182,7 @@ final class MavenDetector implements Detector {
 
         /** A glob relative to the reactor root (the cwd), or root-anchored for a module outside it. */
         private String glob(Path dir, String glob) {
-            return RelPaths.isAtOrBelow(dir, rootDir)
-                    ? RelPaths.under(rootDir.relativize(dir), glob)
-                    : RelPaths.rooted(dir, glob);
+            return RelPaths.from(rootDir, dir, glob);
         }
 
         private String glob(Path file) {

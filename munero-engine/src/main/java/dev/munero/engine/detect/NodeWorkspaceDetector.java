@@ -74,11 +74,11 @@ final class NodeWorkspaceDetector implements Detector {
     public Detection scan(RepoTree tree) throws DetectionException {
         List<String> warnings = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
-        Set<Path> members = new LinkedHashSet<>();
         List<Path> hidden = new ArrayList<>();
         for (Path file : tree.files(PACKAGE_JSON)) {
             Path dir = RelPaths.parentOf(file);
-            if (members.contains(dir) || RelPaths.isAtOrBelowAny(dir, hidden)) {
+            // Members were read with their workspace; anything at or below a hidden directory is not a project.
+            if (RelPaths.isAtOrBelowAny(dir, hidden)) {
                 continue;
             }
             JsonNode json = readPackage(tree, file);
@@ -89,7 +89,6 @@ final class NodeWorkspaceDetector implements Detector {
                 Members found = expand(tree, dir, patterns.get(), warnings);
                 hidden.addAll(found.excluded());
                 for (Path member : found.included()) {
-                    members.add(member);
                     hidden.add(member);
                     packages.add(toPackage(tree, member, readPackage(tree, member.resolve(PACKAGE_JSON))));
                 }

@@ -41,6 +41,14 @@ final class RelPaths {
         return "/" + under(dir, glob);
     }
 
+    /**
+     * {@code glob} under {@code dir} as a step whose working directory is {@code cwd} should declare it:
+     * relative to cwd when {@code dir} is at or below it, otherwise anchored at the repository root.
+     */
+    static String from(Path cwd, Path dir, String glob) {
+        return isAtOrBelow(dir, cwd) ? under(cwd.relativize(dir), glob) : rooted(dir, glob);
+    }
+
     /** An exclusion glob: {@code !} followed by {@code glob}. */
     static String not(String glob) {
         return "!" + glob;
