@@ -83,7 +83,8 @@ final class BuildConsole implements BuildListener {
         if (!live) {
             String width = Integer.toString(Integer.toString(total).length());
             out.printf("[%" + width + "d/%d] %-9s %-" + nameWidth + "s %8s  %s%n", n, total, r.status(), r.name(),
-                    duration(r.durationMillis()), r.reasons().isEmpty() ? "" : r.reasons().get(0));
+                    duration(r.durationMillis()), r.reasons().isEmpty() ? ""
+                            : r.status() == StepStatus.FAILED ? r.reasons().get(r.reasons().size() - 1) : r.reasons().get(0));
         }
         if (r.status() == StepStatus.FAILED) {
             printAboveBar(failureText(r));
@@ -130,7 +131,9 @@ final class BuildConsole implements BuildListener {
 
     private String failureText(StepResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("munero: ").append(r.name()).append(" FAILED: ").append(String.join("; ", r.reasons()));
+        // the last reason says how it failed; the earlier ones say why it ran
+        sb.append("munero: ").append(r.name()).append(" FAILED: ")
+                .append(r.reasons().isEmpty() ? "see its log" : r.reasons().get(r.reasons().size() - 1));
         if (r.logFile() != null) {
             Path log = root.resolve(r.logFile());
             sb.append(System.lineSeparator()).append("--- last lines of ").append(r.logFile()).append(" ---");

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * relative to the repository root; a leading {@code !} excludes what it matches. The directories
  * {@code .git}, {@code .munero} and {@code node_modules} are never walked unless a glob names them
  * literally. Matching uses {@link java.nio.file.FileSystem#getPathMatcher} glob syntax on paths with
- * {@code /} separators.
+ * {@code /} separators. Symbolic links are not followed: a link to a file (or a dangling link) is matched as
+ * a file, a link to a directory is left out.
  *
  * <p>Thread-safe: stateless.
  */
@@ -77,7 +78,8 @@ public final class FileSets {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
+                    // a link to a directory is not a file to hash; links are not followed (no loops, no escapes)
+                    if (attrs.isRegularFile() || attrs.isSymbolicLink() && !Files.isDirectory(file)) {
                         String rel = relative(root, file);
                         if (p.matches(rel) && excludes.stream().noneMatch(e -> e.matches(rel))) {
                             out.add(rel);

@@ -25,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A YAML document as a Jackson tree, with the source position of every value and every mapping key,
  * addressed by JSON pointer ({@code /steps/0/dependsOn}). Parsing uses SnakeYAML Engine's composer
- * (YAML 1.2 core schema); positions come from its node marks.
+ * with its default, the YAML 1.2 JSON schema (only {@code true}/{@code false}, {@code null} and JSON numbers
+ * are typed; {@code True}, {@code ~}, {@code 0x1F} stay strings, as {@link ConfigWriter}'s dumper
+ * expects); positions come from its node marks.
  *
  * <p>Immutable after {@link #parse}; thread-safe.
  */

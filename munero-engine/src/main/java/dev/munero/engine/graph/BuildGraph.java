@@ -79,7 +79,7 @@ public final class BuildGraph {
                 if (!byName.containsKey(d)) {
                     problems.add(new ConfigProblem(where(s, origin), "dependsOn",
                             "step '" + s.name() + "' depends on unknown step '" + d + "'"
-                                    + Names.suggest(d, byName.keySet())));
+                                    + Names.suggest(d, others(byName.keySet(), s.name()))));
                 } else if (d.equals(s.name())) {
                     problems.add(new ConfigProblem(where(s, origin), "dependsOn",
                             "step '" + s.name() + "' depends on itself; remove it from its dependsOn"));
@@ -100,6 +100,13 @@ public final class BuildGraph {
                             + " (each depends on the next); remove one of these dependsOn edges"));
         }
         return new BuildGraph(topologicalOrder(steps, byName));
+    }
+
+    /** Candidates for a suggestion: never the step itself, which would suggest a self-dependency. */
+    private static Set<String> others(Set<String> names, String self) {
+        Set<String> out = new java.util.HashSet<>(names);
+        out.remove(self);
+        return out;
     }
 
     private static SourceLocation where(StepSpec s, Path origin) {

@@ -625,9 +625,9 @@ class ConfigLoaderTest {
             "42       | the command must be a list of strings such as [javac, -d, out, Main.java], or one string with 'shell: true'; found number 42",
             "{a: b}   | the command must be a list of strings such as [javac, -d, out, Main.java], or one string with 'shell: true'; found object {\"a\":\"b\"}",
             "true     | the command must be a list of strings such as [javac, -d, out, Main.java], or one string with 'shell: true'; found boolean true",
-            "'~'      | the command must be a list of strings such as [javac, -d, out, Main.java], or one string with 'shell: true'; found no value",
+            "null     | the command must be a list of strings such as [javac, -d, out, Main.java], or one string with 'shell: true'; found no value",
             "[]       | the command list is empty; give the program and its arguments, e.g. [javac, -d, out, Main.java]",
-            "'""'   | the command is empty; give a list such as [javac, -d, out, Main.java], or a script with 'shell: true'"})
+            "'\"\"' | the command is empty; give a list such as [javac, -d, out, Main.java], or a script with 'shell: true'"})
     void aCommandOfTheWrongShapeIsOneProblemNotOnePerSchemaBranch(String command, String message) throws Exception {
         // given
         String yaml = """
