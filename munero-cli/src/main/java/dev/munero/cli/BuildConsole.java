@@ -81,10 +81,15 @@ final class BuildConsole implements BuildListener {
             updateBar();
         }
         if (!live) {
-            String width = Integer.toString(Integer.toString(total).length());
-            out.printf("[%" + width + "d/%d] %-9s %-" + nameWidth + "s %8s  %s%n", n, total, r.status(), r.name(),
-                    duration(r.durationMillis()), r.reasons().isEmpty() ? ""
-                            : r.status() == StepStatus.FAILED ? r.reasons().get(r.reasons().size() - 1) : r.reasons().get(0));
+            // plain concatenation: String.format costs too much per line in a short-lived JVM
+            StringBuilder line = new StringBuilder(120).append('[');
+            pad(line, Integer.toString(n), Integer.toString(total).length(), true).append('/').append(total).append("] ");
+            pad(line, r.status().name(), 9, false).append(' ');
+            pad(line, r.name(), nameWidth, false).append(' ');
+            pad(line, duration(r.durationMillis()), 8, true).append("  ");
+            line.append(r.reasons().isEmpty() ? ""
+                    : r.status() == StepStatus.FAILED ? r.reasons().get(r.reasons().size() - 1) : r.reasons().get(0));
+            out.println(line);
         }
         if (r.status() == StepStatus.FAILED) {
             printAboveBar(failureText(r));
@@ -155,9 +160,11 @@ final class BuildConsole implements BuildListener {
         String nl = System.lineSeparator();
         StringBuilder sb = new StringBuilder(nl);
         int w = Math.max(4, report.steps().stream().mapToInt(s -> s.name().length()).max().orElse(4));
-        sb.append(String.format("%-" + w + "s  %-9s  %9s", "STEP", "STATUS", "DURATION")).append(nl);
+        pad(pad(sb, "STEP", w, false).append("  "), "STATUS", 9, false).append("  ");
+        pad(sb, "DURATION", 9, true).append(nl);
         for (StepResult r : report.steps()) {
-            sb.append(String.format("%-" + w + "s  %-9s  %9s", r.name(), r.status(), duration(r.durationMillis()))).append(nl);
+            pad(pad(sb, r.name(), w, false).append("  "), r.status().name(), 9, false).append("  ");
+            pad(sb, duration(r.durationMillis()), 9, true).append(nl);
         }
         BuildReport.Counts c = report.counts();
         sb.append(nl).append(String.format(Locale.ROOT, "%s in %s: %d steps, %d passed, %d failed, %d cached, %d skipped%s",
@@ -170,6 +177,15 @@ final class BuildConsole implements BuildListener {
         }
         sb.append("report: .munero/reports/").append(report.runId()).append(".json").append(nl);
         return sb.toString();
+    }
+
+    private static StringBuilder pad(StringBuilder sb, String text, int width, boolean right) {
+        if (right) {
+            sb.repeat(' ', Math.max(0, width - text.length())).append(text);
+        } else {
+            sb.append(text).repeat(' ', Math.max(0, width - text.length()));
+        }
+        return sb;
     }
 
     private static String abbreviate(List<String> path) {

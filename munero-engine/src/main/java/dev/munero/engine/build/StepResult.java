@@ -12,7 +12,8 @@ import java.util.List;
  * @param cacheKey       SHA-256 cache key, null when not computed (skipped before hashing)
  * @param reasons        why it ran, was restored or was skipped, most important first
  * @param exitCode       last exit code, null when not run
- * @param logFile        repository-relative path of this build's log of the step, null when none
+ * @param logFile        the step's output: this build's log file when it ran, the stored log in the cache
+ *                       when it was CACHED; repository-relative when inside the repository, null when none
  * @param startMillis    start, in milliseconds since the build started
  * @param endMillis      end, in milliseconds since the build started
  */

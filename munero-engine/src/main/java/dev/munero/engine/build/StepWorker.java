@@ -3,6 +3,7 @@ package dev.munero.engine.build;
 import dev.munero.engine.cache.CacheCorruptException;
 import dev.munero.engine.cache.CacheEntry;
 import dev.munero.engine.cache.FileSets;
+import dev.munero.engine.cache.FileHashCache;
 import dev.munero.engine.cache.Fingerprint;
 import dev.munero.engine.cache.Hashing;
 import dev.munero.engine.cache.LocalCache;
@@ -46,6 +47,7 @@ final class StepWorker {
     private final BuildListener listener;
     private final Path logDir;
     private final BuildState state;
+    private final FileHashCache hashes = new FileHashCache();
 
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
@@ -80,8 +82,7 @@ final class StepWorker {
         TreeMap<String, String> inputs = new TreeMap<>();
         for (String rel : FileSets.expand(root, spec.cwd(), spec.inputs(), spec.outputs())) {
             Path f = root.resolve(rel);
-            inputs.put(rel, Files.isSymbolicLink(f) && !Files.exists(f)
-                    ? "dangling-link:" + Files.readSymbolicLink(f) : Hashing.sha256(f));
+            inputs.put(rel, FileHashCache.isDanglingLink(f) ? "dangling-link:" + Files.readSymbolicLink(f) : hashes.sha256(f));
         }
         return new Fingerprint(spec.name(), spec.command().toArgv(), spec.cwd(), env, inputs, new TreeMap<>(dependencyKeys),
                 spec.outputs());
@@ -166,16 +167,18 @@ final class StepWorker {
         if (probe.hit().isPresent()) {
             CacheEntry entry = probe.hit().get();
             try {
-                int written = cache.restore(entry, root, log);
+                int written = cache.restore(entry, root, null);
+                Path storedLog = cache.logFile(entry);
                 if (options.streamOutput()) {
-                    replay(spec.name(), log);
+                    replay(spec.name(), storedLog);
                 }
                 long end = clockMillis.getAsLong();
                 String what = entry.outputs().isEmpty() ? "no outputs to restore"
                         : written == 0 ? "outputs already up to date (" + entry.outputs().size() + " files)"
                         : "restored " + written + " of " + entry.outputs().size() + " output files";
+                String logRef = storedLog.startsWith(root) ? FileSets.relative(root, storedLog) : storedLog.toString();
                 return new StepResult(spec.name(), StepStatus.CACHED, end - startMillis, 0, probe.key(),
-                        List.of("cache hit: " + what + "; log replayed"), null, logRel, startMillis, end);
+                        List.of("cache hit: " + what), null, logRef, startMillis, end);
             } catch (CacheCorruptException e) {
                 listener.warning(e.getMessage() + "; step " + spec.name() + " runs instead");
                 cache.evict(probe.key());

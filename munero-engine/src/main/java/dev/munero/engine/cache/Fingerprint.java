@@ -38,10 +38,17 @@ public record Fingerprint(String step, List<String> argv, String cwd, SortedMap<
     public Fingerprint {
         Objects.requireNonNull(step, "step");
         argv = List.copyOf(argv);
-        env = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(env));
-        inputs = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(inputs));
-        dependencies = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
+        env = naturalOrder(env);
+        inputs = naturalOrder(inputs);
+        dependencies = naturalOrder(dependencies);
         outputs = List.copyOf(outputs);
+    }
+
+    /** A copy in natural key order: new TreeMap(sortedMap) would keep the argument's comparator, and the key its order. */
+    private static SortedMap<String, String> naturalOrder(Map<String, String> map) {
+        TreeMap<String, String> copy = new TreeMap<>();
+        copy.putAll(map);
+        return java.util.Collections.unmodifiableSortedMap(copy);
     }
 
     /** The cache key: 64 lower-case hex characters. */

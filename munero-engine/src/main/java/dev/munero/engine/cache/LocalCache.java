@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
@@ -98,8 +101,9 @@ public final class LocalCache {
 
     /**
      * Restores {@code entry}'s outputs into {@code root} and its log into {@code logTarget}. Outputs whose
-     * current content already matches are left alone. Nothing in the workspace changes unless every blob
-     * needed verified against its hash.
+     * current content and executable bit already match are left alone. Nothing in the workspace changes
+     * (no file, no directory) unless every blob needed verified against its hash; a blob that does not is
+     * deleted from the cache.
      *
      * @return the number of output files written (0 when all were up to date)
      * @throws CacheCorruptException when a blob is missing or its content does not match its hash
@@ -107,17 +111,19 @@ public final class LocalCache {
      */
     public int restore(CacheEntry entry, Path root, Path logTarget) throws IOException, CacheCorruptException {
         List<Path[]> moves = new ArrayList<>(); // {temp, destination}
+        List<Path> createdDirs = new ArrayList<>(); // outermost first, removed again on failure
         try {
             for (CacheEntry.OutputFile out : entry.outputs()) {
                 Path dest = root.resolve(out.path()).normalize();
                 if (!dest.startsWith(root)) {
                     throw new CacheCorruptException("cache entry " + entry.key() + " names a path outside the repository: " + out.path());
                 }
-                if (Files.isRegularFile(dest) && Files.size(dest) == out.bytes() && Hashing.sha256(dest).equals(out.sha256())) {
+                if (Files.isRegularFile(dest) && Files.size(dest) == out.bytes()
+                        && Files.isExecutable(dest) == out.executable() && Hashing.sha256(dest).equals(out.sha256())) {
                     continue;
                 }
-                Files.createDirectories(dest.getParent());
-                Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName(), ".munero-tmp");
+                createDirectories(dest.getParent(), createdDirs);
+                Path tmp = tempSibling(dest);
                 moves.add(new Path[] {tmp, dest});
                 copyVerified(out.sha256(), tmp);
                 if (out.executable()) {
@@ -125,14 +131,21 @@ public final class LocalCache {
                 }
             }
             if (logTarget != null) {
-                Files.createDirectories(logTarget.getParent());
-                Path tmp = Files.createTempFile(logTarget.getParent(), "." + logTarget.getFileName(), ".munero-tmp");
+                createDirectories(logTarget.getParent(), createdDirs);
+                Path tmp = tempSibling(logTarget);
                 moves.add(new Path[] {tmp, logTarget});
                 copyVerified(entry.logSha256(), tmp);
             }
         } catch (IOException | CacheCorruptException | RuntimeException e) {
             for (Path[] m : moves) {
                 Files.deleteIfExists(m[0]);
+            }
+            for (int i = createdDirs.size() - 1; i >= 0; i--) {
+                try {
+                    Files.deleteIfExists(createdDirs.get(i));
+                } catch (DirectoryNotEmptyException concurrent) {
+                    // someone else put a file there meanwhile: theirs to keep
+                }
             }
             throw e;
         }
@@ -143,10 +156,31 @@ public final class LocalCache {
         return (int) moves.stream().filter(m -> m[1] != logTarget).count();
     }
 
+    /** Creates {@code dir} and its missing parents, appending the ones it made to {@code created}, outermost first. */
+    private static void createDirectories(Path dir, List<Path> created) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        Files.createDirectories(dir);
+        created.addAll(missing);
+    }
+
+    /**
+     * A fresh name next to {@code dest} for a file not yet created. Not {@link Files#createTempFile}: that
+     * creates the file owner-only (0600), which the rename would carry into the workspace.
+     */
+    private static Path tempSibling(Path dest) {
+        String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return dest.resolveSibling("." + dest.getFileName() + "." + random + ".munero-tmp");
+    }
+
+    /** Copies the blob to the new file {@code target} (created with default permissions), verifying its hash. */
     private void copyVerified(String sha256, Path target) throws IOException, CacheCorruptException {
         Path blob = blobPath(sha256);
         MessageDigest md = Hashing.sha256();
-        try (InputStream in = Files.newInputStream(blob); OutputStream os = Files.newOutputStream(target)) {
+        try (InputStream in = Files.newInputStream(blob);
+             OutputStream os = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -158,6 +192,8 @@ public final class LocalCache {
         }
         String actual = Hashing.hex(md.digest());
         if (!actual.equals(sha256)) {
+            // wrong by definition; left in place, every later store of this content would skip rewriting it
+            Files.deleteIfExists(blob);
             throw new CacheCorruptException("cache blob " + blob + " has content hash " + actual + ", expected " + sha256);
         }
     }
@@ -256,6 +292,14 @@ public final class LocalCache {
         return dir.resolve("ac").resolve(key.substring(0, 2)).resolve(key + ".json");
     }
 
+    /**
+     * The stored log of {@code entry}: a content-addressed, read-only blob, valid until the entry is
+     * pruned. Cache hits point their reports here instead of copying the log.
+     */
+    public Path logFile(CacheEntry entry) {
+        return blobPath(entry.logSha256());
+    }
+
     Path blobPath(String sha256) {
         return dir.resolve("cas").resolve(sha256.substring(0, 2)).resolve(sha256);
     }
@@ -290,6 +334,7 @@ public final class LocalCache {
         long kept = 0;
         Set<String> keptBlobs = new HashSet<>();
         int removedEntries = 0;
+        boolean full = false; // once one entry does not fit, every less recently used one goes too
         for (Item it : items) {
             if (it.entry() == null) {
                 Files.deleteIfExists(it.file());
@@ -306,10 +351,11 @@ public final class LocalCache {
                     size += Files.exists(bp) ? Files.size(bp) : 0;
                 }
             }
-            if (kept + size <= maxBytes) {
+            if (!full && kept + size <= maxBytes) {
                 kept += size;
                 keptBlobs.addAll(blobs);
             } else {
+                full = true;
                 Files.deleteIfExists(it.file());
                 removedEntries++;
             }

@@ -131,8 +131,8 @@ public final class ConfigLoader {
                     }
                 } else if (def.startsWith("/$defs/duration/")) {
                     where = tree.valueAt(pointer);
-                    message = "'" + (value.isString() ? value.asString() : value.toString())
-                            + "' is not a duration; write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h";
+                    message = "'" + (value.isString() ? value.asString() : value.toString()) + "' is not a duration; "
+                            + "write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h";
                 } else {
                     where = tree.valueAt(pointer);
                     List<String> branches = new ArrayList<>();

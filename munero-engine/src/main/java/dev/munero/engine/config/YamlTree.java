@@ -72,7 +72,8 @@ final class YamlTree {
         if (node.isEmpty()) {
             return new YamlTree(file, JsonNodeFactory.instance.nullNode(), values, keys, texts);
         }
-        JsonNode json = new Converter(file, values, keys, texts).convert(node.get(), "");
+        Set<Node> open = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        JsonNode json = convert(file, node.get(), "", values, keys, texts, open);
         return new YamlTree(file, json, values, keys, texts);
     }
 
@@ -110,75 +111,68 @@ final class YamlTree {
         return m != null ? location(file, m) : valueAt(pointer);
     }
 
-    /** Node to Jackson tree, recording marks and scalar texts by pointer. */
-    private record Converter(Path file, Map<String, Mark> values, Map<String, Mark> keys, Map<String, String> texts,
-                             Set<Node> open) {
-        Converter(Path file, Map<String, Mark> values, Map<String, Mark> keys, Map<String, String> texts) {
-            this(file, values, keys, texts, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+    /** {@code open}: the collections being converted, i.e. {@code node}'s ancestors. */
+    private static JsonNode convert(Path file, Node node, String pointer, Map<String, Mark> values,
+                                    Map<String, Mark> keys, Map<String, String> texts, Set<Node> open)
+            throws ConfigException {
+        node.getStartMark().ifPresent(m -> values.put(pointer, m));
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (!(node instanceof ScalarNode) && !open.add(node)) {
+            // an alias to an enclosing collection would make the tree infinite
+            throw new ConfigException(new ConfigProblem(location(file, node.getStartMark().orElse(null)),
+                    pointerToField(pointer), "an alias refers to a collection that contains it; remove the recursion"));
         }
-
-        JsonNode convert(Node node, String pointer) throws ConfigException {
-            node.getStartMark().ifPresent(m -> values.put(pointer, m));
-            JsonNodeFactory f = JsonNodeFactory.instance;
-            if ((node instanceof MappingNode || node instanceof SequenceNode) && !open.add(node)) {
-                // an alias to an enclosing collection would make the tree infinite
-                throw new ConfigException(new ConfigProblem(location(file, node.getStartMark().orElse(null)),
-                        pointerToField(pointer), "an alias refers to a collection that contains it; remove the recursion"));
+        if (node instanceof MappingNode map) {
+            ObjectNode obj = f.objectNode();
+            for (NodeTuple t : map.getValue()) {
+                if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
+                    throw new ConfigException(new ConfigProblem(location(file, t.getKeyNode().getStartMark().orElse(null)),
+                            pointerToField(pointer), "mapping keys must be plain strings"));
+                }
+                String key = keyNode.getValue();
+                String child = pointer + "/" + escape(key);
+                if (obj.has(key)) {
+                    throw new ConfigException(new ConfigProblem(location(file, keyNode.getStartMark().orElse(null)),
+                            pointerToField(child), "duplicate key '" + key + "'; keep only one"));
+                }
+                keyNode.getStartMark().ifPresent(m -> keys.put(child, m));
+                obj.set(key, convert(file, t.getValueNode(), child, values, keys, texts, open));
             }
-            try {
-                if (node instanceof MappingNode map) {
-                    ObjectNode obj = f.objectNode();
-                    for (NodeTuple t : map.getValue()) {
-                        if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
-                            throw new ConfigException(new ConfigProblem(location(file, t.getKeyNode().getStartMark().orElse(null)),
-                                    pointerToField(pointer), "mapping keys must be plain strings"));
-                        }
-                        String key = keyNode.getValue();
-                        String child = pointer + "/" + escape(key);
-                        if (obj.has(key)) {
-                            throw new ConfigException(new ConfigProblem(location(file, keyNode.getStartMark().orElse(null)),
-                                    pointerToField(child), "duplicate key '" + key + "'; keep only one"));
-                        }
-                        keyNode.getStartMark().ifPresent(m -> keys.put(child, m));
-                        obj.set(key, convert(t.getValueNode(), child));
-                    }
-                    return obj;
-                }
-                if (node instanceof SequenceNode seq) {
-                    ArrayNode arr = f.arrayNode();
-                    int i = 0;
-                    for (Node item : seq.getValue()) {
-                        arr.add(convert(item, pointer + "/" + i++));
-                    }
-                    return arr;
-                }
-            } finally {
-                open.remove(node);
-            }
-            ScalarNode scalar = (ScalarNode) node;
-            String v = scalar.getValue();
-            texts.put(pointer, v);
-            Tag tag = scalar.getTag();
-            try {
-                if (Tag.NULL.equals(tag)) {
-                    return f.nullNode();
-                }
-                if (Tag.BOOL.equals(tag)) {
-                    return f.booleanNode(Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT)));
-                }
-                if (Tag.INT.equals(tag)) {
-                    return f.numberNode(new java.math.BigInteger(v.replace("_", "")));
-                }
-                if (Tag.FLOAT.equals(tag)) {
-                    java.math.BigDecimal d = new java.math.BigDecimal(v);
-                    // the validator reads decimals with asLong(), which throws past the long range
-                    return d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0 ? f.numberNode(d) : f.textNode(v);
-                }
-            } catch (NumberFormatException e) {
-                // .inf, .nan, 0x..: keep the text, the schema reports the type
-            }
-            return f.textNode(v);
+            open.remove(node);
+            return obj;
         }
+        if (node instanceof SequenceNode seq) {
+            ArrayNode arr = f.arrayNode();
+            int i = 0;
+            for (Node item : seq.getValue()) {
+                arr.add(convert(file, item, pointer + "/" + i++, values, keys, texts, open));
+            }
+            open.remove(node);
+            return arr;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        String v = scalar.getValue();
+        texts.put(pointer, v);
+        Tag tag = scalar.getTag();
+        try {
+            if (Tag.NULL.equals(tag)) {
+                return f.nullNode();
+            }
+            if (Tag.BOOL.equals(tag)) {
+                return f.booleanNode(Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT)));
+            }
+            if (Tag.INT.equals(tag)) {
+                return f.numberNode(new java.math.BigInteger(v.replace("_", "")));
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                java.math.BigDecimal d = new java.math.BigDecimal(v);
+                // the validator reads decimals with asLong(), which throws past the long range
+                return d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0 ? f.numberNode(d) : f.textNode(v);
+            }
+        } catch (NumberFormatException e) {
+            // .inf, .nan, 0x..: keep the text, the schema reports the type
+        }
+        return f.textNode(v);
     }
 
     private static String escape(String key) {
