@@ -217,6 +217,21 @@ class CliTest {
     }
 
     @Test
+    void verboseStreamsEveryOutputLineWithTheStepNameAndReplaysCachedLogs() throws Exception {
+        write("munero.yaml", """
+                steps:
+                  - name: hello
+                    command: [echo, hello from a step]
+                """);
+        Cli.Result first = Cli.run("build", "-C", repo.toString(), "--verbose");
+        assertThat(first.out()).containsPattern("(?m)^hello\\s+\\| hello from a step$");
+        Cli.Result cached = Cli.run("build", "-C", repo.toString(), "-v");
+        assertThat(cached.out()).containsPattern("(?m)^hello\\s+\\| hello from a step$").contains("CACHED");
+        BuildReport report = JSON.readValue(Cli.run("build", "-C", repo.toString(), "--json").out(), BuildReport.class);
+        assertThat(Files.readString(repo.resolve(report.steps().get(0).logFile()))).isEqualTo("hello from a step\n");
+    }
+
+    @Test
     void anEmptyDirectoryIsAConfigurationError() {
         Cli.Result r = Cli.run("build", "-C", repo.toString());
         assertThat(r.exitCode()).isEqualTo(2);

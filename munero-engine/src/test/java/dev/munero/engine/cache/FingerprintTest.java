@@ -51,14 +51,14 @@ class FingerprintTest {
         String key = base().key();
 
         // then: the value was computed independently from the documented encoding (each part as
-        // "<utf-8 length>:<bytes>", FORMAT first). If it changes, old cache entries stop matching: change the
-        // encoding on purpose, bump Fingerprint.FORMAT and update this value
+        // "<utf-8 length>:<bytes>", FORMAT first). A new value means every existing cache entry stops matching:
+        // change the encoding only on purpose, then bump Fingerprint.FORMAT and this value
         assertThat(key).isEqualTo("65e9a6b009062741bec3dd5b779b7ac891c02993afe533fc9ce532e479d9a256");
         assertThat(key).matches("[0-9a-f]{64}");
     }
 
     @Test
-    void theKeyDoesNotDependOnMapInsertionOrder() {
+    void theKeyDoesNotDependOnTheOrderOfTheMapsPassedIn() {
         // given the same parts held in maps with another order
         Fingerprint reordered = changed(p -> {
             TreeMap<String, String> env = new TreeMap<>(java.util.Comparator.reverseOrder());
@@ -69,6 +69,7 @@ class FingerprintTest {
         // when / then
         assertThat(reordered.key()).isEqualTo(base().key());
         assertThat(reordered).isEqualTo(base());
+        assertThat(reordered.env().keySet()).containsExactly("CI", "NODE_ENV");
     }
 
     static Stream<Arguments> changes() {

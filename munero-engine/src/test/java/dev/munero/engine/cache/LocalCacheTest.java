@@ -130,10 +130,11 @@ class LocalCacheTest {
         assertThat(found.durationMillis()).isEqualTo(1234);
         assertThat(written).isEqualTo(3);
         assertThat(workspace.resolve("out/data.bin")).hasBinaryContent(binary);
-        assertThat(workspace.resolve("out/deep/er/notes.txt")).hasBinaryContent(Files.readAllBytes(built.resolve("out/deep/er/notes.txt")));
-        assertThat(workspace.resolve("out/run.sh")).hasContent("#!/bin/sh\necho hi\n").isExecutable();
+        assertThat(workspace.resolve("out/deep/er/notes.txt")).hasSameBinaryContentAs(built.resolve("out/deep/er/notes.txt"));
+        assertThat(workspace.resolve("out/run.sh")).hasContent("#!/bin/sh\necho hi\n");
         assertThat(Files.getPosixFilePermissions(workspace.resolve("out/run.sh"))).contains(PosixFilePermission.OWNER_EXECUTE);
-        assertThat(Files.getPosixFilePermissions(workspace.resolve("out/data.bin"))).doesNotContain(PosixFilePermission.OWNER_EXECUTE);
+        assertThat(Files.getPosixFilePermissions(workspace.resolve("out/data.bin")))
+                .doesNotContain(PosixFilePermission.OWNER_EXECUTE);
         assertThat(workspace.resolve(".munero/logs/compile.log")).hasContent("compiled 3 files\n");
         assertThat(regularFiles(workspace)).as("no temp files left").hasSize(4);
     }
@@ -142,19 +143,22 @@ class LocalCacheTest {
     void restoredFilesGetTheUsualPermissionsOfANewFileNotThoseOfATempFile() throws Exception {
         // given
         write(built, "out/page.html", "<p>hi</p>");
-        Files.setPosixFilePermissions(write(built, "out/tool", "#!/bin/sh\n"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path tool = write(built, "out/tool", "#!/bin/sh\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
         CacheEntry e = cache.store(fingerprint("compile"), built, List.of("out/page.html", "out/tool"), write(tmp, "log", ""), 1);
-        Path workspace = Files.createDirectories(tmp.resolve("fresh/out"));
-        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.writeString(workspace.resolve("usual.txt"), "x"));
+        Path workspace = tmp.resolve("fresh");
+        Path out = Files.createDirectories(workspace.resolve("out"));
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.writeString(out.resolve("usual.txt"), "x"));
 
         // when
-        cache.restore(e, workspace.getParent(), null);
+        cache.restore(e, workspace, null);
 
-        // then: readable by whoever could read a file the step wrote itself (e.g. a web server)
-        assertThat(Files.getPosixFilePermissions(workspace.resolve("page.html"))).isEqualTo(usual);
+        // then: readable by whoever could read a file the step wrote itself (e.g. a web server), not 0600
+        assertThat(Files.getPosixFilePermissions(out.resolve("page.html"))).isEqualTo(usual);
         Set<PosixFilePermission> executable = EnumSet.copyOf(usual);
-        executable.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
-        assertThat(Files.getPosixFilePermissions(workspace.resolve("tool"))).isEqualTo(executable);
+        executable.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_EXECUTE));
+        assertThat(Files.getPosixFilePermissions(out.resolve("tool"))).isEqualTo(executable);
     }
 
     @Test
