@@ -100,7 +100,8 @@ public final class LocalCache {
     }
 
     /**
-     * Restores {@code entry}'s outputs into {@code root} and its log into {@code logTarget}. Outputs whose
+     * Restores {@code entry}'s outputs into {@code root} and its log into {@code logTarget} (when null, the
+     * log blob is only verified, for callers that read it in place through {@link #logFile}). Outputs whose
      * current content and executable bit already match are left alone. Nothing in the workspace changes
      * (no file, no directory) unless every blob needed verified against its hash; a blob that does not is
      * deleted from the cache.
@@ -135,6 +136,8 @@ public final class LocalCache {
                 Path tmp = tempSibling(logTarget);
                 moves.add(new Path[] {tmp, logTarget});
                 copyVerified(entry.logSha256(), tmp);
+            } else {
+                copyVerified(entry.logSha256(), null); // the log stays in the cache (see logFile), verified all the same
             }
         } catch (IOException | CacheCorruptException | RuntimeException e) {
             for (Path[] m : moves) {
@@ -175,12 +178,16 @@ public final class LocalCache {
         return dest.resolveSibling("." + dest.getFileName() + "." + random + ".munero-tmp");
     }
 
-    /** Copies the blob to the new file {@code target} (created with default permissions), verifying its hash. */
+    /**
+     * Copies the blob to the new file {@code target} (created with default permissions), verifying its hash;
+     * with a null {@code target} only verifies.
+     */
     private void copyVerified(String sha256, Path target) throws IOException, CacheCorruptException {
         Path blob = blobPath(sha256);
         MessageDigest md = Hashing.sha256();
         try (InputStream in = Files.newInputStream(blob);
-             OutputStream os = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             OutputStream os = target == null ? OutputStream.nullOutputStream()
+                     : Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {

@@ -246,4 +246,15 @@ class FileSetsTest {
             Hashing.sha256(root.resolve(rel));
         }
     }
+
+    @Test
+    void aBareDirectoryNameMeansEverythingUnderIt(@org.junit.jupiter.api.io.TempDir Path repo) throws IOException {
+        Files.createDirectories(repo.resolve("web/src/deep"));
+        Files.writeString(repo.resolve("web/src/a.js"), "a");
+        Files.writeString(repo.resolve("web/src/deep/b.js"), "b");
+        Files.writeString(repo.resolve("web/other.js"), "c");
+        assertThat(FileSets.expand(repo, "web", List.of("src"), List.of())).containsExactly("web/src/a.js", "web/src/deep/b.js");
+        assertThat(FileSets.expand(repo, ".", List.of("/web/src/"), List.of("web/src/deep/**")))
+                .containsExactly("web/src/a.js");
+    }
 }
