@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +62,7 @@ final class CargoDetector implements Detector {
     public Detection scan(RepoTree tree) throws DetectionException {
         List<String> warnings = new ArrayList<>();
         List<Workspace> workspaces = new ArrayList<>();
-        List<Path> hidden = new ArrayList<>();
+        Set<Path> hidden = new HashSet<>();
         for (Path file : tree.files(MANIFEST)) {
             Path dir = RelPaths.parentOf(file);
             if (RelPaths.isAtOrBelowAny(dir, hidden)) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +75,7 @@ final class NodeWorkspaceDetector implements Detector {
     public Detection scan(RepoTree tree) throws DetectionException {
         List<String> warnings = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
-        List<Path> hidden = new ArrayList<>();
+        Set<Path> hidden = new HashSet<>();
         for (Path file : tree.files(PACKAGE_JSON)) {
             Path dir = RelPaths.parentOf(file);
             // Members were read with their workspace; anything at or below a hidden directory is not a project.

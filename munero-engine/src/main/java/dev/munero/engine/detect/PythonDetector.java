@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +51,7 @@ final class PythonDetector implements Detector {
     @Override
     public Detection scan(RepoTree tree) throws DetectionException {
         List<Project> projects = new ArrayList<>();
-        List<Path> hidden = new ArrayList<>();
+        Set<Path> hidden = new HashSet<>();
         for (Path file : tree.files(PYPROJECT)) {
             Path dir = RelPaths.parentOf(file);
             if (RelPaths.isAtOrBelowAny(dir, hidden)) {

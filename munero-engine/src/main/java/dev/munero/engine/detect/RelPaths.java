@@ -2,8 +2,8 @@ package dev.munero.engine.detect;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Helpers for repository-relative paths and the glob strings of {@link dev.munero.engine.config.StepSpec}.
@@ -67,15 +67,23 @@ final class RelPaths {
         return path.equals(dir) || isStrictlyBelow(path, dir);
     }
 
-    /** Whether {@code path} is at or below any of {@code dirs}. */
-    static boolean isAtOrBelowAny(Path path, Collection<Path> dirs) {
-        for (Path d : dirs) {
-            if (isAtOrBelow(path, d)) {
+    /**
+     * Whether {@code path} is at or below any of {@code dirs}, looking up each ancestor of {@code path}
+     * (at most the walk's depth) instead of scanning every directory: a workspace of N packages asks this
+     * N times of N directories.
+     */
+    static boolean isAtOrBelowAny(Path path, Set<Path> dirs) {
+        if (dirs.contains(Path.of(""))) {
+            return true;
+        }
+        for (Path p = path; p != null; p = p.getParent()) {
+            if (dirs.contains(p)) {
                 return true;
             }
         }
         return false;
     }
+
 
     /** The parent of a relative file path, the empty path for a file at the root. */
     static Path parentOf(Path relFile) {
