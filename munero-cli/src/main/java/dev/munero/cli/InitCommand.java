@@ -1,15 +1,14 @@
 package dev.munero.cli;
 
+import dev.munero.engine.AtomicFiles;
 import dev.munero.engine.Workspace;
 import dev.munero.engine.config.ConfigLoader;
 import dev.munero.engine.config.ConfigWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,17 +68,7 @@ final class InitCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         try {
-            Path tmp = Files.createTempFile(file.getParent(), ".munero", ".yaml.tmp");
-            try {
-                Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, yaml.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             err.println("munero: error: cannot write " + file + ": " + e.getMessage());
             return ExitCodes.FAILED;

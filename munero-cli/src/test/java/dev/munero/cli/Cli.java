@@ -15,6 +15,19 @@ final class Cli {
     private Cli() {
     }
 
+    /** Writes {@code text} to {@code rel} under {@code repo}, creating directories. */
+    static void write(java.nio.file.Path repo, String rel, String text) throws java.io.IOException {
+        java.nio.file.Path p = repo.resolve(rel);
+        java.nio.file.Files.createDirectories(p.getParent());
+        java.nio.file.Files.writeString(p, text);
+    }
+
+    /** Step name to status, from a report. */
+    static java.util.Map<String, dev.munero.engine.build.StepStatus> statuses(dev.munero.engine.build.BuildReport r) {
+        return r.steps().stream().collect(java.util.stream.Collectors.toMap(
+                dev.munero.engine.build.StepResult::name, dev.munero.engine.build.StepResult::status));
+    }
+
     static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;

@@ -22,9 +22,7 @@ class CliTest {
     Path repo;
 
     private void write(String rel, String text) throws Exception {
-        Path p = repo.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
+        Cli.write(repo, rel, text);
     }
 
     private void twoSteps() throws Exception {
@@ -44,7 +42,7 @@ class CliTest {
     }
 
     private static Map<String, StepStatus> statuses(BuildReport r) {
-        return r.steps().stream().collect(Collectors.toMap(StepResult::name, StepResult::status));
+        return Cli.statuses(r);
     }
 
     @Test

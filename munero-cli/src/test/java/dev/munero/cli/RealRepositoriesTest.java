@@ -24,9 +24,7 @@ class RealRepositoriesTest {
     Path repo;
 
     private void write(String rel, String text) throws Exception {
-        Path p = repo.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
+        Cli.write(repo, rel, text);
     }
 
     private BuildReport build() {
@@ -36,7 +34,7 @@ class RealRepositoriesTest {
     }
 
     private static Map<String, StepStatus> statuses(BuildReport r) {
-        return r.steps().stream().collect(Collectors.toMap(StepResult::name, StepResult::status));
+        return Cli.statuses(r);
     }
 
     private static StepResult step(BuildReport r, String name) {

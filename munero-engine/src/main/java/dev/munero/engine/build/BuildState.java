@@ -1,10 +1,10 @@
 package dev.munero.engine.build;
 
+import dev.munero.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
@@ -57,13 +57,6 @@ final class BuildState {
 
     /** Writes the state atomically. */
     void save() throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "steps", ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), steps);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, JSON.writeValueAsBytes(steps));
     }
 }

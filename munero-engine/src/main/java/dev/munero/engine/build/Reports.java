@@ -1,12 +1,11 @@
 package dev.munero.engine.build;
 
+import dev.munero.engine.AtomicFiles;
 import dev.munero.engine.graph.BuildGraph;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,8 +87,8 @@ public final class Reports {
         Path dir = stateDir.resolve("reports");
         Files.createDirectories(dir);
         byte[] bytes = JSON.writeValueAsBytes(report);
-        atomicWrite(dir.resolve(report.runId() + ".json"), bytes);
-        atomicWrite(dir.resolve("latest.json"), bytes);
+        AtomicFiles.write(dir.resolve(report.runId() + ".json"), bytes);
+        AtomicFiles.write(dir.resolve("latest.json"), bytes);
     }
 
     /**
@@ -102,20 +101,6 @@ public final class Reports {
             return JSON.readValue(file.toFile(), BuildReport.class);
         } catch (tools.jackson.core.JacksonException e) {
             throw new IOException("cannot parse the report " + file + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    static void atomicWrite(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
