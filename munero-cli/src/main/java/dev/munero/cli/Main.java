@@ -1,5 +1,8 @@
 package dev.munero.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Entry point of the {@code munero} command. */
@@ -18,6 +21,20 @@ public final class Main {
     public static int run(String... args) {
         Trace.mark("main");
         CommandLine cl = new CommandLine(new MuneroCommand());
+        // Lazy initialisation: picocli reflects over every registered command up front (about 10 ms each
+        // in a cold JVM), so a run of one subcommand registers only that one; anything else registers all.
+        Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
+        subcommands.put("build", BuildCommand::new);
+        subcommands.put("graph", GraphCommand::new);
+        subcommands.put("init", InitCommand::new);
+        subcommands.put("clean", CleanCommand::new);
+        Supplier<Object> only = args.length > 0 ? subcommands.get(args[0]) : null;
+        if (only != null) {
+            cl.addSubcommand(args[0], only.get());
+        } else {
+            subcommands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        }
+        Trace.mark("command model built");
         cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             line.getErr().println("munero: internal error: " + ex);

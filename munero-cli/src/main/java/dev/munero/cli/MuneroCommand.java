@@ -9,7 +9,6 @@ import picocli.CommandLine.Spec;
         description = {"Munero: a fast, incremental, parallel build orchestrator for polyglot repositories.",
                 "Reads munero.yaml, or detects Maven, npm/pnpm/yarn, Cargo, Go, Python, Gradle and Make builds.",
                 ""},
-        subcommands = {BuildCommand.class, GraphCommand.class, InitCommand.class, CleanCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 build failed, 2 usage or configuration error, 130 interrupted.",
                 "Run 'munero COMMAND --help' for a command's options."})
 final class MuneroCommand implements Runnable {
