@@ -30,6 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
         footer = {"", "Every build writes .munero/reports/<run-id>.json and .munero/reports/latest.json.",
                 "Exit codes: 0 ok, 1 build failed, 2 usage or configuration error, 130 interrupted."})
 final class BuildCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    BuildCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -73,7 +79,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Trace.mark("command line parsed");
         PrintWriter err = spec.commandLine().getErr();
-        Workspace ws = workspace.open(err);
+        Workspace ws = workspace.open(invocation.cwd(), err);
         Trace.mark("workspace opened");
         if (ws == null) {
             return ExitCodes.USAGE;
@@ -90,10 +96,10 @@ final class BuildCommand implements Callable<Integer> {
         boolean effectiveKeepGoing = keepGoing != null ? keepGoing : settings.keepGoing().orElse(false);
         List<String> selected = explain != null ? List.of(explain) : targets;
         BuildOptions options = new BuildOptions(selected, effectiveJobs, effectiveKeepGoing, force, !noCache, verbose,
-                cache, root.resolve(".munero"), System.getenv());
+                cache, root.resolve(".munero"), invocation.env());
 
-        boolean interactive = !json && Terminal.isInteractive();
-        PrintStream human = json ? System.err : System.out;
+        boolean interactive = !json && invocation.interactive();
+        PrintStream human = json ? invocation.err() : invocation.out();
         BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json);
         BuildEngine engine;
         try {
@@ -108,31 +114,27 @@ final class BuildCommand implements Callable<Integer> {
             }
             human.printf("munero: %d steps from %s, profile %s, %d jobs%n", engine.graph().size(), ws.project().origin(),
                     ws.project().profile(), effectiveJobs);
-            Thread hook = new Thread(() -> {
+            BuildReport report;
+            try (AutoCloseable ignored = invocation.interrupts().register(() -> {
                 engine.cancel();
                 try {
                     engine.awaitFinished(10_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, "munero-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
-            BuildReport report = engine.build();
-            Trace.mark("build finished");
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already (Ctrl-C): the hook waited for this report
+            })) {
+                report = engine.build();
             }
+            Trace.mark("build finished");
             if (json) {
-                System.out.println(Reports.toJson(report));
+                invocation.out().println(Reports.toJson(report));
             }
             return switch (report.status()) {
                 case PASSED -> ExitCodes.OK;
                 case FAILED -> ExitCodes.FAILED;
                 case CANCELLED -> ExitCodes.INTERRUPTED;
             };
-        } catch (IOException e) {
+        } catch (Exception e) {
             err.println("munero: error: " + e.getMessage());
             return ExitCodes.FAILED;
         }
@@ -144,7 +146,7 @@ final class BuildCommand implements Callable<Integer> {
             plan = plan.stream().filter(p -> p.name().equals(explain)).toList();
         }
         if (json) {
-            System.out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(plan));
+            invocation.out().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(plan));
             return ExitCodes.OK;
         }
         if (explain != null) {

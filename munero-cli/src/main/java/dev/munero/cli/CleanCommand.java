@@ -23,6 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "clean", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Remove the files matched by the steps' declared outputs; with --cache, prune the cache instead.", ""})
 final class CleanCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    CleanCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?\\s*");
 
     @Spec
@@ -52,13 +58,13 @@ final class CleanCommand implements Callable<Integer> {
         try {
             if (cache) {
                 long max = maxSize == null ? 0 : parseSize(maxSize);
-                Path dir = cacheDir != null ? cacheDir.toAbsolutePath().normalize() : workspace.root().resolve(".munero/cache");
+                Path dir = cacheDir != null ? cacheDir.toAbsolutePath().normalize() : workspace.root(invocation.cwd()).resolve(".munero/cache");
                 LocalCache.PruneResult r = new LocalCache(dir).prune(max);
                 out.printf("cache %s: removed %d entries and %d blobs (%s); kept %d entries (%s)%n", dir, r.removedEntries(),
                         r.removedBlobs(), bytes(r.freedBlobBytes()), r.keptEntries(), bytes(r.keptBytes()));
                 return ExitCodes.OK;
             }
-            Workspace ws = workspace.open(err);
+            Workspace ws = workspace.open(invocation.cwd(), err);
             if (ws == null) {
                 return ExitCodes.USAGE;
             }

@@ -20,6 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "graph", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the task graph: steps in dependency order with their dependencies.", ""})
 final class GraphCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    GraphCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     enum Format { text, dot, mermaid, json }
 
     @Spec
@@ -35,7 +41,7 @@ final class GraphCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Workspace ws = workspace.open(spec.commandLine().getErr());
+        Workspace ws = workspace.open(invocation.cwd(), spec.commandLine().getErr());
         if (ws == null) {
             return ExitCodes.USAGE;
         }

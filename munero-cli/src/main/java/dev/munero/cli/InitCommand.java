@@ -21,6 +21,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Detect the repository's build systems and write the graph as munero.yaml, ready to edit.", ""})
 final class InitCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    InitCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -37,7 +43,7 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path file = workspace.root().resolve(ConfigLoader.FILE_NAME);
+        Path file = workspace.root(invocation.cwd()).resolve(ConfigLoader.FILE_NAME);
         if (Files.exists(file) && !force && !stdout) {
             err.println("munero: error: " + file + " exists; use --force to overwrite it, or --stdout to print the detected graph");
             return ExitCodes.USAGE;
@@ -46,13 +52,13 @@ final class InitCommand implements Callable<Integer> {
         if (Files.exists(file)) {
             // detect as if there were no munero.yaml: move nothing, read the detectors directly
             try {
-                ws = Workspace.detect(workspace.root(), workspace.profile);
+                ws = Workspace.detect(workspace.root(invocation.cwd()), workspace.profile);
             } catch (dev.munero.engine.config.ConfigException e) {
                 WorkspaceOptions.printProblems(err, e);
                 return ExitCodes.USAGE;
             }
         } else {
-            ws = workspace.open(err);
+            ws = workspace.open(invocation.cwd(), err);
             if (ws == null) {
                 return ExitCodes.USAGE;
             }

@@ -19,27 +19,36 @@ public final class Main {
      * error, 130 interrupted.
      */
     public static int run(String... args) {
+        return run(Invocation.ofProcess(), args);
+    }
+
+    /** Runs the command line with the caller's streams, environment and directory (see {@link Invocation}). */
+    static int run(Invocation invocation, String... args) {
         Trace.mark("main");
         CommandLine cl = new CommandLine(new MuneroCommand());
         // Lazy initialisation: picocli reflects over every registered command up front (about 10 ms each
         // in a cold JVM), so a run of one subcommand registers only that one; anything else registers all.
         Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
-        subcommands.put("build", BuildCommand::new);
-        subcommands.put("graph", GraphCommand::new);
-        subcommands.put("init", InitCommand::new);
-        subcommands.put("clean", CleanCommand::new);
+        subcommands.put("build", () -> new BuildCommand(invocation));
+        subcommands.put("graph", () -> new GraphCommand(invocation));
+        subcommands.put("init", () -> new InitCommand(invocation));
+        subcommands.put("clean", () -> new CleanCommand(invocation));
+        subcommands.put("daemon", () -> new DaemonCommand(invocation));
         Supplier<Object> only = args.length > 0 ? subcommands.get(args[0]) : null;
         if (only != null) {
             cl.addSubcommand(args[0], only.get());
         } else {
             subcommands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
+        // after the subcommands are added: picocli hands these to the commands registered at the time
+        cl.setOut(new java.io.PrintWriter(invocation.out(), true));
+        cl.setErr(new java.io.PrintWriter(invocation.err(), true));
         Trace.mark("command model built");
         cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             line.getErr().println("munero: internal error: " + ex);
             line.getErr().println("munero: please report this with the command you ran; the stack trace follows only with MUNERO_DEBUG=1");
-            if (System.getenv("MUNERO_DEBUG") != null) {
+            if (invocation.env().get("MUNERO_DEBUG") != null) {
                 ex.printStackTrace(line.getErr());
             }
             return ExitCodes.FAILED;

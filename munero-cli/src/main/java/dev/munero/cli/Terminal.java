@@ -8,7 +8,12 @@ final class Terminal {
     }
 
     static boolean isInteractive() {
-        if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) {
+        return isInteractive(System.getenv());
+    }
+
+    /** Whether output with environment {@code env} should be treated as interactive, given this JVM's console. */
+    static boolean isInteractive(java.util.Map<String, String> env) {
+        if (env.get("CI") != null || "dumb".equals(env.get("TERM"))) {
             return false;
         }
         Console c = System.console();

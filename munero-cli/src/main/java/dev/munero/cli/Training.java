@@ -18,6 +18,19 @@ public final class Training {
     private Training() {
     }
 
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("munero-training");
         PrintStream out = System.out;
@@ -45,14 +58,28 @@ public final class Training {
                         steps:
                           copy: { env: { MODE: prod } }
                     """);
+            // A workspace of many packages, so that the profiles the AOT cache records (JEP 515) cover the
+            // per-step paths a real repository takes hundreds of times: detection, hashing, lookup, restore.
+            int packages = 80;
             Path npm = Files.createDirectories(dir.resolve("npm"));
             Files.writeString(npm.resolve("package.json"), "{\"name\":\"t\",\"private\":true,\"workspaces\":[\"packages/*\"]}");
-            for (String p : new String[] {"a", "b"}) {
-                Path pkg = Files.createDirectories(npm.resolve("packages").resolve(p).resolve("src"));
-                Files.writeString(pkg.resolve("index.js"), "module.exports = 1;\n");
-                Files.writeString(pkg.getParent().resolve("package.json"), "{\"name\":\"@t/" + p + "\",\"scripts\":{\"build\":\"true\"}"
-                        + (p.equals("b") ? ",\"dependencies\":{\"@t/a\":\"*\"}" : "") + "}");
+            StringBuilder steps = new StringBuilder("steps:\n");
+            for (int i = 0; i < packages; i++) {
+                String name = "p" + i;
+                Path pkg = Files.createDirectories(npm.resolve("packages").resolve(name).resolve("src"));
+                Files.writeString(pkg.resolve("index.js"), "module.exports = " + i + ";\n");
+                String dep = i == 0 ? "" : "p" + (i - 1) / 2;
+                Files.writeString(pkg.getParent().resolve("package.json"), "{\"name\":\"@t/" + name
+                        + "\",\"scripts\":{\"build\":\"true\"}" + (dep.isEmpty() ? "" : ",\"dependencies\":{\"@t/" + dep + "\":\"*\"}") + "}");
+                steps.append("  - name: ").append(name).append("\n    command: \"mkdir -p dist && cat src/*.js > dist/index.js\"\n")
+                        .append("    shell: true\n    cwd: packages/").append(name).append("\n    outputs: [dist/**]\n");
+                if (!dep.isEmpty()) {
+                    steps.append("    dependsOn: [").append(dep).append("]\n");
+                }
             }
+            Path many = Files.createDirectories(dir.resolve("many"));
+            copyTree(npm.resolve("packages"), many.resolve("packages"));
+            Files.writeString(many.resolve("munero.yaml"), steps.toString());
             Main.run("--help");
             Main.run("build", "--help");
             Main.run("graph", "-C", yaml.toString(), "--format", "json");
@@ -62,6 +89,15 @@ public final class Training {
             Main.run("build", "-C", yaml.toString(), "--explain", "copy");
             Main.run("graph", "-C", npm.toString());
             Main.run("build", "-C", npm.toString(), "--dry-run");
+            Main.run("build", "-C", many.toString(), "-j", "4");
+            for (int i = 0; i < 4; i++) {
+                Main.run("build", "-C", many.toString(), "-j", "4");
+            }
+            Files.writeString(many.resolve("packages/p7/src/index.js"), "module.exports = 'changed';\n");
+            Main.run("build", "-C", many.toString(), "-j", "4");
+            Files.walk(many.resolve("packages")).filter(p -> p.toString().endsWith("dist/index.js")).limit(10)
+                    .forEach(p -> p.toFile().delete());
+            Main.run("build", "-C", many.toString(), "-j", "4");
         } finally {
             System.setOut(out);
             System.setErr(err);

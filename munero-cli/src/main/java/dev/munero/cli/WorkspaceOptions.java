@@ -17,14 +17,15 @@ final class WorkspaceOptions {
             description = "Profile to apply: development (default), production, test, or one declared in munero.yaml.")
     String profile;
 
-    Path root() {
-        return directory.toAbsolutePath().normalize();
+    /** The repository root: {@code -C} resolved against the invocation's working directory. */
+    Path root(Path cwd) {
+        return cwd.resolve(directory).toAbsolutePath().normalize();
     }
 
     /** Opens the repository, printing each problem and returning null on a configuration error. */
-    Workspace open(PrintWriter err) {
+    Workspace open(Path cwd, PrintWriter err) {
         try {
-            Workspace ws = Workspace.open(root(), profile);
+            Workspace ws = Workspace.open(root(cwd), profile);
             ws.warnings().forEach(w -> err.println("munero: warning: " + w));
             return ws;
         } catch (ConfigException e) {

@@ -50,7 +50,9 @@ public final class ProcessRunner {
             Files.writeString(log, "");
             return new ProcessOutcome(-1, false, true, null, 0);
         }
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
+        List<String> command = new java.util.ArrayList<>(argv);
+        command.set(0, resolveProgram(argv.get(0), env, cwd));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
         if (lines.isEmpty()) {
@@ -94,6 +96,29 @@ public final class ProcessRunner {
         } finally {
             running.remove(p);
         }
+    }
+
+    /**
+     * The program to start: a bare name ({@code npm}) is looked up in the {@code PATH} of {@code env}, the
+     * child's environment. The JDK would search this JVM's own {@code PATH}, which differs when the build
+     * runs for another environment (e.g. in the daemon, or with a {@code PATH} changed by a version manager).
+     * Names with a separator, and names not found, are returned unchanged (the start then fails as usual).
+     */
+    static String resolveProgram(String program, Map<String, String> env, Path cwd) {
+        if (program.indexOf('/') >= 0 || program.indexOf(java.io.File.separatorChar) >= 0) {
+            return program;
+        }
+        String path = env.get("PATH");
+        if (path == null) {
+            return program;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = (dir.isEmpty() ? cwd : cwd.resolve(dir)).resolve(program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return program;
     }
 
     private static void pump(Process p, Path log, Consumer<String> sink) {
