@@ -121,8 +121,8 @@ final class DaemonServer implements AutoCloseable {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(client)));
             int magic = in.readInt();
             if (magic == DaemonProtocol.MAGIC_STOP) {
+                close(); // first, so that the socket is gone when the client hears back
                 writeExit(out, 0);
-                close();
                 return;
             }
             if (magic != DaemonProtocol.MAGIC_RUN) {
