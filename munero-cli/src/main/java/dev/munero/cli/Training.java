@@ -98,6 +98,13 @@ public final class Training {
             Files.walk(many.resolve("packages")).filter(p -> p.toString().endsWith("dist/index.js")).limit(10)
                     .forEach(p -> p.toFile().delete());
             Main.run("build", "-C", many.toString(), "-j", "4");
+            // the client path the launcher takes by default, against a daemon on a temporary socket
+            try (DaemonServer daemon = DaemonServer.start(dir.resolve("daemon/d.sock"), java.time.Duration.ofMinutes(1))) {
+                for (String[] cmd : new String[][] {{"--version"}, {"build", "-C", many.toString()}, {"graph", "-C", npm.toString()}}) {
+                    DaemonClient.call(DaemonClient.connect(dir.resolve("daemon/d.sock")), new DaemonProtocol.Request(
+                            java.util.List.of(cmd), dir.toString(), System.getenv(), false), sink, sink, false);
+                }
+            }
         } finally {
             System.setOut(out);
             System.setErr(err);
