@@ -79,7 +79,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Trace.mark("command line parsed");
         PrintWriter err = spec.commandLine().getErr();
-        Workspace ws = workspace.open(invocation.cwd(), err);
+        Workspace ws = workspace.open(invocation, err);
         Trace.mark("workspace opened");
         if (ws == null) {
             return ExitCodes.USAGE;
@@ -96,7 +96,8 @@ final class BuildCommand implements Callable<Integer> {
         boolean effectiveKeepGoing = keepGoing != null ? keepGoing : settings.keepGoing().orElse(false);
         List<String> selected = explain != null ? List.of(explain) : targets;
         BuildOptions options = new BuildOptions(selected, effectiveJobs, effectiveKeepGoing, force, !noCache, verbose,
-                cache, root.resolve(".munero"), invocation.env());
+                cache, root.resolve(".munero"), invocation.env(),
+                invocation.warm() == null ? null : invocation.warm().hashes());
 
         boolean interactive = !json && invocation.interactive();
         PrintStream human = json ? invocation.err() : invocation.out();

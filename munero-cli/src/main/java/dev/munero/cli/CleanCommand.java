@@ -64,7 +64,7 @@ final class CleanCommand implements Callable<Integer> {
                         r.removedBlobs(), bytes(r.freedBlobBytes()), r.keptEntries(), bytes(r.keptBytes()));
                 return ExitCodes.OK;
             }
-            Workspace ws = workspace.open(invocation.cwd(), err);
+            Workspace ws = workspace.open(invocation, err);
             if (ws == null) {
                 return ExitCodes.USAGE;
             }

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -105,12 +103,12 @@ final class DaemonProtocol {
                 : Path.of(System.getProperty("user.home"), ".munero", "daemon");
         String identity = jar.toAbsolutePath() + "|" + Files.getLastModifiedTime(jar).toMillis() + "|" + Files.size(jar)
                 + "|" + System.getProperty("java.home") + "|" + Runtime.version();
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return base.resolve("munero-" + HexFormat.of().formatHex(h, 0, 6) + ".sock");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        // FNV-1a, 64 bits: a name, not a secret, and no MessageDigest provider lookup on the client's start path
+        long h = 0xcbf29ce484222325L;
+        for (byte b : identity.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
+        return base.resolve("munero-" + HexFormat.of().toHexDigits(h) + ".sock");
     }
 
     /** The jar this class was loaded from. */

@@ -36,6 +36,8 @@ final class DaemonServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Duration idle;
     private final AtomicInteger active = new AtomicInteger();
+    private final Invocation.Warm warm = new Invocation.Warm(new dev.munero.engine.WorkspaceCache(),
+            new dev.munero.engine.cache.FileHashCache());
     private final AtomicLong lastUse = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
@@ -148,7 +150,7 @@ final class DaemonServer implements AutoCloseable {
                     action -> {
                         onCancel.set(action);
                         return () -> onCancel.set(null);
-                    });
+                    }, warm);
             int code = Main.run(inv, request.args().toArray(String[]::new));
             stdout.flush();
             stderr.flush();

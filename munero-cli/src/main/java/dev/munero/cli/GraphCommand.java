@@ -41,7 +41,7 @@ final class GraphCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Workspace ws = workspace.open(invocation.cwd(), spec.commandLine().getErr());
+        Workspace ws = workspace.open(invocation, spec.commandLine().getErr());
         if (ws == null) {
             return ExitCodes.USAGE;
         }

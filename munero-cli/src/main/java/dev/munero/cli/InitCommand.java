@@ -58,7 +58,7 @@ final class InitCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         } else {
-            ws = workspace.open(invocation.cwd(), err);
+            ws = workspace.open(invocation, err);
             if (ws == null) {
                 return ExitCodes.USAGE;
             }

@@ -15,9 +15,17 @@ import java.util.Map;
  * @param cwd         absolute working directory that relative paths ({@code -C}) resolve against
  * @param interactive whether {@code out} is an interactive terminal (live progress)
  * @param interrupts  where a command registers what to do on Ctrl-C
+ * @param warm        what a long-lived process keeps between commands, or null for a one-off process
  */
 record Invocation(PrintStream out, PrintStream err, Map<String, String> env, Path cwd, boolean interactive,
-                  Interrupts interrupts) {
+                  Interrupts interrupts, Warm warm) {
+
+    /**
+     * State the daemon keeps across commands: opened workspaces (revalidated by stat) and file hashes
+     * (revalidated by stat, with the racy-timestamp rule).
+     */
+    record Warm(dev.munero.engine.WorkspaceCache workspaces, dev.munero.engine.cache.FileHashCache hashes) {
+    }
 
     /** What to run when the user interrupts the command. */
     interface Interrupts {
@@ -41,6 +49,6 @@ record Invocation(PrintStream out, PrintStream err, Map<String, String> env, Pat
                             // the hook is running or ran: it waited for the command to save its state
                         }
                     };
-                });
+                }, null);
     }
 }

@@ -23,9 +23,11 @@ final class WorkspaceOptions {
     }
 
     /** Opens the repository, printing each problem and returning null on a configuration error. */
-    Workspace open(Path cwd, PrintWriter err) {
+    Workspace open(Invocation invocation, PrintWriter err) {
         try {
-            Workspace ws = Workspace.open(root(cwd), profile);
+            Path root = root(invocation.cwd());
+            Workspace ws = invocation.warm() != null ? invocation.warm().workspaces().open(root, profile)
+                    : Workspace.open(root, profile);
             ws.warnings().forEach(w -> err.println("munero: warning: " + w));
             return ws;
         } catch (ConfigException e) {

@@ -33,17 +33,24 @@ public record Workspace(Project project, BuildGraph graph, List<String> warnings
      *                         has unknown dependencies or a cycle
      */
     public static Workspace open(Path root, String profile) throws ConfigException {
+        return open(root, profile, new java.util.ArrayList<>());
+    }
+
+    /** Like {@link #open(Path, String)}, adding to {@code watched} the paths whose change can change the result. */
+    static Workspace open(Path root, String profile, List<Path> watched) throws ConfigException {
         Path abs = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) {
             throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "",
                     "not a directory; pass the repository with -C DIR"));
         }
         Path file = abs.resolve(ConfigLoader.FILE_NAME);
+        watched.add(abs);
+        watched.add(file);
         if (Files.isRegularFile(file)) {
             Project project = ConfigLoader.load(abs, file, profile);
             return new Workspace(project, BuildGraph.of(project.steps(), file), List.of());
         }
-        return detect(abs, profile);
+        return detect(abs, profile, watched);
     }
 
     /**
@@ -53,6 +60,10 @@ public record Workspace(Project project, BuildGraph graph, List<String> warnings
      *                         detected graph is inconsistent
      */
     public static Workspace detect(Path root, String profile) throws ConfigException {
+        return detect(root, profile, new java.util.ArrayList<>());
+    }
+
+    private static Workspace detect(Path root, String profile, List<Path> watched) throws ConfigException {
         Path abs = root.toAbsolutePath().normalize();
         if (!ConfigLoader.BUILT_IN_PROFILES.contains(profile)) {
             throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "profile",
@@ -60,7 +71,7 @@ public record Workspace(Project project, BuildGraph graph, List<String> warnings
         }
         DetectionResult detected;
         try {
-            detected = AutoDetector.detect(abs);
+            detected = AutoDetector.detect(abs, watched);
         } catch (DetectionException e) {
             throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "", e.getMessage()));
         }

@@ -47,7 +47,7 @@ final class StepWorker {
     private final BuildListener listener;
     private final Path logDir;
     private final BuildState state;
-    private final FileHashCache hashes = new FileHashCache();
+    private final FileHashCache hashes;
 
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
@@ -59,6 +59,7 @@ final class StepWorker {
         this.listener = listener;
         this.logDir = logDir;
         this.state = state;
+        this.hashes = options.hashes();
     }
 
     /** The first skip condition that holds, if any. */

@@ -53,15 +53,33 @@ public final class AutoDetector {
      *                            column where the parser gives them)
      */
     public static DetectionResult detect(Path root) throws DetectionException {
-        return detect(root, DETECTORS, FALLBACK);
+        return detect(root, DETECTORS, FALLBACK, new ArrayList<>());
+    }
+
+    /**
+     * Like {@link #detect(Path)}, and adds to {@code watched} the absolute paths whose change can change the
+     * result: every directory walked (its modification time changes when an entry is added or removed) and
+     * every build file recorded. A caller that keeps the result can re-stat these to know it is still valid.
+     *
+     * @throws DetectionException see {@link #detect(Path)}
+     */
+    public static DetectionResult detect(Path root, List<Path> watched) throws DetectionException {
+        return detect(root, DETECTORS, FALLBACK, watched);
     }
 
     static DetectionResult detect(Path root, List<Detector> detectors, Detector fallback) throws DetectionException {
+        return detect(root, detectors, fallback, new ArrayList<>());
+    }
+
+    private static DetectionResult detect(Path root, List<Detector> detectors, Detector fallback, List<Path> watched)
+            throws DetectionException {
         Path realRoot = realDirectory(root);
         Set<String> fileNames = new LinkedHashSet<>();
         detectors.forEach(d -> fileNames.addAll(d.buildFileNames()));
         fileNames.addAll(fallback.buildFileNames());
         RepoTree tree = RepoTree.scan(realRoot, fileNames);
+        tree.dirs().forEach(d -> watched.add(realRoot.resolve(d)));
+        fileNames.forEach(name -> tree.files(name).forEach(f -> watched.add(realRoot.resolve(f))));
 
         List<String> warnings = new ArrayList<>(tree.warnings());
         List<String> systems = new ArrayList<>();
