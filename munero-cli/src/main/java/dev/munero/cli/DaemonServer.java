@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * flag (see {@link DaemonProtocol}), so a command behaves as it would in its own process; output streams
  * back as frames, and a cancel byte from the client (its Ctrl-C) interrupts the command.
  *
- * <p>It exits after {@code idle} without requests, on a {@code STOP} request, or when its socket file is
- * removed. The socket's directory is created owner-only (0700). Thread-safe: one thread per connection.
+ * <p>It exits after {@code idle} without requests, on a {@code STOP} request, when its socket file is
+ * removed, or when its jar is rebuilt (clients of the new jar use a new daemon). The socket's directory is created owner-only (0700). Thread-safe: one thread per connection.
  */
 final class DaemonServer implements AutoCloseable {
     private final Path socket;
@@ -109,11 +109,27 @@ final class DaemonServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            boolean gone = !Files.exists(socket);
+            boolean gone = !Files.exists(socket) || jarChanged();
             boolean expired = active.get() == 0 && System.nanoTime() - lastUse.get() > idle.toNanos();
             if (gone || expired) {
                 close();
             }
+        }
+    }
+
+    private final String jarStamp = jarStamp();
+
+    /** Whether the jar this daemon runs from was rebuilt or removed: clients now use a new daemon. */
+    private boolean jarChanged() {
+        return !jarStamp.equals(jarStamp());
+    }
+
+    private static String jarStamp() {
+        try {
+            Path jar = DaemonProtocol.ownJar();
+            return Files.getLastModifiedTime(jar).toMillis() + "/" + Files.size(jar);
+        } catch (IOException | RuntimeException e) {
+            return "missing";
         }
     }
 
