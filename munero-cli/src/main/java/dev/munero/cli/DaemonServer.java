@@ -149,15 +149,19 @@ final class DaemonServer implements AutoCloseable {
             DaemonProtocol.Request request = DaemonProtocol.readRequest(in);
             AtomicReference<Runnable> onCancel = new AtomicReference<>();
             Thread watcher = Thread.ofPlatform().daemon().name("munero-daemon-cancel").start(() -> {
+                int b;
                 try {
-                    if (in.read() == DaemonProtocol.CANCEL) {
-                        Runnable r = onCancel.getAndSet(null);
-                        if (r != null) {
-                            r.run();
-                        }
-                    }
+                    b = in.read();
                 } catch (IOException e) {
-                    // the client went away: nothing to cancel for
+                    b = -1;
+                }
+                // a cancel byte (the client's Ctrl-C), or the client gone (killed, its terminal closed): either
+                // way nobody waits for this command any more, so it stops as on Ctrl-C
+                if (b == DaemonProtocol.CANCEL || b == -1) {
+                    Runnable r = onCancel.getAndSet(null);
+                    if (r != null) {
+                        r.run();
+                    }
                 }
             });
             PrintStream stdout = new PrintStream(new FrameStream(out, DaemonProtocol.STDOUT), true, StandardCharsets.UTF_8);

@@ -132,6 +132,7 @@ public final class BuildEngine {
             return t;
         });
         int running = 0;
+        boolean interrupted = false;
         boolean exclusiveRunning = false;
         String stopCause = null;
         try {
@@ -170,8 +171,9 @@ public final class BuildEngine {
                 try {
                     r = done.take();
                 } catch (InterruptedException e) {
+                    // stop like Ctrl-C, then keep collecting the killed steps' results; the flag is restored below
                     cancel();
-                    Thread.currentThread().interrupt();
+                    interrupted = true;
                     continue;
                 }
                 running--;
@@ -201,6 +203,9 @@ public final class BuildEngine {
             }
         } finally {
             pool.shutdownNow();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         long now = clock.getAsLong();
         for (int i = 0; i < n; i++) {

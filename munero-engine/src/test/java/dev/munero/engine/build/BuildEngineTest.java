@@ -308,4 +308,30 @@ class BuildEngineTest {
         assertThat(step(r, "ghost").status()).isEqualTo(StepStatus.FAILED);
         assertThat(step(r, "ghost").reasons()).anyMatch(s -> s.startsWith("cannot start 'no-such-program-munero'"));
     }
+
+    @Test
+    void interruptingTheBuildingThreadCancelsTheBuildAndStillReports() throws Exception {
+        StepSpec slow = sh("slow", "touch started; sleep 60").inputs(List.of()).build();
+        Project project = new Project(root, List.of(slow), BuildSettings.DEFAULTS, List.of(), "development", "test");
+        BuildOptions options = new BuildOptions(List.of(), 1, false, false, true, false, root.resolve(".munero/cache"),
+                root.resolve(".munero"), System.getenv());
+        BuildEngine engine = new BuildEngine(project, BuildGraph.of(List.of(slow), root), options, BuildListener.NONE);
+        java.util.concurrent.atomic.AtomicReference<BuildReport> report = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread builder = new Thread(() -> {
+            try {
+                report.set(engine.build());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        builder.start();
+        for (int i = 0; i < 600 && !Files.exists(root.resolve("started")); i++) {
+            Thread.sleep(50); // the child process writes it; bounded to 30 s
+        }
+        builder.interrupt();
+        builder.join(30_000);
+        assertThat(builder.isAlive()).as("build returned").isFalse();
+        assertThat(report.get().status()).isEqualTo(BuildStatus.CANCELLED);
+        assertThat(step(report.get(), "slow").status()).isEqualTo(StepStatus.CANCELLED);
+    }
 }
