@@ -177,4 +177,31 @@ class DaemonTest {
         assertThat(socket).doesNotExist();
         assertThat(DaemonClient.connect(socket)).isNull();
     }
+
+    @Test
+    void aCommandWhoseClientWentAwayIsCancelled() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo4"));
+        Files.writeString(repo.resolve("munero.yaml"), """
+                steps:
+                  - name: long
+                    command: "sleep 120 & echo $! > grandchild.pid; wait"
+                    shell: true
+                """);
+        var channel = DaemonClient.connect(socket);
+        DaemonProtocol.writeRequest(new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(channel)),
+                new DaemonProtocol.Request(List.of("build"), repo.toString(), env(), false));
+        Path pid = repo.resolve("grandchild.pid");
+        for (int i = 0; i < 600 && !(Files.exists(pid) && !Files.readString(pid).isBlank()); i++) {
+            Thread.sleep(50); // another process writes it; bounded to 30 s
+        }
+        channel.close(); // as when the client is killed or its terminal closes
+        Path latest = repo.resolve(".munero/reports/latest.json");
+        for (int i = 0; i < 600 && !Files.exists(latest); i++) {
+            Thread.sleep(50); // the daemon writes it once the build has stopped; bounded to 30 s
+        }
+        assertThat(Reports.read(latest).status()).isEqualTo(BuildStatus.CANCELLED);
+        long grandchild = Long.parseLong(Files.readString(pid).trim());
+        ProcessHandle.of(grandchild).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
 }
