@@ -87,7 +87,9 @@ public final class ProcessRunner {
             if (pump != null) {
                 pump.join();
             }
-            boolean wasCancelled = cancelled && !timedOut && p.exitValue() != 0;
+            // Whatever its exit code: a tree we killed may still exit 0 (a shell's bare `wait` returns 0 once its
+            // killed children are gone), and such a result must never count as a success or reach the cache.
+            boolean wasCancelled = cancelled && !timedOut;
             return new ProcessOutcome(p.exitValue(), timedOut, wasCancelled, null, millisSince(start));
         } catch (InterruptedException e) {
             killTree(p.toHandle());

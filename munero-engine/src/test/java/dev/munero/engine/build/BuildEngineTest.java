@@ -334,4 +334,32 @@ class BuildEngineTest {
         assertThat(report.get().status()).isEqualTo(BuildStatus.CANCELLED);
         assertThat(step(report.get(), "slow").status()).isEqualTo(StepStatus.CANCELLED);
     }
+
+    @Test
+    void aStepWhoseShellExitsZeroAfterItsChildrenWereKilledIsCancelledNotPassed() throws Exception {
+        // regression: `wait` with no operand returns 0 once the killed children are gone, so the shell
+        // can exit 0 after a cancel; that must not count as PASSED (nor be stored in the cache)
+        StepSpec slow = sh("slow", "trap 'true' TERM; sleep 60 & echo $! > child.pid; wait; wait").build();
+        Project project = new Project(root, List.of(slow), BuildSettings.DEFAULTS, List.of(), "development", "test");
+        BuildOptions options = new BuildOptions(List.of(), 1, false, false, true, false, root.resolve(".munero/cache"),
+                root.resolve(".munero"), System.getenv());
+        BuildEngine engine = new BuildEngine(project, BuildGraph.of(List.of(slow), root), options, BuildListener.NONE);
+        java.util.concurrent.CompletableFuture<BuildReport> report = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return engine.build();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, java.util.concurrent.Executors.newSingleThreadExecutor());
+        for (int i = 0; i < 600 && !(Files.exists(root.resolve("child.pid")) && !Files.readString(root.resolve("child.pid")).isBlank()); i++) {
+            Thread.sleep(50); // the child process writes it; bounded to 30 s
+        }
+        engine.cancel();
+        BuildReport r = report.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(step(r, "slow").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(r.status()).isEqualTo(BuildStatus.CANCELLED);
+        try (Stream<Path> s = Files.walk(root.resolve(".munero"))) {
+            assertThat(s.filter(p -> p.toString().contains("/ac/") && p.toString().endsWith(".json")).toList()).isEmpty();
+        }
+    }
 }
