@@ -109,9 +109,11 @@ final class DaemonServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            boolean gone = !Files.exists(socket) || jarChanged();
-            boolean expired = active.get() == 0 && System.nanoTime() - lastUse.get() > idle.toNanos();
-            if (gone || expired) {
+            // never under a running command: a build may be the one that rebuilt this daemon's jar
+            boolean idleNow = active.get() == 0;
+            boolean replaced = !Files.exists(socket) || jarChanged();
+            boolean expired = System.nanoTime() - lastUse.get() > idle.toNanos();
+            if (idleNow && (replaced || expired)) {
                 close();
             }
         }
