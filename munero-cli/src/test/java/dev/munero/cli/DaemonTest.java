@@ -118,10 +118,7 @@ class DaemonTest {
         var channel = DaemonClient.connect(socket);
         var os = new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(channel));
         DaemonProtocol.writeRequest(os, new DaemonProtocol.Request(List.of("build"), repo.toString(), env(), false));
-        Path pid = repo.resolve("grandchild.pid");
-        for (int i = 0; i < 600 && !(Files.exists(pid) && !Files.readString(pid).isBlank()); i++) {
-            Thread.sleep(50); // another process writes it; bounded to 30 s
-        }
+        Path pid = awaitPidFile(repo.resolve("grandchild.pid"));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
                 var in = new java.io.DataInputStream(java.nio.channels.Channels.newInputStream(channel));
@@ -139,9 +136,7 @@ class DaemonTest {
         os.writeByte(DaemonProtocol.CANCEL);
         os.flush();
         assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(ExitCodes.INTERRUPTED);
-        long grandchild = Long.parseLong(Files.readString(pid).trim());
-        ProcessHandle.of(grandchild).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-        assertThat(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertDead(pid);
         BuildReport report = Reports.read(repo.resolve(".munero/reports/latest.json"));
         assertThat(report.status()).isEqualTo(BuildStatus.CANCELLED);
         channel.close();
@@ -190,18 +185,28 @@ class DaemonTest {
         var channel = DaemonClient.connect(socket);
         DaemonProtocol.writeRequest(new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(channel)),
                 new DaemonProtocol.Request(List.of("build"), repo.toString(), env(), false));
-        Path pid = repo.resolve("grandchild.pid");
-        for (int i = 0; i < 600 && !(Files.exists(pid) && !Files.readString(pid).isBlank()); i++) {
-            Thread.sleep(50); // another process writes it; bounded to 30 s
-        }
+        Path pid = awaitPidFile(repo.resolve("grandchild.pid"));
         channel.close(); // as when the client is killed or its terminal closes
         Path latest = repo.resolve(".munero/reports/latest.json");
         for (int i = 0; i < 600 && !Files.exists(latest); i++) {
             Thread.sleep(50); // the daemon writes it once the build has stopped; bounded to 30 s
         }
         assertThat(Reports.read(latest).status()).isEqualTo(BuildStatus.CANCELLED);
-        long grandchild = Long.parseLong(Files.readString(pid).trim());
-        ProcessHandle.of(grandchild).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-        assertThat(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertDead(pid);
+    }
+
+    /** Waits (bounded to 30 s) until another process has written a pid into {@code file}. */
+    private static Path awaitPidFile(Path file) throws Exception {
+        for (int i = 0; i < 600 && !(Files.exists(file) && !Files.readString(file).isBlank()); i++) {
+            Thread.sleep(50); // polling a file another process writes
+        }
+        return file;
+    }
+
+    /** Asserts that the process whose pid is in {@code pidFile} has exited (waiting up to 10 s). */
+    private static void assertDead(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("process " + pid + " killed").isFalse();
     }
 }
