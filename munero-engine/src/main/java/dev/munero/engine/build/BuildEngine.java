@@ -113,8 +113,7 @@ public final class BuildEngine {
         for (int i = 0; i < n; i++) {
             missing[i] = graph.dependenciesOf(i).length;
         }
-        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> priority[a] != priority[b]
-                ? Long.compare(priority[b], priority[a]) : Integer.compare(a, b));
+        PriorityQueue<Integer> ready = new PriorityQueue<>(longestChainFirst(priority));
         for (int i = 0; i < n; i++) {
             if (missing[i] == 0) {
                 ready.add(i);
@@ -276,6 +275,11 @@ public final class BuildEngine {
         return prio;
     }
 
+    /** Ready-queue order: higher priority (longer remaining chain) first, then declaration order. */
+    private static java.util.Comparator<Integer> longestChainFirst(long[] priority) {
+        return (a, b) -> priority[a] != priority[b] ? Long.compare(priority[b], priority[a]) : Integer.compare(a, b);
+    }
+
     private List<String> plannedOrder(long[] priority) {
         // the order a single worker would start them: topological, ready steps by priority
         int n = graph.size();
@@ -283,8 +287,7 @@ public final class BuildEngine {
         for (int i = 0; i < n; i++) {
             missing[i] = graph.dependenciesOf(i).length;
         }
-        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> priority[a] != priority[b]
-                ? Long.compare(priority[b], priority[a]) : Integer.compare(a, b));
+        PriorityQueue<Integer> ready = new PriorityQueue<>(longestChainFirst(priority));
         for (int i = 0; i < n; i++) {
             if (missing[i] == 0) {
                 ready.add(i);

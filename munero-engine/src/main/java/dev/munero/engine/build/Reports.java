@@ -61,11 +61,9 @@ public final class Reports {
             path.add(graph.step(i).name());
         }
         Collections.reverse(path);
+        // a step skipped for a failed dependency or a stopped build implies a FAILED or CANCELLED step
         BuildStatus status = cancelled ? BuildStatus.CANCELLED
-                : failed > 0 || cancelledSteps > 0 || !verifyMissing.isEmpty()
-                || finishedOrder.stream().anyMatch(r -> r.status() == StepStatus.SKIPPED && r.reasons().stream()
-                .anyMatch(s -> s.startsWith("dependency ") || s.startsWith("not started")))
-                ? BuildStatus.FAILED : BuildStatus.PASSED;
+                : failed > 0 || cancelledSteps > 0 || !verifyMissing.isEmpty() ? BuildStatus.FAILED : BuildStatus.PASSED;
         return new BuildReport(runId, status, startedAt.toString(), durationMillis, profile, jobs, hitRate,
                 best < 0 ? 0 : finish[best], path,
                 new BuildReport.Counts(finishedOrder.size(), passed, failed, cached, skipped, cancelledSteps),
