@@ -1,0 +1,168 @@
+package dev.munero.llm.internal;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * LangChain4j's HTTP client SPI on the JDK's {@link java.net.http.HttpClient}, with what Munero needs and
+ * LangChain4j's own JDK client lacks: error responses carry {@code retry-after} ({@link StatusException}), and
+ * a hook rewrites each request body before it is sent (Anthropic's rolling cache breakpoint,
+ * {@link CacheBreakpoints}). Connection failures surface as {@link IOException} causes, which
+ * {@link Errors} classifies as retriable.
+ *
+ * <p>Thread-safe. Headers (which hold the API key) are never logged or put in exception messages.
+ */
+final class Transport implements HttpClient {
+    private final java.net.http.HttpClient client;
+    private final Duration readTimeout;
+    private final UnaryOperator<String> bodyRewriter;
+
+    private Transport(java.net.http.HttpClient client, Duration readTimeout, UnaryOperator<String> bodyRewriter) {
+        this.client = client;
+        this.readTimeout = readTimeout;
+        this.bodyRewriter = bodyRewriter;
+    }
+
+    /** A builder LangChain4j's models accept through {@code httpClientBuilder(...)}. */
+    static HttpClientBuilder builder(UnaryOperator<String> bodyRewriter) {
+        return new Builder(bodyRewriter);
+    }
+
+    @Override
+    public SuccessfulHttpResponse execute(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(toJdk(request),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() / 100 != 2) {
+                throw statusException(response, response.body());
+            }
+            return SuccessfulHttpResponse.builder().statusCode(response.statusCode())
+                    .headers(response.headers().map()).body(response.body()).build();
+        } catch (IOException e) {
+            throw new TransportFailure(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportFailure(e);
+        }
+    }
+
+    @Override
+    public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        // LangChain4j's streaming models expect this to return at once and report through the listener
+        Thread.ofVirtual().name("munero-sse").start(() -> {
+            try {
+                HttpResponse<InputStream> response = client.send(toJdk(request),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (response.statusCode() / 100 != 2) {
+                    String body;
+                    try (InputStream in = response.body()) {
+                        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                    listener.onError(statusException(response, body));
+                    return;
+                }
+                listener.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
+                        .headers(response.headers().map()).build());
+                try (InputStream in = response.body()) {
+                    parser.parse(in, listener);
+                }
+                listener.onClose();
+            } catch (IOException e) {
+                listener.onError(new TransportFailure(e));
+            } catch (InterruptedException e) {
+                listener.onError(new TransportFailure(e));
+            } catch (RuntimeException e) {
+                listener.onError(e);
+            }
+        });
+    }
+
+    private java.net.http.HttpRequest toJdk(HttpRequest request) {
+        var builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
+        request.headers().forEach((name, values) -> {
+            if (values != null) {
+                values.forEach(value -> builder.header(name, value));
+            }
+        });
+        String body = request.body();
+        if (body != null) {
+            body = bodyRewriter.apply(body);
+        }
+        builder.method(request.method().name(), body == null
+                ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (readTimeout != null) {
+            builder.timeout(readTimeout);
+        }
+        return builder.build();
+    }
+
+    private static HttpException statusException(HttpResponse<?> response, String body) {
+        Duration retryAfter = StatusException.parseRetryAfter(
+                response.headers().firstValue("retry-after").orElse(null), Clock.systemUTC());
+        return new StatusException(response.statusCode(), body, retryAfter);
+    }
+
+    /** A connection-level failure (refused, reset, cut mid-body, timed out); the cause says which. */
+    static final class TransportFailure extends RuntimeException {
+        TransportFailure(Exception cause) {
+            super(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private static final class Builder implements HttpClientBuilder {
+        private final UnaryOperator<String> bodyRewriter;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofMinutes(10);
+
+        Builder(UnaryOperator<String> bodyRewriter) {
+            this.bodyRewriter = bodyRewriter;
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return connectTimeout;
+        }
+
+        @Override
+        public HttpClientBuilder connectTimeout(Duration timeout) {
+            if (timeout != null) {
+                connectTimeout = timeout;
+            }
+            return this;
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return readTimeout;
+        }
+
+        @Override
+        public HttpClientBuilder readTimeout(Duration timeout) {
+            if (timeout != null) {
+                readTimeout = timeout;
+            }
+            return this;
+        }
+
+        @Override
+        public HttpClient build() {
+            var jdk = java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout)
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            return new Transport(jdk, readTimeout, bodyRewriter);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.munero.llm.record;
+
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ChatRequest;
+import dev.munero.llm.ChatResponse;
+import dev.munero.llm.ModelRef;
+import dev.munero.llm.StreamListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes every successful exchange with the model it wraps to a JSON-lines file, one line per call, flushed as
+ * it happens so a crash keeps every finished call: {@code seq}, {@code model}, the request {@code digest} (and
+ * per-part digests), the {@code response} and its {@code usage}. The request itself is not stored, only its
+ * digest: recordings stay small and hold no more of the repository than the model's answers do. No header or
+ * key is ever written.
+ *
+ * <p>{@link ReplayChatModel} answers from such a file. Thread-safe: lines from parallel calls do not interleave.
+ */
+public final class RecordingChatModel implements ChatModel, AutoCloseable {
+    private final ChatModel delegate;
+    private final Map<String, String> substitutions;
+    private final BufferedWriter out;
+    private final Path file;
+    private int seq;
+
+    /**
+     * @param delegate      the model whose exchanges to record
+     * @param file          the recording; created or truncated
+     * @param substitutions literal replacements in tool results before digesting (see {@link ReplayChatModel})
+     * @throws UncheckedIOException when the file cannot be created
+     */
+    public RecordingChatModel(ChatModel delegate, Path file, Map<String, String> substitutions) {
+        this.delegate = delegate;
+        this.substitutions = Map.copyOf(substitutions);
+        this.file = file;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the recording " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ModelRef model() {
+        return delegate.model();
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
+        ChatResponse response = delegate.chat(request, listener);
+        Exchanges.Digest digest = Exchanges.digest(model().toString(), request, substitutions);
+        synchronized (this) {
+            ObjectNode line = Exchanges.JSON.createObjectNode();
+            line.put("seq", ++seq);
+            line.put("model", model().toString());
+            line.put("digest", digest.whole());
+            ObjectNode parts = line.putObject("parts");
+            parts.put("system", digest.system());
+            parts.put("tools", digest.tools());
+            digest.messages().forEach(parts.withArray("messages")::add);
+            line.set("response", Exchanges.response(response));
+            line.set("usage", Exchanges.usage(response.usage()));
+            try {
+                out.write(Exchanges.JSON.writeValueAsString(line));
+                out.newLine();
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to the recording " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return response;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

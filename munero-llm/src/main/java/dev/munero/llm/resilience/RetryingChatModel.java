@@ -1,0 +1,76 @@
+package dev.munero.llm.resilience;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ChatRequest;
+import dev.munero.llm.ChatResponse;
+import dev.munero.llm.ModelRef;
+import dev.munero.llm.ProviderException;
+import dev.munero.llm.StreamListener;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Retries a model's retriable failures (429, 5xx, 529 overloaded, connection failures and timeouts) with
+ * exponential backoff and jitter, waiting exactly the server's {@code retry-after} when it sends one. 400, 401,
+ * 403 and malformed responses fail at once. Built on Failsafe's {@link RetryPolicy}.
+ *
+ * <p>Thread-safe.
+ */
+public final class RetryingChatModel implements ChatModel {
+
+    /**
+     * One retry about to wait.
+     *
+     * @param attempt the attempt that failed, from 1
+     * @param delay   how long the retry waits
+     * @param failure why
+     */
+    public record Retry(int attempt, Duration delay, ProviderException failure) { }
+
+    private final ChatModel delegate;
+    private final RetryPolicy<ChatResponse> policy;
+
+    /**
+     * @param delegate the model to call
+     * @param settings backoff and limits
+     * @param onRetry  told before each wait (for events and logs); may be a no-op
+     */
+    public RetryingChatModel(ChatModel delegate, RetrySettings settings, Consumer<Retry> onRetry) {
+        this.delegate = delegate;
+        this.policy = RetryPolicy.<ChatResponse>builder()
+                .handleIf(e -> e instanceof ProviderException p && p.retriable() && !tooLong(p, settings))
+                .withMaxRetries(settings.maxRetries())
+                .withBackoff(settings.initialDelay(), settings.maxDelay())
+                .withJitter(settings.jitter())
+                // a negative delay tells Failsafe to use the backoff above
+                .withDelayFn(context -> context.getLastException() instanceof ProviderException p
+                        ? p.retryAfter().orElse(Duration.ofMillis(-1)) : Duration.ofMillis(-1))
+                .onRetryScheduled(event -> onRetry.accept(new Retry(event.getAttemptCount(), event.getDelay(),
+                        (ProviderException) event.getLastException())))
+                .build();
+    }
+
+    private static boolean tooLong(ProviderException failure, RetrySettings settings) {
+        return failure.retryAfter().map(d -> d.compareTo(settings.maxRetryAfter()) > 0).orElse(false);
+    }
+
+    @Override
+    public ModelRef model() {
+        return delegate.model();
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
+        try {
+            return Failsafe.with(policy).get(() -> delegate.chat(request, listener));
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw e;
+        }
+    }
+}
