@@ -32,6 +32,17 @@ public interface Tool {
     ToolKind kind();
 
     /**
+     * What a call would do, in one short line for the user who is asked to approve it: the command for
+     * {@code run_command}, the path for file tools. The default is the input as compact JSON, cut at 200 characters.
+     *
+     * @param input the model's arguments, not yet validated (may lack fields or hold wrong types)
+     */
+    default String summary(JsonNode input) {
+        String json = String.valueOf(input);
+        return json.length() <= 200 ? json : json.substring(0, 200) + "...";
+    }
+
+    /**
      * Runs one call.
      *
      * @param input   the model's arguments, an object (already parsed; not yet validated against the schema)

@@ -1,0 +1,59 @@
+package dev.munero.agent.tools;
+
+import dev.munero.agent.safety.Decision;
+import dev.munero.agent.safety.PermissionException;
+import dev.munero.agent.safety.PermissionMode;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Decides whether one tool call may run, before the agent loop executes it:
+ * <ul>
+ *   <li>{@link ToolKind#READ} and {@link ToolKind#FINISH}: always allowed;</li>
+ *   <li>{@link ToolKind#EDIT} and {@link ToolKind#BUILD}: allowed, except in {@link PermissionMode#ASK}, where the
+ *       user is asked;</li>
+ *   <li>{@link ToolKind#COMMAND}: the context's {@link dev.munero.agent.safety.CommandPolicy} decides; when it says
+ *       ask, the user is asked.</li>
+ * </ul>
+ * Asking goes to the context's {@link dev.munero.agent.safety.Approver} with {@link Tool#summary}. The result is
+ * never {@link Decision.Ask}: an approval gives {@link Decision.Allow}, a refusal {@link Decision.Deny} with a reason
+ * the loop returns to the model as an error result.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class PermissionGate {
+    private PermissionGate() {
+    }
+
+    /**
+     * Whether {@code tool} may run with {@code input}.
+     *
+     * @return {@link Decision.Allow} or {@link Decision.Deny}, with a reason the model can read, e.g.
+     *         "denied by policy: git push is never allowed: ..." or "the user refused run_command: rm -r build"
+     * @throws PermissionException  when the user must be asked and cannot be (no terminal): the loop must stop the
+     *                              run and show the message, not pass it to the model
+     * @throws InterruptedException when the run is cancelled while waiting for the user
+     */
+    public static Decision check(Tool tool, JsonNode input, ToolContext context) throws InterruptedException {
+        PermissionMode mode = context.permissionMode();
+        Decision decision = switch (tool.kind()) {
+            case READ -> Decision.allow("reads the workspace");
+            case FINISH -> Decision.allow("ends the work");
+            case EDIT, BUILD -> mode == PermissionMode.ASK ? Decision.ask("permission mode ask")
+                    : Decision.allow("permission mode " + mode.cliName());
+            case COMMAND -> {
+                String command = input == null ? "" : input.path("command").asString("");
+                yield command.isBlank() ? Decision.deny(tool.name() + " needs a non-empty 'command' string")
+                        : context.commandPolicy().decide(command, mode);
+            }
+        };
+        if (!(decision instanceof Decision.Ask ask)) {
+            return decision;
+        }
+        String summary = tool.summary(input);
+        if (context.approver().approve(tool.name(), summary)) {
+            return Decision.allow("the user approved (" + ask.reason() + ")");
+        }
+        return Decision.deny("the user refused " + tool.name() + ": " + summary
+                + "; do not retry it as it is: try another way, or explain in finish what you need");
+    }
+}

@@ -1,0 +1,14 @@
+package dev.munero.agent.tools;
+
+/**
+ * A tool call that cannot be done as asked: bad arguments, a missing file, text not found. An expected outcome;
+ * {@link AbstractTool} turns it into {@link ToolResult#error} with {@link #getMessage()}, which says what was wrong
+ * and what the model can do instead.
+ */
+final class ToolFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ToolFailure(String message) {
+        super(message);
+    }
+}
