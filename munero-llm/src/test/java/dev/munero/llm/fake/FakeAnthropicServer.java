@@ -1,0 +1,31 @@
+package dev.munero.llm.fake;
+
+import java.io.IOException;
+
+/**
+ * A strict fake of the Anthropic Messages API (https://docs.anthropic.com/en/api/messages) for contract tests:
+ * {@code POST /v1/messages} only, with {@code x-api-key: <apiKey>}, {@code anthropic-version: <version>} and
+ * {@code content-type: application/json}. The body rules are in {@link AnthropicRequestValidator}, the wire format
+ * of replies in {@link AnthropicProtocol}; everything else is {@link FakeLlmServer}'s.
+ *
+ * <p>Point a provider at {@link #baseUrl()} ({@code http://127.0.0.1:<port>/v1}); a client that appends
+ * {@code /v1/messages} to a root URL wants {@code baseUrl()} without the {@code /v1}.
+ */
+public final class FakeAnthropicServer extends FakeLlmServer {
+    /** The API version header value the fake expects unless told otherwise. */
+    public static final String DEFAULT_VERSION = "2023-06-01";
+
+    public FakeAnthropicServer(String apiKey) {
+        this(apiKey, DEFAULT_VERSION);
+    }
+
+    public FakeAnthropicServer(String apiKey, String anthropicVersion) {
+        super(new AnthropicProtocol(apiKey, anthropicVersion));
+    }
+
+    @Override
+    public FakeAnthropicServer start() throws IOException {
+        super.start();
+        return this;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.munero.llm.fake;
+
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One provider API as {@link FakeLlmServer} needs it: where requests go, what makes one valid, and how a
+ * {@link Reply} looks on the wire. Implementations are stateless and pure (JSON in, strings out); the server does
+ * all HTTP, including the stream, malformed-body and dropped-connection mechanics.
+ */
+interface WireProtocol {
+
+    /** The one endpoint, e.g. {@code /v1/messages}; requests to any other path fail. */
+    String endpointPath();
+
+    /**
+     * Headers every request must carry with exactly these values, names lowercased. {@code content-type:
+     * application/json} is always required as well and needs no entry here.
+     */
+    Map<String, String> requiredHeaders();
+
+    /** Adds to {@code problems} all in the body that the API reference forbids or this fake does not expect. */
+    void validateBody(JsonNode body, Problems problems);
+
+    /** Reads the body leniently; absent or mistyped fields give empty values. */
+    RequestSummary summarize(JsonNode body);
+
+    /** The complete non-streaming response body. */
+    String messageJson(Reply.Message message, RecordedRequest request);
+
+    /** The complete event stream, one element per event, each ending in the blank line that ends an SSE event. */
+    List<String> messageEvents(Reply.Message message, RecordedRequest request);
+
+    ErrorResponse error(Reply.HttpError error, RecordedRequest request);
+
+    record ErrorResponse(int status, Map<String, String> headers, String body) {}
+}
