@@ -3,6 +3,7 @@ package dev.munero.agent.tools;
 import dev.munero.agent.safety.PathEscapeException;
 import java.io.IOException;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code build}: runs the workspace's build through the context's {@link BuildRunner} (normally
@@ -21,6 +22,14 @@ public final class BuildTool extends AbstractTool {
                         .stringArray("targets", "Step names to build, with the steps they depend on (default: every step).")
                         .build(),
                 null);
+    }
+
+    @Override
+    public String summary(JsonNode input) {
+        JsonNode targets = input == null ? null : input.get("targets");
+        List<String> names = targets != null && targets.isArray()
+                ? targets.valueStream().map(t -> t.asString("")).toList() : List.of();
+        return "munero build" + (names.isEmpty() ? "" : " " + String.join(" ", names));
     }
 
     @Override

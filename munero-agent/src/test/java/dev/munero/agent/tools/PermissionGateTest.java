@@ -1,0 +1,100 @@
+package dev.munero.agent.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.munero.agent.safety.Approver;
+import dev.munero.agent.safety.Decision;
+import dev.munero.agent.safety.PermissionException;
+import dev.munero.agent.safety.PermissionMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PermissionGateTest {
+    @TempDir
+    Path workspace;
+
+    private final List<String> asked = new ArrayList<>();
+
+    private ToolContext context(PermissionMode mode, Approver approver) {
+        return ToolContext.builder(workspace).permissionMode(mode).approver(approver).build();
+    }
+
+    private Approver recording(boolean answer) {
+        return (tool, summary) -> {
+            asked.add(tool + ": " + summary);
+            return answer;
+        };
+    }
+
+    @Test
+    void readsAndFinishNeverAskEvenInAskMode() throws Exception {
+        ToolContext ask = context(PermissionMode.ASK, Approver.noTerminal());
+
+        assertThat(PermissionGate.check(new ReadFileTool(), Args.of("path", "a"), ask)).isInstanceOf(Decision.Allow.class);
+        assertThat(PermissionGate.check(new GrepTool(), Args.of("pattern", "x"), ask)).isInstanceOf(Decision.Allow.class);
+        assertThat(PermissionGate.check(new FinishTool(), Args.of("summary", "done"), ask)).isInstanceOf(Decision.Allow.class);
+    }
+
+    @Test
+    void editsAndBuildsRunWithoutAskingInAutoEdit() throws Exception {
+        ToolContext autoEdit = context(PermissionMode.AUTO_EDIT, Approver.noTerminal());
+
+        assertThat(PermissionGate.check(new WriteFileTool(), Args.of("path", "a"), autoEdit)).isInstanceOf(Decision.Allow.class);
+        assertThat(PermissionGate.check(new BuildTool(), Args.of(), autoEdit)).isInstanceOf(Decision.Allow.class);
+    }
+
+    @Test
+    void askModeAsksBeforeEditsWithThePathAndHonoursTheAnswer() throws Exception {
+        Decision approved = PermissionGate.check(new EditFileTool(), Args.of("path", "src/A.java"),
+                context(PermissionMode.ASK, recording(true)));
+        Decision refused = PermissionGate.check(new WriteFileTool(), Args.of("path", "b.txt"),
+                context(PermissionMode.ASK, recording(false)));
+
+        assertThat(approved).isInstanceOf(Decision.Allow.class);
+        assertThat(refused).isInstanceOf(Decision.Deny.class);
+        assertThat(refused.reason()).startsWith("the user refused write_file: b.txt");
+        assertThat(asked).containsExactly("edit_file: src/A.java", "write_file: b.txt");
+    }
+
+    @Test
+    void commandsFollowTheAllowListInAutoEdit() throws Exception {
+        ToolContext autoEdit = context(PermissionMode.AUTO_EDIT, recording(true));
+
+        assertThat(PermissionGate.check(new RunCommandTool(), Args.of("command", "mvn -q test"), autoEdit))
+                .isInstanceOf(Decision.Allow.class);
+        assertThat(PermissionGate.check(new RunCommandTool(), Args.of("command", "npm install"), autoEdit))
+                .isInstanceOf(Decision.Allow.class);
+        assertThat(asked).containsExactly("run_command: npm install");
+    }
+
+    @Test
+    void aDeniedCommandIsDeniedEvenInFullModeWithoutAsking() throws Exception {
+        Decision decision = PermissionGate.check(new RunCommandTool(), Args.of("command", "git push"),
+                context(PermissionMode.FULL, recording(true)));
+
+        assertThat(decision).isInstanceOf(Decision.Deny.class);
+        assertThat(decision.reason()).startsWith("denied by policy: git push is never allowed");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void needingToAskWithoutATerminalStopsTheRunWithItsOwnException() {
+        ToolContext noTerminal = context(PermissionMode.AUTO_EDIT, Approver.noTerminal());
+
+        assertThatThrownBy(() -> PermissionGate.check(new RunCommandTool(), Args.of("command", "npm install"), noTerminal))
+                .isInstanceOf(PermissionException.class)
+                .hasMessageContaining("run_command: npm install");
+    }
+
+    @Test
+    void aCommandCallWithoutACommandIsDenied() throws Exception {
+        Decision decision = PermissionGate.check(new RunCommandTool(), Args.of(), context(PermissionMode.FULL, recording(true)));
+
+        assertThat(decision).isInstanceOf(Decision.Deny.class);
+        assertThat(decision.reason()).isEqualTo("run_command needs a non-empty 'command' string");
+    }
+}
