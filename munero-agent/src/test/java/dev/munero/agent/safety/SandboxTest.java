@@ -61,7 +61,7 @@ class SandboxTest {
         assumeTrue(Sandbox.bubblewrapAvailable(), "bwrap is not installed");
         Sandbox sandbox = Sandbox.bubblewrap();
         // outside /tmp, which the sandbox replaces with an empty tmpfs: a directory the user can write to
-        Path userDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sandbox-outside-");
+        Path userDir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "sandbox-outside-");
         try {
             Result inside = run(sandbox, "echo in > made-inside.txt");
             Result out = run(sandbox, "echo out > " + userDir.resolve("made-outside.txt"));

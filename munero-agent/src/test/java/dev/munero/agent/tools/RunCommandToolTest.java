@@ -94,7 +94,7 @@ class RunCommandToolTest {
     @Test
     void inTheSandboxCommandsWriteOnlyTheWorkspace() throws Exception {
         assumeTrue(Sandbox.bubblewrapAvailable(), "bwrap is not installed");
-        Path userDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "run-command-outside-");
+        Path userDir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "run-command-outside-");
         try {
             ToolContext context = ToolContext.builder(workspace).sandbox(Sandbox.bubblewrap()).build();
 
