@@ -34,8 +34,10 @@ public final class DaemonClient {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("daemon")) {
-            System.exit(Main.run(args)); // managing the daemon is not a job for the daemon
+        if (args.length > 0 && (args[0].equals("daemon") || args[0].equals("agent"))) {
+            // managing the daemon is not a job for the daemon; an agent run needs this terminal's input to ask for
+            // permission, and runs for minutes, so the daemon's faster start-up is worth nothing to it
+            System.exit(Main.run(args));
             return;
         }
         Map<String, String> env = System.getenv();

@@ -50,7 +50,19 @@ public final class PermissionGate {
             return decision;
         }
         String summary = tool.summary(input);
-        if (context.approver().approve(tool.name(), summary)) {
+        boolean approved;
+        try {
+            approved = context.approver().approve(tool.name(), summary);
+        } catch (PermissionException noWayToAsk) {
+            if (mode == PermissionMode.ASK) {
+                throw noWayToAsk; // every action needs approval: the run cannot do anything
+            }
+            // auto-edit: only this command needed approval; the model can work without it
+            return Decision.deny("not allowed without approval, and there is no terminal to ask on: " + summary
+                    + "; the user can allow it with --allow or --permission-mode full. Try another way, or explain "
+                    + "in finish what you need");
+        }
+        if (approved) {
             return Decision.allow("the user approved (" + ask.reason() + ")");
         }
         return Decision.deny("the user refused " + tool.name() + ": " + summary

@@ -82,12 +82,22 @@ class PermissionGateTest {
     }
 
     @Test
-    void needingToAskWithoutATerminalStopsTheRunWithItsOwnException() {
-        ToolContext noTerminal = context(PermissionMode.AUTO_EDIT, Approver.noTerminal());
+    void askModeWithoutATerminalStopsTheRunWithItsOwnException() {
+        ToolContext noTerminal = context(PermissionMode.ASK, Approver.noTerminal());
 
         assertThatThrownBy(() -> PermissionGate.check(new RunCommandTool(), Args.of("command", "npm install"), noTerminal))
                 .isInstanceOf(PermissionException.class)
                 .hasMessageContaining("run_command: npm install");
+    }
+
+    @Test
+    void autoEditWithoutATerminalDeniesOnlyTheCommandThatNeededApproval() throws Exception {
+        ToolContext noTerminal = context(PermissionMode.AUTO_EDIT, Approver.noTerminal());
+
+        Decision decision = PermissionGate.check(new RunCommandTool(), Args.of("command", "npm install"), noTerminal);
+
+        assertThat(decision).isInstanceOf(Decision.Deny.class);
+        assertThat(decision.reason()).contains("no terminal to ask on").contains("--allow");
     }
 
     @Test

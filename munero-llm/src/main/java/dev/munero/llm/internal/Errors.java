@@ -30,6 +30,12 @@ final class Errors {
             if (t instanceof ProviderException p) {
                 return p;
             }
+            // before IOException: Jackson 2's JsonProcessingException is one
+            if (t instanceof Transport.MalformedEvent || t.getClass().getName().startsWith("com.fasterxml.jackson")
+                    || t.getClass().getName().startsWith("tools.jackson")) {
+                return new ProviderException(Kind.MALFORMED_RESPONSE, model + ": the response is not valid JSON: "
+                        + firstLine(t.getMessage()), 0, null, thrown);
+            }
             if (t instanceof HttpException http) {
                 return fromStatus(http, model, keyVariable);
             }
@@ -45,11 +51,6 @@ final class Errors {
             }
             if (t instanceof InterruptedException) {
                 return new ProviderException(Kind.CONNECTION, model + ": interrupted", 0, null, thrown);
-            }
-            if (t.getClass().getName().startsWith("com.fasterxml.jackson")
-                    || t.getClass().getName().startsWith("tools.jackson")) {
-                return new ProviderException(Kind.MALFORMED_RESPONSE, model + ": the response is not valid JSON: "
-                        + firstLine(t.getMessage()), 0, null, thrown);
             }
         }
         return new ProviderException(Kind.MALFORMED_RESPONSE, model + ": unexpected response: "

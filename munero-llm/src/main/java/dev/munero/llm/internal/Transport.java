@@ -76,10 +76,13 @@ final class Transport implements HttpClient {
                 }
                 listener.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
                         .headers(response.headers().map()).build());
+                ValidatingListener validating = new ValidatingListener(listener);
                 try (InputStream in = response.body()) {
-                    parser.parse(in, listener);
+                    parser.parse(in, validating);
                 }
-                listener.onClose();
+                if (!validating.failed) {
+                    listener.onClose();
+                }
             } catch (IOException e) {
                 listener.onError(new TransportFailure(e));
             } catch (InterruptedException e) {
@@ -114,6 +117,66 @@ final class Transport implements HttpClient {
         Duration retryAfter = StatusException.parseRetryAfter(
                 response.headers().firstValue("retry-after").orElse(null), Clock.systemUTC());
         return new StatusException(response.statusCode(), body, retryAfter);
+    }
+
+    /**
+     * Passes events on only while each one's data is JSON (or the {@code [DONE]} sentinel of OpenAI streams).
+     * LangChain4j's Anthropic streaming client skips an event it cannot parse and reports success with what is
+     * left; a corrupt stream must fail instead, so the first bad event becomes the stream's error.
+     */
+    private static final class ValidatingListener implements ServerSentEventListener {
+        private static final tools.jackson.databind.json.JsonMapper JSON =
+                tools.jackson.databind.json.JsonMapper.builder().build();
+        private final ServerSentEventListener delegate;
+        volatile boolean failed;
+
+        ValidatingListener(ServerSentEventListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onOpen(SuccessfulHttpResponse response) {
+            delegate.onOpen(response);
+        }
+
+        @Override
+        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event) {
+            if (failed) {
+                return;
+            }
+            String data = event.data();
+            if (data != null && !data.isBlank() && !data.strip().equals("[DONE]")) {
+                try {
+                    JSON.readTree(data);
+                } catch (tools.jackson.core.JacksonException e) {
+                    failed = true;
+                    delegate.onError(new MalformedEvent(event.event(), e));
+                    return;
+                }
+            }
+            delegate.onEvent(event);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            if (!failed) {
+                failed = true;
+                delegate.onError(throwable);
+            }
+        }
+
+        @Override
+        public void onClose() {
+            // the transport calls the delegate's onClose itself, once, when the stream ended cleanly
+        }
+    }
+
+    /** A server-sent event whose data is not JSON. */
+    static final class MalformedEvent extends RuntimeException {
+        MalformedEvent(String eventType, Exception cause) {
+            super("the " + (eventType == null ? "stream" : "'" + eventType + "'") + " event's data is not valid JSON: "
+                    + cause.getMessage(), cause);
+        }
     }
 
     /** A connection-level failure (refused, reset, cut mid-body, timed out); the cause says which. */

@@ -43,14 +43,26 @@ public final class RetryingChatModel implements ChatModel {
         this.policy = RetryPolicy.<ChatResponse>builder()
                 .handleIf(e -> e instanceof ProviderException p && p.retriable() && !tooLong(p, settings))
                 .withMaxRetries(settings.maxRetries())
-                .withBackoff(settings.initialDelay(), settings.maxDelay())
-                .withJitter(settings.jitter())
-                // a negative delay tells Failsafe to use the backoff above
-                .withDelayFn(context -> context.getLastException() instanceof ProviderException p
-                        ? p.retryAfter().orElse(Duration.ofMillis(-1)) : Duration.ofMillis(-1))
+                // not Failsafe's withBackoff/withJitter: its jitter would also shorten a server's retry-after
+                .withDelayFn(context -> delay(settings, context.getAttemptCount(), context.getLastException()))
                 .onRetryScheduled(event -> onRetry.accept(new Retry(event.getAttemptCount(), event.getDelay(),
                         (ProviderException) event.getLastException())))
                 .build();
+    }
+
+    /**
+     * The wait before retry number {@code attempt} (from 1): the server's {@code retry-after} exactly, else
+     * {@code initialDelay * 2^(attempt-1)} capped at {@code maxDelay}, times a random factor in
+     * {@code 1 ± jitter}.
+     */
+    static Duration delay(RetrySettings settings, int attempt, Throwable failure) {
+        if (failure instanceof ProviderException p && p.retryAfter().isPresent()) {
+            return p.retryAfter().get();
+        }
+        double base = Math.min(settings.maxDelay().toNanos(),
+                settings.initialDelay().toNanos() * Math.pow(2, Math.max(0, attempt - 1)));
+        double factor = 1 + settings.jitter() * (2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble() - 1);
+        return Duration.ofNanos((long) (base * factor));
     }
 
     private static boolean tooLong(ProviderException failure, RetrySettings settings) {

@@ -1,0 +1,233 @@
+package dev.munero.cli;
+
+import dev.munero.agent.Agent;
+import dev.munero.agent.AgentLimits;
+import dev.munero.agent.AgentResult;
+import dev.munero.agent.safety.Approver;
+import dev.munero.agent.safety.CommandPolicy;
+import dev.munero.agent.safety.PermissionMode;
+import dev.munero.agent.safety.Sandbox;
+import dev.munero.agent.safety.SandboxUnavailableException;
+import dev.munero.agent.tools.ToolContext;
+import dev.munero.engine.config.Durations;
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ModelRef;
+import dev.munero.llm.ProviderException;
+import dev.munero.llm.Providers;
+import dev.munero.llm.UserConfig;
+import dev.munero.llm.pricing.ModelInfo;
+import dev.munero.llm.pricing.ModelTable;
+import dev.munero.llm.record.RecordingChatModel;
+import dev.munero.llm.record.ReplayChatModel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code munero agent}: one coding agent on one task in one repository. */
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a coding agent on a task: it reads and edits files, runs commands and builds, and stops "
+                + "when it calls finish or a limit is hit.",
+                "",
+                "Keys come from ANTHROPIC_API_KEY / OPENAI_API_KEY (base URLs from ANTHROPIC_BASE_URL, OPENAI_BASE_URL, "
+                + "OLLAMA_HOST) or the user config file (~/.config/munero/config.toml).",
+                ""},
+        footer = {"", "Exit codes: 0 the agent finished, 1 a limit or a provider error stopped it, 2 bad usage or "
+                + "configuration (missing key, permission needed without a terminal), 130 interrupted."})
+final class AgentCommand implements Callable<Integer> {
+    static final String DEFAULT_MODEL = "anthropic:claude-sonnet-4-6";
+
+    private final Invocation invocation;
+
+    AgentCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    static final class TaskSource {
+        @Option(names = {"-t", "--task"}, paramLabel = "TEXT", required = true, description = "The task, in words.")
+        String text;
+
+        @Option(names = "--task-file", paramLabel = "FILE", required = true, description = "Read the task from FILE.")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TaskSource task;
+
+    @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
+            description = "The workspace: the repository the agent works in (default: the current directory).")
+    Path directory;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "PROVIDER:MODEL",
+            description = "anthropic:MODEL, openai:MODEL or ollama:MODEL (default: $MUNERO_MODEL, else model in the "
+                    + "user config, else " + DEFAULT_MODEL + ").")
+    String model;
+
+    @Option(names = "--max-turns", paramLabel = "N", defaultValue = "50", description = "Stop after N model calls (default: ${DEFAULT-VALUE}).")
+    int maxTurns;
+
+    @Option(names = "--max-cost", paramLabel = "USD",
+            description = "Stop before a model call whose worst-case cost would take the run past USD.")
+    Double maxCost;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m",
+            description = "Stop after this long, e.g. 90s, 30m, 2h (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--max-output-tokens", paramLabel = "N", defaultValue = "8192",
+            description = "Max output tokens per model call (default: ${DEFAULT-VALUE}).")
+    int maxOutputTokens;
+
+    @Option(names = "--permission-mode", paramLabel = "MODE", defaultValue = "auto-edit",
+            description = "ask: confirm every edit and command; auto-edit: edits and builds run, other commands follow "
+                    + "the allow list and ask otherwise; full: everything not denied runs (default: ${DEFAULT-VALUE}).")
+    String permissionMode;
+
+    @Option(names = "--allow", paramLabel = "PATTERN",
+            description = "Also allow commands matching PATTERN without asking, e.g. 'npm run *' (repeatable).")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "PATTERN", description = "Never run commands matching PATTERN (repeatable).")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--sandbox",
+            description = "Run commands in bubblewrap: the workspace is the only writable place, and there is no network.")
+    boolean sandbox;
+
+    @Option(names = "--stream", description = "Stream the model's text as it is generated.")
+    boolean stream;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Write every model exchange to FILE (JSON lines).")
+    Path record;
+
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Answer model calls from a recording instead of the network; fail if a request differs.")
+    Path replay;
+
+    @Option(names = "--json", description = "Print events as JSON lines on stdout instead of a transcript.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintStream err = invocation.err();
+        Path workspace = invocation.cwd().resolve(directory).toAbsolutePath().normalize();
+        if (!Files.isDirectory(workspace)) {
+            err.println("munero: error: the workspace " + workspace + " is not a directory");
+            return ExitCodes.USAGE;
+        }
+        if (record != null && replay != null) {
+            err.println("munero: error: --record and --replay cannot be used together");
+            return ExitCodes.USAGE;
+        }
+        AgentTranscript transcript = new AgentTranscript(invocation.out(), json);
+        String taskText;
+        AgentLimits limits;
+        ToolContext context;
+        ChatModel chat;
+        ModelInfo info;
+        try {
+            taskText = task.text != null ? task.text
+                    : Files.readString(invocation.cwd().resolve(task.file), StandardCharsets.UTF_8);
+            if (taskText.isBlank()) {
+                err.println("munero: error: the task is empty");
+                return ExitCodes.USAGE;
+            }
+            Duration limit = Durations.parse(timeout);
+            limits = new AgentLimits(maxTurns, maxCost == null ? OptionalDouble.empty() : OptionalDouble.of(maxCost),
+                    limit, AgentLimits.DEFAULTS.maxRepeatedFailures(), maxOutputTokens);
+            PermissionMode mode = PermissionMode.parse(permissionMode);
+            context = ToolContext.builder(workspace).permissionMode(mode)
+                    .commandPolicy(CommandPolicy.defaults().withAllowed(allow).withDenied(deny))
+                    .sandbox(sandbox ? Sandbox.bubblewrap() : Sandbox.none())
+                    .environment(invocation.env())
+                    .approver(approver())
+                    .build();
+            UserConfig config = UserConfig.load(invocation.env());
+            Map<String, String> substitutions = Map.of(workspace.toString(), "<workspace>");
+            if (replay != null) {
+                chat = new ReplayChatModel(invocation.cwd().resolve(replay), model == null ? null : ModelRef.parse(model),
+                        substitutions);
+            } else {
+                ModelRef ref = ModelRef.parse(model != null ? model
+                        : invocation.env().getOrDefault("MUNERO_MODEL", config.model().orElse(DEFAULT_MODEL)));
+                Providers.Options options = new Providers.Options(stream, Duration.ofMinutes(10),
+                        dev.munero.llm.resilience.RetrySettings.DEFAULTS, dev.munero.llm.resilience.RateLimits.NONE,
+                        r -> transcript.onEvent(new dev.munero.agent.AgentEvent.Retrying(0, r.attempt(), r.delay(),
+                                r.failure().getMessage())));
+                chat = Providers.open(ref, invocation.env(), config, options);
+                if (record != null) {
+                    chat = new RecordingChatModel(chat, invocation.cwd().resolve(record), substitutions);
+                }
+            }
+            info = ModelTable.withUserFile(config.sibling("models.toml")).lookup(chat.model());
+        } catch (ProviderException | IllegalArgumentException | SandboxUnavailableException e) {
+            err.println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            err.println("munero: error: cannot read the task file: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+
+        Agent agent;
+        try {
+            agent = Agent.builder(chat, context).modelInfo(info).limits(limits).listener(transcript).build();
+        } catch (IllegalArgumentException e) {
+            err.println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (!json) {
+            invocation.out().printf("munero agent: %s in %s (permission mode %s%s%s)%n", chat.model(), workspace,
+                    context.permissionMode().cliName(), sandbox ? ", sandboxed" : "",
+                    replay != null ? ", replaying " + replay : "");
+        }
+        Thread runner = Thread.currentThread();
+        CountDownLatch done = new CountDownLatch(1);
+        AgentResult result;
+        try (AutoCloseable ignored = invocation.interrupts().register(() -> {
+            runner.interrupt();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            result = agent.run(taskText);
+            done.countDown();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (chat instanceof RecordingChatModel recording) {
+                recording.close();
+            }
+        }
+        transcript.finish(result, chat.model().toString(), info);
+        return switch (result.condition()) {
+            case FINISHED, END_TURN -> ExitCodes.OK;
+            case PERMISSION_REQUIRED -> ExitCodes.USAGE;
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+            default -> ExitCodes.FAILED;
+        };
+    }
+
+    /** Asks on the terminal when there is one (a process run, not a daemon run), else fails at once. */
+    private Approver approver() {
+        java.io.Console console = System.console();
+        if (invocation.warm() != null || console == null || !Terminal.isInteractive(invocation.env())) {
+            return Approver.noTerminal();
+        }
+        return Approver.console(new BufferedReader(console.reader()), invocation.err());
+    }
+}
