@@ -110,10 +110,16 @@ public final class Providers {
         return trimmed.endsWith("/v1") ? trimmed : trimmed + "/v1";
     }
 
-    /** OLLAMA_HOST may be {@code host:port} or {@code 0.0.0.0} (a bind address), as Ollama itself accepts. */
+    /**
+     * OLLAMA_HOST may be {@code host:port}, {@code host} or {@code 0.0.0.0} (a bind address), as Ollama itself
+     * accepts. Like Ollama's client ({@code envconfig.Host} in github.com/ollama/ollama), only a host without a
+     * scheme defaults to port 11434; an {@code http://} or {@code https://} URL keeps its scheme's default port.
+     */
     private static String ollamaHost(String host) {
-        String h = host.contains("://") ? host : "http://" + host;
-        h = h.replace("://0.0.0.0", "://127.0.0.1");
-        return h.matches("https?://[^/:]+/?") ? h.replaceFirst("/?$", ":11434") : h;
+        boolean schemeless = !host.contains("://");
+        String h = (schemeless ? "http://" + host : host).replace("://0.0.0.0", "://127.0.0.1");
+        // a host name, an IPv4 address or a bracketed IPv6 address, without a port
+        boolean noPort = h.matches("http://([^/:\\[\\]]+|\\[[^\\]/]+\\])/?");
+        return schemeless && noPort ? h.replaceFirst("/?$", ":11434") : h;
     }
 }

@@ -71,10 +71,19 @@ public record UserConfig(Path file, Optional<String> model, JsonNode tree) {
         return value == null || value.asString("").isBlank() ? Optional.empty() : Optional.of(value.asString());
     }
 
-    /** The provider's client-side rate limits; none when unset. */
+    /**
+     * The provider's client-side rate limits; none when unset.
+     *
+     * @throws IllegalArgumentException when a limit is negative; the message names the file and section
+     */
     public RateLimits rateLimits(String provider) {
         JsonNode section = tree.path("providers").path(provider);
-        return new RateLimits(section.path("requests_per_minute").asInt(0), section.path("tokens_per_minute").asInt(0));
+        try {
+            return new RateLimits(section.path("requests_per_minute").asInt(0),
+                    section.path("tokens_per_minute").asInt(0));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": [providers." + provider + "]: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -29,17 +29,17 @@ final class StatusException extends HttpException {
             return null;
         }
         String v = value.trim();
+        // delay-seconds is 1*DIGIT; fractions are accepted, but not what else Double.parseDouble reads ("NaN",
+        // "Infinity", "1e3", "30d")
+        if (v.matches("\\d+(\\.\\d+)?")) {
+            return Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+        }
         try {
-            double seconds = Double.parseDouble(v);
-            return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                var when = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(clock.instant(), when.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (java.time.format.DateTimeParseException unreadable) {
-                return null;
-            }
+            var when = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration d = Duration.between(clock.instant(), when.toInstant());
+            return d.isNegative() ? Duration.ZERO : d;
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return null;
         }
     }
 }
