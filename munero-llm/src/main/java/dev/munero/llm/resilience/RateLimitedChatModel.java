@@ -10,9 +10,10 @@ import dev.munero.llm.TokenEstimator;
 import java.time.Duration;
 
 /**
- * Holds each call until it fits the client-side {@link RateLimits}: a smooth limiter of requests per minute and
- * one of estimated input tokens per minute (Failsafe's {@link RateLimiter}, which spreads permits evenly over the
- * minute). A request estimated above the whole token budget waits for a full minute's worth, not forever.
+ * Holds each call until it fits the client-side {@link RateLimits}: a smooth limiter of requests per minute
+ * (Failsafe's {@link RateLimiter}, which spreads calls evenly over the minute) and a bursty one of estimated input
+ * tokens per minute (a fixed one-minute window, as providers count them). A request estimated above the whole
+ * token budget waits for a full minute's worth, not forever.
  *
  * <p>Thread-safe; share one instance across agents that share a key.
  */
@@ -26,8 +27,9 @@ public final class RateLimitedChatModel implements ChatModel {
         this.delegate = delegate;
         this.requests = limits.requestsPerMinute() > 0
                 ? RateLimiter.smoothBuilder(limits.requestsPerMinute(), Duration.ofMinutes(1)).build() : null;
+        // bursty for tokens: a smooth limiter would meter each token and make even the first large request wait
         this.tokens = limits.tokensPerMinute() > 0
-                ? RateLimiter.smoothBuilder(limits.tokensPerMinute(), Duration.ofMinutes(1)).build() : null;
+                ? RateLimiter.burstyBuilder(limits.tokensPerMinute(), Duration.ofMinutes(1)).build() : null;
         this.tokensPerMinute = limits.tokensPerMinute();
     }
 
