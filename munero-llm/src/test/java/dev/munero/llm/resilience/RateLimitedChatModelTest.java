@@ -84,6 +84,8 @@ class RateLimitedChatModelTest {
         ChatRequest large = Requests.ask("x".repeat(40_000));
         assertThat(TokenEstimator.inputTokens(large)).isGreaterThan(1_000);
 
+        delegate.thenAnswer(ScriptedChatModel.reply("first"));
+
         // when the first one goes through at once (it takes the whole minute's budget, not forever)
         model.chat(large);
         assertThat(delegate.calls()).isEqualTo(1);
