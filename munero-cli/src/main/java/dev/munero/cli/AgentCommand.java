@@ -214,6 +214,10 @@ final class AgentCommand implements Callable<Integer> {
             }
         }
         transcript.finish(result, chat.model().toString(), info);
+        if (result.condition() == dev.munero.agent.StopCondition.PERMISSION_REQUIRED
+                || result.condition() == dev.munero.agent.StopCondition.PROVIDER_ERROR) {
+            err.println("munero: error: " + result.detail()); // also for --json users who only read stderr
+        }
         return switch (result.condition()) {
             case FINISHED, END_TURN -> ExitCodes.OK;
             case PERMISSION_REQUIRED -> ExitCodes.USAGE;

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,10 +94,7 @@ class AgentEndToEndTest {
         recordsAFixThenReplaysItOnAFreshCopy(MVN_TEST, MVN_FAILURE);
     }
 
-    @Test
-    @Disabled("the build tool's failure text names .munero/logs/<run id>/test.log, and BuildEngine's run ids end in "
-            + "4 random hex digits (\"%04x\"): replay masks digits but not letters, so the recorded and the replayed "
-            + "tool result differ unless both suffixes have the same letters in the same places (about 3 % of runs)")
+    @Test // regression: run ids were hex, and replay masks only digits, so a failed build's log path broke it
     void replaysARecordedFixWhoseFirstBuildFailed() throws Exception {
         assumeTrue(CalcProject.mavenOnPath(), "mvn is not on the PATH");
         recordsAFixThenReplaysItOnAFreshCopy(BUILD, BUILD_FAILURE);

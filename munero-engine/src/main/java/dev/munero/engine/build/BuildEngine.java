@@ -101,7 +101,8 @@ public final class BuildEngine {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         java.util.function.LongSupplier clock = () -> (System.nanoTime() - t0) / 1_000_000;
-        String runId = RUN_ID.format(startedAt) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        // decimal, not hex: a recorded agent session masks digits in tool results (a log path holds the run id)
+        String runId = RUN_ID.format(startedAt) + "-" + String.format("%05d", ThreadLocalRandom.current().nextInt(100_000));
         BuildState state = BuildState.load(options.stateDir());
         Path logDir = options.stateDir().resolve("logs").resolve(runId);
         StepWorker worker = new StepWorker(project.root(), options, project.profile(), new LocalCache(options.cacheDir()),
