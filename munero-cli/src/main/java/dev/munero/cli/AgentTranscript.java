@@ -61,7 +61,7 @@ final class AgentTranscript implements AgentListener {
                 out.printf("   %s; %s%s%n", tokens(m.usage()), cost(m.costUsd(), m.totalCostUsd()),
                         m.turn() > 1 ? String.format(Locale.ROOT, ", prefix reuse %.0f%%", m.prefixReuse() * 100) : "");
             }
-            case AgentEvent.ToolCallStarted c -> out.printf("-> %s %s%n", c.name(), abbreviate(c.argumentsJson(), 160));
+            case AgentEvent.ToolCallStarted c -> out.printf("-> %s %s%n", c.name(), abbreviate(compact(c.argumentsJson()), 160));
             case AgentEvent.ToolCallFinished f -> {
                 out.printf("   %s %s (%d ms)%n", f.error() ? "error:" : "ok:", f.name(), f.duration().toMillis());
                 preview(f.output());
@@ -73,8 +73,17 @@ final class AgentTranscript implements AgentListener {
         out.flush();
     }
 
+    /** The arguments on one line (providers may send them pretty-printed), or as they are when not JSON. */
+    private static String compact(String json) {
+        try {
+            return JSON.writeValueAsString(JSON.readTree(json));
+        } catch (tools.jackson.core.JacksonException e) {
+            return json;
+        }
+    }
+
     private void preview(String output) {
-        String[] lines = output.strip().split("\n", -1);
+        String[] lines = output.replaceFirst("^\n+", "").stripTrailing().split("\n", -1);
         int shown = Math.min(lines.length, PREVIEW_LINES);
         for (int i = 0; i < shown; i++) {
             out.println("   | " + abbreviate(lines[i], 200));
