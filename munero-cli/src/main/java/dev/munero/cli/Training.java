@@ -82,6 +82,7 @@ public final class Training {
             Files.writeString(many.resolve("munero.yaml"), steps.toString());
             Main.run("--help");
             Main.run("build", "--help");
+            Main.run("agent", "--help");
             Main.run("graph", "-C", yaml.toString(), "--format", "json");
             Main.run("build", "-C", yaml.toString());
             Main.run("build", "-C", yaml.toString());
