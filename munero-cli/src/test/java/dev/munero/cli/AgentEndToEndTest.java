@@ -221,8 +221,11 @@ class AgentEndToEndTest {
                     "--record", recording);
             assertThat(server.failures()).as("%s", recorded).isEmpty();
             assertThat(recorded.exitCode()).as("%s", recorded).isZero();
+            // the key never leaves the request headers: not in events, messages or the recording
+            assertThat(recorded.out() + recorded.err()).doesNotContain(KEY);
         }
         assertThat(Files.readAllLines(recording)).hasSize(5);
+        assertThat(Files.readString(recording)).doesNotContain(KEY);
 
         // when: the same task on a fresh copy elsewhere, without network or key
         Path again = CalcProject.generate(tmp.resolve("replayed-elsewhere"));
