@@ -1,0 +1,336 @@
+package dev.munero.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.UnaryOperator;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteConfig;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Munero's durable state: one SQLite database file (normally {@code .munero/munero.db}) in WAL mode, its schema
+ * under Flyway migrations ({@code dev/munero/store/migration}). The event log is append-only and the source of
+ * truth; the {@code runs} table is its projection, written in the same transaction as each event, so a crash
+ * (even {@code kill -9}) leaves both at the same committed event.
+ *
+ * <p>Thread-safe: one connection, every operation synchronized. Other processes may open the same file at the
+ * same time (another terminal pausing a run); SQLite serialises their writes, waiting up to
+ * {@value #BUSY_TIMEOUT_MILLIS} ms for a lock.
+ */
+public final class Store implements AutoCloseable {
+    static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path file;
+    private final Connection connection;
+    private final Clock clock;
+
+    private Store(Path file, Connection connection, Clock clock) {
+        this.file = file;
+        this.connection = connection;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (creating when absent) the database, bringing its schema up to date.
+     *
+     * @param file  the database file; its directory is created
+     * @param clock the time events are stamped with
+     * @throws StoreException when the file cannot be created or opened, or a migration fails (the message names
+     *                        the file; a failed migration leaves the schema at the last one that succeeded)
+     */
+    public static Store open(Path file, Clock clock) {
+        Path absolute = file.toAbsolutePath();
+        String url = "jdbc:sqlite:" + absolute;
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new StoreException("cannot create the directory of " + absolute + ": " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure().dataSource(url, null, null)
+                    .locations("classpath:dev/munero/store/migration")
+                    .loggers("slf4j")
+                    .load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot bring the schema of " + absolute + " up to date: " + e.getMessage(), e);
+        }
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // WAL + NORMAL: a process crash loses no commit
+            config.enforceForeignKeys(true);
+            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+            Connection connection = config.createConnection(url);
+            return new Store(absolute, connection, clock); // autocommit; writes use explicit BEGIN IMMEDIATE
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Creates a run and appends its first event, {@code run_created}, with {@code payload}.
+     *
+     * @throws StoreException when a run with this id exists, or the write fails
+     */
+    public synchronized RunRecord createRun(String runId, String state, ObjectNode summary, ObjectNode payload) {
+        Instant now = clock.instant();
+        return transaction("create run " + runId, () -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO runs (id, state, created_at, updated_at, last_seq, summary) VALUES (?, ?, ?, ?, 0, ?)")) {
+                insert.setString(1, runId);
+                insert.setString(2, state);
+                insert.setString(3, now.toString());
+                insert.setString(4, now.toString());
+                insert.setString(5, JSON.writeValueAsString(summary));
+                insert.executeUpdate();
+            }
+            long seq = insertEvent(runId, now, "run_created", payload);
+            RunRecord created = new RunRecord(runId, state, now, now, seq, summary);
+            writeRun(created);
+            return created;
+        });
+    }
+
+    /**
+     * Appends an event to a run and updates the run's projection in the same transaction.
+     *
+     * @param projection folds the event into the run's record (e.g. {@code r -> r.withState("Paused")}); its
+     *                   {@code updatedAt} and {@code lastSeq} are set here
+     * @return the stored event
+     * @throws StoreException when the run does not exist, or the write fails (then neither is written)
+     */
+    public synchronized StoredEvent append(String runId, String type, ObjectNode payload,
+                                           UnaryOperator<RunRecord> projection) {
+        Instant now = clock.instant();
+        return transaction("append " + type + " to run " + runId, () -> {
+            RunRecord current = readRun(runId).orElseThrow(() -> new SQLException("no run " + runId));
+            long seq = insertEvent(runId, now, type, payload);
+            RunRecord next = projection.apply(current);
+            writeRun(new RunRecord(runId, next.state(), current.createdAt(), now, seq, next.summary()));
+            return new StoredEvent(seq, runId, now, type, payload);
+        });
+    }
+
+    /** A run's current record, if the run exists. */
+    public synchronized Optional<RunRecord> run(String runId) {
+        return read("read run " + runId, () -> readRun(runId));
+    }
+
+    /** Every run, newest first. */
+    public synchronized List<RunRecord> runs() {
+        return read("list runs", () -> {
+            List<RunRecord> result = new ArrayList<>();
+            try (PreparedStatement q = connection.prepareStatement(
+                    "SELECT id, state, created_at, updated_at, last_seq, summary FROM runs ORDER BY created_at DESC, id");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    result.add(runRecord(rs));
+                }
+            }
+            return result;
+        });
+    }
+
+    /** A run's events in order, from {@code afterSeq} (exclusive; 0 for all). */
+    public synchronized List<StoredEvent> events(String runId, long afterSeq) {
+        return read("read events of run " + runId, () -> {
+            List<StoredEvent> result = new ArrayList<>();
+            try (PreparedStatement q = connection.prepareStatement(
+                    "SELECT seq, at, type, payload FROM events WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+                q.setString(1, runId);
+                q.setLong(2, afterSeq);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new StoredEvent(rs.getLong(1), runId, Instant.parse(rs.getString(2)),
+                                rs.getString(3), object(rs.getString(4))));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Keeps a completed model call. Writing the same call twice (a resumed run that got as far as storing it)
+     * keeps the first.
+     *
+     * @throws StoreException when the run does not exist or the write fails
+     */
+    public synchronized void putModelCall(ModelCallRecord call) {
+        transaction("store model call " + call.scope() + "#" + call.callIndex() + " of run " + call.runId(), () -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT OR IGNORE INTO model_calls "
+                    + "(run_id, scope, call_index, digest, response, usage, cost_usd, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, call.runId());
+                insert.setString(2, call.scope());
+                insert.setInt(3, call.callIndex());
+                insert.setString(4, call.digest());
+                insert.setString(5, JSON.writeValueAsString(call.response()));
+                insert.setString(6, JSON.writeValueAsString(call.usage()));
+                if (call.costUsd().isPresent()) {
+                    insert.setDouble(7, call.costUsd().getAsDouble());
+                } else {
+                    insert.setNull(7, Types.REAL);
+                }
+                insert.setString(8, call.at().toString());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** A completed model call, if there is one at this position. */
+    public synchronized Optional<ModelCallRecord> modelCall(String runId, String scope, int callIndex) {
+        return read("read model call " + scope + "#" + callIndex + " of run " + runId, () -> {
+            try (PreparedStatement q = connection.prepareStatement("SELECT digest, response, usage, cost_usd, at "
+                    + "FROM model_calls WHERE run_id = ? AND scope = ? AND call_index = ?")) {
+                q.setString(1, runId);
+                q.setString(2, scope);
+                q.setInt(3, callIndex);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    double cost = rs.getDouble(4);
+                    OptionalDouble costUsd = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cost);
+                    return Optional.of(new ModelCallRecord(runId, scope, callIndex, rs.getString(1),
+                            object(rs.getString(2)), object(rs.getString(3)), costUsd, Instant.parse(rs.getString(5))));
+                }
+            }
+        });
+    }
+
+    /** Deletes a run with its events and model calls; false when there was no such run. */
+    public synchronized boolean deleteRun(String runId) {
+        return transaction("delete run " + runId, () -> {
+            for (String table : List.of("model_calls", "events")) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + table + " WHERE run_id = ?")) {
+                    delete.setString(1, runId);
+                    delete.executeUpdate();
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM runs WHERE id = ?")) {
+                delete.setString(1, runId);
+                return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long insertEvent(String runId, Instant at, String type, ObjectNode payload) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO events (run_id, at, type, payload) VALUES (?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, runId);
+            insert.setString(2, at.toString());
+            insert.setString(3, type);
+            insert.setString(4, JSON.writeValueAsString(payload));
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private void writeRun(RunRecord run) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE runs SET state = ?, updated_at = ?, last_seq = ?, summary = ? WHERE id = ?")) {
+            update.setString(1, run.state());
+            update.setString(2, run.updatedAt().toString());
+            update.setLong(3, run.lastSeq());
+            update.setString(4, JSON.writeValueAsString(run.summary()));
+            update.setString(5, run.id());
+            update.executeUpdate();
+        }
+    }
+
+    private Optional<RunRecord> readRun(String runId) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement(
+                "SELECT id, state, created_at, updated_at, last_seq, summary FROM runs WHERE id = ?")) {
+            q.setString(1, runId);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Optional.of(runRecord(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static RunRecord runRecord(ResultSet rs) throws SQLException {
+        return new RunRecord(rs.getString(1), rs.getString(2), Instant.parse(rs.getString(3)),
+                Instant.parse(rs.getString(4)), rs.getLong(5), object(rs.getString(6)));
+    }
+
+    private static ObjectNode object(String json) {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one write transaction. {@code BEGIN IMMEDIATE} takes the write lock first, so a
+     * transaction that reads and then writes never has to upgrade its lock: two processes wait for each other
+     * (busy timeout) instead of one failing with SQLITE_BUSY.
+     */
+    private <T> T transaction(String what, Work<T> work) {
+        try {
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("BEGIN IMMEDIATE");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            T result = work.run();
+            try (Statement commit = connection.createStatement()) {
+                commit.execute("COMMIT");
+            }
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try (Statement rollback = connection.createStatement()) {
+                rollback.execute("ROLLBACK");
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T read(String what, Work<T> work) {
+        try {
+            return work.run(); // autocommit: each statement reads a consistent snapshot
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

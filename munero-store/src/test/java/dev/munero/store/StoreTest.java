@@ -1,0 +1,223 @@
+package dev.munero.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class StoreTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private Path db() {
+        return dir.resolve(".munero").resolve("munero.db");
+    }
+
+    private static ObjectNode obj() {
+        return JSON.createObjectNode();
+    }
+
+    @Test
+    void createsAndMigratesANewDatabaseInWalMode() throws Exception {
+        try (Store store = Store.open(db(), CLOCK)) {
+            assertThat(store.file()).exists();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("wal");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version = '1'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(2)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void reopeningKeepsRunsEventsAndModelCalls() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Initializing", obj().put("spec", "SPEC.md"), obj().put("spec", "SPEC.md"));
+            store.append("r1", "state_changed", obj().put("to", "Building"), r -> r.withState("Building"));
+            store.putModelCall(new ModelCallRecord("r1", "plan", 0, "d0", obj().put("text", "plan"),
+                    obj().put("input_tokens", 10), OptionalDouble.of(0.01), CLOCK.instant()));
+        }
+        try (Store store = Store.open(db(), CLOCK)) {
+            RunRecord run = store.run("r1").orElseThrow();
+            assertThat(run.state()).isEqualTo("Building");
+            assertThat(run.summary().path("spec").asString()).isEqualTo("SPEC.md");
+            assertThat(store.events("r1", 0)).extracting(StoredEvent::type)
+                    .containsExactly("run_created", "state_changed");
+            assertThat(store.modelCall("r1", "plan", 0)).hasValueSatisfying(call -> {
+                assertThat(call.digest()).isEqualTo("d0");
+                assertThat(call.costUsd()).hasValue(0.01);
+            });
+        }
+    }
+
+    @Test
+    void anAppendMovesTheProjectionToItsEvent() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Building", obj(), obj());
+
+            StoredEvent paused = store.append("r1", "state_changed", obj().put("to", "Paused"),
+                    r -> r.withState("Paused"));
+
+            RunRecord run = store.run("r1").orElseThrow();
+            assertThat(run.state()).isEqualTo("Paused");
+            assertThat(run.lastSeq()).isEqualTo(paused.seq());
+            assertThat(store.events("r1", paused.seq() - 1)).containsExactly(paused);
+        }
+    }
+
+    @Test
+    void aFailingProjectionWritesNeitherTheEventNorTheRow() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Building", obj(), obj());
+
+            assertThatThrownBy(() -> store.append("r1", "broken", obj(), r -> {
+                throw new IllegalStateException("projection bug");
+            })).isInstanceOf(StoreException.class).hasMessageContaining("append broken to run r1")
+                    .hasMessageContaining("projection bug");
+
+            assertThat(store.events("r1", 0)).extracting(StoredEvent::type).containsExactly("run_created");
+            assertThat(store.run("r1").orElseThrow().state()).isEqualTo("Building");
+        }
+    }
+
+    @Test
+    void appendingToAnUnknownRunFailsNamingIt() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            assertThatThrownBy(() -> store.append("nope", "tick", obj(), r -> r))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("no run nope")
+                    .hasMessageContaining(db().toString());
+        }
+    }
+
+    @Test
+    void aModelCallIsKeptOnceWithAnUnknownCostAsEmpty() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Building", obj(), obj());
+            store.putModelCall(new ModelCallRecord("r1", "task:1", 0, "first", obj().put("n", 1), obj(),
+                    OptionalDouble.empty(), CLOCK.instant()));
+            store.putModelCall(new ModelCallRecord("r1", "task:1", 0, "second", obj().put("n", 2), obj(),
+                    OptionalDouble.of(1), CLOCK.instant()));
+
+            ModelCallRecord kept = store.modelCall("r1", "task:1", 0).orElseThrow();
+            assertThat(kept.digest()).isEqualTo("first");
+            assertThat(kept.costUsd()).isEmpty();
+            assertThat(store.modelCall("r1", "task:1", 1)).isEmpty();
+        }
+    }
+
+    @Test
+    void deletingARunRemovesItsEventsAndModelCalls() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Building", obj(), obj());
+            store.createRun("r2", "Building", obj(), obj());
+            store.putModelCall(new ModelCallRecord("r1", "plan", 0, "d", obj(), obj(), OptionalDouble.empty(),
+                    CLOCK.instant()));
+
+            assertThat(store.deleteRun("r1")).isTrue();
+            assertThat(store.deleteRun("r1")).isFalse();
+
+            assertThat(store.runs()).extracting(RunRecord::id).containsExactly("r2");
+            assertThat(store.events("r1", 0)).isEmpty();
+            assertThat(store.modelCall("r1", "plan", 0)).isEmpty();
+        }
+    }
+
+    @Test
+    void twoConnectionsOnOneFileAppendWithoutLosingEvents() throws Exception {
+        try (Store a = Store.open(db(), Clock.systemUTC()); Store b = Store.open(db(), Clock.systemUTC())) {
+            a.createRun("r1", "Building", obj(), obj());
+            CountDownLatch start = new CountDownLatch(1);
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Thread> writers = new ArrayList<>();
+            for (Store store : List.of(a, b)) {
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    try {
+                        for (int i = 0; i < 50; i++) {
+                            store.append("r1", "tick", obj(), r -> r);
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            start.countDown();
+            for (Thread writer : writers) {
+                writer.join();
+            }
+
+            assertThat(failures).isEmpty();
+            List<StoredEvent> events = a.events("r1", 0);
+            assertThat(events).hasSize(101);
+            assertThat(events).extracting(StoredEvent::seq).isSorted().doesNotHaveDuplicates();
+            assertThat(b.run("r1").orElseThrow().lastSeq()).isEqualTo(events.getLast().seq());
+        }
+    }
+
+    @Test
+    void aWriterKilledWithSigkillLeavesTheLogAndItsProjectionConsistent() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"),
+                AppendForever.class.getName(), db().toString(), "killed").redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = out.readLine(); // skip any JVM warnings before it
+            } while (line != null && !line.equals("ready"));
+            assertThat(line).as("the child's ready line").isEqualTo("ready");
+            // let it get well into appending, then kill it mid-write
+            try (Store store = Store.open(db(), Clock.systemUTC())) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (store.run("killed").orElseThrow().lastSeq() < 200 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+            child.destroyForcibly(); // SIGKILL
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        try (Store store = Store.open(db(), Clock.systemUTC())) {
+            RunRecord run = store.run("killed").orElseThrow();
+            List<StoredEvent> events = store.events("killed", 0);
+            assertThat(events.size()).isGreaterThan(200);
+            assertThat(run.lastSeq()).isEqualTo(events.getLast().seq());
+            long ticks = events.size() - 1;
+            assertThat(run.summary().path("ticks").asLong()).isEqualTo(ticks);
+            assertThat(events.getLast().payload().path("n").asLong()).isEqualTo(ticks);
+        }
+    }
+}
