@@ -40,9 +40,8 @@ class StoredChatModelTest {
         return List.of(Requests.ask("one"), Requests.ask("two"), Requests.ask("three"), Requests.ask("four"));
     }
 
-    @Test
-    void aResumedScopeAnswersItsCompletedCallsFromTheStoreAndPaysOnlyForNewOnes() throws Exception {
-        // given: a first run that completed three calls before it died
+    /** A first run of the scope: calls "one", "two", "three" answered "a1", "a2", "a3", then the run dies. */
+    private void firstRunCompletesThreeCalls() throws InterruptedException {
         try (Store store = store()) {
             var first = new ScriptedChatModel(MODEL).thenAnswer(ScriptedChatModel.reply("a1"))
                     .thenAnswer(ScriptedChatModel.reply("a2")).thenAnswer(ScriptedChatModel.reply("a3"));
@@ -52,6 +51,12 @@ class StoredChatModelTest {
             }
             assertThat(first.calls()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aResumedScopeAnswersItsCompletedCallsFromTheStoreAndPaysOnlyForNewOnes() throws Exception {
+        // given: a first run that completed three calls before it died
+        firstRunCompletesThreeCalls();
 
         // when: the resumed run makes the same three calls and a fourth
         try (Store store = store()) {
@@ -73,14 +78,7 @@ class StoredChatModelTest {
 
     @Test
     void onceARequestDiffersFromTheKeptOneEveryLaterCallGoesToTheModel() throws Exception {
-        try (Store store = store()) {
-            var first = new ScriptedChatModel(MODEL).thenAnswer(ScriptedChatModel.reply("a1"))
-                    .thenAnswer(ScriptedChatModel.reply("a2")).thenAnswer(ScriptedChatModel.reply("a3"));
-            var model = stored(store, first);
-            for (ChatRequest request : conversation().subList(0, 3)) {
-                model.chat(request);
-            }
-        }
+        firstRunCompletesThreeCalls();
         try (Store store = store()) {
             var resumed = new ScriptedChatModel(MODEL).thenAnswer(ScriptedChatModel.reply("b2"))
                     .thenAnswer(ScriptedChatModel.reply("b3"));
