@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.munero.llm.fake.FakeAnthropicServer;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,14 +39,14 @@ class AgentDemoTest {
     void theBundledSessionReplaysToAPassingCheck() throws Exception {
         Path copy = copyExample();
 
-        Run run = agent(environment(Map.of()), "-C", copy.toString(), "--task-file", copy.resolve("TASK.md").toString(),
+        AgentRun run = agent(environment(Map.of()), "-C", copy.toString(), "--task-file", copy.resolve("TASK.md").toString(),
                 "--replay", SESSION.toString(), "--json");
 
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(Files.readString(copy.resolve("src/calc/Calc.java"))).contains("return a + b;");
         JsonNode report = JSON.readTree(copy.resolve(".munero/reports/latest.json").toFile());
         assertThat(report.path("status").asString()).isEqualTo("PASSED");
-        JsonNode result = JSON.readTree(run.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        JsonNode result = run.result();
         assertThat(result.path("condition").asString()).isEqualTo("finished");
         assertThat(result.path("turns").asInt()).isEqualTo(5);
         assertThat(result.path("cost_usd").asDouble()).isPositive();
@@ -85,7 +81,7 @@ class AgentDemoTest {
 
             Map<String, String> env = environment(Map.of("ANTHROPIC_API_KEY", KEY,
                     "ANTHROPIC_BASE_URL", server.baseUrl()));
-            Run run = agent(env, "-C", copy.toString(), "--task-file", copy.resolve("TASK.md").toString(),
+            AgentRun run = agent(env, "-C", copy.toString(), "--task-file", copy.resolve("TASK.md").toString(),
                     "--model", "anthropic:claude-sonnet-4-6", "--record", SESSION.toString());
 
             assertThat(run.exitCode()).as("%s", run).isZero();
@@ -121,23 +117,7 @@ class AgentDemoTest {
         return env;
     }
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit code " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
-
-    private Run agent(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            Invocation invocation = new Invocation(o, e, Map.copyOf(env), tmp, false, onInterrupt -> () -> { }, null);
-            String[] argv = Stream.concat(Stream.of("agent"), List.of(args).stream()).toArray(String[]::new);
-            code = Main.run(invocation, argv);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private AgentRun agent(Map<String, String> env, String... args) {
+        return AgentRun.of(tmp, env, (Object[]) args);
     }
 }

@@ -9,12 +9,8 @@ import dev.munero.llm.fake.RecordedRequest;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
 import dev.munero.llm.fake.RequestSummary;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +54,7 @@ class AgentEndToEndTest {
         assumeTrue(CalcProject.mavenOnPath(), "mvn is not on the PATH");
         // given: a Maven project whose only test fails, and a model that will fix it
         Path project = CalcProject.generate(tmp.resolve("calc"));
-        Run run;
+        AgentRun run;
         JsonNode scriptedUsage;
         try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
             scriptedUsage = scriptTheFix(server, BUILD, BUILD_FAILURE);
@@ -116,7 +112,7 @@ class AgentEndToEndTest {
                 new String[] {"read_file", "{\"path\":\"munero.yaml\"}", "mvn"},
                 new String[] {"grep", "{\"pattern\":\"class\\\\s+\\\\w+\"}", "CalcTest"},
                 new String[] {"finish", "{\"summary\":\"CalcTest checks Calc.add(2, 3) == 5 with JUnit.\"}", null});
-        Run run;
+        AgentRun run;
         List<RecordedRequest> requests;
         try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
             for (int i = 0; i < calls.size(); i++) {
@@ -176,7 +172,7 @@ class AgentEndToEndTest {
             Map<String, String> env = environment();
             env.put("ANTHROPIC_BASE_URL", server.baseUrl());
 
-            Run run = agent(env, "-C", project, "--task", TASK, "--model", MODEL);
+            AgentRun run = agent(env, "-C", project, "--task", TASK, "--model", MODEL);
 
             assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
             assertThat(run.err()).contains("ANTHROPIC_API_KEY");
@@ -187,7 +183,7 @@ class AgentEndToEndTest {
     @Test
     void askModeWithoutATerminalStopsWithExitTwoBeforeWriting() throws Exception {
         Path project = CalcProject.generate(tmp.resolve("calc"));
-        Run run;
+        AgentRun run;
         try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
             server.expect(RequestCheck.lastUserMessageContains("notes"),
                     Reply.toolCall("toolu_write", "write_file", "{\"path\":\"NOTES.md\",\"content\":\"notes\\n\"}"));
@@ -217,7 +213,7 @@ class AgentEndToEndTest {
         JsonNode scriptedUsage;
         try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
             scriptedUsage = scriptTheFix(server, firstLook, failureTexts);
-            Run recorded = agent(environment(server), "-C", first, "--task", TASK, "--model", MODEL, "--json",
+            AgentRun recorded = agent(environment(server), "-C", first, "--task", TASK, "--model", MODEL, "--json",
                     "--record", recording);
             assertThat(server.failures()).as("%s", recorded).isEmpty();
             assertThat(recorded.exitCode()).as("%s", recorded).isZero();
@@ -229,7 +225,7 @@ class AgentEndToEndTest {
 
         // when: the same task on a fresh copy elsewhere, without network or key
         Path again = CalcProject.generate(tmp.resolve("replayed-elsewhere"));
-        Run replayed = agent(environment(), "-C", again, "--task", TASK, "--json", "--replay", recording);
+        AgentRun replayed = agent(environment(), "-C", again, "--task", TASK, "--json", "--replay", recording);
 
         // then
         assertThat(replayed.exitCode()).as("%s", replayed).isZero();
@@ -284,42 +280,9 @@ class AgentEndToEndTest {
         };
     }
 
-    /** One {@code munero agent} run: its exit code, output, and the {@code --json} events (empty without it). */
-    private record Run(int exitCode, String out, String err, List<JsonNode> events) {
-        JsonNode result() {
-            return events.getLast();
-        }
-
-        List<JsonNode> events(String kind) {
-            return events.stream().filter(e -> e.path("event").asString("").equals(kind)).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit code " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
-
     /** Runs {@code munero agent args...} in this JVM with captured streams and exactly {@code env}. */
-    private Run agent(Map<String, String> env, Object... args) {
-        List<String> argv = new ArrayList<>(List.of("agent"));
-        for (Object arg : args) {
-            argv.add(arg.toString());
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            Invocation invocation = new Invocation(o, e, Map.copyOf(env), tmp, false, onInterrupt -> () -> { }, null);
-            code = Main.run(invocation, argv.toArray(String[]::new));
-        }
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        List<JsonNode> events = new ArrayList<>();
-        if (argv.contains("--json")) {
-            stdout.lines().filter(line -> !line.isBlank()).forEach(line -> events.add(JSON.readTree(line)));
-        }
-        return new Run(code, stdout, err.toString(StandardCharsets.UTF_8), events);
+    private AgentRun agent(Map<String, String> env, Object... args) {
+        return AgentRun.of(tmp, env, args);
     }
 
     /**
