@@ -2,6 +2,7 @@ package dev.munero.agent;
 
 import dev.munero.agent.safety.Decision;
 import dev.munero.agent.safety.PermissionException;
+import dev.munero.agent.tools.OutputCap;
 import dev.munero.agent.tools.PermissionGate;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
@@ -319,16 +320,9 @@ public final class Agent {
             };
         }
 
+        /** Caps a result the tool left long (most tools cap their own output the same way). */
         private ToolResult cap(ToolResult result) {
-            int max = context.maxOutputChars();
-            String content = result.content();
-            if (content.length() <= max) {
-                return result;
-            }
-            int half = max / 2;
-            String cut = content.substring(0, half) + "\n[... " + (content.length() - 2 * half)
-                    + " characters cut ...]\n" + content.substring(content.length() - half);
-            return new ToolResult(cut, result.error());
+            return new ToolResult(OutputCap.cap(result.content(), context.maxOutputChars()), result.error());
         }
 
         private AgentResult interrupted(Instant deadline) {

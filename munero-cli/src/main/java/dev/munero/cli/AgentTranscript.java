@@ -5,6 +5,7 @@ import dev.munero.agent.AgentListener;
 import dev.munero.agent.AgentResult;
 import dev.munero.llm.Usage;
 import dev.munero.llm.pricing.ModelInfo;
+import dev.munero.llm.record.Recordings;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -148,8 +149,7 @@ final class AgentTranscript implements AgentListener {
     }
 
     private static ObjectNode usage(Usage u) {
-        return JSON.createObjectNode().put("input_tokens", u.inputTokens()).put("output_tokens", u.outputTokens())
-                .put("cache_write_tokens", u.cacheWriteTokens()).put("cache_read_tokens", u.cacheReadTokens());
+        return Recordings.usageJson(u); // the same form as in recordings
     }
 
     private static ObjectNode toJson(AgentEvent event) {

@@ -78,7 +78,7 @@ public final class StoredChatModel implements ChatModel {
         }
         ChatResponse response = delegate.chat(request, listener);
         store.putModelCall(new ModelCallRecord(runId, scope, index, digest, Recordings.responseJson(response),
-                Recordings.usageJson(response), prices.cost(response.usage()), clock.instant()));
+                Recordings.usageJson(response.usage()), prices.cost(response.usage()), clock.instant()));
         return response;
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Thread-safe: stateless.
  */
-final class OutputCap {
+public final class OutputCap {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private OutputCap() {
@@ -27,7 +27,7 @@ final class OutputCap {
      *
      * @param maxChars the most characters to keep, split evenly between head and tail
      */
-    static String cap(String text, int maxChars) {
+    public static String cap(String text, int maxChars) {
         if (text.length() <= maxChars) {
             return text;
         }

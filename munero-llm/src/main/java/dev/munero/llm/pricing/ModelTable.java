@@ -74,12 +74,12 @@ public final class ModelTable {
             ModelInfo old = base.getOrDefault(key, ModelInfo.UNKNOWN);
             try {
                 result.put(key, new ModelInfo(
-                        number(m, "input", old.inputUsdPerMTok(), source, key),
-                        number(m, "output", old.outputUsdPerMTok(), source, key),
-                        number(m, "cache_write", old.cacheWriteUsdPerMTok(), source, key),
-                        number(m, "cache_read", old.cacheReadUsdPerMTok(), source, key),
-                        (long) number(m, "context_window", old.contextWindow(), source, key),
-                        (long) number(m, "max_output", old.maxOutput(), source, key)));
+                        number(m, "input", old.inputUsdPerMTok()),
+                        number(m, "output", old.outputUsdPerMTok()),
+                        number(m, "cache_write", old.cacheWriteUsdPerMTok()),
+                        number(m, "cache_read", old.cacheReadUsdPerMTok()),
+                        (long) number(m, "context_window", old.contextWindow()),
+                        (long) number(m, "max_output", old.maxOutput())));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + ": models.\"" + key + "\": " + e.getMessage(), e);
             }
@@ -87,7 +87,8 @@ public final class ModelTable {
         return result;
     }
 
-    private static double number(JsonNode entry, String field, double fallback, String source, String key) {
+    /** The entry's field, or {@code fallback} when absent; the caller adds the file and entry to an error. */
+    private static double number(JsonNode entry, String field, double fallback) {
         JsonNode value = entry.get(field);
         if (value == null) {
             return fallback;

@@ -3,6 +3,7 @@ package dev.munero.llm.record;
 import dev.munero.llm.ChatRequest;
 import dev.munero.llm.ChatResponse;
 import dev.munero.llm.ModelRef;
+import dev.munero.llm.Usage;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,9 +28,12 @@ public final class Recordings {
         return Exchanges.response(response);
     }
 
-    /** A response's usage as JSON. */
-    public static ObjectNode usageJson(ChatResponse response) {
-        return Exchanges.usage(response.usage());
+    /**
+     * Token counts as JSON: {@code input_tokens}, {@code output_tokens}, {@code cache_write_tokens},
+     * {@code cache_read_tokens}.
+     */
+    public static ObjectNode usageJson(Usage usage) {
+        return Exchanges.usage(usage);
     }
 
     /**
