@@ -240,15 +240,11 @@ public final class Agent {
                 return null;
             }
             double max = limits.maxCostUsd().getAsDouble();
-            // the most this call can cost: every input token at the dearer of the input and cache-write prices,
-            // and the whole max output
-            double inputPrice = Math.max(modelInfo.inputUsdPerMTok(), Double.isNaN(modelInfo.cacheWriteUsdPerMTok())
-                    ? 0 : modelInfo.cacheWriteUsdPerMTok());
-            double projected = (estimatedInput * inputPrice + limits.maxOutputTokens() * modelInfo.outputUsdPerMTok())
-                    / 1_000_000.0;
-            if (!costKnown || Double.isNaN(projected)) {
+            OptionalDouble worst = modelInfo.worstCaseCost(estimatedInput, limits.maxOutputTokens());
+            if (!costKnown || worst.isEmpty()) {
                 return "the cost limit needs a known price for " + model.model() + ", and it has none";
             }
+            double projected = worst.getAsDouble();
             if (costUsd + projected > max) {
                 return String.format("the next call could cost up to $%.4f and only $%.4f of the $%.4f limit is left",
                         projected, max - costUsd, max);

@@ -220,6 +220,90 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** Every completed model call of a run, by scope then index. */
+    public synchronized List<ModelCallRecord> modelCalls(String runId) {
+        return read("read model calls of run " + runId, () -> {
+            List<ModelCallRecord> result = new ArrayList<>();
+            try (PreparedStatement q = connection.prepareStatement("SELECT scope, call_index, digest, response, usage, "
+                    + "cost_usd, at FROM model_calls WHERE run_id = ? ORDER BY scope, call_index")) {
+                q.setString(1, runId);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        double cost = rs.getDouble(6);
+                        OptionalDouble costUsd = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cost);
+                        result.add(new ModelCallRecord(runId, rs.getString(1), rs.getInt(2), rs.getString(3),
+                                object(rs.getString(4)), object(rs.getString(5)), costUsd,
+                                Instant.parse(rs.getString(7))));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Keeps lessons. A lesson already kept at the same (run, iteration, ordinal), as when a resumed run reflects
+     * again, is left as it was.
+     *
+     * @throws StoreException when the write fails (then none is written)
+     */
+    public synchronized void putLessons(List<LessonRecord> lessons) {
+        transaction("store " + lessons.size() + " lessons", () -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT OR IGNORE INTO lessons (run_id, "
+                    + "iteration, ordinal, created_at, check_name, what_failed, why, fix, files, confirmed) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (LessonRecord l : lessons) {
+                    insert.setString(1, l.runId());
+                    insert.setInt(2, l.iteration());
+                    insert.setInt(3, l.ordinal());
+                    insert.setString(4, l.createdAt().toString());
+                    insert.setString(5, l.check());
+                    insert.setString(6, l.whatFailed());
+                    insert.setString(7, l.why());
+                    insert.setString(8, l.fix());
+                    insert.setString(9, JSON.writeValueAsString(l.files()));
+                    insert.setInt(10, l.confirmed() ? 1 : 0);
+                    insert.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Marks every lesson of a run confirmed: a later iteration passed the checks. */
+    public synchronized void confirmLessons(String runId) {
+        transaction("confirm the lessons of run " + runId, () -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE lessons SET confirmed = 1 WHERE run_id = ?")) {
+                update.setString(1, runId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The newest lessons of every run, at most {@code limit}, newest first. */
+    public synchronized List<LessonRecord> lessons(int limit) {
+        return read("read lessons", () -> {
+            List<LessonRecord> result = new ArrayList<>();
+            try (PreparedStatement q = connection.prepareStatement("SELECT run_id, iteration, ordinal, created_at, "
+                    + "check_name, what_failed, why, fix, files, confirmed FROM lessons "
+                    + "ORDER BY created_at DESC, run_id, iteration, ordinal LIMIT ?")) {
+                q.setInt(1, limit);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        List<String> files = new ArrayList<>();
+                        JSON.readTree(rs.getString(9)).forEach(f -> files.add(f.asString()));
+                        result.add(new LessonRecord(rs.getString(1), rs.getInt(2), rs.getInt(3),
+                                Instant.parse(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8), files, rs.getInt(10) == 1));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     /** Deletes a run with its events and model calls; false when there was no such run. */
     public synchronized boolean deleteRun(String runId) {
         return transaction("delete run " + runId, () -> {

@@ -79,6 +79,33 @@ class StoreTest {
     }
 
     @Test
+    void lessonsOutliveTheirRunAndAreKeptOncePerPosition() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Building", obj(), obj());
+            LessonRecord lesson = new LessonRecord("r1", 1, 0, CLOCK.instant(), "test", "CalcTest failed",
+                    "add subtracted", "return a + b", List.of("src/Calc.java"), false);
+            store.putLessons(List.of(lesson));
+            store.putLessons(List.of(new LessonRecord("r1", 1, 0, CLOCK.instant(), "test", "again", "again", "again",
+                    List.of(), false), new LessonRecord("r1", 2, 0, CLOCK.instant(), "lint", "w", "y", "f", List.of(),
+                    false)));
+            store.confirmLessons("r1");
+            store.putModelCall(new ModelCallRecord("r1", "task:1:a", 1, "d1", obj(), obj(), OptionalDouble.empty(),
+                    CLOCK.instant()));
+            store.putModelCall(new ModelCallRecord("r1", "plan", 0, "d0", obj(), obj(), OptionalDouble.of(0.5),
+                    CLOCK.instant()));
+            assertThat(store.modelCalls("r1")).extracting(ModelCallRecord::scope).containsExactly("plan", "task:1:a");
+            assertThat(store.deleteRun("r1")).isTrue();
+            List<LessonRecord> kept = store.lessons(10);
+            assertThat(kept).hasSize(2).allMatch(LessonRecord::confirmed);
+            assertThat(kept).filteredOn(l -> l.iteration() == 1).singleElement().satisfies(l -> {
+                assertThat(l.whatFailed()).isEqualTo("CalcTest failed");
+                assertThat(l.files()).containsExactly("src/Calc.java");
+            });
+            assertThat(store.lessons(1)).hasSize(1);
+        }
+    }
+
+    @Test
     void anAppendMovesTheProjectionToItsEvent() {
         try (Store store = Store.open(db(), CLOCK)) {
             store.createRun("r1", "Building", obj(), obj());

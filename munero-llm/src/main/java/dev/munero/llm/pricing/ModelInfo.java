@@ -45,6 +45,20 @@ public record ModelInfo(double inputUsdPerMTok, double outputUsdPerMTok, double 
         return tokens == 0 ? 0 : tokens * usdPerMTok / 1_000_000.0;
     }
 
+    /**
+     * The most a call can cost before it is made: every input token at the dearer of the input and cache-write
+     * prices (a call may write its whole prompt to the cache), plus the whole max output.
+     *
+     * @param inputTokens     the estimated input tokens of the request
+     * @param maxOutputTokens the request's max output tokens
+     * @return USD; empty when the input or output price is unknown
+     */
+    public OptionalDouble worstCaseCost(long inputTokens, long maxOutputTokens) {
+        double inputPrice = Math.max(inputUsdPerMTok, Double.isNaN(cacheWriteUsdPerMTok) ? 0 : cacheWriteUsdPerMTok);
+        double usd = (inputTokens * inputPrice + maxOutputTokens * outputUsdPerMTok) / 1_000_000.0;
+        return Double.isNaN(usd) ? OptionalDouble.empty() : OptionalDouble.of(usd);
+    }
+
     public boolean priced() {
         return !Double.isNaN(inputUsdPerMTok) && !Double.isNaN(outputUsdPerMTok);
     }
