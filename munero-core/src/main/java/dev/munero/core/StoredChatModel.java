@@ -12,6 +12,8 @@ import dev.munero.store.Store;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.time.Duration;
 
 /**
  * Resume without paying twice: the model calls of one scope of a run (the planner, one task's agent, one
@@ -30,6 +32,7 @@ public final class StoredChatModel implements ChatModel {
     private final ModelInfo prices;
     private final Map<String, String> substitutions;
     private final Clock clock;
+    private final CallObserver observer;
     private int next;
     private boolean diverged;
     private int answeredFromStore;
@@ -45,6 +48,19 @@ public final class StoredChatModel implements ChatModel {
      */
     public StoredChatModel(ChatModel delegate, Store store, String runId, String scope, ModelInfo prices,
                            Map<String, String> substitutions, Clock clock) {
+        this(delegate, store, runId, scope, prices, substitutions, clock, (i, r, c, f, d) -> { });
+    }
+
+    /** Sees each completed call: its index, response, cost (0 when from the store), and whether it came from the store. */
+    @FunctionalInterface
+    public interface CallObserver {
+        void onCall(int index, ChatResponse response, OptionalDouble costUsd, boolean fromStore, Duration duration);
+    }
+
+    /** Like the other constructor, telling {@code observer} about every call. */
+    public StoredChatModel(ChatModel delegate, Store store, String runId, String scope, ModelInfo prices,
+                           Map<String, String> substitutions, Clock clock, CallObserver observer) {
+        this.observer = observer;
         this.delegate = delegate;
         this.store = store;
         this.runId = runId;
@@ -72,13 +88,18 @@ public final class StoredChatModel implements ChatModel {
             Optional<ModelCallRecord> kept = store.modelCall(runId, scope, index);
             if (kept.isPresent() && kept.get().digest().equals(digest)) {
                 answeredFromStore++;
-                return Recordings.readResponse(kept.get().response(), kept.get().usage());
+                ChatResponse stored = Recordings.readResponse(kept.get().response(), kept.get().usage());
+                observer.onCall(index, stored, OptionalDouble.of(0), true, Duration.ZERO);
+                return stored;
             }
             diverged = true;
         }
+        java.time.Instant start = clock.instant();
         ChatResponse response = delegate.chat(request, listener);
+        OptionalDouble cost = prices.cost(response.usage());
         store.putModelCall(new ModelCallRecord(runId, scope, index, digest, Recordings.responseJson(response),
-                Recordings.usageJson(response.usage()), prices.cost(response.usage()), clock.instant()));
+                Recordings.usageJson(response.usage()), cost, clock.instant()));
+        observer.onCall(index, response, cost, false, Duration.between(start, clock.instant()));
         return response;
     }
 }

@@ -70,7 +70,7 @@ public final class OutputCap {
      *
      * @throws IOException when the file cannot be read
      */
-    static List<String> lastLines(Path file, int n) throws IOException {
+    public static List<String> lastLines(Path file, int n) throws IOException {
         ArrayDeque<String> last = new ArrayDeque<>(n + 1);
         try (var reader = TextFiles.reader(file)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {

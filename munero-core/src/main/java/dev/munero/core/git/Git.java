@@ -127,6 +127,22 @@ public final class Git {
     }
 
     /**
+     * Adds a linked worktree for an existing branch ({@code git worktree add DIR BRANCH}), as when a run's
+     * worktree was deleted and the run resumes.
+     *
+     * @param dir    where the worktree goes, relative to {@link #root()} unless absolute
+     * @param branch the branch, which must exist and not be checked out elsewhere
+     * @return the new worktree
+     * @throws GitException when the branch does not exist or is checked out, {@code dir} is not empty, or git fails
+     * @throws IllegalArgumentException when {@code branch} is blank or starts with {@code -}
+     */
+    public Git addWorktreeForBranch(Path dir, String branch) throws GitException {
+        Path target = root.resolve(dir);
+        check("add the worktree " + target, "worktree", "add", "-q", target.toString(), rev(branch));
+        return open(target, git);
+    }
+
+    /**
      * Removes a linked worktree with whatever changes it holds ({@code git worktree remove --force DIR}), then
      * forgets worktrees whose directories are gone ({@code git worktree prune}). Its branch stays.
      *
@@ -184,7 +200,7 @@ public final class Git {
 
     private void commit(String message, String... extra) throws GitException {
         List<String> args = new ArrayList<>(identity());
-        args.addAll(List.of("commit", "-q", "--no-verify", "-m", message));
+        args.addAll(List.of("commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message));
         args.addAll(Arrays.asList(extra));
         git.check(root, "commit", args);
     }
@@ -205,7 +221,7 @@ public final class Git {
     public MergeResult merge(String branch, String message) throws GitException {
         requireMessage(message);
         List<String> args = new ArrayList<>(identity());
-        args.addAll(List.of("merge", "--no-ff", "--no-verify", "-m", message, rev(branch)));
+        args.addAll(List.of("merge", "--no-ff", "--no-verify", "--no-gpg-sign", "-m", message, rev(branch)));
         GitProcess.Output merge = git.run(root, args);
         if (merge.exitCode() == 0) {
             return new MergeResult.Merged(head());

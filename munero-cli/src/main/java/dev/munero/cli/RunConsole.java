@@ -1,0 +1,158 @@
+package dev.munero.cli;
+
+import dev.munero.core.events.RunEvent;
+import dev.munero.core.events.RunEvents;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Prints a run's events: a line per step (plan, task, tool call at {@code debug}, checks, lessons, checkpoints,
+ * cost), and on a terminal a live status line under them (phase, tasks done/total, progress, ETA, cost) that is
+ * rewritten in place. With {@code --events jsonl} every event is one JSON line on stdout instead.
+ *
+ * <p>Thread-safe: parallel agents publish from several threads.
+ */
+final class RunConsole implements Consumer<RunEvent> {
+    enum Level { ERROR, WARN, INFO, DEBUG }
+
+    private final PrintStream out;
+    private final boolean live;
+    private final boolean jsonl;
+    private final Level level;
+    private final Clock clock;
+    private String status = "";
+    private double spentUsd;
+    private Double budgetUsd;
+
+    RunConsole(PrintStream out, boolean live, boolean jsonl, Level level, Clock clock) {
+        this.out = out;
+        this.live = live && !jsonl;
+        this.jsonl = jsonl;
+        this.level = level;
+        this.clock = clock;
+    }
+
+    static Level level(String name) {
+        return Level.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public synchronized void accept(RunEvent event) {
+        if (jsonl) {
+            out.println(RunEvents.line(event, clock.instant()));
+            out.flush();
+            return;
+        }
+        String line = switch (event) {
+            case RunEvent.RunStarted s -> "munero run " + s.runId() + ": " + s.model() + " on " + s.repo()
+                    + "\n  working on branch " + s.branch() + " in " + s.worktree();
+            case RunEvent.SessionStarted s -> s.session() > 1 ? "resumed run " + s.runId() + " (session " + s.session()
+                    + ")" : null;
+            case RunEvent.StateChanged c -> level == Level.DEBUG ? "state " + c.from() + " -> " + c.to() + " ("
+                    + c.reason() + ")" : null;
+            case RunEvent.PlanAccepted p -> plan(p);
+            case RunEvent.IterationStarted i -> "iteration " + i.iteration();
+            case RunEvent.TaskStarted t -> "  task " + t.task() + (t.agent() > 1 ? " (agent " + t.agent() + ")" : "")
+                    + ": " + t.description().strip().lines().findFirst().orElse("");
+            case RunEvent.ToolCalled t -> level == Level.DEBUG ? "    " + t.name() + " " + t.arguments()
+                    + (t.error() ? " -> error" : "") : null;
+            case RunEvent.ModelCalled m -> m.fromStore() && level.compareTo(Level.INFO) >= 0
+                    ? "    " + m.scope() + " call " + m.index() + " answered from the store (not sent)"
+                    : level == Level.DEBUG ? String.format(Locale.ROOT, "    %s call %d: %d in, %d out, %d cache write, "
+                    + "%d cache read, %s", m.scope(), m.index(), m.inputTokens(), m.outputTokens(), m.cacheWriteTokens(),
+                    m.cacheReadTokens(), m.costUsd() == null ? "cost unknown" : String.format(Locale.ROOT, "$%.4f",
+                    m.costUsd())) : null;
+            case RunEvent.TaskFinished t -> String.format(Locale.ROOT, "  task %s: %s after %d turns, %d tool calls, "
+                    + "$%.4f%s", t.task(), t.condition(), t.turns(), t.toolCalls(), t.costUsd(),
+                    t.commit() == null ? "" : "; checkpoint " + t.commit().substring(0, Math.min(12, t.commit().length())));
+            case RunEvent.MergeConflict c -> "  task " + c.task() + " conflicts in " + String.join(", ", c.files())
+                    + "; follow-up task " + c.followUp();
+            case RunEvent.ChecksFinished c -> checks(c);
+            case RunEvent.LessonRecorded l -> "  lesson: " + l.check() + ": " + l.whatFailed() + " — " + l.why();
+            case RunEvent.Checkpoint c -> c.label().equals("iteration") ? "  checkpoint of iteration "
+                    + c.iteration() + ": " + c.commit() : null;
+            case RunEvent.CostUpdated c -> {
+                spentUsd = c.spentUsd();
+                budgetUsd = c.budgetUsd();
+                yield null;
+            }
+            case RunEvent.Progress p -> {
+                status = String.format(Locale.ROOT, "[%s, iteration %d: %d/%d tasks, %d %%%s, $%.4f%s]", p.phase(),
+                        p.iteration(), p.tasksDone(), p.tasksTotal(), Math.round(p.fraction() * 100),
+                        p.etaMillis() == null ? "" : ", ETA " + seconds(p.etaMillis()), spentUsd,
+                        budgetUsd == null ? "" : String.format(Locale.ROOT, " of $%.2f", budgetUsd));
+                yield live || level == Level.DEBUG ? null : null;
+            }
+            case RunEvent.RunPaused p -> "paused: " + p.reason();
+            case RunEvent.RunFailed f -> "failed: " + f.reason();
+            case RunEvent.RunCompleted c -> "every check passed in iteration " + c.iterations();
+            default -> null;
+        };
+        if (line != null && level.compareTo(Level.INFO) >= 0 || line != null && event instanceof RunEvent.RunFailed) {
+            if (live) {
+                out.print("\r\033[K");
+            }
+            out.println(line);
+        }
+        if (live && !status.isEmpty()) {
+            out.print("\r\033[K" + status);
+        }
+        out.flush();
+    }
+
+    /** Ends the live status line, if any. */
+    synchronized void close() {
+        if (live && !status.isEmpty()) {
+            out.print("\r\033[K");
+            out.flush();
+        }
+    }
+
+    private static String seconds(long millis) {
+        long s = Math.round(millis / 1000.0);
+        return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String plan(RunEvent.PlanAccepted p) {
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) p.plan().get("tasks");
+        List<Map<String, Object>> checks = (List<Map<String, Object>>) p.plan().get("checks");
+        StringBuilder b = new StringBuilder(p.revised() ? "revised plan for iteration " + p.iteration() : "plan");
+        b.append(": ").append(tasks.size()).append(" task").append(tasks.size() == 1 ? "" : "s");
+        if (!p.redo().isEmpty()) {
+            b.append(" (redo ").append(String.join(", ", p.redo())).append(')');
+        }
+        b.append("; checks ").append(String.join(", ", checks.stream().map(c -> (String) c.get("name")).toList()));
+        if (!p.revised()) {
+            for (Map<String, Object> t : tasks) {
+                b.append("\n  - ").append(t.get("id")).append(": ")
+                        .append(((String) t.get("description")).strip().lines().findFirst().orElse(""));
+            }
+        }
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String checks(RunEvent.ChecksFinished c) {
+        if (c.passed()) {
+            return String.format(Locale.ROOT, "  checks %s: PASSED (%d steps run, %d from cache, %.1f s)",
+                    String.join(", ", c.checks()), c.stepsRun(), c.cacheHits(), c.durationMillis() / 1000.0);
+        }
+        StringBuilder b = new StringBuilder("  checks FAILED:");
+        for (Map<String, Object> f : c.failures()) {
+            b.append("\n    ").append(f.get("step"));
+            if (f.get("exit_code") != null) {
+                b.append(" (exit ").append(f.get("exit_code")).append(')');
+            }
+            List<String> tests = (List<String>) f.get("failing_tests");
+            if (tests != null && !tests.isEmpty()) {
+                b.append(": ").append(String.join(", ", tests));
+            }
+        }
+        return b.toString();
+    }
+}

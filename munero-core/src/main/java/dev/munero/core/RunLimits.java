@@ -1,0 +1,52 @@
+package dev.munero.core;
+
+import dev.munero.agent.safety.PermissionMode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * What bounds a run and how its agents work: the resolved settings of {@code munero run} (see
+ * {@code config.RunSettings} for where each comes from).
+ *
+ * @param budgetUsd       the hard budget, USD; empty for none
+ * @param timeout         the run's wall-clock limit, across sessions it is per session
+ * @param maxIterations   execute → observe → reflect rounds before the run fails, at least 1
+ * @param agents          tasks run in parallel, each in its own worktree when more than 1
+ * @param maxTurns        model calls per task agent
+ * @param maxOutputTokens max output tokens per model call
+ * @param permissionMode  what task agents may do without asking (there is no one to ask: a command that needs
+ *                        approval is refused and the agent is told so)
+ * @param allow           command patterns task agents may run
+ */
+public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
+                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow) {
+    public RunLimits {
+        if (maxIterations < 1) {
+            throw new IllegalArgumentException("max iterations must be at least 1, was " + maxIterations);
+        }
+        if (agents < 1) {
+            throw new IllegalArgumentException("agents must be at least 1, was " + agents);
+        }
+        if (budgetUsd.isPresent() && !(budgetUsd.getAsDouble() > 0)) {
+            throw new IllegalArgumentException("the budget must be more than 0 USD, was " + budgetUsd.getAsDouble());
+        }
+        allow = List.copyOf(allow);
+    }
+
+    /** The limits as JSON-friendly values, for the event log. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("budget_usd", budgetUsd.isPresent() ? budgetUsd.getAsDouble() : null);
+        m.put("timeout_seconds", timeout.toSeconds());
+        m.put("max_iterations", maxIterations);
+        m.put("agents", agents);
+        m.put("max_turns", maxTurns);
+        m.put("max_output_tokens", maxOutputTokens);
+        m.put("permission_mode", permissionMode.cliName());
+        m.put("allow", allow);
+        return m;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.munero.core;
+
+import dev.munero.store.StoredEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A run's metrics, folded from its event log (so {@code munero report} works for any run, finished or not):
+ * wall time per phase, model calls and tokens by kind, cost broken down by phase, agent, task and model, tool
+ * calls, check runs, peak heap, and the size of the log itself.
+ *
+ * <p>Model calls answered from the store on resume count as calls {@code fromStore} and cost nothing. Durations
+ * are milliseconds; money USD; the cost of calls whose price was unknown is left out and counted in
+ * {@code unpricedCalls}.
+ *
+ * @param phaseMillis   wall time per phase (planning, executing, observing, reflecting), every session
+ * @param costByPhase   USD by phase; {@code costByAgent} by agent slot ("planner" for plan and reflections),
+ *                      {@code costByTask} by task id, {@code costByModel} by {@code provider:model}
+ * @param peakHeapBytes the highest peak heap a session of the run reported, bytes
+ * @param eventBytes    the bytes of the log's JSON payloads
+ */
+public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int sessions, int iterations,
+                         int modelCalls, int modelCallsFromStore, int unpricedCalls, long inputTokens,
+                         long outputTokens, long cacheWriteTokens, long cacheReadTokens, double costUsd,
+                         Map<String, Double> costByPhase, Map<String, Double> costByAgent,
+                         Map<String, Double> costByTask, Map<String, Double> costByModel, int toolCalls,
+                         int toolErrors, int tasksFinished, int checkRuns, int checkRunsPassed, long checkMillis,
+                         int checkCacheHits, long peakHeapBytes, int events, long eventBytes) {
+
+    /** Events that end the current phase: a new phase, or the end or start of a session. */
+    private static final java.util.Set<String> PHASE_BOUNDARIES = java.util.Set.of("phase_started", "run_paused",
+            "run_completed", "run_failed", "session_started");
+
+    /** Folds a run's events, oldest first. */
+    public static RunMetrics of(List<StoredEvent> events) {
+        Map<String, Long> phaseMillis = new TreeMap<>();
+        Map<String, Double> byPhase = new TreeMap<>();
+        Map<String, Double> byAgent = new TreeMap<>();
+        Map<String, Double> byTask = new TreeMap<>();
+        Map<String, Double> byModel = new TreeMap<>();
+        Map<String, String> agentOfTask = new TreeMap<>();
+        int sessions = 0;
+        int iterations = 0;
+        int calls = 0;
+        int fromStore = 0;
+        int unpriced = 0;
+        long in = 0;
+        long out = 0;
+        long cw = 0;
+        long cr = 0;
+        double cost = 0;
+        int tools = 0;
+        int toolErrors = 0;
+        int tasks = 0;
+        int checks = 0;
+        int checksPassed = 0;
+        long checkMillis = 0;
+        int hits = 0;
+        long peak = 0;
+        long bytes = 0;
+        String phase = null;
+        Instant phaseStart = null;
+        for (StoredEvent e : events) {
+            JsonNode p = e.payload();
+            bytes += p.toString().length();
+            switch (e.type()) {
+                case "session_started" -> sessions++;
+                case "iteration_started" -> iterations = Math.max(iterations, p.path("iteration").asInt());
+                default -> { }
+            }
+            if (PHASE_BOUNDARIES.contains(e.type())) {
+                if (phase != null) {
+                    phaseMillis.merge(phase, Duration.between(phaseStart, e.at()).toMillis(), Long::sum);
+                }
+                phase = e.type().equals("phase_started") ? p.path("phase").asString() : null;
+                phaseStart = e.at();
+                peak = Math.max(peak, p.path("peak_heap_bytes").asLong(0));
+            }
+            switch (e.type()) {
+                case "task_started" -> agentOfTask.put(p.path("task").asString(), "agent " + p.path("agent").asInt());
+                case "task_finished" -> tasks++;
+                case "tool_call" -> {
+                    tools++;
+                    toolErrors += p.path("error").asBoolean() ? 1 : 0;
+                }
+                case "checks_finished" -> {
+                    checks++;
+                    checksPassed += p.path("passed").asBoolean() ? 1 : 0;
+                    checkMillis += p.path("duration_millis").asLong();
+                    hits += p.path("cache_hits").asInt();
+                }
+                case "model_call" -> {
+                    if (p.path("from_store").asBoolean()) {
+                        fromStore++;
+                        break;
+                    }
+                    calls++;
+                    in += p.path("input_tokens").asLong();
+                    out += p.path("output_tokens").asLong();
+                    cw += p.path("cache_write_tokens").asLong();
+                    cr += p.path("cache_read_tokens").asLong();
+                    if (!p.path("cost_usd").isNumber()) {
+                        unpriced++;
+                        break;
+                    }
+                    double c = p.path("cost_usd").asDouble();
+                    cost += c;
+                    String scope = p.path("scope").asString();
+                    String task = scope.startsWith("task:") ? scope.substring(scope.indexOf(':', 5) + 1) : null;
+                    byPhase.merge(scope.startsWith("task:") ? "executing" : scope.startsWith("reflect:") ? "reflecting"
+                            : "planning", c, Double::sum);
+                    byAgent.merge(task == null ? "planner" : agentOfTask.getOrDefault(task, "agent"), c, Double::sum);
+                    if (task != null) {
+                        byTask.merge(task, c, Double::sum);
+                    }
+                    byModel.merge(p.path("model").asString(), c, Double::sum);
+                }
+                default -> { }
+            }
+        }
+        long wall = events.isEmpty() ? 0 : Duration.between(events.getFirst().at(), events.getLast().at()).toMillis();
+        return new RunMetrics(wall, phaseMillis, sessions, iterations, calls, fromStore, unpriced, in, out, cw, cr,
+                cost, byPhase, byAgent, byTask, byModel, tools, toolErrors, tasks, checks, checksPassed, checkMillis,
+                hits, peak, events.size(), bytes);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.munero.core.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run does, in order: the manager appends each event (but {@link Progress}) to the run's event log
+ * in the store, then publishes it on the {@link EventBus} for the console, {@code --events jsonl} and metrics.
+ * Sealed: subscribers switch over the variants. {@link #type()} is the event's name in the log and in JSON lines;
+ * the payload is the record's fields in snake_case ({@link RunEvents#payload}).
+ *
+ * <p>Money is USD, durations milliseconds ({@code ...Millis}), tokens counts.
+ */
+public sealed interface RunEvent {
+
+    /** The event's name in the log, e.g. {@code task_finished}. */
+    String type();
+
+    /** Whether the event goes to the event log; false for derived, high-rate events. */
+    default boolean persisted() {
+        return true;
+    }
+
+    /** A run began (first session only). */
+    record RunStarted(String runId, String repo, String worktree, String branch, String baseCommit, String model,
+                      String spec, Map<String, Object> settings) implements RunEvent {
+        public String type() { return "run_started"; }
+    }
+
+    /** A session (the first, or a resume) attached to the run. */
+    record SessionStarted(String runId, int session, String reason, long pid) implements RunEvent {
+        public String type() { return "session_started"; }
+    }
+
+    /** The state machine moved. */
+    record StateChanged(String from, String to, String reason) implements RunEvent {
+        public String type() { return "state_changed"; }
+    }
+
+    /** The loop entered a phase: planning, executing, observing, reflecting. */
+    record PhaseStarted(String phase, int iteration) implements RunEvent {
+        public String type() { return "phase_started"; }
+    }
+
+    /** MCP servers: none are supported yet, so this says so (state ConfiguringMCP). */
+    record McpStatus(String status, List<String> servers) implements RunEvent {
+        public String type() { return "mcp_status"; }
+    }
+
+    /**
+     * A plan (initial, revised after a reflection, or with a merge conflict's follow-up task) was accepted.
+     *
+     * @param iteration the iteration it is for
+     * @param plan      its JSON, as the {@code submit_plan} tool's input
+     * @param redo      tasks done before that this plan revised, so they run again
+     */
+    record PlanAccepted(int iteration, Map<String, Object> plan, int attempts, boolean revised, List<String> redo)
+            implements RunEvent {
+        public String type() { return "plan_accepted"; }
+    }
+
+    /** An iteration (execute, observe, maybe reflect) began. */
+    record IterationStarted(int iteration) implements RunEvent {
+        public String type() { return "iteration_started"; }
+    }
+
+    /** An agent started on a task. */
+    record TaskStarted(int iteration, String task, String description, int agent, String workspace)
+            implements RunEvent {
+        public String type() { return "task_started"; }
+    }
+
+    /**
+     * A model call completed.
+     *
+     * @param scope     who called: {@code plan}, {@code task:<iteration>:<task>}, {@code reflect:<iteration>}
+     * @param fromStore answered from the store by a resumed run: nothing was sent, nothing paid
+     * @param costUsd   null when the model's price is unknown; 0 when from the store
+     */
+    record ModelCalled(String scope, int index, String model, long inputTokens, long outputTokens,
+                       long cacheWriteTokens, long cacheReadTokens, Double costUsd, boolean fromStore,
+                       long durationMillis) implements RunEvent {
+        public String type() { return "model_call"; }
+    }
+
+    /** An agent's tool call ended; arguments and result are cut to a preview. */
+    record ToolCalled(String scope, String task, String name, String arguments, boolean error, String result,
+                      long durationMillis) implements RunEvent {
+        public String type() { return "tool_call"; }
+    }
+
+    /** An agent ended: how, its summary, and the checkpoint commit of its work (null when nothing changed). */
+    record TaskFinished(int iteration, String task, String condition, String summary, String commit, int turns,
+                        int toolCalls, double costUsd) implements RunEvent {
+        public String type() { return "task_finished"; }
+    }
+
+    /** A finished task's branch did not merge; its work becomes the follow-up task. */
+    record MergeConflict(int iteration, String task, List<String> files, String followUp) implements RunEvent {
+        public String type() { return "merge_conflict"; }
+    }
+
+    /** The acceptance checks ran in the run's worktree. */
+    record ChecksFinished(int iteration, boolean passed, List<String> checks, List<Map<String, Object>> failures,
+                          int stepsRun, int cacheHits, long durationMillis) implements RunEvent {
+        public String type() { return "checks_finished"; }
+    }
+
+    /** A reflection recorded a lesson. */
+    record LessonRecorded(int iteration, int ordinal, String check, String whatFailed, String why, String fix,
+                          List<String> files) implements RunEvent {
+        public String type() { return "lesson_recorded"; }
+    }
+
+    /** A checkpoint commit on the run's branch: {@code label} is {@code task:<id>} or {@code iteration}. */
+    record Checkpoint(int iteration, String label, String commit) implements RunEvent {
+        public String type() { return "checkpoint"; }
+    }
+
+    /** The cost so far, its projection to the end of the run (null until there is progress), the budget. */
+    record CostUpdated(double spentUsd, Double projectedUsd, Double budgetUsd) implements RunEvent {
+        public String type() { return "cost_update"; }
+    }
+
+    /** Where the run is: not persisted (derived from the others). */
+    record Progress(String phase, int iteration, int tasksDone, int tasksTotal, double fraction, Long etaMillis)
+            implements RunEvent {
+        public String type() { return "progress"; }
+
+        @Override
+        public boolean persisted() {
+            return false;
+        }
+    }
+
+    /** Someone asked the run to pause ({@code munero pause}). */
+    record PauseRequested(String by) implements RunEvent {
+        public String type() { return "pause_requested"; }
+    }
+
+    /** The run paused with its state saved; {@code neededUsd} is set when the budget stopped it. */
+    record RunPaused(String reason, Double neededUsd, long peakHeapBytes) implements RunEvent {
+        public String type() { return "run_paused"; }
+    }
+
+    /** The branch was rolled back to an iteration's checkpoint. */
+    record RolledBack(int iteration, String commit) implements RunEvent {
+        public String type() { return "rolled_back"; }
+    }
+
+    /** Every check passed. */
+    record RunCompleted(int iterations, double costUsd, String commit, long peakHeapBytes) implements RunEvent {
+        public String type() { return "run_completed"; }
+    }
+
+    /** The run failed for good (max iterations with failing checks, or an error it cannot resume from). */
+    record RunFailed(String reason, long peakHeapBytes) implements RunEvent {
+        public String type() { return "run_failed"; }
+    }
+}
