@@ -1,0 +1,38 @@
+package dev.munero.core.plan;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the planner made of failed checks. The {@code submit_reflection} tool's input
+ * ({@code reflection.schema.json}) is its JSON form:
+ * <pre>{@code
+ * {"analysis": "...",
+ *  "lessons": [{"check": "test", "what_failed": "...", "why": "...", "fix": "...", "files": ["src/A.java"]}],
+ *  "tasks": [{"id": "fix-parser", "description": "...", "files": ["src/A.java"], "depends_on": ["parse-config"]}]}
+ * }</pre>
+ *
+ * @param analysis what the failures show
+ * @param lessons  one per failed check, to keep for later runs
+ * @param tasks    the work that fixes the failures: a task whose id exists in the current plan revises it (it will
+ *                 be done again), a new id adds a task; apply them with {@link Plan#revise(List)}
+ */
+public record Reflection(String analysis, List<Lesson> lessons, List<PlanTask> tasks) {
+    /**
+     * @throws NullPointerException     when an argument or a list element is null
+     * @throws IllegalArgumentException when two tasks have the same id
+     */
+    public Reflection {
+        Objects.requireNonNull(analysis, "analysis");
+        lessons = List.copyOf(lessons);
+        tasks = List.copyOf(tasks);
+        Set<String> ids = new HashSet<>();
+        for (PlanTask task : tasks) {
+            if (!ids.add(task.id())) {
+                throw new IllegalArgumentException("the reflection has two tasks with id '" + task.id() + "'");
+            }
+        }
+    }
+}
