@@ -489,7 +489,7 @@ public final class BuildManager {
                 checkStop();
                 PlanTask task;
                 while (running.size() < limits.agents() && (task = nextReady(running)) != null) {
-                    String taskBranch = branch + "/" + task.id() + "-" + iteration;
+                    String taskBranch = branch + "-" + task.id() + "-" + iteration; // git cannot nest refs under a branch
                     Path dir = repo.resolve(".munero").resolve("worktrees").resolve(runId + "-" + task.id() + "-"
                             + iteration);
                     Git main = Git.open(repo);

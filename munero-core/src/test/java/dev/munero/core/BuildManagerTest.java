@@ -151,7 +151,7 @@ class BuildManagerTest {
             BuildManager.Outcome outcome = BuildManager.start(store, fx.repo, RunFixture.SPEC, "SPEC.md",
                     RunFixture.limits(2, OptionalDouble.empty()), fx.session(model));
 
-            assertThat(outcome.status()).isEqualTo(BuildManager.Status.COMPLETED);
+            assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
             List<StoredEvent> events = store.events(outcome.runId(), 0);
             List<StoredEvent> conflicts = events.stream().filter(e -> e.type().equals("merge_conflict")).toList();
             assertThat(conflicts).singleElement().satisfies(c -> {
