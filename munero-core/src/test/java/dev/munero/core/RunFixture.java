@@ -56,6 +56,15 @@ final class RunFixture {
         return out.strip();
     }
 
+    private RunFixture(Path repo, boolean existing) {
+        this.repo = repo;
+    }
+
+    /** A fixture on a repository another fixture made (a child process's view). */
+    static RunFixture existing(Path repo) {
+        return new RunFixture(repo, true);
+    }
+
     Store store() {
         try {
             Files.createDirectories(repo.resolve(".munero"));
