@@ -36,8 +36,13 @@ final class RunConsole implements Consumer<RunEvent> {
         this.clock = clock;
     }
 
+    /** @throws IllegalArgumentException naming the levels, for an unknown one */
     static Level level(String name) {
-        return Level.valueOf(name.toUpperCase(Locale.ROOT));
+        try {
+            return Level.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--log-level " + name + ": use error, warn, info or debug");
+        }
     }
 
     @Override

@@ -1,0 +1,100 @@
+package dev.munero.cli;
+
+import dev.munero.core.BuildManager;
+import dev.munero.core.RunHistory;
+import dev.munero.core.RunLimits;
+import dev.munero.engine.config.Durations;
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ProviderException;
+import dev.munero.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code munero resume ID}: continues a paused, interrupted or killed run. */
+@Command(name = "resume", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Continue a paused, interrupted or killed run from its last completed step: finished tasks are "
+                + "not redone, and model calls that completed are answered from .munero/munero.db instead of being "
+                + "sent (and paid for) again. The run keeps its model and settings; the flags below change them.", ""},
+        footer = {"", "Exit codes: as munero run: 0 checks pass, 1 failed, 2 usage, 3 paused again, 130 interrupted."})
+final class ResumeCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    ResumeCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Mixin
+    RunIdOptions run;
+
+    @Option(names = "--budget-usd", paramLabel = "USD", description = "A new budget for the whole run (spent included).")
+    Double budgetUsd;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "A new time limit for this session.")
+    String timeout;
+
+    @Option(names = "--max-iterations", paramLabel = "N", description = "A new iteration limit.")
+    Integer maxIterations;
+
+    @Option(names = "--sandbox", description = "Run agents' commands in bubblewrap.")
+    boolean sandbox;
+
+    @Option(names = "--replay", paramLabel = "FILE", description = "Answer new model calls from a recording.")
+    Path replay;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Write new model exchanges to FILE.")
+    Path record;
+
+    @Option(names = "--events", paramLabel = "FORMAT", description = "jsonl: stream events as JSON lines on stdout.")
+    String events;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info or debug (default info).")
+    String logLevel;
+
+    @Override
+    public Integer call() {
+        Path repo = RunStore.repo(invocation, run.directory);
+        if (events != null && !events.equals("jsonl")) {
+            invocation.err().println("munero: error: --events takes jsonl, not " + events);
+            return ExitCodes.USAGE;
+        }
+        Store store;
+        try {
+            store = RunStore.open(repo, false);
+        } catch (RunStore.Missing e) {
+            invocation.err().println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try (store) {
+            if (store.run(run.id).isEmpty()) {
+                invocation.err().println("munero: error: there is no run " + run.id + "; see munero sessions list");
+                return ExitCodes.USAGE;
+            }
+            RunHistory history = RunHistory.fold(store.events(run.id, 0));
+            ChatModel chat;
+            java.time.Duration newTimeout;
+            try {
+                newTimeout = timeout == null ? null : Durations.parse(timeout);
+                chat = RunDriver.model(invocation, history.model(), repo.toRealPath(), replay, record);
+                RunConsole.level(logLevel);
+            } catch (IllegalArgumentException | ProviderException e) {
+                invocation.err().println("munero: error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (IOException e) {
+                invocation.err().println("munero: error: " + repo + ": " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            return RunDriver.drive(invocation, store, repo, chat, sandbox, events, logLevel, true,
+                    session -> BuildManager.resume(store, run.id, l -> new RunLimits(
+                            budgetUsd == null ? l.budgetUsd() : OptionalDouble.of(budgetUsd),
+                            newTimeout == null ? l.timeout() : newTimeout,
+                            maxIterations == null ? l.maxIterations() : maxIterations, l.agents(), l.maxTurns(),
+                            l.maxOutputTokens(), l.permissionMode(), l.allow()), session));
+        }
+    }
+}

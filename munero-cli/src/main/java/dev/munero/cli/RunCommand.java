@@ -1,0 +1,191 @@
+package dev.munero.cli;
+
+import dev.munero.agent.safety.PermissionMode;
+import dev.munero.core.BuildManager;
+import dev.munero.core.RunLimits;
+import dev.munero.core.config.RunSettings;
+import dev.munero.core.config.RunSettingsResolver;
+import dev.munero.core.config.SettingsException;
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ProviderException;
+import dev.munero.llm.UserConfig;
+import dev.munero.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code munero run}: the build manager's feedback loop, from a spec to passing acceptance checks. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Drive coding agents from a spec to passing acceptance checks: plan a task graph, run agents "
+                + "on the tasks, build the checks with the engine, reflect on failures and replan, until the checks "
+                + "pass or a limit stops the run.",
+                "",
+                "The run works on its own branch munero/ID in the worktree .munero/worktrees/ID (your checkout is "
+                + "never touched); each finished task and iteration is a checkpoint commit there. Every step is "
+                + "kept in .munero/munero.db: a paused, interrupted or killed run continues with munero resume ID "
+                + "without redoing finished tasks or re-sending completed model calls.",
+                "",
+                "Settings come from these flags, then MUNERO_* environment variables, then the run: section of "
+                + "munero.yaml (see munero config).",
+                ""},
+        footer = {"", "Exit codes: 0 every check passed, 1 the checks still fail after the last iteration, 2 bad "
+                + "usage or configuration, 3 paused (budget, timeout, munero pause, provider failure: resumable), "
+                + "130 interrupted (resumable)."})
+final class RunCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    RunCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Option(names = "--spec", paramLabel = "FILE", required = true,
+            description = "The spec: the goal in prose with its acceptance criteria (Markdown).")
+    Path spec;
+
+    @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
+            description = "The repository (a git repository with at least one commit; default: the current directory).")
+    Path directory;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "PROVIDER:MODEL",
+            description = "anthropic:MODEL, openai:MODEL or ollama:MODEL (default " + RunSettingsResolver.DEFAULT_MODEL + ").")
+    String model;
+
+    @Option(names = "--budget-usd", paramLabel = "USD",
+            description = "Hard budget: a model call whose worst-case cost would pass it is not made; the run pauses.")
+    String budgetUsd;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Pause the run after this long (default 1h).")
+    String timeout;
+
+    @Option(names = "--max-iterations", paramLabel = "N",
+            description = "Execute → observe → reflect rounds before the run fails (default 5).")
+    String maxIterations;
+
+    @Option(names = "--agents", paramLabel = "N",
+            description = "Tasks run in parallel, each in its own git worktree (default 1).")
+    String agents;
+
+    @Option(names = "--max-turns", paramLabel = "N", description = "Model calls per task agent (default 50).")
+    String maxTurns;
+
+    @Option(names = "--max-output-tokens", paramLabel = "N", description = "Per model call (default 8192).")
+    String maxOutputTokens;
+
+    @Option(names = "--permission-mode", paramLabel = "MODE",
+            description = "What agents may run: auto-edit (edits and builds; other commands only if allowed) or full "
+                    + "(anything not denied). No one is asked during a run (default auto-edit).")
+    String permissionMode;
+
+    @Option(names = "--allow", paramLabel = "PATTERN", description = "Also allow commands matching PATTERN (repeatable).")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--sandbox", description = "Run agents' commands in bubblewrap (no network, workspace-only writes).")
+    boolean sandbox;
+
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Answer model calls from a recording (no network, no key); fail if a request differs.")
+    Path replay;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Write every model exchange to FILE (JSON lines).")
+    Path record;
+
+    @Option(names = "--events", paramLabel = "FORMAT",
+            description = "jsonl: stream every event as a JSON line on stdout (the summary goes to stderr).")
+    String events;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info or debug (default info).")
+    String logLevel;
+
+    @Option(names = "--metrics", negatable = true, description = "Keep metrics in the run report (default on).")
+    Boolean metrics;
+
+    @Override
+    public Integer call() {
+        Path repo = RunStore.repo(invocation, directory);
+        if (events != null && !events.equals("jsonl")) {
+            invocation.err().println("munero: error: --events takes jsonl, not " + events);
+            return ExitCodes.USAGE;
+        }
+        if (record != null && replay != null) {
+            invocation.err().println("munero: error: --record and --replay cannot be used together");
+            return ExitCodes.USAGE;
+        }
+        String specText;
+        Path specFile = invocation.cwd().resolve(spec);
+        try {
+            specText = Files.readString(specFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            invocation.err().println("munero: error: cannot read the spec " + specFile + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (specText.isBlank()) {
+            invocation.err().println("munero: error: the spec " + specFile + " is empty");
+            return ExitCodes.USAGE;
+        }
+        RunSettings settings;
+        RunLimits limits;
+        ChatModel chat;
+        try {
+            settings = RunSettingsResolver.resolve(repo, invocation.env(), flags(), UserConfig.load(invocation.env()));
+            limits = limits(settings);
+            chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replay, record);
+        } catch (SettingsException | IllegalArgumentException | ProviderException e) {
+            invocation.err().println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            invocation.err().println("munero: error: " + repo + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Store store;
+        try {
+            store = RunStore.open(repo, true);
+        } catch (RunStore.Missing e) {
+            invocation.err().println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try (store) {
+            String shownSpec = repo.relativize(specFile.toAbsolutePath().normalize()).toString();
+            return RunDriver.drive(invocation, store, repo, chat, sandbox, events, settings.logLevel().value(),
+                    settings.metricsEnabled().value(),
+                    session -> BuildManager.start(store, repo, specText, shownSpec, limits, session));
+        }
+    }
+
+    static RunLimits limits(RunSettings s) {
+        return new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(), s.agents().value(),
+                s.maxTurns().value(), s.maxOutputTokens().value(), PermissionMode.parse(s.permissionMode().value()),
+                s.allow().value());
+    }
+
+    private Map<String, Object> flags() {
+        Map<String, Object> f = new HashMap<>();
+        put(f, "model", model);
+        put(f, "budget_usd", budgetUsd);
+        put(f, "timeout", timeout);
+        put(f, "max_iterations", maxIterations);
+        put(f, "agents", agents);
+        put(f, "max_turns", maxTurns);
+        put(f, "max_output_tokens", maxOutputTokens);
+        put(f, "permission_mode", permissionMode);
+        put(f, "log_level", logLevel);
+        put(f, "metrics_enabled", metrics);
+        if (!allow.isEmpty()) {
+            f.put("allow", List.copyOf(allow));
+        }
+        return f;
+    }
+
+    private static void put(Map<String, Object> f, String key, Object value) {
+        if (value != null) {
+            f.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.munero.cli;
+
+import dev.munero.agent.safety.Sandbox;
+import dev.munero.core.BuildManager;
+import dev.munero.core.RunMetrics;
+import dev.munero.core.events.EventBus;
+import dev.munero.core.events.RunEvents;
+import dev.munero.engine.AtomicFiles;
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ModelRef;
+import dev.munero.llm.Providers;
+import dev.munero.llm.UserConfig;
+import dev.munero.llm.pricing.ModelInfo;
+import dev.munero.llm.pricing.ModelTable;
+import dev.munero.llm.record.RecordingChatModel;
+import dev.munero.llm.record.ReplayChatModel;
+import dev.munero.llm.resilience.RateLimits;
+import dev.munero.llm.resilience.RetrySettings;
+import dev.munero.store.Store;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code munero run} and {@code munero resume} share: the model stack (provider, or a replay, with an optional
+ * recording), the console, Ctrl-C handling, the run report in {@code .munero/reports/run-ID.json}, the summary
+ * and the exit code.
+ */
+final class RunDriver {
+    /** A paused run (budget, timeout, pause request, provider failure): resumable. */
+    static final int PAUSED = 3;
+
+    /** Work the driver runs: a start or a resume. */
+    interface Work {
+        BuildManager.Outcome run(BuildManager.Session session) throws Exception;
+    }
+
+    private RunDriver() {
+    }
+
+    /**
+     * The model for a run: a replay of {@code replay} when given (no network, no key), else the provider, wrapped in
+     * a recording to {@code record} when given. Digests mask the repository's path, so a recording replays in
+     * another directory.
+     *
+     * @throws dev.munero.llm.ProviderException (CONFIGURATION) when the provider's key is missing
+     * @throws IllegalArgumentException         when the model name or the recording is invalid
+     */
+    static ChatModel model(Invocation invocation, String model, Path repo, Path replay, Path record) {
+        Map<String, String> substitutions = Map.of(repo.toString(), "<repo>");
+        if (replay != null) {
+            return new ReplayChatModel(invocation.cwd().resolve(replay), ModelRef.parse(model), substitutions);
+        }
+        ChatModel chat = Providers.open(ModelRef.parse(model), invocation.env(), UserConfig.load(invocation.env()),
+                new Providers.Options(false, Duration.ofMinutes(10), RetrySettings.DEFAULTS, RateLimits.NONE, r -> { }));
+        return record == null ? chat : new RecordingChatModel(chat, invocation.cwd().resolve(record), substitutions);
+    }
+
+    static ModelInfo prices(Invocation invocation, ChatModel model) {
+        return ModelTable.withUserFile(UserConfig.load(invocation.env()).sibling("models.toml")).lookup(model.model());
+    }
+
+    /** Runs {@code work} with the console and Ctrl-C wired, then writes the report and prints the summary. */
+    static int drive(Invocation invocation, Store store, Path repo, ChatModel model, boolean sandbox, String events,
+                     String logLevel, boolean metrics, Work work) {
+        PrintStream out = invocation.out();
+        boolean jsonl = "jsonl".equals(events);
+        RunConsole console = new RunConsole(out, invocation.interactive() && Terminal.isInteractive(invocation.env()),
+                jsonl, RunConsole.level(logLevel), Clock.systemUTC());
+        EventBus bus = new EventBus();
+        bus.subscribe(console);
+        BuildManager.Session session = new BuildManager.Session(model, prices(invocation, model), invocation.env(),
+                sandbox ? Sandbox.bubblewrap() : Sandbox.none(), Clock.systemUTC(), bus);
+        Thread runner = Thread.currentThread();
+        CountDownLatch done = new CountDownLatch(1);
+        BuildManager.Outcome outcome;
+        try (AutoCloseable ignored = invocation.interrupts().register(() -> {
+            runner.interrupt();
+            try {
+                done.await(15, TimeUnit.SECONDS); // the run saves its state and pauses
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            outcome = work.run(session);
+        } catch (dev.munero.core.git.GitException | IllegalArgumentException | dev.munero.llm.ProviderException e) {
+            console.close();
+            invocation.err().println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            done.countDown();
+            if (model instanceof RecordingChatModel recording) {
+                recording.close();
+            }
+        }
+        console.close();
+        RunMetrics m = RunMetrics.of(store.events(outcome.runId(), 0));
+        Path report = repo.resolve(".munero").resolve("reports").resolve("run-" + outcome.runId() + ".json");
+        try {
+            var json = RunEvents.JSON.createObjectNode().put("run", outcome.runId())
+                    .put("status", outcome.status().name().toLowerCase(Locale.ROOT)).put("message", outcome.message())
+                    .put("branch", outcome.branch()).put("worktree", outcome.worktree())
+                    .put("cost_usd", outcome.costUsd()).put("iterations", outcome.iterations());
+            if (outcome.neededUsd() != null) {
+                json.put("needed_usd", outcome.neededUsd());
+            }
+            if (metrics) {
+                json.set("metrics", RunEvents.JSON.valueToTree(m));
+            }
+            AtomicFiles.write(report, RunEvents.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json)
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            invocation.err().println("munero: warning: cannot write the run report " + report + ": " + e.getMessage());
+        }
+        PrintStream summary = jsonl ? invocation.err() : out;
+        summary.println();
+        summary.println("run " + outcome.runId() + ": " + outcome.status().name().toLowerCase(Locale.ROOT) + " — "
+                + outcome.message());
+        summary.printf(Locale.ROOT, "cost: $%.4f over %d model calls (%d answered from the store)%n", m.costUsd(),
+                m.modelCalls(), m.modelCallsFromStore());
+        m.costByPhase().forEach((k, v) -> summary.printf(Locale.ROOT, "  %-12s $%.4f%n", k, v));
+        summary.println("branch: " + outcome.branch() + "  (worktree " + outcome.worktree() + ")");
+        switch (outcome.status()) {
+            case COMPLETED -> summary.println("next: git diff HEAD " + outcome.branch() + ", then git merge "
+                    + outcome.branch() + "; munero report " + outcome.runId());
+            case PAUSED, INTERRUPTED -> summary.println("next: munero resume " + outcome.runId()
+                    + (outcome.neededUsd() != null ? String.format(Locale.ROOT, " --budget-usd %.2f",
+                    Math.ceil((outcome.costUsd() + outcome.neededUsd()) * 100 + 1) / 100) : ""));
+            case FAILED -> summary.println("see munero sessions show " + outcome.runId() + " and munero diff "
+                    + outcome.runId() + " 0 " + outcome.iterations());
+        }
+        summary.println("report: " + repo.relativize(report));
+        return switch (outcome.status()) {
+            case COMPLETED -> ExitCodes.OK;
+            case FAILED -> ExitCodes.FAILED;
+            case PAUSED -> PAUSED;
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+        };
+    }
+}
