@@ -35,6 +35,7 @@ public final class Main {
         subcommands.put("clean", () -> new CleanCommand(invocation));
         subcommands.put("daemon", () -> new DaemonCommand(invocation));
         subcommands.put("agent", () -> new AgentCommand(invocation));
+        subcommands.put("config", () -> new ConfigCommand(invocation));
         Supplier<Object> only = args.length > 0 ? subcommands.get(args[0]) : null;
         if (only != null) {
             cl.addSubcommand(args[0], only.get());

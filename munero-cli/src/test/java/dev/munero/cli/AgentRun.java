@@ -1,8 +1,5 @@
 package dev.munero.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +20,12 @@ record AgentRun(int exitCode, String out, String err, List<JsonNode> events) {
         for (Object arg : args) {
             argv.add(arg.toString());
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            Invocation invocation = new Invocation(o, e, Map.copyOf(env), cwd, false, onInterrupt -> () -> { }, null);
-            code = Main.run(invocation, argv.toArray(String[]::new));
-        }
-        String stdout = out.toString(StandardCharsets.UTF_8);
+        Cli.Result run = Cli.run(cwd, env, argv.toArray(String[]::new));
         List<JsonNode> events = new ArrayList<>();
         if (argv.contains("--json")) {
-            stdout.lines().filter(line -> !line.isBlank()).forEach(line -> events.add(JSON.readTree(line)));
+            run.out().lines().filter(line -> !line.isBlank()).forEach(line -> events.add(JSON.readTree(line)));
         }
-        return new AgentRun(code, stdout, err.toString(StandardCharsets.UTF_8), events);
+        return new AgentRun(run.exitCode(), run.out(), run.err(), events);
     }
 
     /** The last {@code --json} line: the {@code result}. */

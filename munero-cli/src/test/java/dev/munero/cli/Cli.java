@@ -28,6 +28,23 @@ final class Cli {
                 dev.munero.engine.build.StepResult::name, dev.munero.engine.build.StepResult::status));
     }
 
+    /**
+     * Runs {@code munero args...} through {@link Main#run(Invocation, String...)}: captured streams, exactly
+     * {@code env}, {@code cwd}, no terminal and no daemon. Leaves {@code System.out} alone, so it is thread-safe.
+     */
+    static Result run(java.nio.file.Path cwd, java.util.Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            Invocation invocation = new Invocation(o, e, java.util.Map.copyOf(env), cwd, false, onInterrupt -> () -> { },
+                    null);
+            code = Main.run(invocation, args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;

@@ -27,6 +27,9 @@ import tools.jackson.databind.JsonNode;
  * {@code munero.schema.json} (JSON Schema 2020-12, networknt validator), maps it to {@link StepSpec}s
  * and applies the chosen profile. Every problem is reported with {@code file:line:col} and the field.
  *
+ * <p>The top-level {@code run} section holds the settings of {@code munero run}: the schema checks its keys and
+ * their types, the build ignores it, and {@link #section} hands it to the build manager with positions.
+ *
  * <p>Profile semantics: a profile's {@code steps.<name>} entry replaces the named fields of that step,
  * except {@code env}, which is merged (profile values win); a profile's {@code settings} replace the
  * named settings; {@code verify} entries at the top level apply to the {@code production} profile, and a
@@ -63,14 +66,7 @@ public final class ConfigLoader {
      *                         unknown profile or step, or declares a step twice
      */
     public static Project load(Path root, Path file, String profile) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(new ConfigProblem(new SourceLocation(file, 0, 0), "",
-                    "cannot read the file: " + e.getMessage()));
-        }
-        return parse(root, file, text, profile);
+        return parse(root, file, read(file), profile);
     }
 
     /**
@@ -79,6 +75,43 @@ public final class ConfigLoader {
      * @throws ConfigException see {@link #load}
      */
     public static Project parse(Path root, Path file, String text, String profile) throws ConfigException {
+        return new Mapper(root, validTree(file, text)).project(profile);
+    }
+
+    /**
+     * The top-level mapping {@code name} of {@code file}, for sections the build itself does not read
+     * ({@code run}, the settings of {@code munero run}): each key in file order with its value, as the schema
+     * admitted it, and the position of the key. The whole file is parsed and checked against the schema first,
+     * so an invalid file fails here as it does in {@link #load}; steps are not mapped, so problems only a build
+     * finds (a step declared twice, a cwd outside the repository, a cycle) are left to the build.
+     *
+     * @param file the munero.yaml to read
+     * @param name a top-level key of the schema whose value is a mapping, e.g. {@code run}
+     * @return the section's entries; empty when the file has no such section
+     * @throws ConfigException when the file is unreadable, empty, not YAML or violates the schema
+     */
+    public static Map<String, ConfigValue> section(Path file, String name) throws ConfigException {
+        YamlTree tree = validTree(file, read(file));
+        String pointer = "/" + YamlTree.escape(name);
+        Map<String, ConfigValue> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : tree.root().path(name).properties()) {
+            String child = pointer + "/" + YamlTree.escape(e.getKey());
+            entries.put(e.getKey(), new ConfigValue(e.getValue(), tree.keyAt(child)));
+        }
+        return entries;
+    }
+
+    private static String read(Path file) throws ConfigException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigProblem(new SourceLocation(file, 0, 0), "",
+                    "cannot read the file: " + e.getMessage()));
+        }
+    }
+
+    /** {@code text} parsed, not empty, and valid against the schema. */
+    private static YamlTree validTree(Path file, String text) throws ConfigException {
         YamlTree tree = YamlTree.parse(file, text);
         JsonNode json = tree.root();
         if (json.isNull() || json.isMissingNode()) {
@@ -86,7 +119,7 @@ public final class ConfigLoader {
                     "the file is empty; declare at least 'steps:' (run 'munero init' to write one from the detected build)"));
         }
         validate(tree);
-        return new Mapper(root, tree).project(profile);
+        return tree;
     }
 
     private static void validate(YamlTree tree) throws ConfigException {

@@ -175,7 +175,7 @@ final class YamlTree {
         return f.textNode(v);
     }
 
-    private static String escape(String key) {
+    static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
     }
 

@@ -518,9 +518,65 @@ class ConfigLoaderTest {
 
         // then
         assertThat(problems).extracting(ConfigProblem::message).containsExactly(
-                "unknown field 'stepz'; allowed: settings, steps, verify, profiles; see munero.yaml in README.md",
+                "unknown field 'stepz'; allowed: settings, steps, verify, run, profiles; see munero.yaml in README.md",
                 "missing required field 'steps'");
         assertThat(problems).extracting(ConfigProblem::location).containsOnly(at(1, 1));
+    }
+
+    @Test
+    void aRunSectionLoadsIsIgnoredByTheBuildAndIsReadWithTheLineOfEachKey() throws Exception {
+        // given
+        String yaml = """
+                steps:
+                  - name: a
+                    command: [a]
+                run:
+                  model: openai:gpt-5-mini
+                  budget_usd: 2.5
+                  timeout: 30m
+                  allow: [make, "npm run *"]
+                  metrics_enabled: false
+                """;
+
+        // when
+        Project p = load(yaml);
+        Map<String, ConfigValue> run = ConfigLoader.section(file(), "run");
+
+        // then
+        assertThat(p.steps()).extracting(StepSpec::name).containsExactly("a");
+        assertThat(run.keySet()).containsExactly("model", "budget_usd", "timeout", "allow", "metrics_enabled");
+        assertThat(run.get("model").location()).isEqualTo(at(5, 3));
+        assertThat(run.get("budget_usd").value().asDouble()).isEqualTo(2.5);
+        assertThat(run.get("allow").value().get(1).asString()).isEqualTo("npm run *");
+        assertThat(run.get("metrics_enabled").location()).isEqualTo(at(9, 3));
+        assertThat(run.get("metrics_enabled").value().isBoolean()).isTrue();
+        assertThat(ConfigLoader.section(file(), "profiles")).isEmpty();
+    }
+
+    @Test
+    void aTypoInTheRunSectionIsReportedWithItsLineAndTheAllowedKeys() throws Exception {
+        // given
+        String yaml = """
+                steps:
+                  - name: a
+                    command: [a]
+                run:
+                  agents: 2
+                  budget: 5
+                """;
+
+        // when
+        ConfigProblem p = onlyProblem(yaml);
+        ConfigException fromSection = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.section(file(), "run"));
+
+        // then
+        assertThat(p.location()).isEqualTo(at(6, 3));
+        assertThat(p.field()).isEqualTo("run.budget");
+        assertThat(p.message()).isEqualTo("unknown field 'budget'; allowed: model, budget_usd, timeout, max_iterations, "
+                + "agents, max_turns, max_output_tokens, permission_mode, allow, log_level, metrics_enabled; "
+                + "see munero.yaml in README.md");
+        assertThat(fromSection.problems()).containsExactly(p);
     }
 
     @Test

@@ -1,0 +1,95 @@
+package dev.munero.core.config;
+
+import dev.munero.engine.config.Durations;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The effective settings of {@code munero run}, each with its source; made by {@link RunSettingsResolver}, which
+ * has checked every value (the ranges are documented there). Immutable.
+ *
+ * @param model           {@code provider:model}, e.g. {@code anthropic:claude-sonnet-4-6}
+ * @param budgetUsd       the most the run may spend on model calls, in USD; empty for no budget
+ * @param timeout         the longest the run may take
+ * @param maxIterations   execute-observe-reflect iterations before the run fails
+ * @param agents          task agents at once
+ * @param maxTurns        model calls per task agent
+ * @param maxOutputTokens max output tokens per model call
+ * @param permissionMode  {@code ask}, {@code auto-edit} or {@code full} (a {@code PermissionMode} cli name)
+ * @param allow           command patterns the agents may run without asking, added to the built-in list
+ * @param logLevel        {@code error}, {@code warn}, {@code info} or {@code debug}
+ * @param metricsEnabled  whether the run writes its metrics report
+ */
+public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
+                          Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
+                          Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
+                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled) {
+
+    public RunSettings {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(budgetUsd, "budgetUsd");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(maxIterations, "maxIterations");
+        Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(maxTurns, "maxTurns");
+        Objects.requireNonNull(maxOutputTokens, "maxOutputTokens");
+        Objects.requireNonNull(permissionMode, "permissionMode");
+        Objects.requireNonNull(allow, "allow");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(metricsEnabled, "metricsEnabled");
+        allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
+    }
+
+    /**
+     * One setting for printing.
+     *
+     * @param key    the key in munero.yaml's {@code run:} section, e.g. {@code budget_usd}
+     * @param value  the value as a person reads it: {@code none} for no budget, a timeout as {@code 1h}, a list
+     *               as {@code [make, npm run *]}
+     * @param source see {@link Sourced#source()}
+     * @param json   the value as JSON: a number, string, boolean, array of strings, or null for no budget; a
+     *               timeout is its munero.yaml form ({@code "1h"})
+     */
+    public record Entry(String key, String value, String source, JsonNode json) {
+    }
+
+    /** Every setting in the order of the record's components, which is the order of the documentation. */
+    public List<Entry> entries() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        OptionalDouble budget = budgetUsd.value();
+        String time = Durations.format(timeout.value());
+        ArrayNode patterns = f.arrayNode();
+        allow.value().forEach(patterns::add);
+        return List.of(
+                new Entry("model", model.value(), model.source(), f.stringNode(model.value())),
+                new Entry("budget_usd", budget.isPresent() ? usd(budget.getAsDouble()) : "none", budgetUsd.source(),
+                        budget.isPresent() ? f.numberNode(budget.getAsDouble()) : f.nullNode()),
+                new Entry("timeout", time, timeout.source(), f.stringNode(time)),
+                number("max_iterations", maxIterations),
+                number("agents", agents),
+                number("max_turns", maxTurns),
+                number("max_output_tokens", maxOutputTokens),
+                new Entry("permission_mode", permissionMode.value(), permissionMode.source(),
+                        f.stringNode(permissionMode.value())),
+                new Entry("allow", "[" + String.join(", ", allow.value()) + "]", allow.source(), patterns),
+                new Entry("log_level", logLevel.value(), logLevel.source(), f.stringNode(logLevel.value())),
+                new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
+                        f.booleanNode(metricsEnabled.value())));
+    }
+
+    private static Entry number(String key, Sourced<Integer> setting) {
+        return new Entry(key, setting.value().toString(), setting.source(),
+                JsonNodeFactory.instance.numberNode(setting.value()));
+    }
+
+    /** {@code 5}, {@code 0.5}: no trailing zeros, no exponent. */
+    private static String usd(double amount) {
+        return BigDecimal.valueOf(amount).stripTrailingZeros().toPlainString();
+    }
+}
