@@ -35,6 +35,14 @@ public final class Main {
         subcommands.put("clean", () -> new CleanCommand(invocation));
         subcommands.put("daemon", () -> new DaemonCommand(invocation));
         subcommands.put("agent", () -> new AgentCommand(invocation));
+        subcommands.put("run", () -> new RunCommand(invocation));
+        subcommands.put("resume", () -> new ResumeCommand(invocation));
+        subcommands.put("pause", () -> new PauseCommand(invocation));
+        subcommands.put("sessions", () -> new SessionsCommand(invocation));
+        subcommands.put("cost", () -> new CostCommand(invocation));
+        subcommands.put("report", () -> new ReportCommand(invocation));
+        subcommands.put("rollback", () -> new RollbackCommand(invocation));
+        subcommands.put("diff", () -> new DiffCommand(invocation));
         subcommands.put("config", () -> new ConfigCommand(invocation));
         Supplier<Object> only = args.length > 0 ? subcommands.get(args[0]) : null;
         if (only != null) {

@@ -76,8 +76,6 @@ final class RunDriver {
                 jsonl, RunConsole.level(logLevel), Clock.systemUTC());
         EventBus bus = new EventBus();
         bus.subscribe(console);
-        BuildManager.Session session = new BuildManager.Session(model, prices(invocation, model), invocation.env(),
-                sandbox ? Sandbox.bubblewrap() : Sandbox.none(), Clock.systemUTC(), bus);
         Thread runner = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
         BuildManager.Outcome outcome;
@@ -89,8 +87,11 @@ final class RunDriver {
                 Thread.currentThread().interrupt();
             }
         })) {
+            BuildManager.Session session = new BuildManager.Session(model, prices(invocation, model),
+                    invocation.env(), sandbox ? Sandbox.bubblewrap() : Sandbox.none(), Clock.systemUTC(), bus);
             outcome = work.run(session);
-        } catch (dev.munero.core.git.GitException | IllegalArgumentException | dev.munero.llm.ProviderException e) {
+        } catch (dev.munero.core.git.GitException | IllegalArgumentException | dev.munero.llm.ProviderException
+                 | dev.munero.agent.safety.SandboxUnavailableException e) {
             console.close();
             invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;

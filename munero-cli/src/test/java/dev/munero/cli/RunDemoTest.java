@@ -1,0 +1,188 @@
+package dev.munero.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.munero.llm.fake.FakeAnthropicServer;
+import dev.munero.llm.fake.Reply;
+import dev.munero.llm.fake.RequestCheck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The README's first command: {@code munero run} on {@code examples/run-calc}, replaying
+ * {@code examples/run-calc.session.jsonl}. The recording is of a scripted model (the turns below: a plan of two
+ * tasks, an agent that gives {@code multiply} a {@code long} result the check cannot compile against, a reflection
+ * with a lesson, and the fix in a second iteration), served over the real Anthropic protocol by the strict fake. It
+ * is not a real model's work, and the README says so.
+ *
+ * <p>Re-record with {@code ./mvnw -q -B -o -pl munero-cli test -Dtest=RunDemoTest -Dmunero.recordDemo=true} after a
+ * change to a prompt, a tool or the plan schema breaks {@link #theBundledRunReplaysToPassingChecks}.
+ */
+class RunDemoTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Path EXAMPLE = Path.of("..", "examples", "run-calc").toAbsolutePath().normalize();
+    private static final Path SESSION = EXAMPLE.resolveSibling("run-calc.session.jsonl");
+    private static final String KEY = "sk-ant-demo-recording";
+    private static final String PLAN = """
+            {"summary":"Fix Calc.add, then add Calc.multiply; the test step is the acceptance check.",
+             "tasks":[
+              {"id":"fix-add","description":"Calc.add subtracts its arguments; make it return a + b.",
+               "files":["src/calc/Calc.java"],"depends_on":[]},
+              {"id":"add-multiply","description":"Add a static method Calc.multiply(int a, int b) returning a * b.",
+               "files":["src/calc/Calc.java"],"depends_on":["fix-add"]}],
+             "checks":[{"name":"test"}]}""";
+    private static final String REFLECTION = """
+            {"analysis":"compile fails: CalcCheck assigns Calc.multiply's result to an int, but multiply returns long.",
+             "lessons":[{"check":"test","what_failed":"compile: CalcCheck.java: incompatible types: possible lossy conversion from long to int",
+               "why":"Calc.multiply was declared to return long, and the spec and CalcCheck use int",
+               "fix":"declare multiply as returning int, as the spec says","files":["src/calc/Calc.java"]}],
+             "tasks":[{"id":"add-multiply","description":"Calc.multiply must return int, not long: the spec asks for methods on ints and CalcCheck assigns the result to an int.",
+               "files":["src/calc/Calc.java"],"depends_on":["fix-add"]}]}""";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theBundledRunReplaysToPassingChecks() throws Exception {
+        Path repo = copyExample();
+
+        Cli.Result run = Cli.run(repo, environment(Map.of()), "run", "--spec", "SPEC.md", "--replay",
+                SESSION.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).contains("plan: 2 tasks", "checks FAILED", "lesson: test", "iteration 2",
+                "checks test: PASSED", "every check passed in iteration 2", "branch: munero/");
+        Path report = onlyRunReport(repo);
+        JsonNode json = JSON.readTree(report.toFile());
+        assertThat(json.path("status").asString()).isEqualTo("completed");
+        assertThat(json.path("iterations").asInt()).isEqualTo(2);
+        assertThat(json.path("cost_usd").asDouble()).isPositive();
+        assertThat(json.path("metrics").path("model_calls").asInt()).isEqualTo(8);
+        String branch = json.path("branch").asString();
+        Path worktree = Path.of(json.path("worktree").asString());
+        String calc = Files.readString(worktree.resolve("src/calc/Calc.java"), StandardCharsets.UTF_8);
+        assertThat(calc).contains("return a + b;", "public static int multiply(int a, int b)");
+        // the user's checkout is untouched; the branch has a checkpoint per task and iteration
+        assertThat(Files.readString(repo.resolve("src/calc/Calc.java"))).contains("return a - b;");
+        assertThat(git(repo, "log", "--format=%s", branch)).contains("munero: iteration 2", "munero: iteration 1",
+                "munero: task add-multiply (iteration 2)", "munero: task fix-add (iteration 1)");
+
+        Cli.Result cost = Cli.run(repo, environment(Map.of()), "cost", json.path("run").asString());
+        assertThat(cost.exitCode()).isZero();
+        assertThat(cost.out()).contains("by phase:", "executing", "planning", "reflecting", "by task:", "fix-add");
+        Cli.Result diff = Cli.run(repo, environment(Map.of()), "diff", json.path("run").asString(), "0", "2");
+        assertThat(diff.out()).contains("-        return a - b;", "+        return a + b;");
+    }
+
+    /** Re-records {@code examples/run-calc.session.jsonl}; runs only with {@code -Dmunero.recordDemo=true}. */
+    @Test
+    @EnabledIfSystemProperty(named = "munero.recordDemo", matches = "true")
+    void recordTheDemoRun() throws Exception {
+        Path repo = copyExample();
+        Files.deleteIfExists(SESSION);
+        try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
+            server.expect(RequestCheck.offersTool("submit_plan"), Reply.toolCall("toolu_plan", "submit_plan", PLAN)
+                            .usage(1420, 380).cacheTokens(0, 0))
+                    .expect(RequestCheck.lastUserMessageContains("Your task (id fix-add)"), Reply.message(
+                            new Reply.Text("add returns a - b; changing it to a + b."),
+                            new Reply.ToolCall("toolu_fix_1", "edit_file", "{\"path\":\"src/calc/Calc.java\","
+                                    + "\"old_string\":\"return a - b;\",\"new_string\":\"return a + b;\"}"))
+                            .usage(60, 95).cacheTokens(2310, 0))
+                    .expect(RequestCheck.hasToolResult("toolu_fix_1", "replaced 1"), Reply.toolCall("toolu_fix_2",
+                            "finish", "{\"summary\":\"Calc.add now returns a + b.\"}").usage(12, 40).cacheTokens(150, 2310))
+                    .expect(RequestCheck.lastUserMessageContains("Your task (id add-multiply)"), Reply.message(
+                            new Reply.Text("Adding multiply; a long result avoids int overflow."),
+                            new Reply.ToolCall("toolu_mul_1", "edit_file", "{\"path\":\"src/calc/Calc.java\","
+                                    + "\"old_string\":\"        return a + b;\\n    }\\n\",\"new_string\":\"        "
+                                    + "return a + b;\\n    }\\n\\n    public static long multiply(int a, int b) {\\n"
+                                    + "        return (long) a * b;\\n    }\\n\"}"))
+                            .usage(60, 160).cacheTokens(2320, 0))
+                    .expect(RequestCheck.hasToolResult("toolu_mul_1", "replaced 1"), Reply.toolCall("toolu_mul_2",
+                            "finish", "{\"summary\":\"Added Calc.multiply, returning long so that large products do "
+                                    + "not overflow.\"}").usage(12, 45).cacheTokens(210, 2320))
+                    .expect(RequestCheck.offersTool("submit_reflection"), Reply.toolCall("toolu_reflect",
+                            "submit_reflection", REFLECTION).usage(2050, 420).cacheTokens(0, 0))
+                    .expect(RequestCheck.lastUserMessageContains("must return int"), Reply.message(
+                            new Reply.Text("Making multiply return int, as the spec says."),
+                            new Reply.ToolCall("toolu_mul_3", "edit_file", "{\"path\":\"src/calc/Calc.java\","
+                                    + "\"old_string\":\"public static long multiply(int a, int b) {\\n        return "
+                                    + "(long) a * b;\",\"new_string\":\"public static int multiply(int a, int b) {\\n"
+                                    + "        return a * b;\"}"))
+                            .usage(60, 120).cacheTokens(2480, 0))
+                    .expect(RequestCheck.hasToolResult("toolu_mul_3", "replaced 1"), Reply.toolCall("toolu_mul_4",
+                            "finish", "{\"summary\":\"Calc.multiply returns int.\"}").usage(12, 35)
+                            .cacheTokens(190, 2480));
+
+            Map<String, String> env = environment(Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL",
+                    server.baseUrl()));
+            Cli.Result run = Cli.run(repo, env, "run", "--spec", "SPEC.md", "--model", "anthropic:claude-sonnet-4-6",
+                    "--record", SESSION.toString());
+
+            assertThat(run.exitCode()).as("%s", run).isZero();
+            assertThat(server.failures()).isEmpty();
+        }
+    }
+
+    /** The example copied to a temp dir and committed as a fresh git repository, as the README does. */
+    private Path copyExample() throws IOException, InterruptedException {
+        Path copy = tmp.resolve("run-calc");
+        try (Stream<Path> files = Files.walk(EXAMPLE)) {
+            for (Path file : files.toList()) {
+                Path rel = EXAMPLE.relativize(file);
+                if (rel.startsWith("out") || rel.startsWith(".munero")) {
+                    continue;
+                }
+                Path target = copy.resolve(rel.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        git(copy, "init", "-q", "-b", "main");
+        git(copy, "add", "-A");
+        git(copy, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "initial");
+        return copy;
+    }
+
+    private static Path onlyRunReport(Path repo) throws IOException {
+        try (Stream<Path> reports = Files.list(repo.resolve(".munero/reports"))) {
+            List<Path> runs = reports.filter(p -> p.getFileName().toString().startsWith("run-")).toList();
+            assertThat(runs).hasSize(1);
+            return runs.getFirst();
+        }
+    }
+
+    private static String git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("PATH", System.getenv().getOrDefault("PATH", ""));
+        env.put("HOME", System.getProperty("user.home"));
+        env.put("MUNERO_CONFIG", "/nonexistent/munero/config.toml");
+        env.put("CI", "true");
+        return env;
+    }
+}
