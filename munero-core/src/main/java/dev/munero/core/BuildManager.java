@@ -431,10 +431,10 @@ public final class BuildManager {
             redo.add(change.id());
         }
         Plan revised = history.plan.withTasks(tasks);
-        emit(new RunEvent.PlanAccepted(iteration + 1, PlanJson.toMap(revised), 1, true, redo));
+        history.done.removeAll(redo); // before the event: the projection counts what is left
         history.plan = revised;
+        emit(new RunEvent.PlanAccepted(iteration + 1, PlanJson.toMap(revised), 1, true, redo));
         history.planIteration = iteration + 1;
-        history.done.removeAll(redo);
     }
 
     private static int indexOf(List<PlanTask> tasks, String id) {
@@ -566,13 +566,13 @@ public final class BuildManager {
 
     private void finishTask(int iteration, PlanTask task, AgentResult result, String commit) {
         double cost = result.costUsd().orElse(0);
+        history.done.add(task.id()); // before the event: the projection counts it
         emit(new RunEvent.TaskFinished(iteration, task.id(), result.condition().name().toLowerCase(Locale.ROOT)
                 .replace('_', '-'), cut(result.summary(), 2000), commit, result.turns(), result.toolCalls(), cost));
         if (commit != null) {
             emit(new RunEvent.Checkpoint(iteration, "task:" + task.id(), commit));
             history.lastCheckpoint = commit;
         }
-        history.done.add(task.id());
         progress("executing", iteration);
     }
 
@@ -770,14 +770,20 @@ public final class BuildManager {
             case RunEvent.IterationStarted i -> s.put("iteration", i.iteration());
             case RunEvent.ModelCalled ignored -> s.put("cost_usd", guard.spentUsd());
             case RunEvent.PlanAccepted p -> s.put("tasks_total", ((List<?>) p.plan().get("tasks")).size())
-                    .put("tasks_done", history == null ? 0 : history.done.size());
-            case RunEvent.TaskFinished ignored -> s.put("tasks_done", s.path("tasks_done").asInt() + 1);
+                    .put("tasks_done", tasksDone());
+            case RunEvent.TaskFinished ignored -> s.put("tasks_done", tasksDone());
             case RunEvent.Checkpoint c -> s.put("last_checkpoint", c.commit());
             case RunEvent.ChecksFinished c -> s.put("checks_passed", c.passed());
             case RunEvent.RunPaused p -> s.put("paused_reason", p.reason());
             default -> { }
         }
         return r.withState(nextState).withSummary(s);
+    }
+
+    /** Tasks of the current plan that are done. */
+    private int tasksDone() {
+        return history == null || history.plan == null ? 0
+                : (int) history.plan.tasks().stream().filter(t -> history.done.contains(t.id())).count();
     }
 
     private Outcome pause(String reason, Double neededUsd) {
