@@ -87,6 +87,50 @@ class RunDemoTest {
         assertThat(diff.out()).contains("-        return a - b;", "+        return a + b;");
     }
 
+    @Test
+    void theSessionCommandsReadWhatTheRunStored() throws Exception {
+        Path repo = copyExample();
+        Cli.Result run = Cli.run(repo, environment(Map.of()), "run", "--spec", "SPEC.md", "--replay",
+                SESSION.toString(), "--events", "jsonl");
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        // --events jsonl: every stdout line is an event; the summary went to stderr
+        List<JsonNode> events = run.out().lines().map(JSON::readTree).toList();
+        assertThat(events).extracting(e -> e.path("type").asString()).contains("run_started", "plan_accepted",
+                "task_started", "model_call", "tool_call", "checks_finished", "lesson_recorded", "cost_update",
+                "progress", "run_completed");
+        assertThat(run.err()).contains("completed — every check passed");
+        String id = events.getFirst().path("run_id").asString();
+
+        JsonNode list = JSON.readTree(Cli.run(repo, environment(Map.of()), "sessions", "list", "--json").out());
+        assertThat(list).singleElement().satisfies(r -> {
+            assertThat(r.path("id").asString()).isEqualTo(id);
+            assertThat(r.path("state").asString()).isEqualTo("Completing");
+            assertThat(r.path("tasks_done").asInt()).isEqualTo(2);
+            assertThat(r.path("tasks_total").asInt()).isEqualTo(2);
+        });
+        assertThat(Cli.run(repo, environment(Map.of()), "sessions", "show", id).out())
+                .contains("[x] fix-add", "[x] add-multiply", "checks: test", "1: ", "2: ");
+        JsonNode report = JSON.readTree(Cli.run(repo, environment(Map.of()), "report", id, "--json").out());
+        assertThat(report.path("iterations").asInt()).isEqualTo(2);
+        assertThat(report.path("check_runs").asInt()).isEqualTo(2);
+        assertThat(report.path("tool_calls").asInt()).isEqualTo(6);
+
+        // a finished run cannot be paused; it can be rolled back to iteration 1's checkpoint
+        assertThat(Cli.run(repo, environment(Map.of()), "pause", id).exitCode()).isEqualTo(2);
+        Cli.Result rollback = Cli.run(repo, environment(Map.of()), "rollback", id, "--to", "1");
+        assertThat(rollback.exitCode()).as("%s", rollback).isZero();
+        JsonNode shown = JSON.readTree(Cli.run(repo, environment(Map.of()), "sessions", "show", id, "--json").out());
+        String iteration1 = shown.path("iteration_commits").path("1").asString();
+        assertThat(git(repo, "rev-parse", "munero/" + id).strip()).isEqualTo(iteration1);
+
+        Cli.Result dry = Cli.run(repo, environment(Map.of()), "sessions", "cleanup", "--max-age", "0s", "--dry-run");
+        assertThat(dry.out()).contains("would delete " + id);
+        assertThat(Cli.run(repo, environment(Map.of()), "sessions", "cleanup", "--max-age", "0s").exitCode()).isZero();
+        assertThat(Cli.run(repo, environment(Map.of()), "sessions", "list").out()).contains("no runs yet");
+        assertThat(git(repo, "branch", "--list", "munero/" + id)).contains("munero/" + id); // the result is kept
+        assertThat(Cli.run(repo, environment(Map.of()), "cost", id).exitCode()).isEqualTo(2);
+    }
+
     /** Re-records {@code examples/run-calc.session.jsonl}; runs only with {@code -Dmunero.recordDemo=true}. */
     @Test
     @EnabledIfSystemProperty(named = "munero.recordDemo", matches = "true")
