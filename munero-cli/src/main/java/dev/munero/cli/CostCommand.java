@@ -34,10 +34,7 @@ final class CostCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = invocation.out();
         try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            if (store.run(run.id).isEmpty()) {
-                invocation.err().println("munero: error: there is no run " + run.id + "; see munero sessions list");
-                return ExitCodes.USAGE;
-            }
+            RunStore.run(store, run.id);
             RunMetrics m = RunMetrics.of(store.events(run.id, 0));
             if (json) {
                 ObjectNode o = RunEvents.JSON.createObjectNode();

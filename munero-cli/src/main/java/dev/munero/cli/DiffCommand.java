@@ -38,10 +38,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            if (store.run(run.id).isEmpty()) {
-                invocation.err().println("munero: error: there is no run " + run.id + "; see munero sessions list");
-                return ExitCodes.USAGE;
-            }
+            RunStore.run(store, run.id);
             RunHistory h = RunHistory.fold(store.events(run.id, 0));
             for (int i : new int[] {from, to}) {
                 if (!h.iterationCommits().containsKey(i)) {

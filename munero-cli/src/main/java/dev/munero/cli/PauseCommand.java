@@ -25,6 +25,7 @@ final class PauseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
+            RunStore.run(store, run.id);
             BuildManager.requestPause(store, run.id, "munero pause (pid " + ProcessHandle.current().pid() + ")");
             invocation.out().println("pause requested for run " + run.id + "; see munero sessions show " + run.id);
             return ExitCodes.OK;

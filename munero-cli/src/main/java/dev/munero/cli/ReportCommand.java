@@ -33,17 +33,13 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = invocation.out();
         try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            var record = store.run(run.id);
-            if (record.isEmpty()) {
-                invocation.err().println("munero: error: there is no run " + run.id + "; see munero sessions list");
-                return ExitCodes.USAGE;
-            }
+            var record = RunStore.run(store, run.id);
             RunMetrics m = RunMetrics.of(store.events(run.id, 0));
             if (json) {
                 out.println(RunEvents.JSON.writeValueAsString(RunEvents.JSON.valueToTree(m)));
                 return ExitCodes.OK;
             }
-            print(out, run.id, record.get().state(), m);
+            print(out, run.id, record.state(), m);
             return ExitCodes.OK;
         } catch (RunStore.Missing e) {
             invocation.err().println("munero: error: " + e.getMessage());

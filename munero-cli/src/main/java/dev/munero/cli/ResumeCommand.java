@@ -71,10 +71,7 @@ final class ResumeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try (store) {
-            if (store.run(run.id).isEmpty()) {
-                invocation.err().println("munero: error: there is no run " + run.id + "; see munero sessions list");
-                return ExitCodes.USAGE;
-            }
+            RunStore.run(store, run.id);
             RunHistory history = RunHistory.fold(store.events(run.id, 0));
             ChatModel chat;
             java.time.Duration newTimeout;
@@ -95,6 +92,9 @@ final class ResumeCommand implements Callable<Integer> {
                             newTimeout == null ? l.timeout() : newTimeout,
                             maxIterations == null ? l.maxIterations() : maxIterations, l.agents(), l.maxTurns(),
                             l.maxOutputTokens(), l.permissionMode(), l.allow()), session));
+        } catch (RunStore.Missing e) {
+            invocation.err().println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
         }
     }
 }

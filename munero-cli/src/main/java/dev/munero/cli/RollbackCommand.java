@@ -34,11 +34,7 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            var record = store.run(run.id).orElse(null);
-            if (record == null) {
-                invocation.err().println("munero: error: there is no run " + run.id + "; see munero sessions list");
-                return ExitCodes.USAGE;
-            }
+            var record = RunStore.run(store, run.id);
             if (!force && !RunState.ofLabel(record.state()).isFinal()
                     && RunState.ofLabel(record.state()) != RunState.PAUSED) {
                 invocation.err().println("munero: error: run " + run.id + " is " + record.state()

@@ -90,14 +90,14 @@ final class RunConsole implements Consumer<RunEvent> {
                         p.iteration(), p.tasksDone(), p.tasksTotal(), Math.round(p.fraction() * 100),
                         p.etaMillis() == null ? "" : ", ETA " + seconds(p.etaMillis()), spentUsd,
                         budgetUsd == null ? "" : String.format(Locale.ROOT, " of $%.2f", budgetUsd));
-                yield live || level == Level.DEBUG ? null : null;
+                yield null; // shown as the live status line only
             }
             case RunEvent.RunPaused p -> "paused: " + p.reason();
             case RunEvent.RunFailed f -> "failed: " + f.reason();
             case RunEvent.RunCompleted c -> "every check passed in iteration " + c.iterations();
             default -> null;
         };
-        if (line != null && level.compareTo(Level.INFO) >= 0 || line != null && event instanceof RunEvent.RunFailed) {
+        if (line != null && (level.compareTo(Level.INFO) >= 0 || event instanceof RunEvent.RunFailed)) {
             if (live) {
                 out.print("\r\033[K");
             }

@@ -39,6 +39,15 @@ final class RunStore {
         }
     }
 
+    /**
+     * The run {@code id} in {@code store}.
+     *
+     * @throws Missing when there is none, naming where to find the runs
+     */
+    static dev.munero.store.RunRecord run(Store store, String id) throws Missing {
+        return store.run(id).orElseThrow(() -> new Missing("there is no run " + id + "; see munero sessions list"));
+    }
+
     /** The repository: {@code -C DIR} resolved against the invocation's directory. */
     static Path repo(Invocation invocation, Path directory) {
         return invocation.cwd().resolve(directory).toAbsolutePath().normalize();

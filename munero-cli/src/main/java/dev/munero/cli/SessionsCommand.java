@@ -119,11 +119,7 @@ final class SessionsCommand implements Runnable {
         public Integer call() {
             PrintStream out = invocation().out();
             try (Store store = RunStore.open(repo(), false)) {
-                RunRecord r = store.run(id).orElse(null);
-                if (r == null) {
-                    invocation().err().println("munero: error: there is no run " + id + "; see munero sessions list");
-                    return ExitCodes.USAGE;
-                }
+                RunRecord r = RunStore.run(store, id);
                 var events = store.events(id, 0);
                 RunHistory h = RunHistory.fold(events);
                 RunMetrics m = RunMetrics.of(events);

@@ -22,7 +22,6 @@ import dev.munero.core.plan.PlanTask;
 import dev.munero.core.plan.Planner;
 import dev.munero.core.plan.PlanningException;
 import dev.munero.core.plan.Reflection;
-import dev.munero.core.plan.StepInfo;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ChatResponse;
@@ -227,7 +226,7 @@ public final class BuildManager {
 
     /**
      * Asks a running run to pause: the running process sees it within a second, stops its agents and saves its
-     * state. A run that is not running pauses as soon as it is resumed... so this is only for running runs.
+     * state. A request on a run that is not running has no effect: the next session clears it when it starts.
      *
      * @throws IllegalArgumentException when there is no such run or it has ended
      */
@@ -344,11 +343,10 @@ public final class BuildManager {
             emit(new RunEvent.McpStatus("no MCP servers: MCP support is not built yet", List.of()));
             move(RunState.PREPARING_BUILD, "MCP configured");
         }
-        List<StepInfo> steps = Checks.steps(worktree);
         if (history.plan == null) {
             phase("planning", 0);
             Planner planner = new Planner(scoped("plan"), limits.maxOutputTokens());
-            Plan plan = planner.plan(history.spec, steps, files(), lessons(null));
+            Plan plan = planner.plan(history.spec, Checks.steps(worktree), files(), lessons(null));
             emit(new RunEvent.PlanAccepted(1, PlanJson.toMap(plan), 1, false, List.of()));
             history.plan = plan;
             history.planIteration = 1;
@@ -484,6 +482,7 @@ public final class BuildManager {
         Set<String> running = new LinkedHashSet<>();
         List<Future<Finished>> futures = new ArrayList<>();
         int slot = 0;
+        Git main = Git.open(repo);
         try {
             while (true) {
                 checkStop();
@@ -492,7 +491,6 @@ public final class BuildManager {
                     String taskBranch = branch + "-" + task.id() + "-" + iteration; // git cannot nest refs under a branch
                     Path dir = repo.resolve(".munero").resolve("worktrees").resolve(runId + "-" + task.id() + "-"
                             + iteration);
-                    Git main = Git.open(repo);
                     main.removeWorktree(dir);
                     main.deleteBranch(taskBranch);
                     Git taskGit = main.addWorktree(dir, taskBranch, git.head());
@@ -529,7 +527,7 @@ public final class BuildManager {
                         + "): " + firstLine(f.result().summary()));
                 MergeResult merged = git.merge(f.branch(), "munero: merge task " + f.task().id() + " (iteration "
                         + iteration + ")");
-                Git.open(repo).removeWorktree(f.dir());
+                main.removeWorktree(f.dir());
                 switch (merged) {
                     case MergeResult.Merged m -> finishTask(iteration, f.task(), f.result(), m.commit());
                     case MergeResult.Conflict c -> {
@@ -548,7 +546,7 @@ public final class BuildManager {
                                 List.of()));
                     }
                 }
-                Git.open(repo).deleteBranch(f.branch());
+                main.deleteBranch(f.branch());
             }
         } finally {
             pool.shutdownNow();

@@ -67,11 +67,6 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
         for (StoredEvent e : events) {
             JsonNode p = e.payload();
             bytes += p.toString().length();
-            switch (e.type()) {
-                case "session_started" -> sessions++;
-                case "iteration_started" -> iterations = Math.max(iterations, p.path("iteration").asInt());
-                default -> { }
-            }
             if (PHASE_BOUNDARIES.contains(e.type())) {
                 if (phase != null) {
                     phaseMillis.merge(phase, Duration.between(phaseStart, e.at()).toMillis(), Long::sum);
@@ -81,6 +76,8 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
                 peak = Math.max(peak, p.path("peak_heap_bytes").asLong(0));
             }
             switch (e.type()) {
+                case "session_started" -> sessions++;
+                case "iteration_started" -> iterations = Math.max(iterations, p.path("iteration").asInt());
                 case "task_started" -> agentOfTask.put(p.path("task").asString(), "agent " + p.path("agent").asInt());
                 case "task_finished" -> tasks++;
                 case "tool_call" -> {

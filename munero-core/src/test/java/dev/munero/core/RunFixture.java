@@ -37,7 +37,8 @@ final class RunFixture {
         git(repo, "-c", "user.name=Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "initial");
     }
 
-    static void git(Path dir, String... args) throws IOException, InterruptedException {
+    /** Runs git in {@code dir}; its output, stripped. @throws IOException when git fails */
+    static String gitOutput(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -45,15 +46,11 @@ final class RunFixture {
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("git " + String.join(" ", args) + ": " + out);
         }
+        return out.strip();
     }
 
-    static String gitOutput(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(30, TimeUnit.SECONDS);
-        return out.strip();
+    static void git(Path dir, String... args) throws IOException, InterruptedException {
+        gitOutput(dir, args);
     }
 
     private RunFixture(Path repo, boolean existing) {
