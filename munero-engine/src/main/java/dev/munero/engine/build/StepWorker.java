@@ -244,7 +244,8 @@ final class StepWorker {
             reasons.add("killed: the build was cancelled");
         } else {
             status = StepStatus.FAILED;
-            reasons.add(describe(outcome, spec));
+            reasons.add(describe(outcome, spec)
+                    + JdkInfo.describe(spec.command().toArgv(), env).map(jdk -> "; " + jdk).orElse(""));
         }
         long end = clockMillis.getAsLong();
         Integer exit = outcome.startError() != null ? null : outcome.exitCode();

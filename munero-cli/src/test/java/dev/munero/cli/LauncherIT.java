@@ -1,0 +1,75 @@
+package dev.munero.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ./munero} launcher script and the packaged jar (run by failsafe after {@code package}).
+ * Issue 9.1: the launcher picks a JDK 21+ for Munero itself, but the steps it runs see the user's own
+ * {@code JAVA_HOME}, set or unset, never Munero's pick.
+ */
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("munero");
+
+    @TempDir
+    Path dir;
+
+    private Path repoPrintingJavaHome() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(repo.resolve("munero.yaml"), """
+                steps:
+                  - name: jdk
+                    command: 'echo "${JAVA_HOME-unset}" > java-home.txt'
+                    shell: true
+                    outputs: [java-home.txt]
+                    cache: false
+                """);
+        return repo;
+    }
+
+    private static String launch(Path repo, Map<String, String> changes, List<String> remove) throws Exception {
+        assumeTrue(Files.isExecutable(LAUNCHER), "runs from the munero-cli module of a checkout");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "build", "-C", repo.toString())
+                .redirectErrorStream(true);
+        pb.environment().putAll(changes);
+        remove.forEach(pb.environment()::remove);
+        pb.environment().put("MUNERO_DAEMON", "0");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        // generous: the first start of a freshly built jar makes its AOT cache with a training run
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(text).isZero();
+        return Files.readString(repo.resolve("java-home.txt")).strip();
+    }
+
+    @Test
+    void stepsSeeTheUsersJavaHomeNotTheJdkMuneroPicked() throws Exception {
+        // a JDK 17 that the launcher must not use itself (it needs 21+), so it picks another one for Munero
+        Path jdk17 = Files.createDirectories(dir.resolve("jdk-17/bin"));
+        for (String tool : List.of("java", "javac")) {
+            Path bin = Files.writeString(jdk17.resolve(tool), "#!/bin/sh\nexit 1\n");
+            Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.writeString(jdk17.getParent().resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Path repo = repoPrintingJavaHome();
+        assertThat(launch(repo, Map.of("JAVA_HOME", jdk17.getParent().toString()), List.of()))
+                .isEqualTo(jdk17.getParent().toString());
+    }
+
+    @Test
+    void stepsSeeNoJavaHomeWhenTheUserHasNone() throws Exception {
+        Path repo = repoPrintingJavaHome();
+        assertThat(launch(repo, Map.of(), List.of("JAVA_HOME"))).isEqualTo("unset");
+    }
+}
