@@ -134,8 +134,8 @@ final class RunDriver {
             case COMPLETED -> summary.println("next: git diff HEAD " + outcome.branch() + ", then git merge "
                     + outcome.branch() + "; munero report " + outcome.runId());
             case PAUSED, INTERRUPTED -> summary.println("next: munero resume " + outcome.runId()
-                    + (outcome.neededUsd() != null ? String.format(Locale.ROOT, " --budget-usd %.2f",
-                    Math.ceil((outcome.costUsd() + outcome.neededUsd()) * 100 + 1) / 100) : ""));
+                    + (outcome.resumeBudgetUsd() != null ? String.format(Locale.ROOT, " --budget-usd %.2f   (a new "
+                    + "total; or --add-budget-usd %.2f)", outcome.resumeBudgetUsd(), outcome.addBudgetUsd()) : ""));
             case FAILED -> summary.println("see munero sessions show " + outcome.runId() + " and munero diff "
                     + outcome.runId() + " 0 " + outcome.iterations());
         }

@@ -155,6 +155,9 @@ final class SessionsCommand implements Runnable {
                 out.println("  checkpoints (iteration: commit):");
                 h.iterationCommits().forEach((i, c) -> out.println("    " + i + ": " + c
                         + (i == 0 ? "  (where the run started)" : "")));
+                if (dev.munero.core.RunState.ofLabel(r.state()).isFinal()) {
+                    out.println(dev.munero.core.BuildManager.endedMessage(r, "show"));
+                }
                 return ExitCodes.OK;
             } catch (RunStore.Missing e) {
                 invocation().err().println("munero: error: " + e.getMessage());

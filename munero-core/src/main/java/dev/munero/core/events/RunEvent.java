@@ -83,6 +83,19 @@ public sealed interface RunEvent {
         public String type() { return "model_call"; }
     }
 
+    /**
+     * A model call was cut off after it was sent (a pause or Ctrl-C mid-call, a timeout, or a process killed
+     * mid-call, found by the next session): the provider may have billed it, so it counts as spent at its worst
+     * case, an estimate.
+     *
+     * @param worstCaseUsd the reserved worst case counted as spent; null when the model's price is unknown
+     * @param cause        what cut it off, e.g. {@code the process ended mid-call}
+     */
+    record ModelCallInterrupted(String scope, int index, String model, Double worstCaseUsd, String cause)
+            implements RunEvent {
+        public String type() { return "model_call_interrupted"; }
+    }
+
     /** An agent's tool call ended; arguments and result are cut to a preview. */
     record ToolCalled(String scope, String task, String name, String arguments, boolean error, String result,
                       long durationMillis) implements RunEvent {
@@ -143,9 +156,28 @@ public sealed interface RunEvent {
         public String type() { return "run_paused"; }
     }
 
-    /** The branch was rolled back to an iteration's checkpoint. */
-    record RolledBack(int iteration, String commit) implements RunEvent {
+    /**
+     * The branch was rolled back to an iteration's checkpoint ({@code munero rollback}); the run is paused there.
+     *
+     * @param fromState the run's state before (an ended run is reopened)
+     * @param toState   its state after, {@code Paused}
+     * @param undone    tasks that were done after the checkpoint and are to be done again
+     */
+    record RolledBack(int iteration, String commit, String fromState, String toState, List<String> undone)
+            implements RunEvent {
         public String type() { return "rolled_back"; }
+    }
+
+    /**
+     * The run's worktree was damaged (missing, half-deleted, not a worktree any more) and was rebuilt from the
+     * last checkpoint.
+     *
+     * @param damage  what was wrong with it
+     * @param movedTo where what was left of it was moved, or null when nothing was left
+     * @param commit  the checkpoint it was rebuilt at
+     */
+    record WorktreeRebuilt(String worktree, String damage, String movedTo, String commit) implements RunEvent {
+        public String type() { return "worktree_rebuilt"; }
     }
 
     /** Every check passed. */
