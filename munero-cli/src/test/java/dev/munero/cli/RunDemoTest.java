@@ -104,7 +104,7 @@ class RunDemoTest {
         JsonNode list = JSON.readTree(Cli.run(repo, environment(Map.of()), "sessions", "list", "--json").out());
         assertThat(list).singleElement().satisfies(r -> {
             assertThat(r.path("id").asString()).isEqualTo(id);
-            assertThat(r.path("state").asString()).isEqualTo("Completing");
+            assertThat(r.path("state").asString()).isEqualTo("Completed");
             assertThat(r.path("tasks_done").asInt()).isEqualTo(2);
             assertThat(r.path("tasks_total").asInt()).isEqualTo(2);
         });
