@@ -131,6 +131,38 @@ class RunDemoTest {
         assertThat(Cli.run(repo, environment(Map.of()), "cost", id).exitCode()).isEqualTo(2);
     }
 
+    @Test // issue 11.4, 11.5
+    void everySessionCommandOnACompletedRunSaysItCompletedAndWhatToDo() throws Exception {
+        Path repo = copyExample();
+        Cli.Result run = Cli.run(repo, environment(Map.of()), "run", "--spec", "SPEC.md", "--replay",
+                SESSION.toString());
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        String id = JSON.readTree(onlyRunReport(repo).toFile()).path("run").asString();
+        Map<String, String> env = environment(Map.of());
+
+        Cli.Result pause = Cli.run(repo, env, "pause", id);
+        assertThat(pause.exitCode()).isEqualTo(2);
+        assertThat(pause.err()).contains("run " + id + " completed at", "(Completed); there is nothing to pause",
+                "git merge munero/" + id);
+        // no key is asked for: there is nothing to send
+        Cli.Result resume = Cli.run(repo, env, "resume", id);
+        assertThat(resume.exitCode()).isEqualTo(2);
+        assertThat(resume.err()).contains("(Completed); there is nothing to resume", "munero report " + id)
+                .doesNotContain("API_KEY");
+        assertThat(Cli.run(repo, env, "cost", id).out()).contains("run " + id + " (Completed): $",
+                "run " + id + " completed at", "Next: see munero report " + id, "munero rollback " + id + " --to N");
+        assertThat(Cli.run(repo, env, "report", id).out()).contains("run " + id + ": Completed after 2 iterations");
+        assertThat(Cli.run(repo, env, "sessions", "show", id).out()).contains("run " + id + ": Completed");
+
+        Cli.Result rollback = Cli.run(repo, env, "rollback", id, "--to", "1");
+        assertThat(rollback.out()).contains("the run is Paused (it was Completed)", "next: munero resume " + id);
+        JsonNode list = JSON.readTree(Cli.run(repo, env, "sessions", "list", "--json").out());
+        assertThat(list.get(0).path("state").asString()).isEqualTo("Paused");
+        Cli.Result both = Cli.run(repo, env, "resume", id, "--budget-usd", "1", "--add-budget-usd", "1");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--budget-usd (a new total) or --add-budget-usd (an increase), not both");
+    }
+
     /** Re-records {@code examples/run-calc.session.jsonl}; runs only with {@code -Dmunero.recordDemo=true}. */
     @Test
     @EnabledIfSystemProperty(named = "munero.recordDemo", matches = "true")

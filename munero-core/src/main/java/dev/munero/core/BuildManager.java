@@ -247,9 +247,9 @@ public final class BuildManager {
         String ended = "run " + id + " " + (state == RunState.COMPLETED ? "completed" : "failed") + " at "
                 + record.updatedAt().toString().replace('T', ' ').replaceFirst("\\.\\d+Z$", "Z");
         String nothing = switch (command) {
-            case "resume" -> "there is nothing to resume";
-            case "pause" -> "there is nothing to pause";
-            default -> "it has ended";
+            case "resume" -> "; there is nothing to resume";
+            case "pause" -> "; there is nothing to pause";
+            default -> "";
         };
         String next = state == RunState.COMPLETED
                 ? "see munero report " + id + ", review it with git diff HEAD " + branch + ", or merge it with git merge "
@@ -257,7 +257,7 @@ public final class BuildManager {
                 + "resume " + id
                 : "see munero sessions show " + id + " for why; to try again from an earlier iteration, munero rollback "
                 + id + " --to N, then munero resume " + id + " (perhaps with --max-iterations)";
-        return ended + " (" + state.label() + "); " + nothing + ". Next: " + next;
+        return ended + " (" + state.label() + ")" + nothing + ". Next: " + next;
     }
 
     /** The limits a run was started with, from its {@code run_started} event. */
