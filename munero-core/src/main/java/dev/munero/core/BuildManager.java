@@ -192,7 +192,7 @@ public final class BuildManager {
      * ({@code model_call_interrupted}); a damaged worktree (missing, half-deleted, not a worktree any more) is
      * rebuilt from the last checkpoint.
      *
-     * @param override changes to the run's stored limits (e.g. a bigger budget)
+     * @param override changes to the run's stored limits (e.g. a bigger budget); they are stored for later sessions
      * @throws IllegalArgumentException when there is no such run, or it has ended (the message says what the user
      *                                  can do)
      * @throws GitException when its worktree cannot be restored
@@ -212,6 +212,9 @@ public final class BuildManager {
                 .mapToDouble(c -> c.orElse(0)).sum() + h.estimatedUsd();
         BuildManager m = new BuildManager(store, runId, limits, session, Path.of(h.repo()), Path.of(h.worktree()),
                 h.branch(), spent, current);
+        if (!limits.equals(storedLimits(h))) {
+            m.emit(new RunEvent.LimitsChanged(limits.asMap()));
+        }
         Git.Restored restored = Git.open(m.repo).restoreWorktree(m.worktree, m.branch, h.lastCheckpoint());
         m.git = restored.worktree();
         restored.damage().ifPresent(damage -> m.emit(new RunEvent.WorktreeRebuilt(m.worktree.toString(), damage,
@@ -260,7 +263,7 @@ public final class BuildManager {
         return ended + " (" + state.label() + ")" + nothing + ". Next: " + next;
     }
 
-    /** The limits a run was started with, from its {@code run_started} event. */
+    /** The run's limits: those it was started with ({@code run_started}), as the last resume changed them. */
     public static RunLimits storedLimits(RunHistory h) {
         JsonNode s = h.settings;
         return new RunLimits(s.path("budget_usd").isNumber() ? OptionalDouble.of(s.path("budget_usd").asDouble())

@@ -70,6 +70,7 @@ public final class RunHistory {
                     h.startedAt = e.at();
                 }
                 case "session_started" -> h.sessions++;
+                case "limits_changed" -> h.settings = p.path("settings");
                 case "plan_accepted" -> {
                     h.plan = PlanJson.fromJson(p.path("plan"));
                     if (h.firstPlan == null) {

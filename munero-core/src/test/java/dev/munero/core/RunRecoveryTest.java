@@ -110,6 +110,9 @@ class RunRecoveryTest {
             assertThat(second.calls()).as("the call the advice was for went through").containsExactly("plan#0");
             assertThat(next.status()).isEqualTo(BuildManager.Status.PAUSED); // the agent's call is the next to wait
             assertThat(next.resumeBudgetUsd()).isGreaterThan(typed);
+            // the new total is the run's budget from now on, so an --add-budget-usd advice adds to it
+            assertThat(BuildManager.storedLimits(RunHistory.fold(store.events(paused.runId(), 0))).budgetUsd())
+                    .hasValue(typed);
 
             double typedAgain = Double.parseDouble(String.format(java.util.Locale.ROOT, "%.2f",
                     next.resumeBudgetUsd()));

@@ -32,6 +32,15 @@ public sealed interface RunEvent {
         public String type() { return "session_started"; }
     }
 
+    /**
+     * A resume changed the run's limits ({@code munero resume --budget-usd ...}); later sessions keep them.
+     *
+     * @param settings every limit as it is now, in the shape of {@link RunStarted#settings()}
+     */
+    record LimitsChanged(Map<String, Object> settings) implements RunEvent {
+        public String type() { return "limits_changed"; }
+    }
+
     /** The state machine moved. */
     record StateChanged(String from, String to, String reason) implements RunEvent {
         public String type() { return "state_changed"; }
