@@ -149,6 +149,34 @@ class RunRecoveryTest {
         }
     }
 
+    @Test // issue 11.4
+    void aRunThatDiedWhileCompletingIsCompletedByItsNextSessionWithoutAModelCall() throws Exception {
+        RunFixture fx = new RunFixture(dir);
+        RoleScriptedModel model = new RoleScriptedModel().plan(plan("greet"))
+                .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("wrote it"));
+        dev.munero.core.events.EventBus dying = new dev.munero.core.events.EventBus();
+        dying.subscribe(e -> {
+            if (e instanceof dev.munero.core.events.RunEvent.StateChanged c && c.to().equals("Completing")) {
+                throw new IllegalStateException("the process died here"); // after the state was stored
+            }
+        });
+        try (Store store = fx.store()) {
+            assertThatThrownBy(() -> BuildManager.start(store, fx.repo, RunFixture.SPEC, "SPEC.md",
+                    RunFixture.limits(1, OptionalDouble.empty()), new BuildManager.Session(model, RunFixture.PRICES,
+                    System.getenv(), dev.munero.agent.safety.Sandbox.none(), java.time.Clock.systemUTC(), dying)))
+                    .hasMessageContaining("the process died here");
+            String id = store.runs().getFirst().id();
+            assertThat(store.run(id).orElseThrow().state()).isEqualTo("Completing");
+
+            RoleScriptedModel none = new RoleScriptedModel();
+            BuildManager.Outcome done = BuildManager.resume(store, id, l -> l, fx.session(none));
+            assertThat(done.status()).as(done.message()).isEqualTo(BuildManager.Status.COMPLETED);
+            assertThat(none.calls()).isEmpty();
+            assertThat(store.run(id).orElseThrow().state()).isEqualTo("Completed");
+            assertThat(store.events(id, 0)).filteredOn(e -> e.type().equals("run_completed")).hasSize(1);
+        }
+    }
+
     @Test // issue 11.5
     void aRollbackOfACompletedRunUndoesLaterTasksAndResumeContinuesFromThere() throws Exception {
         RunFixture fx = new RunFixture(dir);
