@@ -61,8 +61,8 @@ final class ReportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "tokens: %,d input, %,d output, %,d cache write, %,d cache read%n", m.inputTokens(),
                 m.outputTokens(), m.cacheWriteTokens(), m.cacheReadTokens());
         out.printf(Locale.ROOT, "cost: $%.4f%s%s%n", m.costUsd(), m.interruptedCalls() > 0 ? String.format(Locale.ROOT,
-                " ($%.4f of it an estimate: %d calls interrupted, at their worst case)", m.estimatedUsd(),
-                m.interruptedCalls()) : "", m.unpricedCalls() > 0 ? " (+" + m.unpricedCalls()
+                " ($%.4f of it an estimate: %d call%s interrupted, at the worst case)", m.estimatedUsd(),
+                m.interruptedCalls(), m.interruptedCalls() == 1 ? "" : "s") : "", m.unpricedCalls() > 0 ? " (+" + m.unpricedCalls()
                 + " calls without a known price)" : "");
         out.printf(Locale.ROOT, "tasks finished: %d; tool calls: %d (%d errors)%n", m.tasksFinished(), m.toolCalls(),
                 m.toolErrors());

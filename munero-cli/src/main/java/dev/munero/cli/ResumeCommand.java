@@ -79,7 +79,7 @@ final class ResumeCommand implements Callable<Integer> {
         try (store) {
             var stored = RunStore.run(store, run.id);
             if (RunState.ofLabel(stored.state()).isFinal()) {
-                invocation.err().println("munero: " + BuildManager.endedMessage(stored, "resume"));
+                invocation.err().println("munero: error: " + BuildManager.endedMessage(stored, "resume"));
                 return ExitCodes.USAGE;
             }
             if (budgetUsd != null && addBudgetUsd != null) {

@@ -128,6 +128,11 @@ final class RunDriver {
                 + outcome.message());
         summary.printf(Locale.ROOT, "cost: $%.4f over %d model calls (%d answered from the store)%n", m.costUsd(),
                 m.modelCalls(), m.modelCallsFromStore());
+        if (m.interruptedCalls() > 0) {
+            summary.printf(Locale.ROOT, "  $%.4f of it estimated: %d call%s cut off after being sent, at the worst "
+                    + "case (see munero cost)%n", m.estimatedUsd(), m.interruptedCalls(),
+                    m.interruptedCalls() == 1 ? "" : "s");
+        }
         m.costByPhase().forEach((k, v) -> summary.printf(Locale.ROOT, "  %-12s $%.4f%n", k, v));
         summary.println("branch: " + outcome.branch() + "  (worktree " + outcome.worktree() + ")");
         switch (outcome.status()) {
