@@ -163,6 +163,44 @@ class RunDemoTest {
         assertThat(both.err()).contains("--budget-usd (a new total) or --add-budget-usd (an increase), not both");
     }
 
+    @Test // issue 11.3
+    void followingTheBudgetAdviceOfEachPauseFinishesTheRun() throws Exception {
+        Path repo = copyExample();
+        Map<String, String> env = environment(Map.of());
+        Cli.Result run = Cli.run(repo, env, "run", "--spec", "SPEC.md", "--replay", SESSION.toString(),
+                "--budget-usd", "0.05");
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(3);
+        java.util.regex.Pattern advice = java.util.regex.Pattern.compile(
+                "next: munero resume (\\S+) --budget-usd ([0-9.]+) +\\(a new total; or --add-budget-usd ([0-9.]+)\\)");
+        Cli.Result last = run;
+        List<Double> advised = new ArrayList<>();
+        for (int pauses = 0; last.exitCode() == 3; pauses++) {
+            assertThat(pauses).as("still pausing after following the advice:%n%s", last.out()).isLessThan(12);
+            java.util.regex.Matcher m = advice.matcher(last.out());
+            assertThat(m.find()).as("%s", last.out()).isTrue();
+            assertThat(last.out()).contains("resume with a total budget of at least $" + m.group(2));
+            advised.add(Double.parseDouble(m.group(2)));
+            int callsBefore = calls(last.out());
+            // alternate between the two forms the advice offers
+            last = pauses % 2 == 0
+                    ? Cli.run(repo, env, "resume", m.group(1), "--replay", SESSION.toString(), "--budget-usd", m.group(2))
+                    : Cli.run(repo, env, "resume", m.group(1), "--replay", SESSION.toString(), "--add-budget-usd",
+                    m.group(3));
+            assertThat(calls(last.out())).as("the call the advice was for went through:%n%s", last.out())
+                    .isGreaterThan(callsBefore);
+        }
+        assertThat(last.exitCode()).as("%s", last).isZero();
+        assertThat(advised).isSorted().hasSizeGreaterThan(1); // each advice is a total above the one before
+    }
+
+    /** The number of model calls the run summary counts. */
+    private static int calls(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cost: \\$[0-9.]+ over (\\d+) model calls")
+                .matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
     /** Re-records {@code examples/run-calc.session.jsonl}; runs only with {@code -Dmunero.recordDemo=true}. */
     @Test
     @EnabledIfSystemProperty(named = "munero.recordDemo", matches = "true")
