@@ -40,6 +40,9 @@ final class ReportCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             print(out, run.id, record.state(), m);
+            if (dev.munero.core.RunState.ofLabel(record.state()).isFinal()) {
+                out.println(dev.munero.core.BuildManager.endedMessage(record, "report"));
+            }
             return ExitCodes.OK;
         } catch (RunStore.Missing e) {
             invocation.err().println("munero: error: " + e.getMessage());
@@ -57,7 +60,9 @@ final class ReportCommand implements Callable<Integer> {
                 m.modelCallsFromStore());
         out.printf(Locale.ROOT, "tokens: %,d input, %,d output, %,d cache write, %,d cache read%n", m.inputTokens(),
                 m.outputTokens(), m.cacheWriteTokens(), m.cacheReadTokens());
-        out.printf(Locale.ROOT, "cost: $%.4f%s%n", m.costUsd(), m.unpricedCalls() > 0 ? " (+" + m.unpricedCalls()
+        out.printf(Locale.ROOT, "cost: $%.4f%s%s%n", m.costUsd(), m.interruptedCalls() > 0 ? String.format(Locale.ROOT,
+                " ($%.4f of it an estimate: %d call%s interrupted, at the worst case)", m.estimatedUsd(),
+                m.interruptedCalls(), m.interruptedCalls() == 1 ? "" : "s") : "", m.unpricedCalls() > 0 ? " (+" + m.unpricedCalls()
                 + " calls without a known price)" : "");
         out.printf(Locale.ROOT, "tasks finished: %d; tool calls: %d (%d errors)%n", m.tasksFinished(), m.toolCalls(),
                 m.toolErrors());

@@ -3,6 +3,7 @@ package dev.munero.cli;
 import dev.munero.core.BuildManager;
 import dev.munero.core.RunHistory;
 import dev.munero.core.RunLimits;
+import dev.munero.core.RunState;
 import dev.munero.engine.config.Durations;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ProviderException;
@@ -31,8 +32,13 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     RunIdOptions run;
 
-    @Option(names = "--budget-usd", paramLabel = "USD", description = "A new budget for the whole run (spent included).")
+    @Option(names = "--budget-usd", paramLabel = "USD",
+            description = "A new budget for the whole run: a total, what is already spent included.")
     Double budgetUsd;
+
+    @Option(names = "--add-budget-usd", paramLabel = "USD",
+            description = "Raise the run's budget by USD (a run without a budget gets what it spent plus USD).")
+    Double addBudgetUsd;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "A new time limit for this session.")
     String timeout;
@@ -71,7 +77,22 @@ final class ResumeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try (store) {
-            RunStore.run(store, run.id);
+            var stored = RunStore.run(store, run.id);
+            if (RunState.ofLabel(stored.state()).isFinal()) {
+                invocation.err().println("munero: error: " + BuildManager.endedMessage(stored, "resume"));
+                return ExitCodes.USAGE;
+            }
+            if (budgetUsd != null && addBudgetUsd != null) {
+                invocation.err().println("munero: error: give --budget-usd (a new total) or --add-budget-usd (an "
+                        + "increase), not both");
+                return ExitCodes.USAGE;
+            }
+            if (budgetUsd != null && !(budgetUsd > 0) || addBudgetUsd != null && !(addBudgetUsd > 0)) {
+                invocation.err().println("munero: error: a budget must be more than 0 USD, was "
+                        + (budgetUsd != null ? budgetUsd : addBudgetUsd));
+                return ExitCodes.USAGE;
+            }
+            double spent = stored.summary().path("cost_usd").asDouble(0);
             RunHistory history = RunHistory.fold(store.events(run.id, 0));
             ChatModel chat;
             java.time.Duration newTimeout;
@@ -88,7 +109,7 @@ final class ResumeCommand implements Callable<Integer> {
             }
             return RunDriver.drive(invocation, store, repo, chat, sandbox, events, logLevel, true,
                     session -> BuildManager.resume(store, run.id, l -> new RunLimits(
-                            budgetUsd == null ? l.budgetUsd() : OptionalDouble.of(budgetUsd),
+                            budget(l.budgetUsd(), spent),
                             newTimeout == null ? l.timeout() : newTimeout,
                             maxIterations == null ? l.maxIterations() : maxIterations, l.agents(), l.maxTurns(),
                             l.maxOutputTokens(), l.permissionMode(), l.allow()), session));
@@ -96,5 +117,16 @@ final class ResumeCommand implements Callable<Integer> {
             invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+    }
+
+    /** The budget the resumed run gets: the new total, or the stored one (else what was spent) plus the increase. */
+    private OptionalDouble budget(OptionalDouble stored, double spentUsd) {
+        if (budgetUsd != null) {
+            return OptionalDouble.of(budgetUsd);
+        }
+        if (addBudgetUsd != null) {
+            return OptionalDouble.of((stored.isPresent() ? stored.getAsDouble() : spentUsd) + addBudgetUsd);
+        }
+        return stored;
     }
 }

@@ -95,6 +95,12 @@ final class RunConsole implements Consumer<RunEvent> {
             case RunEvent.RunPaused p -> "paused: " + p.reason();
             case RunEvent.RunFailed f -> "failed: " + f.reason();
             case RunEvent.RunCompleted c -> "every check passed in iteration " + c.iterations();
+            case RunEvent.ModelCallInterrupted i -> String.format(Locale.ROOT, "  %s call %d was cut off after it was "
+                    + "sent (%s): counted at its worst case, %s (estimate)", i.scope(), i.index(), i.cause(),
+                    i.worstCaseUsd() == null ? "unknown" : String.format(Locale.ROOT, "$%.4f", i.worstCaseUsd()));
+            case RunEvent.WorktreeRebuilt w -> "the worktree " + w.worktree() + " was damaged (" + w.damage()
+                    + "); rebuilt at the last checkpoint" + (w.movedTo() == null ? "" : "; what was left of it is in "
+                    + w.movedTo());
             default -> null;
         };
         if (line != null && (level.compareTo(Level.INFO) >= 0 || event instanceof RunEvent.RunFailed)) {

@@ -128,14 +128,19 @@ final class RunDriver {
                 + outcome.message());
         summary.printf(Locale.ROOT, "cost: $%.4f over %d model calls (%d answered from the store)%n", m.costUsd(),
                 m.modelCalls(), m.modelCallsFromStore());
+        if (m.interruptedCalls() > 0) {
+            summary.printf(Locale.ROOT, "  $%.4f of it estimated: %d call%s cut off after being sent, at the worst "
+                    + "case (see munero cost)%n", m.estimatedUsd(), m.interruptedCalls(),
+                    m.interruptedCalls() == 1 ? "" : "s");
+        }
         m.costByPhase().forEach((k, v) -> summary.printf(Locale.ROOT, "  %-12s $%.4f%n", k, v));
         summary.println("branch: " + outcome.branch() + "  (worktree " + outcome.worktree() + ")");
         switch (outcome.status()) {
             case COMPLETED -> summary.println("next: git diff HEAD " + outcome.branch() + ", then git merge "
                     + outcome.branch() + "; munero report " + outcome.runId());
             case PAUSED, INTERRUPTED -> summary.println("next: munero resume " + outcome.runId()
-                    + (outcome.neededUsd() != null ? String.format(Locale.ROOT, " --budget-usd %.2f",
-                    Math.ceil((outcome.costUsd() + outcome.neededUsd()) * 100 + 1) / 100) : ""));
+                    + (outcome.resumeBudgetUsd() != null ? String.format(Locale.ROOT, " --budget-usd %.2f   (a new "
+                    + "total; or --add-budget-usd %.2f)", outcome.resumeBudgetUsd(), outcome.addBudgetUsd()) : ""));
             case FAILED -> summary.println("see munero sessions show " + outcome.runId() + " and munero diff "
                     + outcome.runId() + " 0 " + outcome.iterations());
         }

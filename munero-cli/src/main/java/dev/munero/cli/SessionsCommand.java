@@ -142,8 +142,10 @@ final class SessionsCommand implements Runnable {
                 out.println("  branch      " + h.branch() + "  (worktree " + h.worktree() + ")");
                 out.println("  started     " + r.createdAt() + ", last event " + r.updatedAt() + ", " + h.sessions()
                         + " session" + (h.sessions() == 1 ? "" : "s"));
-                out.printf(Locale.ROOT, "  cost        $%.4f over %d model calls (%d answered from the store)%n",
-                        m.costUsd(), m.modelCalls(), m.modelCallsFromStore());
+                out.printf(Locale.ROOT, "  cost        $%.4f over %d model calls (%d answered from the store)%s%n",
+                        m.costUsd(), m.modelCalls(), m.modelCallsFromStore(), m.interruptedCalls() == 0 ? ""
+                                : String.format(Locale.ROOT, "; $%.4f estimated for %d call%s cut off",
+                                m.estimatedUsd(), m.interruptedCalls(), m.interruptedCalls() == 1 ? "" : "s"));
                 h.plan().ifPresent(plan -> {
                     out.println("  tasks:");
                     for (PlanTask t : plan.tasks()) {
@@ -155,6 +157,9 @@ final class SessionsCommand implements Runnable {
                 out.println("  checkpoints (iteration: commit):");
                 h.iterationCommits().forEach((i, c) -> out.println("    " + i + ": " + c
                         + (i == 0 ? "  (where the run started)" : "")));
+                if (dev.munero.core.RunState.ofLabel(r.state()).isFinal()) {
+                    out.println(dev.munero.core.BuildManager.endedMessage(r, "show"));
+                }
                 return ExitCodes.OK;
             } catch (RunStore.Missing e) {
                 invocation().err().println("munero: error: " + e.getMessage());

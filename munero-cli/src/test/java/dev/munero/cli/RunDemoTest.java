@@ -104,7 +104,7 @@ class RunDemoTest {
         JsonNode list = JSON.readTree(Cli.run(repo, environment(Map.of()), "sessions", "list", "--json").out());
         assertThat(list).singleElement().satisfies(r -> {
             assertThat(r.path("id").asString()).isEqualTo(id);
-            assertThat(r.path("state").asString()).isEqualTo("Completing");
+            assertThat(r.path("state").asString()).isEqualTo("Completed");
             assertThat(r.path("tasks_done").asInt()).isEqualTo(2);
             assertThat(r.path("tasks_total").asInt()).isEqualTo(2);
         });
@@ -129,6 +129,76 @@ class RunDemoTest {
         assertThat(Cli.run(repo, environment(Map.of()), "sessions", "list").out()).contains("no runs yet");
         assertThat(git(repo, "branch", "--list", "munero/" + id)).contains("munero/" + id); // the result is kept
         assertThat(Cli.run(repo, environment(Map.of()), "cost", id).exitCode()).isEqualTo(2);
+    }
+
+    @Test // issue 11.4, 11.5
+    void everySessionCommandOnACompletedRunSaysItCompletedAndWhatToDo() throws Exception {
+        Path repo = copyExample();
+        Cli.Result run = Cli.run(repo, environment(Map.of()), "run", "--spec", "SPEC.md", "--replay",
+                SESSION.toString());
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        String id = JSON.readTree(onlyRunReport(repo).toFile()).path("run").asString();
+        Map<String, String> env = environment(Map.of());
+
+        Cli.Result pause = Cli.run(repo, env, "pause", id);
+        assertThat(pause.exitCode()).isEqualTo(2);
+        assertThat(pause.err()).contains("run " + id + " completed at", "(Completed); there is nothing to pause",
+                "git merge munero/" + id);
+        // no key is asked for: there is nothing to send
+        Cli.Result resume = Cli.run(repo, env, "resume", id);
+        assertThat(resume.exitCode()).isEqualTo(2);
+        assertThat(resume.err()).contains("(Completed); there is nothing to resume", "munero report " + id)
+                .doesNotContain("API_KEY");
+        assertThat(Cli.run(repo, env, "cost", id).out()).contains("run " + id + " (Completed): $",
+                "run " + id + " completed at", "Next: see munero report " + id, "munero rollback " + id + " --to N");
+        assertThat(Cli.run(repo, env, "report", id).out()).contains("run " + id + ": Completed after 2 iterations");
+        assertThat(Cli.run(repo, env, "sessions", "show", id).out()).contains("run " + id + ": Completed");
+
+        Cli.Result rollback = Cli.run(repo, env, "rollback", id, "--to", "1");
+        assertThat(rollback.out()).contains("the run is Paused (it was Completed)", "next: munero resume " + id);
+        JsonNode list = JSON.readTree(Cli.run(repo, env, "sessions", "list", "--json").out());
+        assertThat(list.get(0).path("state").asString()).isEqualTo("Paused");
+        Cli.Result both = Cli.run(repo, env, "resume", id, "--budget-usd", "1", "--add-budget-usd", "1");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--budget-usd (a new total) or --add-budget-usd (an increase), not both");
+    }
+
+    @Test // issue 11.3
+    void followingTheBudgetAdviceOfEachPauseFinishesTheRun() throws Exception {
+        Path repo = copyExample();
+        Map<String, String> env = environment(Map.of());
+        Cli.Result run = Cli.run(repo, env, "run", "--spec", "SPEC.md", "--replay", SESSION.toString(),
+                "--budget-usd", "0.05");
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(3);
+        java.util.regex.Pattern advice = java.util.regex.Pattern.compile(
+                "next: munero resume (\\S+) --budget-usd ([0-9.]+) +\\(a new total; or --add-budget-usd ([0-9.]+)\\)");
+        Cli.Result last = run;
+        List<Double> advised = new ArrayList<>();
+        for (int pauses = 0; last.exitCode() == 3; pauses++) {
+            assertThat(pauses).as("still pausing after following the advice:%n%s", last.out()).isLessThan(12);
+            java.util.regex.Matcher m = advice.matcher(last.out());
+            assertThat(m.find()).as("%s", last.out()).isTrue();
+            assertThat(last.out()).contains("resume with a total budget of at least $" + m.group(2));
+            advised.add(Double.parseDouble(m.group(2)));
+            int callsBefore = calls(last.out());
+            // alternate between the two forms the advice offers
+            last = pauses % 2 == 0
+                    ? Cli.run(repo, env, "resume", m.group(1), "--replay", SESSION.toString(), "--budget-usd", m.group(2))
+                    : Cli.run(repo, env, "resume", m.group(1), "--replay", SESSION.toString(), "--add-budget-usd",
+                    m.group(3));
+            assertThat(calls(last.out())).as("the call the advice was for went through:%n%s", last.out())
+                    .isGreaterThan(callsBefore);
+        }
+        assertThat(last.exitCode()).as("%s", last).isZero();
+        assertThat(advised).isSorted().hasSizeGreaterThan(1); // each advice is a total above the one before
+    }
+
+    /** The number of model calls the run summary counts. */
+    private static int calls(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cost: \\$[0-9.]+ over (\\d+) model calls")
+                .matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     /** Re-records {@code examples/run-calc.session.jsonl}; runs only with {@code -Dmunero.recordDemo=true}. */

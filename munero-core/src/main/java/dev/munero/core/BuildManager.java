@@ -29,6 +29,7 @@ import dev.munero.llm.ProviderException;
 import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.store.LessonRecord;
 import dev.munero.store.ModelCallRecord;
+import dev.munero.store.ReservationRecord;
 import dev.munero.store.RunRecord;
 import dev.munero.store.Store;
 import dev.munero.store.StoreException;
@@ -97,10 +98,14 @@ public final class BuildManager {
     /**
      * A session's outcome.
      *
-     * @param neededUsd set when the budget paused the run: how much more it needs, USD
+     * @param costUsd         what the run spent, every session, USD; calls cut off count at their worst case
+     * @param neededUsd       set when the budget paused the run: how much more it needs, USD
+     * @param resumeBudgetUsd set when the budget paused the run: the smallest total budget (rounded up to the
+     *                        cent) that lets the refused call through, for {@code munero resume --budget-usd}
+     * @param addBudgetUsd    set with it: what to add to the budget for that, for {@code --add-budget-usd}
      */
     public record Outcome(String runId, Status status, String message, double costUsd, int iterations, String branch,
-                          String worktree, Double neededUsd) { }
+                          String worktree, Double neededUsd, Double resumeBudgetUsd, Double addBudgetUsd) { }
 
     /**
      * What a session runs with besides the run's limits.
@@ -182,10 +187,14 @@ public final class BuildManager {
     }
 
     /**
-     * Continues a paused, interrupted or crashed run from its last completed step.
+     * Continues a paused, interrupted or crashed run from its last completed step. Model calls a crashed session
+     * left cut off (their reservations have no completion) are first counted as spent at their worst case
+     * ({@code model_call_interrupted}); a damaged worktree (missing, half-deleted, not a worktree any more) is
+     * rebuilt from the last checkpoint.
      *
-     * @param override changes to the run's stored limits (e.g. a bigger budget)
-     * @throws IllegalArgumentException when there is no such run, or it is completed or failed
+     * @param override changes to the run's stored limits (e.g. a bigger budget); they are stored for later sessions
+     * @throws IllegalArgumentException when there is no such run, or it has ended (the message says what the user
+     *                                  can do)
      * @throws GitException when its worktree cannot be restored
      */
     public static Outcome resume(Store store, String runId, UnaryOperator<RunLimits> override, Session session)
@@ -194,26 +203,67 @@ public final class BuildManager {
                 + " in " + store.file() + "; see munero sessions list"));
         RunState current = RunState.ofLabel(record.state());
         if (current.isFinal()) {
-            throw new IllegalArgumentException("run " + runId + " is " + current.label() + " and cannot be resumed");
+            throw new IllegalArgumentException(endedMessage(record, "resume"));
         }
+        settleCutOffCalls(store, runId, "the process ended mid-call");
         RunHistory h = RunHistory.fold(store.events(runId, 0));
         RunLimits limits = override.apply(storedLimits(h));
         double spent = store.modelCalls(runId).stream().map(ModelCallRecord::costUsd)
-                .mapToDouble(c -> c.orElse(0)).sum();
+                .mapToDouble(c -> c.orElse(0)).sum() + h.estimatedUsd();
         BuildManager m = new BuildManager(store, runId, limits, session, Path.of(h.repo()), Path.of(h.worktree()),
                 h.branch(), spent, current);
-        Git main = Git.open(m.repo);
-        if (Files.isDirectory(m.worktree)) {
-            m.git = Git.open(m.worktree);
-        } else {
-            main.resetBranch(m.branch, h.lastCheckpoint());
-            m.git = main.addWorktreeForBranch(m.worktree, m.branch);
+        if (!limits.equals(storedLimits(h))) {
+            m.emit(new RunEvent.LimitsChanged(limits.asMap()));
         }
-        m.git.resetHard(h.lastCheckpoint());
+        Git.Restored restored = Git.open(m.repo).restoreWorktree(m.worktree, m.branch, h.lastCheckpoint());
+        m.git = restored.worktree();
+        restored.damage().ifPresent(damage -> m.emit(new RunEvent.WorktreeRebuilt(m.worktree.toString(), damage,
+                restored.movedTo().map(Path::toString).orElse(null), h.lastCheckpoint())));
         return m.session("resume");
     }
 
-    /** The limits a run was started with, from its {@code run_started} event. */
+    /**
+     * Turns the run's open cost reservations into {@code model_call_interrupted} events counted at their worst
+     * case. Only for a run no process is running: its open reservations belong to calls that will never complete.
+     */
+    private static void settleCutOffCalls(Store store, String runId, String cause) {
+        for (ReservationRecord r : store.openReservations(runId)) {
+            Double worst = r.worstCaseUsd().isPresent() ? r.worstCaseUsd().getAsDouble() : null;
+            String model = store.run(runId).map(x -> x.summary().path("model").asString("")).orElse("");
+            RunEvent.ModelCallInterrupted event = new RunEvent.ModelCallInterrupted(eventScope(r.scope()),
+                    r.callIndex(), model, worst, cause);
+            store.appendSettling(r.id(), runId, event.type(), RunEvents.payload(event), x -> x.withSummary(
+                    x.summary().deepCopy().put("cost_usd", x.summary().path("cost_usd").asDouble(0)
+                            + (worst == null ? 0 : worst))));
+        }
+    }
+
+    /**
+     * What a command asked of an ended run is told: its state, when it ended, and what the user can do.
+     *
+     * @param command the command, e.g. {@code resume}
+     */
+    public static String endedMessage(RunRecord record, String command) {
+        RunState state = RunState.ofLabel(record.state());
+        String id = record.id();
+        String branch = record.summary().path("branch").asString("munero/" + id);
+        String ended = "run " + id + " " + (state == RunState.COMPLETED ? "completed" : "failed") + " at "
+                + record.updatedAt().toString().replace('T', ' ').replaceFirst("\\.\\d+Z$", "Z");
+        String nothing = switch (command) {
+            case "resume" -> "; there is nothing to resume";
+            case "pause" -> "; there is nothing to pause";
+            default -> "";
+        };
+        String next = state == RunState.COMPLETED
+                ? "see munero report " + id + ", review it with git diff HEAD " + branch + ", or merge it with git merge "
+                + branch + "; to redo work from an earlier iteration, munero rollback " + id + " --to N, then munero "
+                + "resume " + id
+                : "see munero sessions show " + id + " for why; to try again from an earlier iteration, munero rollback "
+                + id + " --to N, then munero resume " + id + " (perhaps with --max-iterations)";
+        return ended + " (" + state.label() + ")" + nothing + ". Next: " + next;
+    }
+
+    /** The run's limits: those it was started with ({@code run_started}), as the last resume changed them. */
     public static RunLimits storedLimits(RunHistory h) {
         JsonNode s = h.settings;
         return new RunLimits(s.path("budget_usd").isNumber() ? OptionalDouble.of(s.path("budget_usd").asDouble())
@@ -233,38 +283,62 @@ public final class BuildManager {
     public static void requestPause(Store store, String runId, String by) {
         RunRecord record = store.run(runId).orElseThrow(() -> new IllegalArgumentException("there is no run " + runId));
         if (RunState.ofLabel(record.state()).isFinal()) {
-            throw new IllegalArgumentException("run " + runId + " has ended (" + record.state() + ")");
+            throw new IllegalArgumentException(endedMessage(record, "pause"));
         }
         store.append(runId, "pause_requested", RunEvents.payload(new RunEvent.PauseRequested(by)),
                 r -> r.withSummary(r.summary().deepCopy().put("pause_requested", true)));
     }
 
     /**
-     * Restores a run's branch (and its worktree, when there is one) to an iteration's checkpoint, and records it.
-     * A paused run resumed afterwards observes and reflects from that code.
+     * Restores a run's branch (and its worktree, when there is one) to an iteration's checkpoint, and records it:
+     * tasks finished after that checkpoint are not done any more, and the run becomes {@code Paused} (an ended run
+     * is reopened), so {@link #resume} continues from there: it runs the checks on that code and reflects. Model
+     * calls made after the checkpoint are not answered from the store again.
      *
      * @param iteration the iteration; 0 is the commit the run started from
-     * @return the commit restored
+     * @return what was restored
      * @throws IllegalArgumentException when there is no such run or iteration (the message lists the iterations)
      * @throws GitException when git fails
      */
-    public static String rollback(Store store, String runId, int iteration) throws GitException {
-        store.run(runId).orElseThrow(() -> new IllegalArgumentException("there is no run " + runId));
+    public static RolledBack rollback(Store store, String runId, int iteration) throws GitException {
+        RunRecord record = store.run(runId).orElseThrow(() -> new IllegalArgumentException("there is no run " + runId));
         RunHistory h = RunHistory.fold(store.events(runId, 0));
         String commit = h.iterationCommits().get(iteration);
         if (commit == null) {
             throw new IllegalArgumentException("run " + runId + " has no checkpoint for iteration " + iteration
                     + "; it has " + h.iterationCommits().keySet() + " (0 is where it started)");
         }
-        if (Files.isDirectory(Path.of(h.worktree()))) {
-            Git.open(Path.of(h.worktree())).resetHard(commit);
+        RunState from = RunState.ofLabel(record.state());
+        RunState to = from == RunState.PAUSED ? RunState.PAUSED : from.moveTo(RunState.PAUSED);
+        Set<String> keep = h.doneAt(iteration);
+        List<String> undone = h.done().stream().filter(t -> !keep.contains(t)).sorted().toList();
+        Path worktree = Path.of(h.worktree());
+        if (Files.exists(worktree)) {
+            Git.open(Path.of(h.repo())).restoreWorktree(worktree, h.branch(), commit);
         } else {
-            Git.open(Path.of(h.repo())).resetBranch(h.branch(), commit);
+            Git main = Git.open(Path.of(h.repo()));
+            main.pruneWorktrees();
+            main.resetBranch(h.branch(), commit);
         }
-        store.append(runId, "rolled_back", RunEvents.payload(new RunEvent.RolledBack(iteration, commit)),
-                r -> r.withSummary(r.summary().deepCopy().put("last_checkpoint", commit)));
-        return commit;
+        RunEvent.RolledBack event = new RunEvent.RolledBack(iteration, commit, from.label(), to.label(), undone);
+        store.append(runId, event.type(), RunEvents.payload(event), r -> {
+            ObjectNode s = r.summary().deepCopy().put("last_checkpoint", commit).put("iteration", iteration)
+                    .put("tasks_done", keep.size()).put("paused_reason", "rolled back to iteration " + iteration);
+            s.remove("checks_passed");
+            return r.withState(to.label()).withSummary(s);
+        });
+        return new RolledBack(commit, from, to, undone);
     }
+
+    /**
+     * What a rollback did.
+     *
+     * @param commit the checkpoint commit the branch is at now
+     * @param from   the run's state before
+     * @param to     its state now ({@code Paused})
+     * @param undone tasks that were done and are to be done again
+     */
+    public record RolledBack(String commit, RunState from, RunState to, List<String> undone) { }
 
     private static String newRunId(Store store, Clock clock) {
         String stem = RUN_ID.format(clock.instant());
@@ -286,7 +360,7 @@ public final class BuildManager {
         try {
             return loop();
         } catch (BudgetExceededException e) {
-            return pause("budget: " + e.getMessage(), Double.isNaN(e.neededUsd()) ? null : e.neededUsd());
+            return pause("budget: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             return stopped();
         } catch (ProviderException e) {
@@ -343,6 +417,9 @@ public final class BuildManager {
             emit(new RunEvent.McpStatus("no MCP servers: MCP support is not built yet", List.of()));
             move(RunState.PREPARING_BUILD, "MCP configured");
         }
+        if (state == RunState.COMPLETING) { // killed while recording its completion
+            return complete(history.iteration, history.lastCheckpoint);
+        }
         if (history.plan == null) {
             phase("planning", 0);
             Planner planner = new Planner(scoped("plan"), limits.maxOutputTokens());
@@ -378,11 +455,8 @@ public final class BuildManager {
             history.lastCheckpoint = commit;
             progress("observing", iteration);
             if (report.passed()) {
-                store.confirmLessons(runId);
                 move(RunState.COMPLETING, "every check passed");
-                emit(new RunEvent.RunCompleted(iteration, guard.spentUsd(), commit, peakHeapBytes()));
-                return new Outcome(runId, Status.COMPLETED, "every check passed in iteration " + iteration,
-                        guard.spentUsd(), iteration, branch, worktree.toString(), null);
+                return complete(iteration, commit);
             }
             if (iteration >= limits.maxIterations()) {
                 return fail("the checks still fail after " + iteration + " iteration" + (iteration == 1 ? "" : "s")
@@ -393,6 +467,17 @@ public final class BuildManager {
             phase("reflecting", iteration);
             reflect(iteration, report.failures());
         }
+    }
+
+    /** Records the completion (from {@code Completing}) and ends the run as {@code Completed}. */
+    private Outcome complete(int iteration, String commit) {
+        store.confirmLessons(runId);
+        if (history.finalState().isEmpty()) {
+            emit(new RunEvent.RunCompleted(iteration, guard.spentUsd(), commit, peakHeapBytes()));
+        }
+        move(RunState.COMPLETED, "its completion is recorded");
+        return new Outcome(runId, Status.COMPLETED, "every check passed in iteration " + iteration, guard.spentUsd(),
+                iteration, branch, worktree.toString(), null, null, null);
     }
 
     private void reflect(int iteration, List<CheckFailure> failures) throws PlanningException, InterruptedException {
@@ -690,12 +775,35 @@ public final class BuildManager {
         return scoped(scope, worktree);
     }
 
+    /**
+     * The model for one scope. After a rollback the calls are kept under a new key ({@code scope@N}, N the
+     * rollbacks so far): the work after the checkpoint was rolled back, so its answers are not replayed.
+     */
     private ChatModel scoped(String scope, Path workspace) {
         String model = guard.model().toString();
-        return new StoredChatModel(guard, store, runId, scope, session.prices(),
-                Map.of(workspace.toString(), "<workspace>"), session.clock(),
-                (index, response, cost, fromStore, duration) -> onModelCall(scope, index, model, response, cost,
-                        fromStore, duration));
+        String key = history.rollbacks() == 0 ? scope : scope + "@" + history.rollbacks();
+        return new StoredChatModel(guard, store, runId, key, session.prices(),
+                Map.of(workspace.toString(), "<workspace>"), session.clock(), new StoredChatModel.CallObserver() {
+                    @Override
+                    public void onCall(int index, ChatResponse response, OptionalDouble cost, boolean fromStore,
+                                       Duration duration) {
+                        onModelCall(scope, index, model, response, cost, fromStore, duration);
+                    }
+
+                    @Override
+                    public void onCutOff(int index, long reservationId, OptionalDouble worstCaseUsd,
+                                         Throwable failure) {
+                        settle(reservationId, new RunEvent.ModelCallInterrupted(scope, index, model,
+                                worstCaseUsd.isPresent() ? worstCaseUsd.getAsDouble() : null,
+                                failure instanceof InterruptedException ? "interrupted" : failure.getMessage()));
+                    }
+                });
+    }
+
+    /** The scope a stored key belongs to: {@code scope@N} is {@code scope} after N rollbacks. */
+    private static String eventScope(String key) {
+        int at = key.indexOf('@');
+        return at < 0 ? key : key.substring(0, at);
     }
 
     private void onModelCall(String scope, int index, String model, ChatResponse response, OptionalDouble cost,
@@ -750,6 +858,12 @@ public final class BuildManager {
         emit(new RunEvent.StateChanged(from.label(), to.label(), reason));
     }
 
+    /** Appends the event, settling the cost reservation of the call it reports, and publishes it. */
+    private synchronized void settle(long reservationId, RunEvent.ModelCallInterrupted event) {
+        store.appendSettling(reservationId, runId, event.type(), RunEvents.payload(event), r -> project(r, event));
+        session.bus().publish(event);
+    }
+
     /** Appends the event (with its projection) and publishes it. Thread-safe (the store serializes). */
     private synchronized void emit(RunEvent event) {
         if (event.persisted()) {
@@ -767,6 +881,7 @@ public final class BuildManager {
             case RunEvent.SessionStarted ignored -> s.put("pause_requested", false).remove("paused_reason");
             case RunEvent.IterationStarted i -> s.put("iteration", i.iteration());
             case RunEvent.ModelCalled ignored -> s.put("cost_usd", guard.spentUsd());
+            case RunEvent.ModelCallInterrupted ignored -> s.put("cost_usd", guard.spentUsd());
             case RunEvent.PlanAccepted p -> s.put("tasks_total", ((List<?>) p.plan().get("tasks")).size())
                     .put("tasks_done", tasksDone());
             case RunEvent.TaskFinished ignored -> s.put("tasks_done", tasksDone());
@@ -784,11 +899,12 @@ public final class BuildManager {
                 : (int) history.plan.tasks().stream().filter(t -> history.done.contains(t.id())).count();
     }
 
-    private Outcome pause(String reason, Double neededUsd) {
-        return pause(reason, neededUsd, Status.PAUSED);
+    private Outcome pause(String reason, BudgetExceededException budget) {
+        return pause(reason, budget, Status.PAUSED);
     }
 
-    private Outcome pause(String reason, Double neededUsd, Status status) {
+    private Outcome pause(String reason, BudgetExceededException budget, Status status) {
+        Double neededUsd = budget == null || Double.isNaN(budget.neededUsd()) ? null : budget.neededUsd();
         boolean wasInterrupted = Thread.interrupted();
         try {
             if (git != null && history != null && history.lastCheckpoint != null) {
@@ -805,7 +921,8 @@ public final class BuildManager {
             Thread.currentThread().interrupt();
         }
         return new Outcome(runId, status, reason, guard.spentUsd(), history == null ? 0 : history.iteration, branch,
-                worktree.toString(), neededUsd);
+                worktree.toString(), neededUsd, neededUsd == null ? null : budget.resumeBudgetUsd(),
+                neededUsd == null ? null : budget.addBudgetUsd());
     }
 
     private Outcome fail(String reason) {
@@ -814,7 +931,7 @@ public final class BuildManager {
         }
         emit(new RunEvent.RunFailed(reason, peakHeapBytes()));
         return new Outcome(runId, Status.FAILED, reason, guard.spentUsd(), history == null ? 0 : history.iteration,
-                branch, worktree.toString(), null);
+                branch, worktree.toString(), null, null, null);
     }
 
     /** The sum of the heap pools' peak usage, bytes: what this JVM needed at most. */

@@ -4,17 +4,24 @@ import dev.munero.llm.ChatModel;
 import dev.munero.llm.ChatRequest;
 import dev.munero.llm.ChatResponse;
 import dev.munero.llm.ModelRef;
+import dev.munero.llm.ProviderException;
 import dev.munero.llm.StreamListener;
 import dev.munero.llm.TokenEstimator;
 import dev.munero.llm.pricing.ModelInfo;
 import java.util.OptionalDouble;
 
 /**
- * The run's cost service and hard budget, as a decorator of the provider shared by every scope of a run.
- * Before each call it takes the call's worst case ({@link ModelInfo#worstCaseCost}, from the estimated input and
- * the max output) and refuses the call with {@link BudgetExceededException} when the money spent plus the
+ * The run's cost service and hard budget, shared by every scope of a run. Before each call it takes the call's
+ * worst case ({@link ModelInfo#worstCaseCost}, from the estimated input and the max output) as a
+ * {@link Reservation} and refuses the call with {@link BudgetExceededException} when the money spent plus the
  * worst cases of the calls in flight plus this one would pass the budget; after the call the worst case is
  * replaced by the real cost ({@link ModelInfo#cost} of the reported usage).
+ *
+ * <p>A call that is cut off (the thread interrupted by a pause or Ctrl-C, a timeout or a malformed answer after
+ * the request was sent) may still be billed by the provider, so it counts as spent at its worst case, marked as an
+ * estimate ({@link #estimatedUsd()}); a call the provider refused with an error status counts nothing. Calls cut
+ * off by a crash are counted by the next session: it starts the guard with them in {@code spentUsd}
+ * ({@link StoredChatModel} writes each reservation to the store before the call is sent).
  *
  * <p>Calls answered from the store ({@link StoredChatModel} sits in front of this) never reach it and cost
  * nothing. Without a budget nothing is refused. With a budget and a model without a price every call is
@@ -27,14 +34,23 @@ public final class CostGuard implements ChatModel {
     private final ModelInfo prices;
     private final OptionalDouble budgetUsd;
     private double spentUsd;
+    private double estimatedUsd;
     private double inFlightUsd;
     private boolean unknownCost;
+
+    /**
+     * A call's worst-case cost, held from before the call is sent until it completes.
+     *
+     * @param worstCaseUsd the most the call can cost, USD; empty when the model's price is unknown
+     * @param heldUsd      what the guard counts as in flight for it, USD (0 without a budget)
+     */
+    public record Reservation(OptionalDouble worstCaseUsd, double heldUsd) { }
 
     /**
      * @param delegate     the provider
      * @param prices       its prices
      * @param budgetUsd    the run's budget, USD; empty for none
-     * @param spentUsd     what earlier sessions of the run spent, USD
+     * @param spentUsd     what earlier sessions of the run spent, USD, calls they left cut off included
      */
     public CostGuard(ChatModel delegate, ModelInfo prices, OptionalDouble budgetUsd, double spentUsd) {
         this.delegate = delegate;
@@ -48,9 +64,14 @@ public final class CostGuard implements ChatModel {
         return delegate.model();
     }
 
-    /** USD spent by the run so far (every session). */
+    /** USD spent by the run so far (every session), calls cut off counted at their worst case. */
     public synchronized double spentUsd() {
         return spentUsd;
+    }
+
+    /** USD of {@link #spentUsd()} that are worst-case estimates of calls this session cut off. */
+    public synchronized double estimatedUsd() {
+        return estimatedUsd;
     }
 
     /** True when some call's cost was unknown (a model without a price): {@link #spentUsd()} is then too low. */
@@ -58,25 +79,23 @@ public final class CostGuard implements ChatModel {
         return unknownCost;
     }
 
+    /** {@link #reserve}, then {@link #send}. */
     @Override
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
-        double worst = reserve(request);
-        ChatResponse response;
-        try {
-            response = delegate.chat(request, listener);
-        } catch (InterruptedException | RuntimeException e) {
-            release(worst, OptionalDouble.of(0));
-            throw e;
-        }
-        release(worst, prices.cost(response.usage()));
-        return response;
+        return send(reserve(request), request, listener);
     }
 
-    private synchronized double reserve(ChatRequest request) {
-        if (budgetUsd.isEmpty()) {
-            return 0;
-        }
+    /**
+     * Takes a call's worst case before it is sent.
+     *
+     * @throws BudgetExceededException when the call could take the run past its budget, or there is a budget and the
+     *                                 model has no price
+     */
+    public synchronized Reservation reserve(ChatRequest request) {
         OptionalDouble worst = prices.worstCaseCost(TokenEstimator.inputTokens(request), request.maxOutputTokens());
+        if (budgetUsd.isEmpty()) {
+            return new Reservation(worst, 0);
+        }
         if (worst.isEmpty()) {
             throw BudgetExceededException.unpriced(delegate.model().toString(), spentUsd, budgetUsd.getAsDouble());
         }
@@ -85,13 +104,51 @@ public final class CostGuard implements ChatModel {
             throw new BudgetExceededException(committed, budgetUsd.getAsDouble(), worst.getAsDouble());
         }
         inFlightUsd += worst.getAsDouble();
-        return worst.getAsDouble();
+        return new Reservation(worst, worst.getAsDouble());
     }
 
-    private synchronized void release(double worst, OptionalDouble actual) {
-        inFlightUsd -= worst;
+    /**
+     * Sends a reserved call and settles its reservation: the real cost when it completes, its worst case when it
+     * is cut off ({@link #isCutOff}), nothing when the provider refused it.
+     *
+     * @throws InterruptedException when the thread is interrupted during the call
+     * @throws ProviderException    as the provider throws it
+     */
+    public ChatResponse send(Reservation reservation, ChatRequest request, StreamListener listener)
+            throws InterruptedException {
+        ChatResponse response;
+        try {
+            response = delegate.chat(request, listener);
+        } catch (InterruptedException | RuntimeException e) {
+            settle(reservation, isCutOff(e) ? reservation.worstCaseUsd() : OptionalDouble.of(0), isCutOff(e));
+            throw e;
+        }
+        settle(reservation, prices.cost(response.usage()), false);
+        return response;
+    }
+
+    /** Releases a reservation whose call was never sent. */
+    public void cancel(Reservation reservation) {
+        settle(reservation, OptionalDouble.of(0), false);
+    }
+
+    /**
+     * Whether a call that ended with {@code failure} may have been billed: an interruption, a timeout or a
+     * malformed answer came after the request was sent; an error status (4xx, 5xx) or a refused connection was
+     * not billed.
+     */
+    public static boolean isCutOff(Throwable failure) {
+        return failure instanceof InterruptedException || failure instanceof ProviderException p
+                && (p.kind() == ProviderException.Kind.TIMEOUT || p.kind() == ProviderException.Kind.MALFORMED_RESPONSE);
+    }
+
+    private synchronized void settle(Reservation reservation, OptionalDouble actual, boolean estimate) {
+        inFlightUsd -= reservation.heldUsd();
         if (actual.isPresent()) {
             spentUsd += actual.getAsDouble();
+            if (estimate) {
+                estimatedUsd += actual.getAsDouble();
+            }
         } else {
             unknownCost = true;
         }

@@ -15,6 +15,10 @@ import tools.jackson.databind.JsonNode;
  * current plan, the iteration, the tasks done (a task revised by a reflection is not done any more), the last
  * checkpoint, each iteration's checkpoint commit, and the last check result.
  *
+ * <p>A rollback to iteration {@code N} ({@code rolled_back}) puts the run back where it was at iteration N's
+ * checkpoint: the plan it had then, the tasks done then (tasks finished after it are not done any more), and no
+ * later checkpoint; N = 0 is before the first task, with the first plan. {@link #rollbacks()} counts them.
+ *
  * <p>Not thread-safe; built once from a list of events.
  */
 public final class RunHistory {
@@ -36,6 +40,13 @@ public final class RunHistory {
     boolean lastChecksPassed;
     String finalState;
     Instant startedAt;
+    int rollbacks;
+    double estimatedUsd;
+    private Plan firstPlan;
+    /** Where the run was at each iteration's checkpoint: what a rollback restores. */
+    private final TreeMap<Integer, Snapshot> snapshots = new TreeMap<>();
+
+    private record Snapshot(Plan plan, int planIteration, Set<String> done) { }
 
     private RunHistory() {
     }
@@ -59,8 +70,12 @@ public final class RunHistory {
                     h.startedAt = e.at();
                 }
                 case "session_started" -> h.sessions++;
+                case "limits_changed" -> h.settings = p.path("settings");
                 case "plan_accepted" -> {
                     h.plan = PlanJson.fromJson(p.path("plan"));
+                    if (h.firstPlan == null) {
+                        h.firstPlan = h.plan;
+                    }
                     h.planIteration = p.path("iteration").asInt();
                     for (JsonNode id : p.path("redo")) {
                         h.done.remove(id.asString());
@@ -71,24 +86,68 @@ public final class RunHistory {
                 case "checkpoint" -> {
                     h.lastCheckpoint = p.path("commit").asString();
                     if (p.path("label").asString().equals("iteration")) {
-                        h.iterationCommits.put(p.path("iteration").asInt(), h.lastCheckpoint);
+                        int iteration = p.path("iteration").asInt();
+                        h.iterationCommits.put(iteration, h.lastCheckpoint);
+                        h.snapshots.put(iteration, new Snapshot(h.plan, h.planIteration, Set.copyOf(h.done)));
                     }
                 }
-                case "rolled_back" -> {
-                    h.lastCheckpoint = p.path("commit").asString();
-                    int to = p.path("iteration").asInt();
-                    h.iterationCommits.tailMap(to, false).clear();
-                }
+                case "rolled_back" -> h.rollBack(p.path("iteration").asInt(), p.path("commit").asString());
+                case "model_call_interrupted" -> h.estimatedUsd += p.path("worst_case_usd").asDouble(0);
                 case "checks_finished" -> {
                     h.checkedIteration = p.path("iteration").asInt();
                     h.lastChecksPassed = p.path("passed").asBoolean();
                 }
-                case "run_completed" -> h.finalState = "Completing";
-                case "run_failed" -> h.finalState = "Failed";
+                case "run_completed" -> h.finalState = RunState.COMPLETED.label();
+                case "run_failed" -> h.finalState = RunState.FAILED.label();
                 default -> { }
             }
         }
         return h;
+    }
+
+    private void rollBack(int to, String commit) {
+        rollbacks++;
+        lastCheckpoint = commit;
+        iterationCommits.tailMap(to, false).clear();
+        snapshots.tailMap(to, false).clear();
+        Snapshot at = snapshots.get(to);
+        done.clear();
+        if (at == null) { // iteration 0: before the first task
+            plan = firstPlan;
+            planIteration = firstPlan == null ? 0 : 1;
+            iteration = 0;
+        } else {
+            plan = at.plan();
+            planIteration = at.planIteration();
+            iteration = to;
+            done.addAll(at.done());
+        }
+        checkedIteration = Math.min(checkedIteration, to - 1);
+        finalState = null;
+    }
+
+    /**
+     * The tasks that were done at iteration {@code iteration}'s checkpoint (none for 0): what a rollback to it
+     * keeps done.
+     */
+    public Set<String> doneAt(int iteration) {
+        Snapshot at = snapshots.get(iteration);
+        return at == null ? Set.of() : at.done();
+    }
+
+    /** How many times the run was rolled back. */
+    public int rollbacks() {
+        return rollbacks;
+    }
+
+    /** USD counted for model calls cut off after they were sent, at their worst case (an estimate). */
+    public double estimatedUsd() {
+        return estimatedUsd;
+    }
+
+    /** {@code Completed} or {@code Failed} once the run ended (and no rollback reopened it since). */
+    public Optional<String> finalState() {
+        return Optional.ofNullable(finalState);
     }
 
     /** The repository the run was started in. */

@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Model calls answered from the store on resume count as calls {@code fromStore} and cost nothing. Durations
  * are milliseconds; money USD; the cost of calls whose price was unknown is left out and counted in
- * {@code unpricedCalls}.
+ * {@code unpricedCalls}. Calls cut off after they were sent ({@code model_call_interrupted}) count at their worst
+ * case: {@code interruptedCalls} of them, {@code estimatedUsd} of {@code costUsd} and of the breakdowns.
  *
  * @param phaseMillis   wall time per phase (planning, executing, observing, reflecting), every session
  * @param costByPhase   USD by phase; {@code costByAgent} by agent slot ("planner" for plan and reflections),
@@ -24,8 +25,9 @@ import tools.jackson.databind.JsonNode;
  * @param eventBytes    the bytes of the log's JSON payloads
  */
 public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int sessions, int iterations,
-                         int modelCalls, int modelCallsFromStore, int unpricedCalls, long inputTokens,
-                         long outputTokens, long cacheWriteTokens, long cacheReadTokens, double costUsd,
+                         int modelCalls, int modelCallsFromStore, int unpricedCalls, int interruptedCalls,
+                         long inputTokens, long outputTokens, long cacheWriteTokens, long cacheReadTokens,
+                         double costUsd, double estimatedUsd,
                          Map<String, Double> costByPhase, Map<String, Double> costByAgent,
                          Map<String, Double> costByTask, Map<String, Double> costByModel, int toolCalls,
                          int toolErrors, int tasksFinished, int checkRuns, int checkRunsPassed, long checkMillis,
@@ -48,6 +50,8 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
         int calls = 0;
         int fromStore = 0;
         int unpriced = 0;
+        int interrupted = 0;
+        double estimated = 0;
         long in = 0;
         long out = 0;
         long cw = 0;
@@ -106,22 +110,40 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
                     }
                     double c = p.path("cost_usd").asDouble();
                     cost += c;
-                    String scope = p.path("scope").asString();
-                    String task = scope.startsWith("task:") ? scope.substring(scope.indexOf(':', 5) + 1) : null;
-                    byPhase.merge(scope.startsWith("task:") ? "executing" : scope.startsWith("reflect:") ? "reflecting"
-                            : "planning", c, Double::sum);
-                    byAgent.merge(task == null ? "planner" : agentOfTask.getOrDefault(task, "agent"), c, Double::sum);
-                    if (task != null) {
-                        byTask.merge(task, c, Double::sum);
+                    attribute(p, c, agentOfTask, byPhase, byAgent, byTask, byModel);
+                }
+                case "model_call_interrupted" -> {
+                    interrupted++;
+                    if (!p.path("worst_case_usd").isNumber()) {
+                        unpriced++;
+                        break;
                     }
-                    byModel.merge(p.path("model").asString(), c, Double::sum);
+                    double c = p.path("worst_case_usd").asDouble();
+                    cost += c;
+                    estimated += c;
+                    attribute(p, c, agentOfTask, byPhase, byAgent, byTask, byModel);
                 }
                 default -> { }
             }
         }
         long wall = events.isEmpty() ? 0 : Duration.between(events.getFirst().at(), events.getLast().at()).toMillis();
-        return new RunMetrics(wall, phaseMillis, sessions, iterations, calls, fromStore, unpriced, in, out, cw, cr,
-                cost, byPhase, byAgent, byTask, byModel, tools, toolErrors, tasks, checks, checksPassed, checkMillis,
+        return new RunMetrics(wall, phaseMillis, sessions, iterations, calls, fromStore, unpriced, interrupted, in, out,
+                cw, cr, cost, estimated, byPhase, byAgent, byTask, byModel, tools, toolErrors, tasks, checks, checksPassed, checkMillis,
                 hits, peak, events.size(), bytes);
+    }
+
+    /** Adds a call's cost to the breakdowns by phase, agent, task and model. */
+    private static void attribute(JsonNode call, double usd, Map<String, String> agentOfTask,
+                                  Map<String, Double> byPhase, Map<String, Double> byAgent,
+                                  Map<String, Double> byTask, Map<String, Double> byModel) {
+        String scope = call.path("scope").asString();
+        String task = scope.startsWith("task:") ? scope.substring(scope.indexOf(':', 5) + 1) : null;
+        byPhase.merge(scope.startsWith("task:") ? "executing" : scope.startsWith("reflect:") ? "reflecting"
+                : "planning", usd, Double::sum);
+        byAgent.merge(task == null ? "planner" : agentOfTask.getOrDefault(task, "agent"), usd, Double::sum);
+        if (task != null) {
+            byTask.merge(task, usd, Double::sum);
+        }
+        byModel.merge(call.path("model").asString(), usd, Double::sum);
     }
 }

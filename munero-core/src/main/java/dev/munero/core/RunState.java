@@ -7,12 +7,16 @@ import java.util.Set;
  * The states of a {@code munero run} and the transitions between them:
  * <pre>
  * Initializing → ConfiguringMCP → PreparingBuild → Building ⇄ Paused
- *                                                  Building → Completing | Failed
+ *                                                  Building → Completing → Completed
+ *                                                  Building → Failed
+ * Completed | Failed → Paused   (munero rollback reopens an ended run)
  * </pre>
- * Any state but the two final ones may also go to {@link #FAILED} (a crash report, a configuration error) or to
- * {@link #PAUSED} (budget or timeout reached, {@code munero pause}); a paused run resumes into
- * {@link #BUILDING}. {@link #CONFIGURING_MCP} does nothing until MCP support lands, but every run passes through
- * it so that the persisted history already has its shape.
+ * Any state but the two final ones ({@link #COMPLETED}, {@link #FAILED}) may also go to {@link #FAILED} (a crash
+ * report, a configuration error) or to {@link #PAUSED} (budget or timeout reached, {@code munero pause}); a paused
+ * run resumes into {@link #BUILDING}. {@link #COMPLETING} lasts while the run records its completion: a run killed
+ * there is finished by its next session. A final state is left only by {@code munero rollback}, which reopens the
+ * run as {@link #PAUSED}. {@link #CONFIGURING_MCP} does nothing until MCP support lands, but every run passes
+ * through it so that the persisted history already has its shape.
  */
 public enum RunState {
     INITIALIZING("Initializing"),
@@ -21,6 +25,7 @@ public enum RunState {
     BUILDING("Building"),
     PAUSED("Paused"),
     COMPLETING("Completing"),
+    COMPLETED("Completed"),
     FAILED("Failed");
 
     private final String label;
@@ -34,9 +39,9 @@ public enum RunState {
         return label;
     }
 
-    /** Whether no transition leaves this state. */
+    /** Whether the run has ended: no session continues it (only a rollback reopens it). */
     public boolean isFinal() {
-        return this == COMPLETING || this == FAILED;
+        return this == COMPLETED || this == FAILED;
     }
 
     /** The states this one may move to. */
@@ -47,7 +52,8 @@ public enum RunState {
             case PREPARING_BUILD -> EnumSet.of(BUILDING, PAUSED, FAILED);
             case BUILDING -> EnumSet.of(PAUSED, COMPLETING, FAILED);
             case PAUSED -> EnumSet.of(BUILDING, FAILED);
-            case COMPLETING, FAILED -> EnumSet.noneOf(RunState.class);
+            case COMPLETING -> EnumSet.of(COMPLETED, PAUSED, FAILED);
+            case COMPLETED, FAILED -> EnumSet.of(PAUSED);
         };
     }
 
@@ -59,8 +65,8 @@ public enum RunState {
     public RunState moveTo(RunState to) {
         if (!next().contains(to)) {
             throw new IllegalStateException("a run cannot go from " + label + " to " + to.label
-                    + (next().isEmpty() ? " (" + label + " is final)" : "; from " + label + " it can go to "
-                    + next().stream().map(RunState::label).toList()));
+                    + (isFinal() ? " (" + label + " is final; only munero rollback reopens it, as Paused)"
+                    : "; from " + label + " it can go to " + next().stream().map(RunState::label).toList()));
         }
         return to;
     }

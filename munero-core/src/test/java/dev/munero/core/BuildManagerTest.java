@@ -51,7 +51,7 @@ class BuildManagerTest {
                     "state_changed", "mcp_status", "state_changed", "phase_started", "model_call", "plan_accepted",
                     "state_changed", "iteration_started", "task_started", "model_call", "tool_call", "task_finished",
                     "checkpoint", "checks_finished", "checkpoint", "state_changed", "run_completed");
-            assertThat(store.run(outcome.runId()).orElseThrow().state()).isEqualTo("Completing");
+            assertThat(store.run(outcome.runId()).orElseThrow().state()).isEqualTo("Completed"); // issue 11.4
             RunMetrics metrics = RunMetrics.of(events);
             assertThat(metrics.modelCalls()).isEqualTo(3);
             assertThat(metrics.costUsd()).isCloseTo(3 * (1000 * 3 + 100 * 15) / 1e6, org.assertj.core.data.Offset.offset(1e-9));
@@ -111,7 +111,7 @@ class BuildManagerTest {
                     RunFixture.limits(1, OptionalDouble.of(0.07)), fx.session(first));
             runId = paused.runId();
             assertThat(paused.status()).isEqualTo(BuildManager.Status.PAUSED);
-            assertThat(paused.message()).contains("budget", "needs $");
+            assertThat(paused.message()).contains("budget", "resume with a total budget of at least $");
             assertThat(paused.neededUsd()).isPositive();
             assertThat(paused.costUsd()).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(store.run(runId).orElseThrow().state()).isEqualTo("Paused");

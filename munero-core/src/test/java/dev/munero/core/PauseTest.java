@@ -49,6 +49,17 @@ class PauseTest {
             assertThat(done.status()).as(done.message()).isEqualTo(BuildManager.Status.COMPLETED);
             assertThat(second.calls()).containsExactly("task:greet#0");
             assertThat(store.events(id, 0)).extracting(e -> e.type()).contains("pause_requested", "run_paused");
+            // issue 11.1: the call the pause cut off may have been billed: it counts at its worst case, once
+            assertThat(store.events(id, 0)).filteredOn(e -> e.type().equals("model_call_interrupted"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.payload().path("scope").asString()).isEqualTo("task:1:greet");
+                        assertThat(e.payload().path("cause").asString()).isEqualTo("interrupted");
+                        assertThat(e.payload().path("worst_case_usd").asDouble()).isPositive();
+                    });
+            assertThat(store.openReservations(id)).isEmpty();
+            RunMetrics m = RunMetrics.of(store.events(id, 0));
+            assertThat(m.interruptedCalls()).isEqualTo(1);
+            assertThat(done.costUsd()).isCloseTo(m.costUsd(), org.assertj.core.data.Offset.offset(1e-9));
         }
     }
 }

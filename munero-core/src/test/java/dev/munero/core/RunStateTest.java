@@ -12,8 +12,11 @@ class RunStateTest {
         RunState state = RunState.INITIALIZING;
         state = state.moveTo(RunState.CONFIGURING_MCP).moveTo(RunState.PREPARING_BUILD).moveTo(RunState.BUILDING)
                 .moveTo(RunState.PAUSED).moveTo(RunState.BUILDING).moveTo(RunState.COMPLETING);
+        assertThat(state.isFinal()).isFalse(); // a run killed while completing is finished by its next session
+        state = state.moveTo(RunState.COMPLETED);
 
-        assertThat(state.isFinal()).isTrue();
+        assertThat(state.isFinal()).isTrue(); // issue 11.4
+        assertThat(state.label()).isEqualTo("Completed");
     }
 
     @Test
@@ -22,15 +25,15 @@ class RunStateTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("from Initializing to Building")
                 .hasMessageContaining("ConfiguringMCP");
-        assertThatThrownBy(() -> RunState.COMPLETING.moveTo(RunState.BUILDING))
-                .hasMessageContaining("Completing is final");
+        assertThatThrownBy(() -> RunState.COMPLETED.moveTo(RunState.BUILDING))
+                .hasMessageContaining("Completed is final; only munero rollback reopens it");
     }
 
     @Test
     void everyStateButTheFinalOnesCanFailOrPause() {
         for (RunState state : RunState.values()) {
             if (state.isFinal()) {
-                assertThat(state.next()).isEmpty();
+                assertThat(state.next()).containsExactly(RunState.PAUSED); // a rollback reopens it
             } else {
                 assertThat(state.next()).contains(RunState.FAILED);
                 assertThat(state == RunState.PAUSED || state.next().contains(RunState.PAUSED)).isTrue();

@@ -28,6 +28,12 @@ import tools.jackson.databind.node.ObjectNode;
  * truth; the {@code runs} table is its projection, written in the same transaction as each event, so a crash
  * (even {@code kill -9}) leaves both at the same committed event.
  *
+ * <p>Model calls are accounted write-ahead: a call's worst-case cost is reserved ({@link #reserveModelCall}) and
+ * committed before the call is sent, and replaced by its real cost when the call is stored
+ * ({@link #putModelCall(ModelCallRecord, long)}); a reservation left open by a crash is settled at its worst case
+ * by the next session ({@link #appendSettling}). So what the store says a run spent is never less than what the
+ * provider could have billed.
+ *
  * <p>Thread-safe: one connection, every operation synchronized. Other processes may open the same file at the
  * same time (another terminal pausing a run); SQLite serialises their writes, waiting up to
  * {@value #BUSY_TIMEOUT_MILLIS} ms for a lock.
@@ -178,7 +184,105 @@ public final class Store implements AutoCloseable {
      * @throws StoreException when the run does not exist or the write fails
      */
     public synchronized void putModelCall(ModelCallRecord call) {
+        putModelCall(call, 0);
+    }
+
+    /**
+     * Reserves a model call's worst-case cost before the call is sent: the row is committed when this returns, so
+     * a process killed while the call is in flight leaves it behind ({@link #openReservations}).
+     *
+     * @param worstCaseUsd the most the call can cost, USD; empty when the model's price is unknown
+     * @return the reservation's id, for {@link #putModelCall(ModelCallRecord, long)} or {@link #cancelReservation}
+     * @throws StoreException when the run does not exist or the write fails
+     */
+    public synchronized long reserveModelCall(String runId, String scope, int callIndex, OptionalDouble worstCaseUsd) {
+        Instant now = clock.instant();
+        return transaction("reserve the cost of model call " + scope + "#" + callIndex + " of run " + runId, () -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO cost_reservations "
+                    + "(run_id, scope, call_index, worst_case_usd, at) VALUES (?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                insert.setString(1, runId);
+                insert.setString(2, scope);
+                insert.setInt(3, callIndex);
+                if (worstCaseUsd.isPresent()) {
+                    insert.setDouble(4, worstCaseUsd.getAsDouble());
+                } else {
+                    insert.setNull(4, Types.REAL);
+                }
+                insert.setString(5, now.toString());
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Drops a reservation whose call was not billed (the provider refused it); nothing when there is none.
+     *
+     * @throws StoreException when the write fails
+     */
+    public synchronized void cancelReservation(long reservationId) {
+        transaction("cancel cost reservation " + reservationId, () -> {
+            deleteReservation(reservationId);
+            return null;
+        });
+    }
+
+    /** A run's reservations whose call never completed (in flight, or cut off by a crash), oldest first. */
+    public synchronized List<ReservationRecord> openReservations(String runId) {
+        return read("read the cost reservations of run " + runId, () -> {
+            List<ReservationRecord> result = new ArrayList<>();
+            try (PreparedStatement q = connection.prepareStatement("SELECT id, scope, call_index, worst_case_usd, at "
+                    + "FROM cost_reservations WHERE run_id = ? ORDER BY id")) {
+                q.setString(1, runId);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        double worst = rs.getDouble(4);
+                        OptionalDouble worstUsd = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(worst);
+                        result.add(new ReservationRecord(rs.getLong(1), runId, rs.getString(2), rs.getInt(3), worstUsd,
+                                Instant.parse(rs.getString(5))));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Appends an event that settles a reservation for good (a call cut off, counted at its worst case) and deletes
+     * the reservation, in one transaction: the cost moves from the reservation to the event log exactly once.
+     *
+     * @return the stored event
+     * @throws StoreException when the run or the reservation does not exist, or the write fails (then neither changes)
+     */
+    public synchronized StoredEvent appendSettling(long reservationId, String runId, String type, ObjectNode payload,
+                                                   UnaryOperator<RunRecord> projection) {
+        Instant now = clock.instant();
+        return transaction("settle cost reservation " + reservationId + " of run " + runId, () -> {
+            if (deleteReservation(reservationId) == 0) {
+                throw new SQLException("no cost reservation " + reservationId);
+            }
+            RunRecord current = readRun(runId).orElseThrow(() -> new SQLException("no run " + runId));
+            long seq = insertEvent(runId, now, type, payload);
+            RunRecord next = projection.apply(current);
+            writeRun(new RunRecord(runId, next.state(), current.createdAt(), now, seq, next.summary()));
+            return new StoredEvent(seq, runId, now, type, payload);
+        });
+    }
+
+    /**
+     * Keeps a completed model call and drops its reservation, in one transaction: the reserved worst case is
+     * replaced by the real cost. Writing the same call twice keeps the first.
+     *
+     * @param reservationId from {@link #reserveModelCall}; 0 for none
+     * @throws StoreException when the run does not exist or the write fails (then neither changes)
+     */
+    public synchronized void putModelCall(ModelCallRecord call, long reservationId) {
         transaction("store model call " + call.scope() + "#" + call.callIndex() + " of run " + call.runId(), () -> {
+            deleteReservation(reservationId);
             try (PreparedStatement insert = connection.prepareStatement("INSERT OR IGNORE INTO model_calls "
                     + "(run_id, scope, call_index, digest, response, usage, cost_usd, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, call.runId());
@@ -304,10 +408,10 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Deletes a run with its events and model calls; false when there was no such run. */
+    /** Deletes a run with its events, model calls and cost reservations; false when there was no such run. */
     public synchronized boolean deleteRun(String runId) {
         return transaction("delete run " + runId, () -> {
-            for (String table : List.of("model_calls", "events")) {
+            for (String table : List.of("cost_reservations", "model_calls", "events")) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM " + table + " WHERE run_id = ?")) {
                     delete.setString(1, runId);
@@ -327,6 +431,13 @@ public final class Store implements AutoCloseable {
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("cannot close " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int deleteReservation(long reservationId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM cost_reservations WHERE id = ?")) {
+            delete.setLong(1, reservationId);
+            return delete.executeUpdate();
         }
     }
 

@@ -105,6 +105,59 @@ class StoreTest {
         }
     }
 
+    @Test // issue 11.1
+    void aReservationStaysOpenUntilItsCallIsStoredOrSettled() {
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Building", obj().put("cost_usd", 0.0), obj());
+            long completed = store.reserveModelCall("r1", "plan", 0, OptionalDouble.of(0.2));
+            long cutOff = store.reserveModelCall("r1", "task:1:a", 0, OptionalDouble.of(0.3));
+            long unpriced = store.reserveModelCall("r1", "task:1:a", 1, OptionalDouble.empty());
+            assertThat(store.openReservations("r1")).extracting(ReservationRecord::id)
+                    .containsExactly(completed, cutOff, unpriced);
+
+            store.putModelCall(new ModelCallRecord("r1", "plan", 0, "d0", obj(), obj(), OptionalDouble.of(0.05),
+                    CLOCK.instant()), completed);
+            store.cancelReservation(unpriced);
+            assertThat(store.openReservations("r1")).singleElement().satisfies(r -> {
+                assertThat(r.scope()).isEqualTo("task:1:a");
+                assertThat(r.worstCaseUsd()).hasValue(0.3);
+            });
+
+            store.appendSettling(cutOff, "r1", "model_call_interrupted", obj().put("worst_case_usd", 0.3),
+                    r -> r.withSummary(r.summary().deepCopy().put("cost_usd", 0.35)));
+            assertThat(store.openReservations("r1")).isEmpty();
+            assertThat(store.run("r1").orElseThrow().summary().path("cost_usd").asDouble()).isEqualTo(0.35);
+            // settling twice would count the call twice: refused, and nothing is appended
+            assertThatThrownBy(() -> store.appendSettling(cutOff, "r1", "model_call_interrupted", obj(), r -> r))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("no cost reservation " + cutOff);
+            assertThat(store.events("r1", 0)).extracting(StoredEvent::type)
+                    .containsExactly("run_created", "model_call_interrupted");
+            assertThat(store.deleteRun("r1")).isTrue();
+        }
+    }
+
+    @Test // issue 11.4
+    void aDatabaseWithARunStuckInCompletingShowsItCompleted() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + java.nio.file.Files
+                .createDirectories(db().getParent()).resolve("munero.db"))) {
+            org.flywaydb.core.Flyway.configure().dataSource("jdbc:sqlite:" + db(), null, null)
+                    .locations("classpath:dev/munero/store/migration").target("2").load().migrate();
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO runs VALUES ('done', 'Completing', '2026-11-20T10:00:00Z', "
+                        + "'2026-11-20T10:00:00Z', 2, '{}')");
+                s.execute("INSERT INTO runs VALUES ('cut', 'Completing', '2026-11-20T10:00:00Z', "
+                        + "'2026-11-20T10:00:00Z', 1, '{}')");
+                s.execute("INSERT INTO events (run_id, at, type, payload) VALUES ('done', '2026-11-20T10:00:00Z', "
+                        + "'run_completed', '{}')");
+            }
+        }
+        try (Store store = Store.open(db(), CLOCK)) {
+            assertThat(store.run("done").orElseThrow().state()).isEqualTo("Completed");
+            // killed between the two states: its last session finishes the completion on resume
+            assertThat(store.run("cut").orElseThrow().state()).isEqualTo("Completing");
+        }
+    }
+
     @Test
     void anAppendMovesTheProjectionToItsEvent() {
         try (Store store = Store.open(db(), CLOCK)) {

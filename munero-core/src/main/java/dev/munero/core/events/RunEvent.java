@@ -32,6 +32,15 @@ public sealed interface RunEvent {
         public String type() { return "session_started"; }
     }
 
+    /**
+     * A resume changed the run's limits ({@code munero resume --budget-usd ...}); later sessions keep them.
+     *
+     * @param settings every limit as it is now, in the shape of {@link RunStarted#settings()}
+     */
+    record LimitsChanged(Map<String, Object> settings) implements RunEvent {
+        public String type() { return "limits_changed"; }
+    }
+
     /** The state machine moved. */
     record StateChanged(String from, String to, String reason) implements RunEvent {
         public String type() { return "state_changed"; }
@@ -81,6 +90,19 @@ public sealed interface RunEvent {
                        long cacheWriteTokens, long cacheReadTokens, Double costUsd, boolean fromStore,
                        long durationMillis) implements RunEvent {
         public String type() { return "model_call"; }
+    }
+
+    /**
+     * A model call was cut off after it was sent (a pause or Ctrl-C mid-call, a timeout, or a process killed
+     * mid-call, found by the next session): the provider may have billed it, so it counts as spent at its worst
+     * case, an estimate.
+     *
+     * @param worstCaseUsd the reserved worst case counted as spent; null when the model's price is unknown
+     * @param cause        what cut it off, e.g. {@code the process ended mid-call}
+     */
+    record ModelCallInterrupted(String scope, int index, String model, Double worstCaseUsd, String cause)
+            implements RunEvent {
+        public String type() { return "model_call_interrupted"; }
     }
 
     /** An agent's tool call ended; arguments and result are cut to a preview. */
@@ -143,9 +165,28 @@ public sealed interface RunEvent {
         public String type() { return "run_paused"; }
     }
 
-    /** The branch was rolled back to an iteration's checkpoint. */
-    record RolledBack(int iteration, String commit) implements RunEvent {
+    /**
+     * The branch was rolled back to an iteration's checkpoint ({@code munero rollback}); the run is paused there.
+     *
+     * @param fromState the run's state before (an ended run is reopened)
+     * @param toState   its state after, {@code Paused}
+     * @param undone    tasks that were done after the checkpoint and are to be done again
+     */
+    record RolledBack(int iteration, String commit, String fromState, String toState, List<String> undone)
+            implements RunEvent {
         public String type() { return "rolled_back"; }
+    }
+
+    /**
+     * The run's worktree was damaged (missing, half-deleted, not a worktree any more) and was rebuilt from the
+     * last checkpoint.
+     *
+     * @param damage  what was wrong with it
+     * @param movedTo where what was left of it was moved, or null when nothing was left
+     * @param commit  the checkpoint it was rebuilt at
+     */
+    record WorktreeRebuilt(String worktree, String damage, String movedTo, String commit) implements RunEvent {
+        public String type() { return "worktree_rebuilt"; }
     }
 
     /** Every check passed. */

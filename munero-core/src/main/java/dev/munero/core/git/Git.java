@@ -143,6 +143,94 @@ public final class Git {
     }
 
     /**
+     * A worktree made sure of by {@link #restoreWorktree}.
+     *
+     * @param worktree the healthy worktree, at the commit asked for
+     * @param damage   what was wrong with it, when it had to be rebuilt
+     * @param movedTo  where what was left of a damaged one was moved
+     */
+    public record Restored(Git worktree, Optional<String> damage, Optional<Path> movedTo) { }
+
+    /**
+     * Makes {@code dir} a linked worktree of this repository with {@code branch} checked out at {@code commit},
+     * rebuilding it when it is damaged: missing, not a directory, unreadable by git, not a worktree of its own any
+     * more (git would find an enclosing repository instead), or with another branch checked out. What is left of a
+     * damaged one is moved aside to {@code DIR.damaged-<millis>} (never deleted); git's record of it is pruned
+     * ({@code git worktree prune}), the branch is moved to {@code commit} and the worktree added again. A healthy
+     * one is reset ({@link #resetHard}), which restores files deleted from it.
+     *
+     * @param dir    the worktree, relative to {@link #root()} unless absolute
+     * @param branch the branch it must have checked out
+     * @param commit where it must be
+     * @throws GitException when git fails, or what is left cannot be moved aside
+     * @throws IllegalArgumentException when {@code branch} or {@code commit} is blank or starts with {@code -}
+     */
+    public Restored restoreWorktree(Path dir, String branch, String commit) throws GitException {
+        Path target = root.resolve(dir).toAbsolutePath().normalize();
+        String damage = null;
+        Git existing = null;
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            damage = "it was missing";
+        } else if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            damage = "it is not a directory";
+        } else {
+            try {
+                existing = open(target, git);
+                if (!existing.root().equals(target.toRealPath())) {
+                    damage = "it is not a worktree any more (git finds " + existing.root() + " instead)";
+                } else if (!Optional.of(branch).equals(existing.currentBranch())) {
+                    damage = "it has " + existing.currentBranch().map(b -> "branch " + b).orElse("a detached HEAD")
+                            + " checked out instead of " + branch;
+                }
+            } catch (GitException | IOException e) {
+                damage = "git cannot use it: " + e.getMessage();
+            }
+        }
+        if (damage == null) {
+            existing.resetHard(commit);
+            return new Restored(existing, Optional.empty(), Optional.empty());
+        }
+        Optional<Path> movedTo = Optional.empty();
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path aside = target.resolveSibling(target.getFileName() + ".damaged-" + System.currentTimeMillis());
+            try {
+                Files.move(target, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new GitException("the worktree " + target + " is damaged (" + damage + ") and cannot be moved "
+                        + "aside to rebuild it: " + e.getMessage() + "; move or delete it, then try again", e);
+            }
+            movedTo = Optional.of(aside);
+        }
+        pruneWorktrees();
+        resetBranch(branch, commit);
+        Git rebuilt = addWorktreeForBranch(target, branch);
+        return new Restored(rebuilt, Optional.of(damage), movedTo);
+    }
+
+    /** The branch checked out here ({@code git symbolic-ref --short HEAD}); empty on a detached HEAD. */
+    public Optional<String> currentBranch() throws GitException {
+        List<String> args = List.of("symbolic-ref", "-q", "--short", "HEAD");
+        GitProcess.Output output = git.run(root, args);
+        if (output.exitCode() == 1) {
+            return Optional.empty();
+        }
+        if (output.exitCode() != 0) {
+            throw git.failure("read the current branch", root, args, output);
+        }
+        return Optional.of(output.stdout().strip());
+    }
+
+    /**
+     * Forgets worktrees whose directories are gone ({@code git worktree prune}), so their branches can be checked
+     * out again.
+     *
+     * @throws GitException when git fails
+     */
+    public void pruneWorktrees() throws GitException {
+        check("prune worktrees", "worktree", "prune");
+    }
+
+    /**
      * Removes a linked worktree with whatever changes it holds ({@code git worktree remove --force DIR}), then
      * forgets worktrees whose directories are gone ({@code git worktree prune}). Its branch stays.
      *
@@ -156,7 +244,7 @@ public final class Git {
         if (Files.exists(target)) {
             check("remove the worktree " + target, "worktree", "remove", "--force", target.toString());
         }
-        check("prune worktrees", "worktree", "prune");
+        pruneWorktrees();
     }
 
     /**
