@@ -247,7 +247,7 @@ final class StepWorker {
             reasons.add(describe(outcome, spec));
         }
         long end = clockMillis.getAsLong();
-        Integer exit = outcome.startError() != null ? null : outcome.exitCode();
+        Integer exit = outcome.startError() != null || outcome.cancelled() ? null : outcome.exitCode();
         return new StepResult(spec.name(), status, end - startMillis, attempts, probe.key(), reasons, exit, logRel,
                 startMillis, end);
     }
