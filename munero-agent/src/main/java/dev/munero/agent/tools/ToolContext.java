@@ -44,7 +44,7 @@ public final class ToolContext {
         this.commandTimeout = b.commandTimeout;
         this.maxOutputChars = b.maxOutputChars;
         this.approver = b.approver;
-        this.buildRunner = b.buildRunner != null ? b.buildRunner : new EngineBuildRunner(paths.root(), environment);
+        this.buildRunner = b.buildRunner != null ? b.buildRunner : new EngineBuildRunner(paths.root(), environment, sandbox);
     }
 
     /**
