@@ -142,6 +142,7 @@ class RunSettingsResolverTest {
                   - npm run *
                 log_level: debug
                 metrics_enabled: false
+                sandbox: off
                 """);
 
         // when
@@ -160,7 +161,8 @@ class RunSettingsResolverTest {
                         tuple("permission_mode", "full", "munero.yaml:12"),
                         tuple("allow", "[make, npm run *]", "munero.yaml:13"),
                         tuple("log_level", "debug", "munero.yaml:16"),
-                        tuple("metrics_enabled", "false", "munero.yaml:17"));
+                        tuple("metrics_enabled", "false", "munero.yaml:17"),
+                        tuple("sandbox", "off", "munero.yaml:18"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
