@@ -192,11 +192,16 @@ public sealed interface Sandbox {
      *   <li>{@code --proc /proc}: a fresh {@code /proc} of the new PID namespace: no process outside is visible, so
      *       no {@code /proc/<munero>/environ};</li>
      *   <li>{@code --tmpfs /tmp}: a private, empty {@code /tmp};</li>
+     *   <li>{@code --tmpfs PARENT}: the workspace's parent directory hidden (its neighbours: other checkouts, other
+     *       runs' worktrees, a secret next to it), unless a {@code PATH} directory or {@code JAVA_HOME} lies in it,
+     *       or it is {@code /};</li>
      *   <li>{@code --tmpfs $HOME}: the home directory hidden (SSH keys, the user config with its API key, cloud
      *       credentials); {@code $XDG_CONFIG_HOME} too when it lies elsewhere, and {@code $MUNERO_CONFIG} replaced
      *       by an empty file;</li>
      *   <li>{@code --ro-bind-try CACHE CACHE} (or {@code --bind-try} when {@link SandboxSettings#cachesWritable()})
-     *       for each build cache ({@link SandboxSettings#caches()}), so builds find their dependencies offline;</li>
+     *       for each build cache ({@link SandboxSettings#caches()}) in a hidden place, so builds find their
+     *       dependencies offline; and {@code --ro-bind-try} for {@code JAVA_HOME} and each {@code PATH} directory in a
+     *       hidden place (a JDK from SDKMAN, {@code ~/.local/bin}), so the user's tools are found;</li>
      *   <li>{@code --bind WS WS}: the workspace, read-write;</li>
      *   <li>{@code --ro-bind GITDIR GITDIR}: the workspace's git directory read-only, and for a worktree its
      *       {@code .git} file, its git dir and the main repository's common dir (hooks, config), so no command can
@@ -230,13 +235,24 @@ public sealed interface Sandbox {
                     "--dev", "/dev",
                     "--proc", "/proc",
                     "--tmpfs", "/tmp"));
+            List<Path> toolchains = toolchains(env);
+            Path parent = ws.getParent();
+            List<Path> hidden = new ArrayList<>();
+            if (parent != null && parent.getParent() != null && toolchains.stream().noneMatch(t -> t.startsWith(parent))) {
+                hidden.add(parent); // the workspace's neighbours: other checkouts, other runs' worktrees, secrets
+            }
             Path home = directory(env.get("HOME"));
             if (home != null && home.getParent() != null) {
-                out.addAll(List.of("--tmpfs", home.toString()));
+                hidden.add(home);
             }
             Path xdg = directory(env.get("XDG_CONFIG_HOME"));
-            if (xdg != null && xdg.getParent() != null && (home == null || !xdg.startsWith(home)) && !ws.startsWith(xdg)) {
-                out.addAll(List.of("--tmpfs", xdg.toString()));
+            if (xdg != null && xdg.getParent() != null && !ws.startsWith(xdg)) {
+                hidden.add(xdg);
+            }
+            for (Path h : hidden) {
+                if (hidden.stream().noneMatch(other -> other != h && h.startsWith(other) && !other.equals(h))) {
+                    out.addAll(List.of("--tmpfs", h.toString()));
+                }
             }
             String config = env.get("MUNERO_CONFIG");
             if (config != null && !config.isBlank() && Path.of(config).isAbsolute()
@@ -245,8 +261,13 @@ public sealed interface Sandbox {
             }
             for (String cache : settings.caches()) {
                 Path p = SandboxSettings.resolve(cache, env);
-                if (p != null && !p.equals(home)) {
+                if (p != null && hidden.stream().anyMatch(p::startsWith) && !hidden.contains(p)) {
                     add(out, settings.cachesWritable() ? "--bind-try" : "--ro-bind-try", p);
+                }
+            }
+            for (Path t : toolchains) {
+                if (hidden.stream().anyMatch(t::startsWith)) {
+                    add(out, "--ro-bind-try", t);
                 }
             }
             add(out, "--bind", ws);
@@ -273,6 +294,22 @@ public sealed interface Sandbox {
             out.add(flag);
             out.add(p.toString());
             out.add(p.toString());
+        }
+
+        /** {@code JAVA_HOME} and the {@code PATH} directories: bound back read-only where they lie in a hidden place. */
+        private static List<Path> toolchains(Map<String, String> env) {
+            List<Path> out = new ArrayList<>();
+            Path javaHome = directory(env.get("JAVA_HOME"));
+            if (javaHome != null) {
+                out.add(javaHome);
+            }
+            for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
+                Path p = directory(dir);
+                if (p != null) {
+                    out.add(p);
+                }
+            }
+            return out;
         }
 
         private static Path directory(String value) {
