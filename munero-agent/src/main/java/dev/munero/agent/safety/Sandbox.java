@@ -193,8 +193,8 @@ public sealed interface Sandbox {
      *       no {@code /proc/<munero>/environ};</li>
      *   <li>{@code --tmpfs /tmp}: a private, empty {@code /tmp};</li>
      *   <li>{@code --tmpfs PARENT}: the workspace's parent directory hidden (its neighbours: other checkouts, other
-     *       runs' worktrees, a secret next to it), unless a {@code PATH} directory or {@code JAVA_HOME} lies in it,
-     *       or it is {@code /};</li>
+     *       runs' worktrees, a secret next to it), and for a linked worktree the parent of its main repository too,
+     *       unless a {@code PATH} directory or {@code JAVA_HOME} lies in it, or it is {@code /};</li>
      *   <li>{@code --tmpfs $HOME}: the home directory hidden (SSH keys, the user config with its API key, cloud
      *       credentials); {@code $XDG_CONFIG_HOME} too when it lies elsewhere, and {@code $MUNERO_CONFIG} replaced
      *       by an empty file;</li>
@@ -236,10 +236,19 @@ public sealed interface Sandbox {
                     "--proc", "/proc",
                     "--tmpfs", "/tmp"));
             List<Path> toolchains = toolchains(env);
-            Path parent = ws.getParent();
+            List<Path> gitPaths = gitPaths(ws);
+            List<Path> neighbourhoods = new ArrayList<>();
+            neighbourhoods.add(ws.getParent());
+            if (gitPaths.size() > 1 && gitPaths.get(1).getFileName() != null
+                    && gitPaths.get(1).getFileName().toString().equals(".git")) {
+                neighbourhoods.add(gitPaths.get(1).getParent().getParent()); // a linked worktree's main repository's
+            }
             List<Path> hidden = new ArrayList<>();
-            if (parent != null && parent.getParent() != null && toolchains.stream().noneMatch(t -> t.startsWith(parent))) {
-                hidden.add(parent); // the workspace's neighbours: other checkouts, other runs' worktrees, secrets
+            for (Path parent : neighbourhoods) {
+                if (parent != null && parent.getParent() != null && !ws.equals(parent)
+                        && toolchains.stream().noneMatch(t -> t.startsWith(parent))) {
+                    hidden.add(parent); // the neighbours: other checkouts, other runs' worktrees, secrets
+                }
             }
             Path home = directory(env.get("HOME"));
             if (home != null && home.getParent() != null) {
@@ -271,7 +280,7 @@ public sealed interface Sandbox {
                 }
             }
             add(out, "--bind", ws);
-            for (Path git : gitPaths(ws)) {
+            for (Path git : gitPaths) {
                 add(out, "--ro-bind", git);
             }
             out.addAll(ISOLATION);
