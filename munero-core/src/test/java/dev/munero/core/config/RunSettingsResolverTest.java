@@ -309,6 +309,20 @@ class RunSettingsResolverTest {
     }
 
     @Test
+    void theSandboxIsAutoByDefaultTheUserConfigCanSetItAndMuneroYamlWins() throws Exception {
+        // issue 10: on by default; the user config's [sandbox] mode, then munero.yaml, then the flag win
+        assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("auto", "default"));
+        var tree = JsonNodeFactory.instance.objectNode();
+        tree.putObject("sandbox").put("mode", "OFF");
+        userConfig = new UserConfig(HOME.resolve(".config/munero/config.toml"), Optional.empty(), tree);
+        assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("off", "user config ~/.config/munero/config.toml"));
+        yaml("sandbox: on");
+        assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("on", "munero.yaml:5"));
+        flags.put("sandbox", "nope");
+        assertThat(error()).isEqualTo("--sandbox=nope: unknown sandbox mode 'nope'; valid modes: auto, on, off");
+    }
+
+    @Test
     void anInvalidMuneroYamlIsTheEnginesReportWithLineAndColumn() throws Exception {
         // given
         yaml("agent: 2");
