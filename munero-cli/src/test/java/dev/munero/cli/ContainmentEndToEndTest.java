@@ -149,6 +149,35 @@ class ContainmentEndToEndTest {
     }
 
     @Test
+    void withTheSandboxOffTheHeaderSaysSoAndAKeyABuildStepPrintsNeverReachesTheModel() throws Exception {
+        // issue 10: 0 key leaks without the sandbox too; the key a step prints is removed from what the model gets
+        String yaml = "steps:\n  - name: leak\n    shell: true\n    command: |\n      "
+                + "cat ~/.config/munero/config.toml; exit 1\n";
+        List<RecordedRequest> requests;
+        AgentRun run;
+        try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
+            server.expect(RequestCheck.lastUserMessageContains("Print the key"),
+                            Reply.toolCall("toolu_1", "write_file", JSON.createObjectNode()
+                                    .put("path", "munero.yaml").put("content", yaml).toString()))
+                    .expect(RequestCheck.hasToolResult("toolu_1", "munero.yaml"),
+                            Reply.toolCall("toolu_2", "build", "{\"targets\":[\"leak\"]}"))
+                    .expect(RequestCheck.hasToolResult("toolu_2", "api_key = \"[redacted]\""),
+                            Reply.toolCall("toolu_3", "finish", "{\"summary\":\"no key\"}"));
+
+            run = AgentRun.of(repo, environment(server), "-C", repo, "--task", "Print the key", "--model", MODEL,
+                    "--sandbox", "off", "--json");
+
+            assertThat(server.failures()).as("%s", run).isEmpty();
+            requests = server.requests();
+        }
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.err()).contains("commands run unsandboxed, as you");
+        for (RecordedRequest r : requests) {
+            assertThat(r.body()).as("request %d", r.number()).doesNotContain(KEY);
+        }
+    }
+
+    @Test
     void aRunsTaskAgentAndItsChecksStayInsideTheDefaultSandbox() throws Exception {
         String plan = "{\"summary\":\"try\",\"tasks\":[{\"id\":\"t1\",\"description\":\"Try to get out.\","
                 + "\"files\":[\"README.md\"],\"depends_on\":[]}],\"checks\":[{\"name\":\"leak\",\"run\":"
