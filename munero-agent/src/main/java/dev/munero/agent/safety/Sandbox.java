@@ -195,6 +195,9 @@ public sealed interface Sandbox {
      *   <li>{@code --tmpfs PARENT}: the workspace's parent directory hidden (its neighbours: other checkouts, other
      *       runs' worktrees, a secret next to it), and for a linked worktree the parent of its main repository too,
      *       unless a {@code PATH} directory or {@code JAVA_HOME} lies in it, or it is {@code /};</li>
+     *   <li>{@code --tmpfs /run} (and {@code /var/run} when it is not a link to it): no host socket (the Docker
+     *       daemon's, SSH and GPG agents', the session bus), which a read-only mount would still let a command
+     *       connect to;</li>
      *   <li>{@code --tmpfs $HOME}: the home directory hidden (SSH keys, the user config with its API key, cloud
      *       credentials); {@code $XDG_CONFIG_HOME} too when it lies elsewhere, and {@code $MUNERO_CONFIG} replaced
      *       by an empty file;</li>
@@ -248,6 +251,12 @@ public sealed interface Sandbox {
                 if (parent != null && parent.getParent() != null && !ws.equals(parent)
                         && toolchains.stream().noneMatch(t -> t.startsWith(parent))) {
                     hidden.add(parent); // the neighbours: other checkouts, other runs' worktrees, secrets
+                }
+            }
+            for (String run : List.of("/run", "/var/run")) {
+                Path p = Path.of(run);
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    hidden.add(p); // sockets: docker.sock, ssh and gpg agents, the session bus (connectable read-only)
                 }
             }
             Path home = directory(env.get("HOME"));

@@ -209,6 +209,23 @@ class ContainmentTest {
         assertThat(processes).as("only the sandbox's own few processes").isLessThan(10);
     }
 
+    @Test
+    void noHostSocketIsReachableNotTheDockerDaemonsNorAnAgentsUnderRun() throws Exception {
+        ToolContext context = context(defaultSandbox());
+        Path run = Path.of("/run");
+        assumeTrue(Files.isWritable(run), "/run is not writable here, so no socket can be made in it");
+        Path socket = run.resolve("munero-containment-" + ProcessHandle.current().pid() + ".sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+
+            ToolResult result = command(context, "test -S " + socket + " && echo reachable; ls /run | wc -l");
+
+            assertThat(result.content()).doesNotContain("reachable");
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
     /** The formerly allow-listed programs, each asked to write {@code OUT} outside the workspace. */
     private List<String> writersOutside(Path out) throws IOException {
         Files.writeString(workspace.resolve("a.txt"), "b\na\n");
