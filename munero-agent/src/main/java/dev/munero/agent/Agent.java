@@ -316,9 +316,13 @@ public final class Agent {
             };
         }
 
-        /** Caps a result the tool left long (most tools cap their own output the same way). */
+        /**
+         * Caps a result the tool left long (most tools cap their own output the same way), with every secret value
+         * removed ({@link dev.munero.agent.safety.SecretRedactor}).
+         */
         private ToolResult cap(ToolResult result) {
-            return new ToolResult(OutputCap.cap(result.content(), context.maxOutputChars()), result.error());
+            return new ToolResult(OutputCap.cap(context.redactor().redact(result.content()), context.maxOutputChars()),
+                    result.error());
         }
 
         private AgentResult interrupted(Instant deadline) {

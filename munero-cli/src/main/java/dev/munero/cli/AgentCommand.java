@@ -103,9 +103,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--deny", paramLabel = "PATTERN", description = "Never run commands matching PATTERN (repeatable).")
     List<String> deny = new ArrayList<>();
 
-    @Option(names = "--sandbox",
-            description = "Run commands in bubblewrap: the workspace is the only writable place, and there is no network.")
-    boolean sandbox;
+    @Option(names = "--sandbox", paramLabel = "MODE", arity = "0..1", fallbackValue = "on",
+            description = SandboxChoice.HELP)
+    String sandbox;
 
     @Option(names = "--stream", description = "Stream the model's text as it is generated.")
     boolean stream;
@@ -136,6 +136,7 @@ final class AgentCommand implements Callable<Integer> {
         String taskText;
         AgentLimits limits;
         ToolContext context;
+        Sandbox chosen;
         ChatModel chat;
         ModelInfo info;
         try {
@@ -151,7 +152,8 @@ final class AgentCommand implements Callable<Integer> {
             PermissionMode mode = PermissionMode.parse(permissionMode);
             context = ToolContext.builder(workspace).permissionMode(mode)
                     .commandPolicy(CommandPolicy.defaults().withAllowed(allow).withDenied(deny))
-                    .sandbox(sandbox ? Sandbox.bubblewrap() : Sandbox.none())
+                    .sandbox(chosen = SandboxChoice.select(SandboxChoice.agentMode(sandbox, invocation.env(),
+                            UserConfig.load(invocation.env())), UserConfig.load(invocation.env())))
                     .environment(invocation.env())
                     .approver(approver())
                     .build();
@@ -190,9 +192,10 @@ final class AgentCommand implements Callable<Integer> {
         }
         if (!json) {
             invocation.out().printf("munero agent: %s in %s (permission mode %s%s%s)%n", chat.model(), workspace,
-                    context.permissionMode().cliName(), sandbox ? ", sandboxed" : "",
+                    context.permissionMode().cliName(), chosen.contains() ? ", sandboxed" : "",
                     replay != null ? ", replaying " + replay : "");
         }
+        SandboxChoice.notice(chosen).ifPresent(invocation.err()::println);
         Thread runner = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
         AgentResult result;

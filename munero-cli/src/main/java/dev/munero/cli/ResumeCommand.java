@@ -46,8 +46,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", paramLabel = "N", description = "A new iteration limit.")
     Integer maxIterations;
 
-    @Option(names = "--sandbox", description = "Run agents' commands in bubblewrap.")
-    boolean sandbox;
+    @Option(names = "--sandbox", paramLabel = "MODE", arity = "0..1", fallbackValue = "on",
+            description = SandboxChoice.HELP + " Default: as munero run would choose now.")
+    String sandbox;
 
     @Option(names = "--replay", paramLabel = "FILE", description = "Answer new model calls from a recording.")
     Path replay;
@@ -96,18 +97,22 @@ final class ResumeCommand implements Callable<Integer> {
             RunHistory history = RunHistory.fold(store.events(run.id, 0));
             ChatModel chat;
             java.time.Duration newTimeout;
+            dev.munero.agent.safety.SandboxMode mode;
             try {
+                mode = dev.munero.agent.safety.SandboxMode.parse(dev.munero.core.config.RunSettingsResolver.resolve(repo,
+                        invocation.env(), sandbox == null ? java.util.Map.of() : java.util.Map.of("sandbox", sandbox),
+                        dev.munero.llm.UserConfig.load(invocation.env())).sandbox().value());
                 newTimeout = timeout == null ? null : Durations.parse(timeout);
                 chat = RunDriver.model(invocation, history.model(), repo.toRealPath(), replay, record);
                 RunConsole.level(logLevel);
-            } catch (IllegalArgumentException | ProviderException e) {
+            } catch (IllegalArgumentException | ProviderException | dev.munero.core.config.SettingsException e) {
                 invocation.err().println("munero: error: " + e.getMessage());
                 return ExitCodes.USAGE;
             } catch (IOException e) {
                 invocation.err().println("munero: error: " + repo + ": " + e.getMessage());
                 return ExitCodes.USAGE;
             }
-            return RunDriver.drive(invocation, store, repo, chat, sandbox, events, logLevel, true,
+            return RunDriver.drive(invocation, store, repo, chat, mode, events, logLevel, true,
                     session -> BuildManager.resume(store, run.id, l -> new RunLimits(
                             budget(l.budgetUsd(), spent),
                             newTimeout == null ? l.timeout() : newTimeout,

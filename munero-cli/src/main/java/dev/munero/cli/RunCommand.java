@@ -1,6 +1,7 @@
 package dev.munero.cli;
 
 import dev.munero.agent.safety.PermissionMode;
+import dev.munero.agent.safety.SandboxMode;
 import dev.munero.core.BuildManager;
 import dev.munero.core.RunLimits;
 import dev.munero.core.config.RunSettings;
@@ -87,8 +88,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--allow", paramLabel = "PATTERN", description = "Also allow commands matching PATTERN (repeatable).")
     List<String> allow = new ArrayList<>();
 
-    @Option(names = "--sandbox", description = "Run agents' commands in bubblewrap (no network, workspace-only writes).")
-    boolean sandbox;
+    @Option(names = "--sandbox", paramLabel = "MODE", arity = "0..1", fallbackValue = "on",
+            description = SandboxChoice.HELP)
+    String sandbox;
 
     @Option(names = "--replay", paramLabel = "FILE",
             description = "Answer model calls from a recording (no network, no key); fail if a request differs.")
@@ -153,7 +155,8 @@ final class RunCommand implements Callable<Integer> {
         }
         try (store) {
             String shownSpec = repo.relativize(specFile.toAbsolutePath().normalize()).toString();
-            return RunDriver.drive(invocation, store, repo, chat, sandbox, events, settings.logLevel().value(),
+            return RunDriver.drive(invocation, store, repo, chat, SandboxMode.parse(settings.sandbox().value()), events,
+                    settings.logLevel().value(),
                     settings.metricsEnabled().value(),
                     session -> BuildManager.start(store, repo, specText, shownSpec, limits, session));
         }
@@ -168,6 +171,7 @@ final class RunCommand implements Callable<Integer> {
     private Map<String, Object> flags() {
         Map<String, Object> f = new HashMap<>();
         put(f, "model", model);
+        put(f, "sandbox", sandbox);
         put(f, "budget_usd", budgetUsd);
         put(f, "timeout", timeout);
         put(f, "max_iterations", maxIterations);

@@ -1,6 +1,7 @@
 package dev.munero.cli;
 
 import dev.munero.agent.safety.Sandbox;
+import dev.munero.agent.safety.SandboxMode;
 import dev.munero.core.BuildManager;
 import dev.munero.core.RunMetrics;
 import dev.munero.core.events.EventBus;
@@ -68,7 +69,7 @@ final class RunDriver {
     }
 
     /** Runs {@code work} with the console and Ctrl-C wired, then writes the report and prints the summary. */
-    static int drive(Invocation invocation, Store store, Path repo, ChatModel model, boolean sandbox, String events,
+    static int drive(Invocation invocation, Store store, Path repo, ChatModel model, SandboxMode sandboxMode, String events,
                      String logLevel, boolean metrics, Work work) {
         PrintStream out = invocation.out();
         boolean jsonl = "jsonl".equals(events);
@@ -87,8 +88,11 @@ final class RunDriver {
                 Thread.currentThread().interrupt();
             }
         })) {
+            UserConfig config = UserConfig.load(invocation.env());
+            Sandbox sandbox = SandboxChoice.select(sandboxMode, config);
+            SandboxChoice.notice(sandbox).ifPresent((jsonl ? invocation.err() : out)::println);
             BuildManager.Session session = new BuildManager.Session(model, prices(invocation, model),
-                    invocation.env(), sandbox ? Sandbox.bubblewrap() : Sandbox.none(), Clock.systemUTC(), bus);
+                    invocation.env(), sandbox, Clock.systemUTC(), bus);
             outcome = work.run(session);
         } catch (dev.munero.core.git.GitException | IllegalArgumentException | dev.munero.llm.ProviderException
                  | dev.munero.agent.safety.SandboxUnavailableException e) {

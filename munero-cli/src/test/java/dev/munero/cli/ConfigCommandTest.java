@@ -68,6 +68,7 @@ class ConfigCommandTest {
                   allow              [make, npm run *]            (munero.yaml:7)
                   log_level          info                         (default)
                   metrics_enabled    true                         (default)
+                  sandbox            auto                         (default)
                 """.formatted(repo).replace("\n", System.lineSeparator()));
         assertThat(r.err()).isEmpty();
     }
@@ -86,7 +87,8 @@ class ConfigCommandTest {
         assertThat(r.exitCode()).as(r.all()).isZero();
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.propertyNames()).containsExactly("model", "budget_usd", "timeout", "max_iterations", "agents",
-                "max_turns", "max_output_tokens", "permission_mode", "allow", "log_level", "metrics_enabled");
+                "max_turns", "max_output_tokens", "permission_mode", "allow", "log_level", "metrics_enabled",
+                "sandbox");
         assertThat(doc.at("/model/value").asString()).isEqualTo("openai:gpt-5-mini");
         assertThat(doc.at("/model/source").asString()).isEqualTo("user config ~/munero.toml");
         assertThat(doc.at("/budget_usd/value").isNumber()).isTrue();

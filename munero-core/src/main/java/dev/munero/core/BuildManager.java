@@ -113,7 +113,7 @@ public final class BuildManager {
      * @param provider the model (or a replay of a recording); every scope's calls go through it
      * @param prices   the model's prices
      * @param env      the environment for task agents and checks (agents see it scrubbed of secrets)
-     * @param sandbox  where task agents' commands run
+     * @param sandbox  where task agents' commands and the checks' steps run
      * @param clock    time
      * @param bus      where events are published after they are stored
      */
@@ -431,7 +431,7 @@ public final class BuildManager {
         if (state != RunState.BUILDING) {
             move(RunState.BUILDING, state == RunState.PAUSED ? "resumed" : "planned");
         }
-        Checks checks = new Checks(repo.resolve(".munero").resolve("cache"), session.env());
+        Checks checks = new Checks(repo.resolve(".munero").resolve("cache"), session.env(), session.sandbox());
         while (true) {
             int iteration = Math.max(history.iteration, 1);
             if (history.iteration < history.planIteration) {

@@ -1,5 +1,6 @@
 package dev.munero.core;
 
+import dev.munero.agent.safety.Sandbox;
 import dev.munero.agent.tools.OutputCap;
 import dev.munero.core.plan.Check;
 import dev.munero.core.plan.CheckFailure;
@@ -58,14 +59,18 @@ public final class Checks {
 
     private final Path cacheDir;
     private final Map<String, String> environment;
+    private final Sandbox sandbox;
 
     /**
      * @param cacheDir    the engine cache shared by the run's worktrees, absolute
-     * @param environment what check steps inherit
+     * @param environment what check steps inherit (scrubbed of secrets when they start)
+     * @param sandbox     where check steps run: the run's sandbox, as for its agents' commands (the checks' commands
+     *                    and the build files come from models)
      */
-    public Checks(Path cacheDir, Map<String, String> environment) {
+    public Checks(Path cacheDir, Map<String, String> environment, Sandbox sandbox) {
         this.cacheDir = cacheDir;
         this.environment = Map.copyOf(environment);
+        this.sandbox = java.util.Objects.requireNonNull(sandbox, "sandbox");
     }
 
     /**
@@ -121,7 +126,7 @@ public final class Checks {
         BuildOptions options = new BuildOptions(targets,
                 settings.jobs().orElse(Runtime.getRuntime().availableProcessors()), true, false, true, false,
                 cacheDir, root.resolve(".munero"), environment);
-        BuildReport report = new BuildEngine(project, graph, options, BuildListener.NONE).build();
+        BuildReport report = new BuildEngine(project, graph, options, BuildListener.NONE, sandbox.launcher(root)).build();
         if (Thread.interrupted() || report.status() == BuildStatus.CANCELLED) {
             throw new InterruptedException("the checks were cancelled");
         }

@@ -33,23 +33,28 @@ import java.util.stream.Stream;
  * {@code npm test} and {@code npm test -- --watch} but not {@code npm testx}; {@code mvn *} and {@code mvn} both
  * match {@code mvn -q verify}; {@code git log*} matches {@code git log} and {@code git logx}.
  *
- * <p>The allow list is a convenience, not a boundary: {@code mvn}, {@code make} or {@code node} run whatever the
- * project's build files say. {@code --sandbox} is the boundary.
+ * <p>The allow list is a convenience, not a boundary; the sandbox is the boundary. Where it cannot start, only
+ * commands on the allow list run (see {@code Sandbox.refusesUnlisted()}), so it holds read-only commands only.
  *
  * @param allowed patterns of commands that run without asking in {@code auto-edit} mode
  * @param denied  patterns of commands that never run, on top of the built-in deny list
  */
 public record CommandPolicy(List<String> allowed, List<String> denied) {
-    /** Read-only and build commands that {@link #defaults()} allows. */
+    /**
+     * Read-only commands that {@link #defaults()} allows. No interpreter, build tool or program that can write a
+     * file or run another program by its arguments is on it ({@code node}, {@code python3}, {@code java},
+     * {@code make}, {@code mvn}, {@code npm run}, {@code sed}, {@code sort -o}, {@code uniq IN OUT}, ...): each of
+     * them runs whatever the workspace's files say (issue 10). Builds go through the {@code build} tool.
+     */
     public static final List<String> DEFAULT_ALLOWED = List.of(
             "ls", "cat", "head", "tail", "wc", "find", "grep", "egrep", "fgrep", "rg", "tree", "file", "stat", "du",
-            "diff", "sort", "uniq", "cut", "tr", "which", "type", "basename", "dirname", "realpath", "pwd", "echo",
-            "printf", "true", "false", "date", "cd", "sed -n", "jq",
-            "git status", "git diff", "git log", "git show", "git blame", "git ls-files", "git rev-parse",
-            "mvn", "./mvnw", "gradle", "./gradlew", "npm test", "npm run", "npm ls", "pnpm test", "pnpm run",
-            "yarn test", "yarn run", "node", "python -m pytest", "python3 -m pytest", "pytest",
-            "cargo build", "cargo test", "cargo check", "cargo clippy", "cargo fmt", "go build", "go test", "go vet",
-            "make", "java", "javac", "munero build", "./munero build");
+            "diff", "cut", "tr", "which", "type", "basename", "dirname", "realpath", "pwd", "echo",
+            "printf", "true", "false", "date", "cd", "jq",
+            "git status", "git diff", "git log", "git show", "git blame", "git ls-files", "git rev-parse");
+    /** Options of allowed programs that write a file or run a program: {@code git diff --output=F}, {@code rg --pre}. */
+    private static final java.util.Map<String, List<String>> WRITING_OPTIONS = java.util.Map.of(
+            "git", List.of("--output", "--ext-diff", "--textconv"), "rg", List.of("--pre"), "tree", List.of("-o"),
+            "date", List.of("-s", "--set"), "file", List.of("-C", "--compile"));
     private static final Set<String> FIND_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir", "-delete",
             "-fprint", "-fprint0", "-fprintf", "-fls");
     private static final Set<String> HARMLESS_OUTPUTS = Set.of("/dev/null", "/dev/stdout", "/dev/stderr");
@@ -89,6 +94,19 @@ public record CommandPolicy(List<String> allowed, List<String> denied) {
      *         allowed ..."), or {@link Decision.Allow} or {@link Decision.Ask} as described above
      */
     public Decision decide(String command, PermissionMode mode) {
+        return decide(command, mode, Optional.empty());
+    }
+
+    /**
+     * Decides whether {@code command} may run in {@code mode}, as {@link #decide(String, PermissionMode)}; when the
+     * command runs unsandboxed ({@code uncontained} holds the workspace root), {@code auto-edit} allows it without
+     * asking only when, besides the rules above, no argument names a place outside the workspace: no word that
+     * starts with {@code /} or {@code ~} or climbs with {@code ..} out of it (also after {@code --opt=}), no symlink
+     * out of it, no {@code $} expansion.
+     *
+     * @param uncontained the workspace root (a real path) when the command runs without the sandbox, else empty
+     */
+    public Decision decide(String command, PermissionMode mode, Optional<java.nio.file.Path> uncontained) {
         Objects.requireNonNull(command, "command");
         ShellScript script = ShellParser.parse(command);
         Optional<String> denial = DenyRules.check(command, script).or(() -> userDenial(script));
@@ -98,7 +116,7 @@ public record CommandPolicy(List<String> allowed, List<String> denied) {
         return switch (mode) {
             case FULL -> Decision.allow("permission mode full");
             case ASK -> Decision.ask("permission mode ask");
-            case AUTO_EDIT -> notAllowed(script).<Decision>map(Decision::ask)
+            case AUTO_EDIT -> notAllowed(script, uncontained).<Decision>map(Decision::ask)
                     .orElseGet(() -> Decision.allow("on the allow list"));
         };
     }
@@ -119,7 +137,7 @@ public record CommandPolicy(List<String> allowed, List<String> denied) {
     }
 
     /** Why {@code script} is not allowed without asking, or empty when it is. */
-    private Optional<String> notAllowed(ShellScript script) {
+    private Optional<String> notAllowed(ShellScript script, Optional<java.nio.file.Path> uncontained) {
         if (!script.completeThroughout()) {
             return Optional.of("the command ends inside a quote or substitution");
         }
@@ -139,8 +157,58 @@ public record CommandPolicy(List<String> allowed, List<String> denied) {
             if (c.words().get(0).equals("find") && c.words().stream().anyMatch(FIND_ACTIONS::contains)) {
                 return Optional.of("'" + text + "' runs commands or deletes files");
             }
+            List<String> args = c.words().subList(1, c.words().size());
+            List<String> writing = WRITING_OPTIONS.getOrDefault(c.words().get(0), List.of());
+            Optional<String> option = args.stream().filter(w -> writing.stream()
+                    .anyMatch(o -> w.equals(o) || w.startsWith(o + "=") || (o.startsWith("--") && w.startsWith(o))
+                            || (!o.startsWith("--") && w.startsWith(o)))).findFirst();
+            if (option.isPresent()) {
+                return Optional.of("'" + text + "' uses " + option.get() + ", which writes a file or runs a program");
+            }
+            if (uncontained.isPresent()) {
+                Optional<String> outside = args.stream().filter(w -> leavesWorkspace(w, uncontained.get())).findFirst();
+                if (outside.isPresent()) {
+                    return Optional.of("'" + text + "' names " + outside.get() + ", outside the workspace, and commands "
+                            + "run unsandboxed");
+                }
+            }
         }
         return Optional.empty();
+    }
+
+    /** Whether an argument word may name a file outside {@code workspace} (a real path). */
+    static boolean leavesWorkspace(String word, java.nio.file.Path workspace) {
+        if (word.contains("$") || word.contains("`")) {
+            return true;
+        }
+        List<String> candidates = new ArrayList<>(List.of(word));
+        int eq = word.indexOf('=');
+        if (word.startsWith("-") && eq > 0) {
+            candidates.add(word.substring(eq + 1));
+        }
+        for (String candidate : candidates) {
+            String fixed = candidate.split("[*?\\[]", 2)[0];
+            if (fixed.startsWith("~")) {
+                return true;
+            }
+            if (HARMLESS_OUTPUTS.contains(fixed) || (!fixed.startsWith("/") && !fixed.contains(".."))
+                    && !java.nio.file.Files.isSymbolicLink(workspace.resolve(fixed.isEmpty() ? "." : fixed))) {
+                continue;
+            }
+            java.nio.file.Path p;
+            try {
+                p = workspace.resolve(fixed).normalize();
+                if (java.nio.file.Files.exists(p)) {
+                    p = p.toRealPath();
+                }
+            } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                return true;
+            }
+            if (!p.startsWith(workspace)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The regular expression of a pattern: word prefix, {@code *} any characters, a trailing {@code " *"} optional. */

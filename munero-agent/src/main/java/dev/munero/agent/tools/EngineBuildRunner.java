@@ -1,5 +1,6 @@
 package dev.munero.agent.tools;
 
+import dev.munero.agent.safety.Sandbox;
 import dev.munero.engine.Workspace;
 import dev.munero.engine.build.BuildEngine;
 import dev.munero.engine.build.BuildListener;
@@ -12,6 +13,7 @@ import dev.munero.engine.config.BuildSettings;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
 import dev.munero.engine.config.StepSpec;
+import dev.munero.engine.exec.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +30,9 @@ import java.util.stream.Collectors;
  * code, its log file and the last {@value #LOG_TAIL_LINES} lines of the log; missing verify artifacts; the skipped
  * steps with the reason.
  *
+ * <p>Every step starts through the launcher (the agent's sandbox, with the environment scrubbed of secrets): a step
+ * the agent wrote into {@code munero.yaml} is as contained as {@code run_command}.
+ *
  * <p>Thread-safe: each call opens the workspace and builds with its own engine.
  */
 public final class EngineBuildRunner implements BuildRunner {
@@ -36,21 +41,24 @@ public final class EngineBuildRunner implements BuildRunner {
     private final Path workspace;
     private final Map<String, String> environment;
     private final String profile;
+    private final ProcessLauncher launcher;
 
     /**
      * @param workspace   the repository root
-     * @param environment what the steps inherit (already scrubbed of secrets)
+     * @param environment what the steps inherit (the launcher scrubs it of secrets again)
      * @param profile     the profile to apply, e.g. {@code development}
+     * @param launcher    how each step starts: the agent's sandbox ({@link Sandbox#launcher(Path)})
      */
-    public EngineBuildRunner(Path workspace, Map<String, String> environment, String profile) {
+    public EngineBuildRunner(Path workspace, Map<String, String> environment, String profile, ProcessLauncher launcher) {
         this.workspace = workspace.toAbsolutePath().normalize();
         this.environment = Map.copyOf(environment);
         this.profile = profile;
+        this.launcher = java.util.Objects.requireNonNull(launcher, "launcher");
     }
 
-    /** A runner with the {@code development} profile. */
-    public EngineBuildRunner(Path workspace, Map<String, String> environment) {
-        this(workspace, environment, ConfigLoader.DEFAULT_PROFILE);
+    /** A runner with the {@code development} profile whose steps start in {@code sandbox}. */
+    public EngineBuildRunner(Path workspace, Map<String, String> environment, Sandbox sandbox) {
+        this(workspace, environment, ConfigLoader.DEFAULT_PROFILE, sandbox.launcher(workspace));
     }
 
     @Override
@@ -68,7 +76,7 @@ public final class EngineBuildRunner implements BuildRunner {
                 settings.keepGoing().orElse(true), false, true, false, cache, root.resolve(".munero"), environment);
         BuildEngine engine;
         try {
-            engine = new BuildEngine(ws.project(), ws.graph(), options, BuildListener.NONE);
+            engine = new BuildEngine(ws.project(), ws.graph(), options, BuildListener.NONE, launcher);
         } catch (ConfigException e) {
             return new BuildOutcome.Invalid(e.getMessage() + "\nthe steps are: "
                     + ws.graph().steps().stream().map(StepSpec::name).collect(Collectors.joining(", ")));

@@ -3,6 +3,9 @@ package dev.munero.agent.tools;
 import dev.munero.agent.safety.Decision;
 import dev.munero.agent.safety.PermissionException;
 import dev.munero.agent.safety.PermissionMode;
+import dev.munero.agent.safety.Sandbox;
+import java.nio.file.Path;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -11,8 +14,8 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@link ToolKind#READ} and {@link ToolKind#FINISH}: always allowed;</li>
  *   <li>{@link ToolKind#EDIT} and {@link ToolKind#BUILD}: allowed, except in {@link PermissionMode#ASK}, where the
  *       user is asked;</li>
- *   <li>{@link ToolKind#COMMAND}: the context's {@link dev.munero.agent.safety.CommandPolicy} decides; when it says
- *       ask, the user is asked.</li>
+ *   <li>{@link ToolKind#COMMAND}: {@link #command} decides: the context's {@link dev.munero.agent.safety.CommandPolicy}
+ *       with the sandbox in mind; when it says ask, the user is asked.</li>
  * </ul>
  * Asking goes to the context's {@link dev.munero.agent.safety.Approver} with {@link Tool#summary}. The result is
  * never {@link Decision.Ask}: an approval gives {@link Decision.Allow}, a refusal {@link Decision.Deny} with a reason
@@ -22,6 +25,40 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PermissionGate {
     private PermissionGate() {
+    }
+
+    /**
+     * Whether the shell command line {@code command} may run in {@code context}, before asking anyone:
+     * <ul>
+     *   <li>the deny lists hold in every case;</li>
+     *   <li>in the sandbox ({@link Sandbox#contains()}), {@code auto-edit} runs every other command: the sandbox is the
+     *       boundary, as with Codex's workspace-write sandbox; {@code ask} asks;</li>
+     *   <li>where the sandbox cannot start ({@link Sandbox#refusesUnlisted()}), every command off the allow list, or
+     *       naming a place outside the workspace, is {@link Decision.Deny denied} in every mode;</li>
+     *   <li>with {@code --sandbox off}, the command policy decides for the permission mode, and {@code auto-edit}
+     *       asks for a command that names a place outside the workspace.</li>
+     * </ul>
+     *
+     * @return {@link Decision.Allow}, {@link Decision.Ask} or {@link Decision.Deny} with a reason the model can read
+     */
+    public static Decision command(String command, ToolContext context) {
+        Sandbox sandbox = context.sandbox();
+        PermissionMode mode = context.permissionMode();
+        if (sandbox.contains()) {
+            return context.commandPolicy().decide(command, mode == PermissionMode.AUTO_EDIT ? PermissionMode.FULL : mode);
+        }
+        Optional<Path> uncontained = Optional.of(context.workspace());
+        if (!sandbox.refusesUnlisted()) {
+            return context.commandPolicy().decide(command, mode, uncontained);
+        }
+        Decision listed = context.commandPolicy().decide(command, PermissionMode.AUTO_EDIT, uncontained);
+        if (listed instanceof Decision.Ask ask) {
+            return Decision.deny("not run: " + ask.reason() + ". There is no sandbox on this machine, so only "
+                    + "read-only commands on the allow list run (the user can change that with --sandbox off). Use "
+                    + "the build tool to build and test, and read_file, grep and glob to read");
+        }
+        return listed instanceof Decision.Allow && mode == PermissionMode.ASK ? Decision.ask("permission mode ask")
+                : listed;
     }
 
     /**
@@ -43,7 +80,7 @@ public final class PermissionGate {
             case COMMAND -> {
                 String command = input == null ? "" : input.path("command").asString("");
                 yield command.isBlank() ? Decision.deny(tool.name() + " needs a non-empty 'command' string")
-                        : context.commandPolicy().decide(command, mode);
+                        : command(command, context);
             }
         };
         if (!(decision instanceof Decision.Ask ask)) {

@@ -31,7 +31,9 @@ public final class RunCommandTool extends AbstractTool {
                 + "build. Standard input is empty: do not start interactive programs or servers that never exit. The "
                 + "time limit (timeout_seconds, default 10 minutes) kills the command and its children. Long output "
                 + "keeps its beginning and end. API keys and tokens are not in the environment. Some commands are never "
-                + "allowed (git push, sudo, rm -rf /, curl | sh) and some may need the user's approval.",
+                + "allowed (git push, sudo, rm -rf /, curl | sh) and some may need the user's approval. In the sandbox "
+                + "only the workspace is writable (not its .git), the home directory is empty but for build caches, /tmp "
+                + "is private and there is no network.",
                 Schema.object()
                         .string("command", "The shell command line, run with sh -c in the workspace root.", true)
                         .integer("timeout_seconds", "Time limit in seconds (default and most: the configured limit, normally 600).", 1)
@@ -50,16 +52,19 @@ public final class RunCommandTool extends AbstractTool {
         if (context.commandPolicy().decide(command, PermissionMode.FULL) instanceof Decision.Deny deny) {
             return ToolResult.error(deny.reason());
         }
+        if (context.sandbox().refusesUnlisted() && PermissionGate.command(command, context) instanceof Decision.Deny deny) {
+            return ToolResult.error(deny.reason()); // no sandbox here: only the allow list runs, whoever calls
+        }
         return run(command, timeout, context);
     }
 
     private static ToolResult run(String command, Duration timeout, ToolContext context)
             throws IOException, InterruptedException {
         Path workspace = context.workspace();
-        List<String> argv = context.sandbox().wrap(List.of("sh", "-c", command), workspace);
         Path log = Files.createTempFile("munero-command-", ".log");
         try {
-            ProcessOutcome outcome = new ProcessRunner().run(argv, workspace, context.environment(), log,
+            ProcessOutcome outcome = new ProcessRunner(context.sandbox().launcher(workspace)).run(
+                    List.of("sh", "-c", command), workspace, context.environment(), log,
                     Optional.of(timeout), Optional.empty());
             if (Thread.interrupted()) {
                 throw new InterruptedException("run_command cancelled: " + command);

@@ -6,6 +6,7 @@ import dev.munero.agent.safety.EnvironmentScrubber;
 import dev.munero.agent.safety.PathGuard;
 import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.Sandbox;
+import dev.munero.agent.safety.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +35,10 @@ public final class ToolContext {
     private final int maxOutputChars;
     private final Approver approver;
     private final BuildRunner buildRunner;
+    private final SecretRedactor redactor;
 
     private ToolContext(Builder b, PathGuard paths) {
+        this.redactor = SecretRedactor.of(b.environment);
         this.paths = paths;
         this.permissionMode = b.permissionMode;
         this.commandPolicy = b.commandPolicy;
@@ -44,7 +47,7 @@ public final class ToolContext {
         this.commandTimeout = b.commandTimeout;
         this.maxOutputChars = b.maxOutputChars;
         this.approver = b.approver;
-        this.buildRunner = b.buildRunner != null ? b.buildRunner : new EngineBuildRunner(paths.root(), environment);
+        this.buildRunner = b.buildRunner != null ? b.buildRunner : new EngineBuildRunner(paths.root(), environment, sandbox);
     }
 
     /**
@@ -102,6 +105,11 @@ public final class ToolContext {
 
     public BuildRunner buildRunner() {
         return buildRunner;
+    }
+
+    /** Removes the values of Munero's secrets (from the environment given and the user config) from tool results. */
+    public SecretRedactor redactor() {
+        return redactor;
     }
 
     /** Collects a {@link ToolContext}'s settings; not thread-safe. */

@@ -57,6 +57,36 @@ class SandboxTest {
     }
 
     @Test
+    void bubblewrapDropsEveryCapabilityHidesHomeBindsCachesBackAndKeepsGitReadOnly() throws IOException {
+        // issue 10: the argument list, built in one place
+        Path home = Files.createDirectories(temp.resolve("home"));
+        Files.createDirectories(home.resolve(".m2/repository"));
+        Path workspace = Files.createDirectories(temp.resolve("proj/ws"));
+        Files.createDirectories(workspace.resolve(".git"));
+        Sandbox.Bubblewrap bwrap = new Sandbox.Bubblewrap(Path.of("/usr/bin/bwrap"));
+
+        String argv = String.join(" ", bwrap.wrap(List.of("true"), workspace, workspace.resolve("sub"),
+                java.util.Map.of("HOME", home.toString(), "PATH", "/usr/bin")));
+
+        assertThat(argv).contains("--cap-drop ALL", "--unshare-uts", "--unshare-ipc", "--new-session",
+                "--tmpfs " + home + " ", "--tmpfs " + workspace.getParent() + " ",
+                "--ro-bind-try " + home.resolve(".m2/repository") + " " + home.resolve(".m2/repository"),
+                "--ro-bind " + workspace.resolve(".git") + " " + workspace.resolve(".git"),
+                "--chdir " + workspace.resolve("sub") + " --");
+        assertThat(argv.indexOf("--tmpfs " + home)).isLessThan(argv.indexOf("--ro-bind-try"));
+        assertThat(argv.indexOf("--bind " + workspace)).isLessThan(argv.indexOf("--ro-bind " + workspace.resolve(".git")));
+    }
+
+    @Test
+    void aBadSandboxTableInTheUserConfigNamesTheFileAndTheKey() {
+        var tree = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        tree.putObject("sandbox").put("caches", "~/.m2");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SandboxSettings.fromConfig(tree, "/u/config.toml"))
+                .hasMessage("/u/config.toml: [sandbox] caches must be a list of paths, e.g. [\"~/.m2/repository\"]");
+    }
+
+    @Test
     void inBubblewrapAWriteInsideTheWorkspaceSucceedsAndOneOutsideFails() throws Exception {
         assumeTrue(Sandbox.bubblewrapAvailable(), "bwrap is not installed");
         Sandbox sandbox = Sandbox.bubblewrap();
@@ -99,7 +129,7 @@ class SandboxTest {
 
     @Test
     void withoutBwrapOnThePathTheSandboxSaysWhatToInstall() {
-        assumeTrue(!Sandbox.bubblewrapAvailable(), "bwrap is installed here; the message is checked where it is not");
+        assumeTrue(!Sandbox.bubblewrapAvailable(), "bwrap works here; the message is checked where it does not");
         org.assertj.core.api.Assertions.assertThatThrownBy(Sandbox::bubblewrap)
                 .isInstanceOf(SandboxUnavailableException.class)
                 .hasMessageContaining("apt-get install bubblewrap");

@@ -25,11 +25,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param allow           command patterns the agents may run without asking, added to the built-in list
  * @param logLevel        {@code error}, {@code warn}, {@code info} or {@code debug}
  * @param metricsEnabled  whether the run writes its metrics report
+ * @param sandbox         {@code auto}, {@code on} or {@code off} (a {@code SandboxMode} cli name): where agents'
+ *                        commands and the checks run
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
-                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled) {
+                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -43,6 +45,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(allow, "allow");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(metricsEnabled, "metricsEnabled");
+        Objects.requireNonNull(sandbox, "sandbox");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
 
@@ -80,7 +83,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("allow", "[" + String.join(", ", allow.value()) + "]", allow.source(), patterns),
                 new Entry("log_level", logLevel.value(), logLevel.source(), f.stringNode(logLevel.value())),
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
-                        f.booleanNode(metricsEnabled.value())));
+                        f.booleanNode(metricsEnabled.value())),
+                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())));
     }
 
     private static Entry number(String key, Sourced<Integer> setting) {

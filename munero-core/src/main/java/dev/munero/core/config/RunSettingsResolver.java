@@ -1,6 +1,7 @@
 package dev.munero.core.config;
 
 import dev.munero.agent.safety.PermissionMode;
+import dev.munero.agent.safety.SandboxMode;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
 import dev.munero.engine.config.ConfigValue;
@@ -24,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Works out the settings of {@code munero run} from, in order of precedence: command-line flags, environment
- * variables, the {@code run:} section of the repository's munero.yaml, the user config file (only {@code model},
- * see {@link UserConfig}), and the defaults. The first layer that sets a value wins, and that value is checked;
+ * variables, the {@code run:} section of the repository's munero.yaml, the user config file (only {@code model}, see
+ * {@link UserConfig}, and {@code [sandbox] mode}), and the defaults. The first layer that sets a value wins, and that value is checked;
  * a bad value in a layer that would win is an error even when a lower layer holds a good one.
  *
  * <table>
@@ -42,6 +43,7 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>allow</td><td></td><td>--allow</td><td>[]</td><td>no blank pattern</td></tr>
  * <tr><td>log_level</td><td>MUNERO_LOG_LEVEL</td><td>--log-level</td><td>info</td><td>error, warn, info, debug</td></tr>
  * <tr><td>metrics_enabled</td><td>MUNERO_METRICS_ENABLED</td><td>--metrics</td><td>true</td><td>true/false, 1/0, yes/no</td></tr>
+ * <tr><td>sandbox</td><td>MUNERO_SANDBOX</td><td>--sandbox</td><td>auto</td><td>{@link SandboxMode#parse}: auto, on, off</td></tr>
  * </table>
  *
  * <p>An environment variable set to a blank value counts as unset. Values are normalised: the model as
@@ -80,9 +82,12 @@ public final class RunSettingsResolver {
     private static final Setting<Boolean> METRICS = new Setting<>("metrics_enabled", "MUNERO_METRICS_ENABLED",
             "--metrics", true, RunSettingsResolver::yesNo);
 
+    private static final Setting<String> SANDBOX = new Setting<>("sandbox", "MUNERO_SANDBOX", "--sandbox",
+            SandboxMode.AUTO.cliName(), text -> SandboxMode.parse(text).cliName());
+
     /** Every setting, in the order of {@link RunSettings}. */
     private static final List<Setting<?>> SETTINGS = List.of(MODEL, BUDGET, TIMEOUT, MAX_ITERATIONS, AGENTS, MAX_TURNS,
-            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS);
+            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX);
 
     /**
      * One setting: its names in each layer, its default, and how its text becomes a value.
@@ -144,7 +149,7 @@ public final class RunSettingsResolver {
         RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), userConfig);
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
-                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS));
+                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX));
     }
 
     private static Map<String, ConfigValue> runSection(Path repo) throws SettingsException {
@@ -206,6 +211,11 @@ public final class RunSettingsResolver {
         if (s == MODEL && userConfig.model().isPresent()) {
             String where = "user config " + shortPath(userConfig.file());
             return Optional.of(new Found(List.of(userConfig.model().get()), where, where + ": model"));
+        }
+        JsonNode sandboxTable = s == SANDBOX ? userConfig.tree().get("sandbox") : null;
+        if (sandboxTable != null && sandboxTable.has("mode")) {
+            String where = "user config " + shortPath(userConfig.file());
+            return Optional.of(new Found(List.of(sandboxTable.get("mode").asString()), where, where + ": [sandbox] mode"));
         }
         return Optional.empty();
     }

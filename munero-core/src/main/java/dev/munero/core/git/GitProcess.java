@@ -123,9 +123,16 @@ record GitProcess(String program, Map<String, String> extraEnv) {
         return env;
     }
 
+    /**
+     * Never run the repository's hooks or its fsmonitor: agents write the repository's content, and Munero's own git
+     * calls must not run what they planted (issue 10).
+     */
+    static final List<String> NO_HOOKS = List.of("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false");
+
     private List<String> command(Path dir, List<String> args) {
-        List<String> command = new ArrayList<>(args.size() + 3);
+        List<String> command = new ArrayList<>(args.size() + 7);
         command.add(program);
+        command.addAll(NO_HOOKS);
         command.add("-C");
         command.add(dir.toString());
         command.addAll(args);
@@ -134,6 +141,10 @@ record GitProcess(String program, Map<String, String> extraEnv) {
 
     /** The command as a shell would take it, long arguments (commit messages) cut short. */
     static String commandLine(List<String> command) {
+        if (command.size() > NO_HOOKS.size() && command.subList(1, 1 + NO_HOOKS.size()).equals(NO_HOOKS)) {
+            command = new ArrayList<>(command);
+            command.subList(1, 1 + NO_HOOKS.size()).clear(); // always there: not worth a reader's attention
+        }
         List<String> shown = new ArrayList<>(command.size());
         for (String arg : command) {
             String cut = arg.length() > SHOWN_ARG_CHARS ? arg.substring(0, SHOWN_ARG_CHARS) + "..." : arg;

@@ -142,6 +142,7 @@ class RunSettingsResolverTest {
                   - npm run *
                 log_level: debug
                 metrics_enabled: false
+                sandbox: off
                 """);
 
         // when
@@ -160,7 +161,8 @@ class RunSettingsResolverTest {
                         tuple("permission_mode", "full", "munero.yaml:12"),
                         tuple("allow", "[make, npm run *]", "munero.yaml:13"),
                         tuple("log_level", "debug", "munero.yaml:16"),
-                        tuple("metrics_enabled", "false", "munero.yaml:17"));
+                        tuple("metrics_enabled", "false", "munero.yaml:17"),
+                        tuple("sandbox", "off", "munero.yaml:18"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
@@ -304,6 +306,20 @@ class RunSettingsResolverTest {
         // when, then
         assertThat(error()).isEqualTo("user config ~/.config/munero/config.toml: model=sonnet: model 'sonnet' has no "
                 + "provider; write provider:model, e.g. anthropic:sonnet or openai:sonnet");
+    }
+
+    @Test
+    void theSandboxIsAutoByDefaultTheUserConfigCanSetItAndMuneroYamlWins() throws Exception {
+        // issue 10: on by default; the user config's [sandbox] mode, then munero.yaml, then the flag win
+        assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("auto", "default"));
+        var tree = JsonNodeFactory.instance.objectNode();
+        tree.putObject("sandbox").put("mode", "OFF");
+        userConfig = new UserConfig(HOME.resolve(".config/munero/config.toml"), Optional.empty(), tree);
+        assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("off", "user config ~/.config/munero/config.toml"));
+        yaml("sandbox: on");
+        assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("on", "munero.yaml:5"));
+        flags.put("sandbox", "nope");
+        assertThat(error()).isEqualTo("--sandbox=nope: unknown sandbox mode 'nope'; valid modes: auto, on, off");
     }
 
     @Test

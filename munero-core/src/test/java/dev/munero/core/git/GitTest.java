@@ -39,6 +39,32 @@ class GitTest {
         git = Git.open(repo, ISOLATED);
     }
 
+    // ---- planted hooks and fsmonitor (issue 10)
+
+    @Test
+    void munerosOwnGitCallsRunNeitherAPlantedHookNorAPlantedFsmonitor() throws Exception {
+        // an agent may have planted both; Munero commits, checks status and adds worktrees after it
+        Path ran = tmp.resolve("ran");
+        Path hooks = repo.resolve(".git/hooks");
+        for (String hook : List.of("pre-commit", "commit-msg", "post-commit", "post-checkout")) {
+            Path h = hooks.resolve(hook);
+            Files.writeString(h, "#!/bin/sh\necho " + hook + " >> " + ran + "\n");
+            h.toFile().setExecutable(true);
+        }
+        Path monitor = tmp.resolve("monitor.sh");
+        Files.writeString(monitor, "#!/bin/sh\necho fsmonitor >> " + ran + "\n");
+        monitor.toFile().setExecutable(true);
+        setup(repo, "config", "core.fsmonitor", monitor.toString());
+        write("a.txt", "a\n");
+
+        git.isClean();
+        git.commitAll("with a planted hook");
+        git.addWorktree(tmp.resolve("wt"), "side", "HEAD").commitAllowEmpty("in the worktree");
+
+        assertThat(ran).doesNotExist();
+        assertThat(git.isClean()).isTrue();
+    }
+
     // ---- opening
 
     @Test
@@ -391,7 +417,9 @@ class GitTest {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         write("a.txt", "a\n");
-        assertThatThrownBy(() -> setupCommit(repo, "a plain commit runs the hook"))
+        // control: a plain commit (the hooks path given back) runs the hook
+        assertThatThrownBy(() -> setup(repo, "-c", "core.hooksPath=" + repo.resolve(".git/hooks"), "-c",
+                "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-a", "-m", "plain"))
                 .hasMessageContaining("pre-commit ran");
 
         assertThat(git.commitAll("checkpoint")).isPresent();

@@ -6,6 +6,7 @@ import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.Project;
 import dev.munero.engine.config.SkipCondition;
 import dev.munero.engine.config.StepSpec;
+import dev.munero.engine.exec.ProcessLauncher;
 import dev.munero.engine.exec.ProcessRunner;
 import dev.munero.engine.graph.BuildGraph;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class BuildEngine {
     private final BuildGraph graph;
     private final BuildOptions options;
     private final BuildListener listener;
-    private final ProcessRunner runner = new ProcessRunner();
+    private final ProcessRunner runner;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean cancelled;
 
@@ -57,6 +58,20 @@ public final class BuildEngine {
      */
     public BuildEngine(Project project, BuildGraph graph, BuildOptions options, BuildListener listener)
             throws ConfigException {
+        this(project, graph, options, listener, ProcessLauncher.DIRECT);
+    }
+
+    /**
+     * An engine whose steps start through {@code launcher} (e.g. inside the agent's sandbox, with the scrubbed
+     * environment).
+     *
+     * @param project the repository's definition
+     * @param graph   the checked graph of {@code project}'s steps
+     * @throws ConfigException when a target in {@code options} is not a step
+     */
+    public BuildEngine(Project project, BuildGraph graph, BuildOptions options, BuildListener listener,
+                       ProcessLauncher launcher) throws ConfigException {
+        this.runner = new ProcessRunner(launcher);
         this.project = project;
         this.graph = graph.select(options.targets());
         this.options = options;

@@ -248,7 +248,7 @@ final class StepWorker {
                     + JdkInfo.describe(spec.command().toArgv(), env).map(jdk -> "; " + jdk).orElse(""));
         }
         long end = clockMillis.getAsLong();
-        Integer exit = outcome.startError() != null ? null : outcome.exitCode();
+        Integer exit = outcome.startError() != null || outcome.cancelled() ? null : outcome.exitCode();
         return new StepResult(spec.name(), status, end - startMillis, attempts, probe.key(), reasons, exit, logRel,
                 startMillis, end);
     }

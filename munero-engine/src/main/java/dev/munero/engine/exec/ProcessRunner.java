@@ -18,23 +18,42 @@ import java.util.function.Consumer;
 
 /**
  * Runs steps as real child processes, stdout and stderr merged into a log file, and kills whole
- * process trees on timeout or cancellation (children first, SIGTERM then, after a grace period,
- * SIGKILL, through {@link ProcessHandle}).
+ * process trees on timeout or cancellation.
+ *
+ * <p>Each process starts through the {@link ProcessLauncher} (the engine's seam for sandboxing), and, where
+ * util-linux {@code setsid} is installed (every common Linux), as the leader of its own session and process group.
+ * A kill then freezes the whole group at once ({@code SIGSTOP} to the group), takes the tree, kills the group at
+ * once ({@code SIGKILL} to the group), and kills every process of the tree that left the group (its own session,
+ * e.g. a sandbox's inner processes or a daemon) parents first, again until none is left — so nothing a killed step
+ * would do next runs (issue 9.3: a shell no longer runs its next command between its child's death and its own).
+ * Without {@code setsid} (macOS) the tree is killed parents first through {@link ProcessHandle}.
  *
  * <p>Standard input is empty (a step cannot wait on the terminal). Thread-safe: any number of
  * {@link #run} calls may proceed at once; {@link #cancelAll} kills every running tree.
  */
 public final class ProcessRunner {
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Optional<Path> SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid");
+    private static final Optional<Path> KILL = firstExecutable("/usr/bin/kill", "/bin/kill");
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private final ProcessLauncher launcher;
     private volatile boolean cancelled;
+
+    /** A runner that starts processes as they are ({@link ProcessLauncher#DIRECT}). */
+    public ProcessRunner() {
+        this(ProcessLauncher.DIRECT);
+    }
+
+    /** A runner that starts every process through {@code launcher}. */
+    public ProcessRunner(ProcessLauncher launcher) {
+        this.launcher = java.util.Objects.requireNonNull(launcher, "launcher");
+    }
 
     /**
      * Starts {@code argv} and waits for it.
      *
      * @param argv    program and arguments
      * @param cwd     working directory
-     * @param env     the complete environment of the child
+     * @param env     the complete environment of the child, before the {@link ProcessLauncher} changes it
      * @param log     file that receives stdout and stderr (replaced)
      * @param timeout wall-clock limit, empty for none
      * @param lines   when present, receives each output line as well (for {@code --verbose}); else the
@@ -50,11 +69,19 @@ public final class ProcessRunner {
             Files.writeString(log, "");
             return new ProcessOutcome(-1, false, true, null, 0);
         }
-        List<String> command = new java.util.ArrayList<>(argv);
-        command.set(0, resolveProgram(argv.get(0), env, cwd));
+        List<String> resolved = new java.util.ArrayList<>(argv);
+        resolved.set(0, resolveProgram(argv.get(0), env, cwd));
+        ProcessLauncher.Launch launch = launcher.prepare(resolved, cwd, env);
+        List<String> command = new java.util.ArrayList<>();
+        Path program = cwd.resolve(launch.argv().getFirst());
+        if (Files.isRegularFile(program) && Files.isExecutable(program)) {
+            // a program that cannot start keeps the JDK's start error ("No such file or directory")
+            SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+        }
+        command.addAll(launch.argv());
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().clear();
-        pb.environment().putAll(env);
+        pb.environment().putAll(launch.env());
         if (lines.isEmpty()) {
             pb.redirectOutput(log.toFile());
         }
@@ -90,7 +117,8 @@ public final class ProcessRunner {
             // Whatever its exit code: a tree we killed may still exit 0 (a shell's bare `wait` returns 0 once its
             // killed children are gone), and such a result must never count as a success or reach the cache.
             boolean wasCancelled = cancelled && !timedOut;
-            return new ProcessOutcome(p.exitValue(), timedOut, wasCancelled, null, millisSince(start));
+            return new ProcessOutcome(wasCancelled ? -1 : p.exitValue(), timedOut, wasCancelled, null,
+                    millisSince(start));
         } catch (InterruptedException e) {
             killTree(p.toHandle());
             Thread.currentThread().interrupt();
@@ -150,26 +178,62 @@ public final class ProcessRunner {
         return cancelled;
     }
 
-    /** SIGTERM to the tree (descendants first), then SIGKILL to whatever is left after a grace period. */
+    /**
+     * Kills {@code root} and everything it started, so that none of them runs another instruction of its own: with
+     * a process group, the group is stopped and killed at once; then every process of the tree still alive (those
+     * that left the group) is killed parents first, and their new children too, until none is left.
+     */
     static void killTree(ProcessHandle root) {
-        List<ProcessHandle> tree = new java.util.ArrayList<>(root.descendants().toList());
-        java.util.Collections.reverse(tree);
+        boolean group = SETSID.isPresent() && KILL.isPresent();
+        if (group) {
+            signalGroup("STOP", root.pid());
+        }
+        List<ProcessHandle> tree = new java.util.ArrayList<>();
         tree.add(root);
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessHandle h : tree) {
-            long left = deadline - System.nanoTime();
-            if (left > 0) {
-                try {
-                    h.onExit().get(left, TimeUnit.NANOSECONDS);
-                } catch (Exception e) {
-                    // still alive: killed below
+        tree.addAll(root.descendants().toList()); // parents before children
+        if (group) {
+            signalGroup("KILL", root.pid());
+        }
+        for (int round = 0; round < 100 && !tree.isEmpty(); round++) {
+            List<ProcessHandle> next = new java.util.ArrayList<>();
+            for (ProcessHandle h : tree) {
+                if (h.isAlive()) {
+                    next.addAll(h.descendants().toList()); // started since the last look
+                    h.destroyForcibly();
                 }
             }
+            for (ProcessHandle h : tree) {
+                try {
+                    h.onExit().get(100, TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    next.add(h); // not gone yet: again
+                }
+            }
+            tree = next.stream().filter(ProcessHandle::isAlive).distinct().toList();
         }
-        // descendants started during the grace period are found again here
-        root.descendants().forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** {@code kill -SIGNAL -- -PGID}: the whole process group at once. */
+    private static void signalGroup(String signal, long pgid) {
+        try {
+            Process kill = new ProcessBuilder(KILL.orElseThrow().toString(), "-" + signal, "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // the group is killed member by member below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Optional<Path> firstExecutable(String... candidates) {
+        for (String c : candidates) {
+            Path p = Path.of(c);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     private static void closeQuietly(OutputStream os) {
