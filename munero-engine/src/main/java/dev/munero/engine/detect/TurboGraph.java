@@ -231,7 +231,7 @@ final class TurboGraph {
     private List<StepSpec> toSteps(List<Member> members, Function<String, Command> command, List<String> defaultInputs) {
         List<String> rootExcludes = new ArrayList<>();
         for (Member m : members) {
-            if (!m.dir().equals(root.dir()) && m.dir().startsWith(root.dir())) {
+            if (RelPaths.isStrictlyBelow(m.dir(), root.dir())) {
                 rootExcludes.add(RelPaths.not(RelPaths.under(root.dir().relativize(m.dir()), "**")));
             }
         }
