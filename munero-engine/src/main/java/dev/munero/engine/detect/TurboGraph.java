@@ -193,38 +193,11 @@ final class TurboGraph {
     }
 
     private void checkAcyclic() throws DetectionException {
-        Map<Node, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
-        for (Node start : definitions.keySet()) {
-            if (state.containsKey(start)) {
-                continue;
-            }
-            List<Node> path = new ArrayList<>();
-            List<java.util.Iterator<Node>> its = new ArrayList<>();
-            path.add(start);
-            its.add(edges.get(start).iterator());
-            state.put(start, 1);
-            while (!path.isEmpty()) {
-                java.util.Iterator<Node> it = its.get(its.size() - 1);
-                if (!it.hasNext()) {
-                    state.put(path.remove(path.size() - 1), 2);
-                    its.remove(its.size() - 1);
-                    continue;
-                }
-                Node next = it.next();
-                Integer s = state.get(next);
-                if (s == null) {
-                    state.put(next, 1);
-                    path.add(next);
-                    its.add(edges.get(next).iterator());
-                } else if (s == 1) {
-                    List<String> cycle = new ArrayList<>();
-                    path.subList(path.indexOf(next), path.size()).forEach(n -> cycle.add(n.id()));
-                    cycle.add(next.id());
-                    TurboTask def = definitions.get(next);
-                    throw BuildFiles.problemAt(tree, def.file(), def.key(), "the tasks' dependsOn form a cycle: "
-                            + String.join(" -> ", cycle) + "; remove one of these dependencies");
-                }
-            }
+        List<Node> cycle = TaskGraphs.findCycle(edges);
+        if (!cycle.isEmpty()) {
+            TurboTask def = definitions.get(cycle.get(0));
+            throw BuildFiles.problemAt(tree, def.file(), def.key(), "the tasks' dependsOn form a cycle: "
+                    + String.join(" -> ", cycle.stream().map(Node::id).toList()) + "; remove one of these dependencies");
         }
     }
 
@@ -278,19 +251,8 @@ final class TurboGraph {
     /** The step names {@code n} waits for, looking through nodes that run nothing. */
     private Set<String> realDependencies(Node n) {
         Set<String> out = new TreeSet<>();
-        Set<Node> seen = new LinkedHashSet<>();
-        List<Node> todo = new ArrayList<>(edges.get(n));
-        while (!todo.isEmpty()) {
-            Node d = todo.remove(todo.size() - 1);
-            if (!seen.add(d)) {
-                continue;
-            }
-            if (hasScript(d)) {
-                out.add(d.member().stepPrefix() + ":" + d.task());
-            } else {
-                todo.addAll(edges.get(d));
-            }
-        }
+        TaskGraphs.runnableDependencies(n, edges, this::hasScript)
+                .forEach(d -> out.add(d.member().stepPrefix() + ":" + d.task()));
         return out;
     }
 
