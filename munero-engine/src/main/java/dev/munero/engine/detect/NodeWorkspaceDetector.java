@@ -80,7 +80,7 @@ final class NodeWorkspaceDetector implements Detector {
 
     @Override
     public Set<String> buildFileNames() {
-        return Set.of(PACKAGE_JSON, TurboConfig.FILE);
+        return Set.of(PACKAGE_JSON, TurboConfig.FILE, NxGraph.FILE, NxGraph.PROJECT_FILE);
     }
 
     @Override
@@ -289,6 +289,14 @@ final class NodeWorkspaceDetector implements Detector {
                 steps.addAll(turboSteps(tree, group, names, inputs, warnings));
                 continue;
             }
+            if (isNx(tree, group)) {
+                List<NxGraph.Member> members = new ArrayList<>();
+                group.packages().forEach(p -> members.add(
+                        new NxGraph.Member(p.name(), names.get(p), p.dir(), p.scripts(), p.dependencies())));
+                steps.addAll(NxGraph.steps(tree, group.root(), members, task -> run(group.manager(), task), inputs,
+                        warnings));
+                continue;
+            }
             for (Package p : group.packages()) {
                 String name = names.get(p);
                 List<String> depBuilds = new ArrayList<>(new TreeSet<>(buildDependencies(p, byName, names)));
@@ -316,6 +324,11 @@ final class NodeWorkspaceDetector implements Detector {
     /** Whether the group is a workspace whose root has a turbo.json, so turbo's task graph is the build's. */
     private static boolean isTurbo(RepoTree tree, Group group) {
         return group.workspace() && tree.hasFile(group.root().resolve(TurboConfig.FILE));
+    }
+
+    /** Whether the group is a workspace whose root has nx.json (and no turbo.json, which wins). */
+    private static boolean isNx(RepoTree tree, Group group) {
+        return group.workspace() && !isTurbo(tree, group) && tree.hasFile(group.root().resolve(NxGraph.FILE));
     }
 
     /** The steps turbo.json defines for a workspace; see {@link TurboGraph}. */
