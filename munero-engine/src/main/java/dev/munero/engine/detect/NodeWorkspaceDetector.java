@@ -39,6 +39,11 @@ import tools.jackson.databind.JsonNode;
  * repository root is ignored (fixtures, examples, vendored copies). The scripts of a workspace root itself are not turned into steps: they usually fan out to
  * the members, which already have steps. Installing dependencies ({@code npm ci}) is not a step.
  *
+ * <p>A workspace whose root has a {@code turbo.json} gets turbo's task graph instead of the build and test steps
+ * above ({@link TurboGraph}); one with an {@code nx.json} and no {@code turbo.json} gets Nx's ({@link NxGraph}).
+ * Step names stay {@code <package>:<task>}; the workspace root's own turbo tasks ({@code //#task}) are named
+ * after the root package.
+ *
  * <p>Stateless and thread-safe.
  */
 final class NodeWorkspaceDetector implements Detector {

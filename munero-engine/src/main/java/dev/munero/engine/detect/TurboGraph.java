@@ -4,7 +4,6 @@ import dev.munero.engine.config.Command;
 import dev.munero.engine.config.StepSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,7 +66,7 @@ final class TurboGraph {
     private final Member root;
     private final Map<String, Member> byName = new LinkedHashMap<>();
     private final Map<Node, TurboTask> definitions = new LinkedHashMap<>();
-    private final Map<Node, List<Node>> edges = new HashMap<>();
+    private final Map<Node, List<Node>> edges = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
     private TurboGraph(RepoTree tree, TurboConfig config, Member root, List<Member> members) {
