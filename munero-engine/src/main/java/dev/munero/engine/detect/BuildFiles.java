@@ -36,10 +36,6 @@ import tools.jackson.dataformat.toml.TomlMapper;
 final class BuildFiles {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** JSON as turbo.json, nx.json and tsconfig.json are written: comments and trailing commas allowed. */
-    private static final JsonMapper JSONC = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
     private static final TomlMapper TOML = TomlMapper.builder().build();
     private static final String HINT = "; fix the file, or describe the build in a munero.yaml so that auto-detection is not used";
 
@@ -65,11 +61,21 @@ final class BuildFiles {
         }
     }
 
+    /**
+     * JSON as turbo.json and nx.json are written: comments and trailing commas allowed. Built on first use, as
+     * most repositories have neither file.
+     */
+    private static final class JsonWithComments {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .build();
+    }
+
     /** The file parsed as JSON that may contain {@code //} and {@code /* *}{@code /} comments and trailing commas. */
     static JsonNode jsonWithComments(RepoTree tree, Path rel) throws DetectionException {
         String text = read(tree, rel);
         try {
-            return JSONC.readTree(text);
+            return JsonWithComments.MAPPER.readTree(text);
         } catch (JacksonException e) {
             throw invalid(rel, "JSON", e);
         }
