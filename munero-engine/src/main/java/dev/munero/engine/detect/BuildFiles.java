@@ -20,6 +20,7 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.toml.TomlMapper;
@@ -55,6 +56,26 @@ final class BuildFiles {
         String text = read(tree, rel);
         try {
             return JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw invalid(rel, "JSON", e);
+        }
+    }
+
+    /**
+     * JSON as turbo.json and nx.json are written: comments and trailing commas allowed. Built on first use, as
+     * most repositories have neither file.
+     */
+    private static final class JsonWithComments {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .build();
+    }
+
+    /** The file parsed as JSON that may contain {@code //} and {@code /* *}{@code /} comments and trailing commas. */
+    static JsonNode jsonWithComments(RepoTree tree, Path rel) throws DetectionException {
+        String text = read(tree, rel);
+        try {
+            return JsonWithComments.MAPPER.readTree(text);
         } catch (JacksonException e) {
             throw invalid(rel, "JSON", e);
         }
@@ -129,6 +150,34 @@ final class BuildFiles {
     /** A problem with the content of a file that parsed: the message names the file. */
     static DetectionException problem(Path rel, String message) {
         return new DetectionException(RelPaths.str(rel) + ": " + message + HINT);
+    }
+
+    /**
+     * A problem with the entry {@code key} of a JSON file that parsed: the message starts with
+     * {@code file:line:column} of the first {@code "key":} in the file's text (just the file when the text has
+     * no such entry, or has become unreadable).
+     */
+    static DetectionException problemAt(RepoTree tree, Path rel, String key, String message) {
+        String where = "";
+        try {
+            String text = read(tree, rel);
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("\"" + java.util.regex.Pattern.quote(key) + "\"\\s*:").matcher(text);
+            if (m.find()) {
+                int line = 1;
+                int lineStart = 0;
+                for (int i = 0; i < m.start(); i++) {
+                    if (text.charAt(i) == '\n') {
+                        line++;
+                        lineStart = i + 1;
+                    }
+                }
+                where = ":" + line + ":" + (m.start() - lineStart + 1);
+            }
+        } catch (DetectionException unreadable) {
+            // the file was read once already; name it without a position
+        }
+        return new DetectionException(RelPaths.str(rel) + where + ": " + message + HINT);
     }
 
     private static DetectionException invalid(Path rel, String format, JacksonException e) {

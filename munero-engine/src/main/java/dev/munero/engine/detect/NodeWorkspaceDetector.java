@@ -39,6 +39,11 @@ import tools.jackson.databind.JsonNode;
  * repository root is ignored (fixtures, examples, vendored copies). The scripts of a workspace root itself are not turned into steps: they usually fan out to
  * the members, which already have steps. Installing dependencies ({@code npm ci}) is not a step.
  *
+ * <p>A workspace whose root has a {@code turbo.json} gets turbo's task graph instead of the build and test steps
+ * above ({@link TurboGraph}); one with an {@code nx.json} and no {@code turbo.json} gets Nx's ({@link NxGraph}).
+ * Step names stay {@code <package>:<task>}; the workspace root's own turbo tasks ({@code //#task}) are named
+ * after the root package.
+ *
  * <p>Stateless and thread-safe.
  */
 final class NodeWorkspaceDetector implements Detector {
@@ -49,12 +54,24 @@ final class NodeWorkspaceDetector implements Detector {
             List.of("dependencies", "devDependencies", "peerDependencies", "optionalDependencies");
     private static final String NPM_PLACEHOLDER_TEST = "Error: no test specified";
 
-    /** One package.json that is turned into steps. */
-    private record Package(Path dir, String name, boolean hasBuild, boolean hasTest, Set<String> dependencies) {
+    /**
+     * One package.json that is turned into steps.
+     *
+     * @param scripts              names of its non-blank scripts
+     * @param dependencies         every name in its four dependency fields
+     * @param turboDependencies    the names turbo's package graph follows: dependencies, devDependencies and
+     *                             optionalDependencies (not peerDependencies)
+     */
+    private record Package(Path dir, String name, boolean hasBuild, boolean hasTest, Set<String> dependencies,
+                           Set<String> scripts, Set<String> turboDependencies) {
     }
 
-    /** Packages built together: a workspace's members, or one standalone package. */
-    private record Group(Path root, String manager, List<Package> packages) {
+    /**
+     * Packages built together: a workspace's members, or one standalone package.
+     *
+     * @param self the package.json at {@code root}: the workspace root's own package, or the standalone one
+     */
+    private record Group(Path root, String manager, List<Package> packages, Package self, boolean workspace) {
     }
 
     /** The package directories a workspace's globs match, and those its {@code !} globs take out again. */
@@ -68,7 +85,7 @@ final class NodeWorkspaceDetector implements Detector {
 
     @Override
     public Set<String> buildFileNames() {
-        return Set.of(PACKAGE_JSON);
+        return Set.of(PACKAGE_JSON, TurboConfig.FILE, NxGraph.FILE, NxGraph.PROJECT_FILE);
     }
 
     @Override
@@ -93,15 +110,16 @@ final class NodeWorkspaceDetector implements Detector {
                     hidden.add(member);
                     packages.add(toPackage(tree, member, readPackage(tree, member.resolve(PACKAGE_JSON))));
                 }
-                groups.add(new Group(dir, manager, packages));
+                groups.add(new Group(dir, manager, packages, toPackage(tree, dir, json), true));
             } else {
-                groups.add(new Group(dir, manager, List.of(toPackage(tree, dir, json))));
+                Package self = toPackage(tree, dir, json);
+                groups.add(new Group(dir, manager, List.of(self), self, false));
             }
             if (RepoTree.depth(dir) > 0) {
                 hidden.add(dir);
             }
         }
-        return new Detection(steps(tree, groups), warnings);
+        return new Detection(steps(tree, groups, warnings), warnings);
     }
 
     private static JsonNode readPackage(RepoTree tree, Path file) throws DetectionException {
@@ -119,13 +137,23 @@ final class NodeWorkspaceDetector implements Detector {
                 .filter(s -> !s.isBlank() && !s.contains(NPM_PLACEHOLDER_TEST))
                 .isPresent();
         Set<String> deps = new TreeSet<>();
+        Set<String> turboDeps = new TreeSet<>();
         for (String field : DEPENDENCY_FIELDS) {
             JsonNode d = json.get(field);
             if (d != null && d.isObject()) {
                 deps.addAll(d.propertyNames());
+                if (!"peerDependencies".equals(field)) {
+                    turboDeps.addAll(d.propertyNames());
+                }
             }
         }
-        return new Package(dir, name, hasBuild, hasTest, deps);
+        Set<String> scripts = new TreeSet<>();
+        JsonNode s = json.get("scripts");
+        if (s != null && s.isObject()) {
+            s.properties().stream().filter(e -> e.getValue().isString() && !e.getValue().stringValue().isBlank())
+                    .forEach(e -> scripts.add(e.getKey()));
+        }
+        return new Package(dir, name, hasBuild, hasTest, deps, scripts, turboDeps);
     }
 
     private static String manager(RepoTree tree, Path dir, JsonNode json) {
@@ -244,10 +272,14 @@ final class NodeWorkspaceDetector implements Detector {
         return g;
     }
 
-    private static List<StepSpec> steps(RepoTree tree, List<Group> groups) {
+    private static List<StepSpec> steps(RepoTree tree, List<Group> groups, List<String> warnings)
+            throws DetectionException {
         Map<Package, String> preferred = new LinkedHashMap<>();
         for (Group g : groups) {
             g.packages().forEach(p -> preferred.put(p, p.name()));
+            if (isTurbo(tree, g)) {
+                preferred.putIfAbsent(g.self(), g.self().name());
+            }
         }
         Map<Package, String> names = StepNames.unique(preferred,
                 p -> RelPaths.label(tree.root(), p.dir()));
@@ -258,6 +290,18 @@ final class NodeWorkspaceDetector implements Detector {
             List<String> inputs = new ArrayList<>(List.of("**", RelPaths.not("node_modules/**")));
             OUTPUTS.forEach(o -> inputs.add(RelPaths.not(o)));
             lockFile(tree, group.root(), group.manager()).ifPresent(lock -> inputs.add(RelPaths.rooted(group.root(), lock)));
+            if (isTurbo(tree, group)) {
+                steps.addAll(turboSteps(tree, group, names, inputs, warnings));
+                continue;
+            }
+            if (isNx(tree, group)) {
+                List<NxGraph.Member> members = new ArrayList<>();
+                group.packages().forEach(p -> members.add(
+                        new NxGraph.Member(p.name(), names.get(p), p.dir(), p.scripts(), p.dependencies())));
+                steps.addAll(NxGraph.steps(tree, group.root(), members, task -> run(group.manager(), task), inputs,
+                        warnings));
+                continue;
+            }
             for (Package p : group.packages()) {
                 String name = names.get(p);
                 List<String> depBuilds = new ArrayList<>(new TreeSet<>(buildDependencies(p, byName, names)));
@@ -280,6 +324,37 @@ final class NodeWorkspaceDetector implements Detector {
         }
         steps.sort(Comparator.comparing(StepSpec::name));
         return steps;
+    }
+
+    /** Whether the group is a workspace whose root has a turbo.json, so turbo's task graph is the build's. */
+    private static boolean isTurbo(RepoTree tree, Group group) {
+        return group.workspace() && tree.hasFile(group.root().resolve(TurboConfig.FILE));
+    }
+
+    /** Whether the group is a workspace whose root has nx.json (and no turbo.json, which wins). */
+    private static boolean isNx(RepoTree tree, Group group) {
+        return group.workspace() && !isTurbo(tree, group) && tree.hasFile(group.root().resolve(NxGraph.FILE));
+    }
+
+    /** The steps turbo.json defines for a workspace; see {@link TurboGraph}. */
+    private static List<StepSpec> turboSteps(RepoTree tree, Group group, Map<Package, String> names,
+                                             List<String> packageInputs, List<String> warnings)
+            throws DetectionException {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        List<TurboGraph.Member> members = new ArrayList<>();
+        for (Package p : group.packages()) {
+            if (dirs.putIfAbsent(p.name(), p.dir()) == null) {
+                members.add(new TurboGraph.Member(p.name(), names.get(p), p.dir(), p.scripts(), p.turboDependencies()));
+            }
+        }
+        Package self = group.self();
+        TurboGraph.Member root = new TurboGraph.Member(TurboConfig.ROOT, names.get(self), self.dir(), self.scripts(),
+                self.turboDependencies());
+        TurboConfig config = TurboConfig.read(tree, group.root(), dirs);
+        List<String> defaults = new ArrayList<>(packageInputs);
+        // turbo writes its task logs there; they are not sources
+        defaults.add(RelPaths.not(".turbo/**"));
+        return TurboGraph.steps(tree, config, root, members, task -> run(group.manager(), task), defaults, warnings);
     }
 
     /** Build steps of the workspace packages {@code p} needs, looking through packages without a build. */
