@@ -85,7 +85,12 @@ final class RunDriver {
     }
 
     static ModelInfo prices(Invocation invocation, ChatModel model) {
-        return ModelTable.withUserFile(UserConfig.load(invocation.env()).sibling("models.toml")).lookup(model.model());
+        return ModelTable.withUserFile(userPrices(invocation)).lookup(model.model());
+    }
+
+    /** The user's own price file, {@code models.toml} beside the user config. */
+    static Path userPrices(Invocation invocation) {
+        return UserConfig.load(invocation.env()).sibling("models.toml");
     }
 
     /** Runs {@code work} with the console and Ctrl-C wired, then writes the report and prints the summary. */
@@ -115,7 +120,13 @@ final class RunDriver {
                 (jsonl ? invocation.err() : out).println("replay: this run sees only its own lessons; it does not "
                         + "read or add to the repository's learning store, so its requests match the recording");
             }
-            BuildManager.Session session = new BuildManager.Session(model, prices(invocation, model),
+            ModelInfo prices = prices(invocation, model);
+            if (!prices.priced()) {
+                (jsonl ? invocation.err() : out).println("munero: warning: " + model.model() + " has no known price "
+                        + "(neither in Munero's table nor in " + userPrices(invocation) + "): its cost will be shown "
+                        + "as unknown, and a budget cannot be enforced (every call under one is refused)");
+            }
+            BuildManager.Session session = new BuildManager.Session(model, prices,
                     invocation.env(), sandbox ? Sandbox.bubblewrap() : Sandbox.none(), Clock.systemUTC(), bus,
                     learning);
             outcome = work.run(session);
