@@ -43,7 +43,7 @@ class RunMessagesTest {
     @Test
     void askFromMuneroYamlIsRefusedNamingItsLine() throws Exception { // issue 11.7
         Path repo = repository();
-        Cli.write(repo, "munero.yaml", "run:\n  permission_mode: ask\nsteps:\n  - name: test\n    command: [true]\n");
+        Cli.write(repo, "munero.yaml", "run:\n  permission_mode: ask\nsteps:\n  - name: test\n    command: [\"true\"]\n");
         try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
             Cli.Result run = Cli.run(repo, env(server), "run", "--spec", "SPEC.md");
 

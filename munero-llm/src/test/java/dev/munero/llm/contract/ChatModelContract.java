@@ -50,7 +50,7 @@ abstract class ChatModelContract {
     abstract Map<String, String> env(FakeLlmServer server);
 
     ChatModel open(FakeLlmServer server, boolean streaming) {
-        var options = new Providers.Options(streaming, Duration.ofSeconds(20), FAST, RateLimits.NONE, retries::add);
+        var options = new Providers.Options(streaming, Duration.ofMinutes(2), FAST, RateLimits.NONE, retries::add);
         return Providers.open(model(), env(server), noUserConfig(), options);
     }
 
@@ -238,7 +238,7 @@ abstract class ChatModelContract {
             String variable = Providers.baseUrlVariable(model().provider());
             Map<String, String> env = new java.util.HashMap<>(env(server));
             env.put(variable, "http://127.0.0.1:" + port + (model().provider().equals("openai") ? "/v1" : ""));
-            var options = new Providers.Options(false, Duration.ofSeconds(20), FAST, RateLimits.NONE, retries::add);
+            var options = new Providers.Options(false, Duration.ofMinutes(2), FAST, RateLimits.NONE, retries::add);
 
             assertThatThrownBy(() -> Providers.open(model(), env, noUserConfig(), options).chat(ask("hi")))
                     .isInstanceOfSatisfying(ProviderException.class, e -> {
@@ -288,7 +288,7 @@ abstract class ChatModelContract {
             String array = model().provider().equals("anthropic") ? "content" : "choices";
 
             assertThatThrownBy(() -> Providers.open(model(), env, noUserConfig(), new Providers.Options(false,
-                    Duration.ofSeconds(20), FAST, RateLimits.NONE, retries::add)).chat(ask("hi")))
+                    Duration.ofMinutes(2), FAST, RateLimits.NONE, retries::add)).chat(ask("hi")))
                     .isInstanceOfSatisfying(ProviderException.class, e -> {
                         assertThat(e.kind()).isEqualTo(ProviderException.Kind.MALFORMED_RESPONSE);
                         assertThat(e.getMessage()).contains("the HTTP 200 response has no \"" + array + "\" array; "
