@@ -147,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
             chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replay, record);
             if (limits.budgetUsd().isPresent() && !RunDriver.prices(invocation, chat).priced()) {
                 // issue 11.10: CostGuard refuses every call of an unpriced model under a budget; say so before starting
-                invocation.err().println("munero: error: --budget-usd (" + settings.budgetUsd().source() + ") needs "
+                invocation.err().println("munero: error: a budget (" + settings.budgetUsd().source() + ") needs "
                         + "the price of " + chat.model() + ", and Munero has none: add it to "
                         + RunDriver.userPrices(invocation) + " (same format as Munero's models.toml, see README), "
                         + "or run without a budget");

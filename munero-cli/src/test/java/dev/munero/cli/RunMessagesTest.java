@@ -61,7 +61,7 @@ class RunMessagesTest {
                     "anthropic:x", "--budget-usd", "1");
 
             assertThat(budgeted.exitCode()).isEqualTo(2);
-            assertThat(budgeted.err()).contains("--budget-usd (--budget-usd) needs the price of anthropic:x, and "
+            assertThat(budgeted.err()).contains("a budget (--budget-usd) needs the price of anthropic:x, and "
                     + "Munero has none", "models.toml", "or run without a budget");
             assertThat(server.requests()).isEmpty();
 

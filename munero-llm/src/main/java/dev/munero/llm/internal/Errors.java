@@ -67,7 +67,8 @@ final class Errors {
      * http://127.0.0.1:11434/v1 (from OLLAMA_HOST): ConnectException: Connection refused. Is Ollama running ...}.
      */
     static String connectionFailure(ModelRef model, LangChain4jChatModel.Connection connection, IOException io) {
-        String why = io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage());
+        String why = io.getClass().getSimpleName() + (io.getMessage() != null ? ": " + io.getMessage()
+                : io instanceof java.net.ConnectException ? " (nothing accepted the connection)" : "");
         String from = connection.baseUrlFrom().equals("the default")
                 ? "the default; set " + connection.baseUrlVariable() + " to use another" : "from "
                 + connection.baseUrlFrom();
