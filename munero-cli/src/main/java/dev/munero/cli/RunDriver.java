@@ -108,7 +108,7 @@ final class RunDriver {
         try (AutoCloseable ignored = invocation.interrupts().register(() -> {
             runner.interrupt();
             try {
-                done.await(15, TimeUnit.SECONDS); // the run saves its state and pauses
+                done.await(60, TimeUnit.SECONDS); // the run saves its state and pauses; returns as soon as it has
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
