@@ -164,14 +164,14 @@ class AgentTest {
     @Test
     void stopsAtTheTimeoutEvenInsideALongCommand() {
         var model = new ScriptedChatModel()
-                .thenToolCall("run_command", "{\"command\":\"sleep 30\"}");
+                .thenToolCall("run_command", "{\"command\":\"sleep 600\"}");
         var limits = new AgentLimits(10, OptionalDouble.empty(), Duration.ofMillis(500), 3, 1024);
         ToolContext context = ToolContext.builder(workspace).permissionMode(PermissionMode.FULL).build();
 
         AgentResult result = Agent.builder(model, context).modelInfo(PRICED).limits(limits).build().run("wait");
 
         assertThat(result.condition()).isEqualTo(StopCondition.TIMEOUT);
-        assertThat(result.duration()).isLessThan(Duration.ofSeconds(20));
+        assertThat(result.duration()).isLessThan(Duration.ofMinutes(5)); // far below the sleep
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
 

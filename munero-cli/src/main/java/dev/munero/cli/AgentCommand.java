@@ -20,9 +20,7 @@ import dev.munero.llm.pricing.ModelTable;
 import dev.munero.llm.record.RecordingChatModel;
 import dev.munero.llm.record.ReplayChatModel;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +46,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 the agent finished, 1 a limit or a provider error stopped it, 2 bad usage or "
                 + "configuration (missing key, permission needed without a terminal), 130 interrupted."})
 final class AgentCommand implements Callable<Integer> {
-    static final String DEFAULT_MODEL = "anthropic:claude-sonnet-4-6";
+    static final String DEFAULT_MODEL = dev.munero.llm.ModelRef.DEFAULT;
 
     private final Invocation invocation;
 
@@ -141,7 +139,7 @@ final class AgentCommand implements Callable<Integer> {
         ModelInfo info;
         try {
             taskText = task.text != null ? task.text
-                    : Files.readString(invocation.cwd().resolve(task.file), StandardCharsets.UTF_8);
+                    : FileErrors.read(invocation.cwd().resolve(task.file).toAbsolutePath().normalize(), "the task file");
             if (taskText.isBlank()) {
                 err.println("munero: error: the task is empty");
                 return ExitCodes.USAGE;
@@ -160,7 +158,8 @@ final class AgentCommand implements Callable<Integer> {
             UserConfig config = UserConfig.load(invocation.env());
             Map<String, String> substitutions = Map.of(workspace.toString(), "<workspace>");
             if (replay != null) {
-                chat = new ReplayChatModel(invocation.cwd().resolve(replay), model == null ? null : ModelRef.parse(model),
+                chat = new ReplayChatModel(FileErrors.readable(invocation.cwd().resolve(replay).toAbsolutePath()
+                        .normalize(), "the recording"), model == null ? null : ModelRef.parse(model),
                         substitutions);
             } else {
                 ModelRef ref = ModelRef.parse(model != null ? model
@@ -177,9 +176,6 @@ final class AgentCommand implements Callable<Integer> {
             info = ModelTable.withUserFile(config.sibling("models.toml")).lookup(chat.model());
         } catch (ProviderException | IllegalArgumentException | SandboxUnavailableException e) {
             err.println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
-        } catch (IOException e) {
-            err.println("munero: error: cannot read the task file: " + e.getMessage());
             return ExitCodes.USAGE;
         }
 

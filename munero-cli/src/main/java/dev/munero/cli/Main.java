@@ -44,7 +44,10 @@ public final class Main {
         subcommands.put("rollback", () -> new RollbackCommand(invocation));
         subcommands.put("diff", () -> new DiffCommand(invocation));
         subcommands.put("config", () -> new ConfigCommand(invocation));
-        Supplier<Object> only = args.length > 0 ? subcommands.get(args[0]) : null;
+        subcommands.put("demo", () -> new DemoCommand(invocation));
+        // munero help [COMMAND]: picocli's help command, which needs every command registered
+        subcommands.put("help", CommandLine.HelpCommand::new);
+        Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? subcommands.get(args[0]) : null;
         if (only != null) {
             cl.addSubcommand(args[0], only.get());
         } else {

@@ -27,7 +27,8 @@ final class PauseCommand implements Callable<Integer> {
         try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
             RunStore.run(store, run.id);
             BuildManager.requestPause(store, run.id, "munero pause (pid " + ProcessHandle.current().pid() + ")");
-            invocation.out().println("pause requested for run " + run.id + "; see munero sessions show " + run.id);
+            invocation.out().println("pause requested for run " + run.id + "; see munero sessions show"
+                    + RunDriver.directoryOption(invocation, RunStore.repo(invocation, run.directory)) + " " + run.id);
             return ExitCodes.OK;
         } catch (RunStore.Missing | IllegalArgumentException e) {
             invocation.err().println("munero: error: " + e.getMessage());

@@ -39,7 +39,8 @@ final class RollbackCommand implements Callable<Integer> {
             if (!force && !RunState.ofLabel(record.state()).isFinal()
                     && RunState.ofLabel(record.state()) != RunState.PAUSED) {
                 invocation.err().println("munero: error: run " + run.id + " is " + record.state()
-                        + "; pause it first (munero pause " + run.id + "), or pass --force if its process is gone");
+                        + "; pause it first (munero pause" + RunDriver.directoryOption(invocation,
+                        RunStore.repo(invocation, run.directory)) + " " + run.id + "), or pass --force if its process is gone");
                 return ExitCodes.USAGE;
             }
             BuildManager.RolledBack done = BuildManager.rollback(store, run.id, iteration);

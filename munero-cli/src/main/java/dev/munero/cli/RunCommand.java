@@ -12,7 +12,6 @@ import dev.munero.llm.ProviderException;
 import dev.munero.llm.UserConfig;
 import dev.munero.store.Store;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +81,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--permission-mode", paramLabel = "MODE",
             description = "What agents may run: auto-edit (edits and builds; other commands only if allowed) or full "
-                    + "(anything not denied). No one is asked during a run (default auto-edit).")
+                    + "(anything not denied); default auto-edit. ask is refused: a run's agents have no terminal, so "
+                    + "no one is asked during a run.")
     String permissionMode;
 
     @Option(names = "--allow", paramLabel = "PATTERN", description = "Also allow commands matching PATTERN (repeatable).")
@@ -121,11 +121,11 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         String specText;
-        Path specFile = invocation.cwd().resolve(spec);
+        Path specFile = invocation.cwd().resolve(spec).toAbsolutePath().normalize();
         try {
-            specText = Files.readString(specFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            invocation.err().println("munero: error: cannot read the spec " + specFile + ": " + e.getMessage());
+            specText = FileErrors.read(specFile, "the spec");
+        } catch (IllegalArgumentException e) {
+            invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         if (specText.isBlank()) {
@@ -138,7 +138,23 @@ final class RunCommand implements Callable<Integer> {
         try {
             settings = RunSettingsResolver.resolve(repo, invocation.env(), flags(), UserConfig.load(invocation.env()));
             limits = limits(settings);
+            if (limits.permissionMode() == PermissionMode.ASK) {
+                // issue 11.7: before any model call; the agents of a run have no terminal to ask on
+                invocation.err().println("munero: error: permission mode ask (" + settings.permissionMode().source()
+                        + ") cannot work in munero run: its agents work without a terminal, so no one could be asked. "
+                        + "Use --permission-mode auto-edit (the default) with --allow 'PATTERN' for the commands "
+                        + "they need, or full; or use munero agent on a terminal to approve each step.");
+                return ExitCodes.USAGE;
+            }
             chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replay, record);
+            if (limits.budgetUsd().isPresent() && !RunDriver.prices(invocation, chat).priced()) {
+                // issue 11.10: CostGuard refuses every call of an unpriced model under a budget; say so before starting
+                invocation.err().println("munero: error: a budget (" + settings.budgetUsd().source() + ") needs "
+                        + "the price of " + chat.model() + ", and Munero has none: add it to "
+                        + RunDriver.userPrices(invocation) + " (same format as Munero's models.toml, see README), "
+                        + "or run without a budget");
+                return ExitCodes.USAGE;
+            }
         } catch (SettingsException | IllegalArgumentException | ProviderException e) {
             invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -71,8 +71,8 @@ final class RunConsole implements Consumer<RunEvent> {
                     + "%d cache read, %s", m.scope(), m.index(), m.inputTokens(), m.outputTokens(), m.cacheWriteTokens(),
                     m.cacheReadTokens(), m.costUsd() == null ? "cost unknown" : String.format(Locale.ROOT, "$%.4f",
                     m.costUsd())) : null;
-            case RunEvent.TaskFinished t -> String.format(Locale.ROOT, "  task %s: %s after %d turns, %d tool calls, "
-                    + "$%.4f%s", t.task(), t.condition(), t.turns(), t.toolCalls(), t.costUsd(),
+            case RunEvent.TaskFinished t -> String.format(Locale.ROOT, "  task %s: %s after %s, %s, $%.4f%s", t.task(),
+                    t.condition(), count(t.turns(), "turn"), count(t.toolCalls(), "tool call"), t.costUsd(),
                     t.commit() == null ? "" : "; checkpoint " + t.commit().substring(0, Math.min(12, t.commit().length())));
             case RunEvent.MergeConflict c -> "  task " + c.task() + " conflicts in " + String.join(", ", c.files())
                     + "; follow-up task " + c.followUp();
@@ -123,6 +123,11 @@ final class RunConsole implements Consumer<RunEvent> {
         }
     }
 
+    /** {@code "1 step"}, {@code "2 steps"}. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     private static String seconds(long millis) {
         long s = Math.round(millis / 1000.0);
         return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
@@ -150,8 +155,9 @@ final class RunConsole implements Consumer<RunEvent> {
     @SuppressWarnings("unchecked")
     private static String checks(RunEvent.ChecksFinished c) {
         if (c.passed()) {
-            return String.format(Locale.ROOT, "  checks %s: PASSED (%d steps run, %d from cache, %.1f s)",
-                    String.join(", ", c.checks()), c.stepsRun(), c.cacheHits(), c.durationMillis() / 1000.0);
+            return String.format(Locale.ROOT, "  checks %s: PASSED (%s run, %d from cache, %.1f s)",
+                    String.join(", ", c.checks()), count(c.stepsRun(), "step"), c.cacheHits(),
+                    c.durationMillis() / 1000.0);
         }
         StringBuilder b = new StringBuilder("  checks FAILED:");
         for (Map<String, Object> f : c.failures()) {

@@ -57,15 +57,41 @@ final class RunDriver {
     static ChatModel model(Invocation invocation, String model, Path repo, Path replay, Path record) {
         Map<String, String> substitutions = Map.of(repo.toString(), "<repo>");
         if (replay != null) {
-            return new ReplayChatModel(invocation.cwd().resolve(replay), ModelRef.parse(model), substitutions);
+            return new ReplayChatModel(FileErrors.readable(invocation.cwd().resolve(replay).toAbsolutePath().normalize(),
+                    "the recording"), ModelRef.parse(model), substitutions);
         }
         ChatModel chat = Providers.open(ModelRef.parse(model), invocation.env(), UserConfig.load(invocation.env()),
                 new Providers.Options(false, Duration.ofMinutes(10), RetrySettings.DEFAULTS, RateLimits.NONE, r -> { }));
         return record == null ? chat : new RecordingChatModel(chat, invocation.cwd().resolve(record), substitutions);
     }
 
+    /**
+     * {@code " -C DIR"} for commands the user runs next, so they work from the user's directory; empty when that is
+     * the repository itself. DIR is {@link #shown shown} relative to the user's directory when inside it.
+     */
+    static String directoryOption(Invocation invocation, Path repo) {
+        Path cwd = invocation.cwd().toAbsolutePath().normalize();
+        return repo.equals(cwd) ? "" : " -C " + quoted(shown(invocation, repo));
+    }
+
+    /** {@code path} as the user can use it: relative to the user's directory when inside it, else absolute. */
+    static String shown(Invocation invocation, Path path) {
+        Path cwd = invocation.cwd().toAbsolutePath().normalize();
+        Path p = path.toAbsolutePath().normalize();
+        return p.startsWith(cwd) && !p.equals(cwd) ? cwd.relativize(p).toString() : p.toString();
+    }
+
+    private static String quoted(String word) {
+        return word.matches("[A-Za-z0-9_./:@%+=,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
     static ModelInfo prices(Invocation invocation, ChatModel model) {
-        return ModelTable.withUserFile(UserConfig.load(invocation.env()).sibling("models.toml")).lookup(model.model());
+        return ModelTable.withUserFile(userPrices(invocation)).lookup(model.model());
+    }
+
+    /** The user's own price file, {@code models.toml} beside the user config. */
+    static Path userPrices(Invocation invocation) {
+        return UserConfig.load(invocation.env()).sibling("models.toml");
     }
 
     /** Runs {@code work} with the console and Ctrl-C wired, then writes the report and prints the summary. */
@@ -83,7 +109,7 @@ final class RunDriver {
         try (AutoCloseable ignored = invocation.interrupts().register(() -> {
             runner.interrupt();
             try {
-                done.await(15, TimeUnit.SECONDS); // the run saves its state and pauses
+                done.await(60, TimeUnit.SECONDS); // the run saves its state and pauses; returns as soon as it has
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -91,8 +117,21 @@ final class RunDriver {
             UserConfig config = UserConfig.load(invocation.env());
             Sandbox sandbox = SandboxChoice.select(sandboxMode, config);
             SandboxChoice.notice(sandbox).ifPresent((jsonl ? invocation.err() : out)::println);
-            BuildManager.Session session = new BuildManager.Session(model, prices(invocation, model),
-                    invocation.env(), sandbox, Clock.systemUTC(), bus);
+            BuildManager.Learning learning = BuildManager.Learning.SHARED;
+            if (model instanceof ReplayChatModel) {
+                // issue 11.6: lessons of other runs would change the recorded requests, so a replay runs on its own
+                learning = BuildManager.Learning.RUN_ONLY;
+                (jsonl ? invocation.err() : out).println("replay: this run sees only its own lessons; it does not "
+                        + "read or add to the repository's learning store, so its requests match the recording");
+            }
+            ModelInfo prices = prices(invocation, model);
+            if (!prices.priced()) {
+                (jsonl ? invocation.err() : out).println("munero: warning: " + model.model() + " has no known price "
+                        + "(neither in Munero's table nor in " + userPrices(invocation) + "): its cost will be shown "
+                        + "as unknown, and a budget cannot be enforced (every call under one is refused)");
+            }
+            BuildManager.Session session = new BuildManager.Session(model, prices, invocation.env(), sandbox,
+                    Clock.systemUTC(), bus, learning);
             outcome = work.run(session);
         } catch (dev.munero.core.git.GitException | IllegalArgumentException | dev.munero.llm.ProviderException
                  | dev.munero.agent.safety.SandboxUnavailableException e) {
@@ -128,8 +167,9 @@ final class RunDriver {
         }
         PrintStream summary = jsonl ? invocation.err() : out;
         summary.println();
-        summary.println("run " + outcome.runId() + ": " + outcome.status().name().toLowerCase(Locale.ROOT) + " — "
-                + outcome.message());
+        String status = outcome.status().name().toLowerCase(Locale.ROOT);
+        summary.println("run " + outcome.runId() + ": " + status
+                + (outcome.message().equals(status) ? "" : " — " + outcome.message()));
         summary.printf(Locale.ROOT, "cost: $%.4f over %d model calls (%d answered from the store)%n", m.costUsd(),
                 m.modelCalls(), m.modelCallsFromStore());
         if (m.interruptedCalls() > 0) {
@@ -139,16 +179,19 @@ final class RunDriver {
         }
         m.costByPhase().forEach((k, v) -> summary.printf(Locale.ROOT, "  %-12s $%.4f%n", k, v));
         summary.println("branch: " + outcome.branch() + "  (worktree " + outcome.worktree() + ")");
+        // issue 11.9: commands and paths that work from the user's directory, not only from the repository
+        String c = directoryOption(invocation, repo);
+        String git = c.isEmpty() ? "git" : "git" + c;
         switch (outcome.status()) {
-            case COMPLETED -> summary.println("next: git diff HEAD " + outcome.branch() + ", then git merge "
-                    + outcome.branch() + "; munero report " + outcome.runId());
-            case PAUSED, INTERRUPTED -> summary.println("next: munero resume " + outcome.runId()
+            case COMPLETED -> summary.println("next: " + git + " diff HEAD " + outcome.branch() + ", then " + git
+                    + " merge " + outcome.branch() + "; munero report" + c + " " + outcome.runId());
+            case PAUSED, INTERRUPTED -> summary.println("next: munero resume" + c + " " + outcome.runId()
                     + (outcome.resumeBudgetUsd() != null ? String.format(Locale.ROOT, " --budget-usd %.2f   (a new "
                     + "total; or --add-budget-usd %.2f)", outcome.resumeBudgetUsd(), outcome.addBudgetUsd()) : ""));
-            case FAILED -> summary.println("see munero sessions show " + outcome.runId() + " and munero diff "
-                    + outcome.runId() + " 0 " + outcome.iterations());
+            case FAILED -> summary.println("see munero sessions show" + c + " " + outcome.runId() + " and munero diff"
+                    + c + " " + outcome.runId() + " 0 " + outcome.iterations());
         }
-        summary.println("report: " + repo.relativize(report));
+        summary.println("report: " + shown(invocation, report));
         return switch (outcome.status()) {
             case COMPLETED -> ExitCodes.OK;
             case FAILED -> ExitCodes.FAILED;

@@ -99,6 +99,14 @@ public final class Training {
             Files.walk(many.resolve("packages")).filter(p -> p.toString().endsWith("dist/index.js")).limit(10)
                     .forEach(p -> p.toFile().delete());
             Main.run("build", "-C", many.toString(), "-j", "4");
+            // the session commands (pause, sessions, cost...) open the run database: SQLite's driver, Flyway and the
+            // store's queries, which otherwise load from the jar on every start (issue 11.11: pause took seconds)
+            Path runs = Files.createDirectories(dir.resolve("runs"));
+            dev.munero.store.Store.open(runs.resolve(".munero/munero.db"), java.time.Clock.systemUTC()).close();
+            Main.run("sessions", "list", "-C", runs.toString());
+            Main.run("sessions", "list", "-C", runs.toString(), "--json");
+            Main.run("pause", "-C", runs.toString(), "20000101-000000");
+            Main.run("sessions", "cleanup", "-C", runs.toString(), "--max-age", "7d", "--dry-run");
             // the client path the launcher takes by default, against a daemon on a temporary socket
             try (DaemonServer daemon = DaemonServer.start(dir.resolve("daemon/d.sock"), java.time.Duration.ofMinutes(1))) {
                 for (String[] cmd : new String[][] {{"--version"}, {"build", "-C", many.toString()}, {"graph", "-C", npm.toString()}}) {

@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * against a script), on a real Maven project generated in a temp dir ({@link CalcProject}), with real builds. The
  * assertions are on files, build results, exit codes and the structured {@code --json} events, not on log text.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class AgentEndToEndTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String KEY = "sk-ant-e2e-fake-key";

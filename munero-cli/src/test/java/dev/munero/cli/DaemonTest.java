@@ -135,7 +135,7 @@ class DaemonTest {
         });
         os.writeByte(DaemonProtocol.CANCEL);
         os.flush();
-        assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(exit.get(5, TimeUnit.MINUTES)).isEqualTo(ExitCodes.INTERRUPTED);
         assertDead(pid);
         BuildReport report = Reports.read(repo.resolve(".munero/reports/latest.json"));
         assertThat(report.status()).isEqualTo(BuildStatus.CANCELLED);
@@ -155,8 +155,8 @@ class DaemonTest {
         CompletableFuture<Answer> fa = CompletableFuture.supplyAsync(() -> call(a, env(), "build"), pool);
         CompletableFuture<Answer> fb = CompletableFuture.supplyAsync(() -> call(b, env(), "build"), pool);
         pool.shutdown();
-        Answer ra = fa.get(60, TimeUnit.SECONDS);
-        Answer rb = fb.get(60, TimeUnit.SECONDS);
+        Answer ra = fa.get(5, TimeUnit.MINUTES);
+        Answer rb = fb.get(5, TimeUnit.MINUTES);
         assertThat(ra.exitCode()).as(ra.out() + ra.err()).isZero();
         assertThat(rb.exitCode()).as(rb.out() + rb.err()).isZero();
     }
@@ -206,7 +206,7 @@ class DaemonTest {
     /** Asserts that the process whose pid is in {@code pidFile} has exited (waiting up to 10 s). */
     private static void assertDead(Path pidFile) throws Exception {
         long pid = Long.parseLong(Files.readString(pidFile).trim());
-        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(2, TimeUnit.MINUTES).join());
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("process " + pid + " killed").isFalse();
     }
 }

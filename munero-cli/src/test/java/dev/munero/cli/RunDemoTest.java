@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.munero.llm.fake.FakeAnthropicServer;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
+import dev.munero.store.LessonRecord;
+import dev.munero.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,6 +203,92 @@ class RunDemoTest {
         return Integer.parseInt(m.group(1));
     }
 
+    @Test
+    void theReplayedRunSucceedsTwiceInTheSameRepositoryWhateverLessonsItHolds() throws Exception { // issue 11.6
+        // given a repository whose learning store already holds a lesson about the file the demo's tasks touch
+        Path repo = copyExample();
+        Files.createDirectories(repo.resolve(".munero"));
+        try (Store store = Store.open(repo.resolve(".munero/munero.db"), java.time.Clock.systemUTC())) {
+            store.putLessons(List.of(new LessonRecord("20200101-000000", 1, 0, java.time.Instant.now(), "test",
+                    "compile: Calc.multiply overflowed", "an earlier live run used int for multiply",
+                    "declare multiply as returning long", List.of("src/calc/Calc.java"), true)));
+        }
+
+        // when the recorded run is replayed twice in it, from its parent directory
+        Cli.Result first = Cli.run(tmp, environment(Map.of()), "run", "-C", "run-calc", "--spec", "run-calc/SPEC.md",
+                "--replay", SESSION.toString());
+        Cli.Result second = Cli.run(tmp, environment(Map.of()), "run", "-C", "run-calc", "--spec", "run-calc/SPEC.md",
+                "--replay", SESSION.toString());
+
+        // then both pass, neither saw the stored lesson nor added its own to the learning store
+        assertThat(first.exitCode()).as("%s", first).isZero();
+        assertThat(second.exitCode()).as("%s", second).isZero();
+        assertThat(second.out()).contains("replay: this run sees only its own lessons", "every check passed");
+        try (Store store = Store.open(repo.resolve(".munero/munero.db"), java.time.Clock.systemUTC())) {
+            assertThat(store.lessons(10)).extracting(LessonRecord::runId).containsExactly("20200101-000000");
+        }
+    }
+
+    @Test
+    void theHintsAfterARunWorkFromTheUsersDirectory() throws Exception { // issue 11.9
+        // given the user stands in the repository's parent directory
+        copyExample();
+
+        // when
+        Cli.Result run = Cli.run(tmp, environment(Map.of()), "run", "-C", "run-calc", "--spec", "run-calc/SPEC.md",
+                "--replay", SESSION.toString());
+
+        // then every printed command and path works from there
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        String next = run.out().lines().filter(l -> l.startsWith("next: ")).findFirst().orElseThrow();
+        String report = run.out().lines().filter(l -> l.startsWith("report: ")).findFirst().orElseThrow();
+        String id = JSON.readTree(Files.readString(tmp.resolve(report.substring("report: ".length()))))
+                .path("run").asString();
+        assertThat(next).isEqualTo("next: git -C run-calc diff HEAD munero/" + id + ", then git -C run-calc merge munero/"
+                + id + "; munero report -C run-calc " + id);
+        assertThat(git(tmp, "-C", "run-calc", "diff", "HEAD", "munero/" + id)).contains("+        return a + b;");
+        Cli.Result shown = Cli.run(tmp, environment(Map.of()), "report", "-C", "run-calc", id);
+        assertThat(shown.exitCode()).as("%s", shown).isZero();
+    }
+
+    @Test
+    void theDemoCommandRunsTheMainJobInAFreshRepositoryEachTime() throws Exception { // issue 11.12
+        Map<String, String> env = environment(Map.of("MUNERO_HOME", EXAMPLE.getParent().getParent().toString()));
+
+        Cli.Result first = Cli.run(tmp, env, "demo", "--dir", "demos");
+        Cli.Result second = Cli.run(tmp, env, "demo", "--dir", "demos");
+
+        assertThat(first.exitCode()).as("%s", first).isZero();
+        assertThat(second.exitCode()).as("%s", second).isZero();
+        assertThat(first.out()).contains("demo: copied examples/run-calc to demos/run-calc and committed it",
+                "every check passed in iteration 2", "next: git -C demos/run-calc diff HEAD munero/",
+                "demo: the demo repository is " + tmp.resolve("demos/run-calc"));
+        assertThat(second.out()).contains("to demos/run-calc-2 ", "every check passed in iteration 2");
+        // the copy is a real repository whose checkout is untouched and whose result branch holds the fix
+        assertThat(Files.readString(tmp.resolve("demos/run-calc/src/calc/Calc.java"))).contains("return a - b;");
+        assertThat(git(tmp.resolve("demos/run-calc"), "log", "--format=%s", "--all")).contains("munero: iteration 2");
+    }
+
+    @Test
+    void theDemoCommandWithoutACheckoutSaysHowToRunIt() { // issue 11.12
+        Cli.Result demo = Cli.run(tmp, environment(Map.of()), "demo");
+
+        assertThat(demo.exitCode()).isEqualTo(2);
+        assertThat(demo.err()).contains("run it as ./munero demo from the checkout");
+    }
+
+    @Test
+    void sessionsCleanupTakesTheReadmesMaxAgeInDays() throws Exception { // issue 11.8
+        Path repo = copyExample();
+        assertThat(Cli.run(repo, environment(Map.of()), "run", "--spec", "SPEC.md", "--replay", SESSION.toString())
+                .exitCode()).isZero();
+
+        Cli.Result cleanup = Cli.run(repo, environment(Map.of()), "sessions", "cleanup", "--max-age", "7d");
+
+        assertThat(cleanup.exitCode()).as("%s", cleanup).isZero();
+        assertThat(cleanup.out()).contains("no run is idle for more than 7d");
+    }
+
     /** Re-records {@code examples/run-calc.session.jsonl}; runs only with {@code -Dmunero.recordDemo=true}. */
     @Test
     @EnabledIfSystemProperty(named = "munero.recordDemo", matches = "true")
@@ -286,7 +374,7 @@ class RunDemoTest {
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
     }

@@ -118,7 +118,27 @@ public final class BuildManager {
      * @param bus      where events are published after they are stored
      */
     public record Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
-                          EventBus bus) { }
+                          EventBus bus, Learning learning) {
+        /** A session that shares the repository's learning store. */
+        public Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
+                       EventBus bus) {
+            this(provider, prices, env, sandbox, clock, bus, Learning.SHARED);
+        }
+    }
+
+    /**
+     * Which lessons a session's planners and agents see, and where its reflections' lessons go.
+     *
+     * <p>A replayed run uses {@link #RUN_ONLY}: its requests must equal the recorded ones, and lessons other runs
+     * taught the repository would change its first request (issue 11.6); its own lessons come from a recording,
+     * not from a model that saw this repository, so they are not taught to later runs either.
+     */
+    public enum Learning {
+        /** Read the repository's learning store ({@code lessons}, every run's) and add this run's lessons to it. */
+        SHARED,
+        /** See only this run's own lessons (from its event log); neither read nor write the learning store. */
+        RUN_ONLY
+    }
 
     private final Store store;
     private final String runId;
@@ -490,7 +510,9 @@ public final class BuildManager {
             kept.add(new LessonRecord(runId, iteration, i, session.clock().instant(), l.check(), l.whatFailed(),
                     l.why(), l.fix(), l.files(), false));
         }
-        store.putLessons(kept);
+        if (session.learning() == Learning.SHARED) {
+            store.putLessons(kept);
+        }
         for (LessonRecord l : kept) {
             emit(new RunEvent.LessonRecorded(iteration, l.ordinal(), l.check(), l.whatFailed(), l.why(), l.fix(),
                     l.files()));
@@ -733,7 +755,8 @@ public final class BuildManager {
                 history.plan.checks().forEach(c -> words.add(c.name().toLowerCase(Locale.ROOT)));
             }
         }
-        List<LessonRecord> all = new ArrayList<>(store.lessons(200));
+        List<LessonRecord> all = new ArrayList<>(session.learning() == Learning.SHARED ? store.lessons(200)
+                : ownLessons());
         all.sort(java.util.Comparator.comparing((LessonRecord l) -> !l.confirmed()));
         List<Lesson> relevant = new ArrayList<>();
         for (LessonRecord l : all) {
@@ -748,6 +771,24 @@ public final class BuildManager {
             }
         }
         return relevant;
+    }
+
+    /** This run's lessons, from its {@code lesson_recorded} events, newest first (as the store orders them). */
+    private List<LessonRecord> ownLessons() {
+        List<LessonRecord> own = new ArrayList<>();
+        for (var e : store.events(runId, 0)) {
+            if (e.type().equals("lesson_recorded")) {
+                JsonNode p = e.payload();
+                List<String> files = new ArrayList<>();
+                p.path("files").forEach(f -> files.add(f.asString()));
+                own.add(new LessonRecord(runId, p.path("iteration").asInt(), p.path("ordinal").asInt(), e.at(),
+                        p.path("check").asString(""), p.path("what_failed").asString(""), p.path("why").asString(""),
+                        p.path("fix").asString(""), files, false));
+            }
+        }
+        own.sort(java.util.Comparator.comparing(LessonRecord::createdAt).reversed()
+                .thenComparing(LessonRecord::iteration).thenComparing(LessonRecord::ordinal));
+        return own;
     }
 
     private static Set<String> words(String text) {

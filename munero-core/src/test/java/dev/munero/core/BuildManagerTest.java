@@ -144,7 +144,7 @@ class BuildManagerTest {
                 .hook((role, index) -> {
                     if (index == 0 && (role.equals("task:alpha") || role.equals("task:beta"))) {
                         bothStarted.countDown(); // each waits for the other: they really run at once
-                        assertThat(bothStarted.await(30, TimeUnit.SECONDS)).isTrue();
+                        assertThat(bothStarted.await(5, TimeUnit.MINUTES)).isTrue();
                     }
                 });
         try (Store store = fx.store()) {

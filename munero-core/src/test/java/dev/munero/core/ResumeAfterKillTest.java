@@ -37,7 +37,7 @@ class ResumeAfterKillTest {
             }
             assertThat(child.isAlive()).as("the child died before the kill point:\n%s", seen).isTrue();
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.waitFor(5, TimeUnit.MINUTES)).isTrue();
         }
         assertThat(child.exitValue()).isEqualTo(137);
 

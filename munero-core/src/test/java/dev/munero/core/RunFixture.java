@@ -43,7 +43,7 @@ final class RunFixture {
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IOException("git " + String.join(" ", args) + ": " + out);
         }
         return out.strip();

@@ -68,17 +68,28 @@ public final class Providers {
         };
     }
 
+    /** The environment variable that sets a provider's base URL: ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OLLAMA_HOST. */
+    public static String baseUrlVariable(String provider) {
+        return switch (provider) {
+            case "anthropic" -> "ANTHROPIC_BASE_URL";
+            case "openai" -> "OPENAI_BASE_URL";
+            default -> "OLLAMA_HOST";
+        };
+    }
+
     static LangChain4jChatModel.Connection connection(ModelRef model, Map<String, String> env, UserConfig config,
                                                       Options options) {
         String provider = model.provider();
+        String urlVariable = baseUrlVariable(provider);
+        Optional<String> configured = setting(env, urlVariable, config, provider, "base_url");
         String baseUrl = switch (provider) {
-            case "anthropic" -> withV1(setting(env, "ANTHROPIC_BASE_URL", config, provider, "base_url")
-                    .orElse("https://api.anthropic.com"));
-            case "openai" -> setting(env, "OPENAI_BASE_URL", config, provider, "base_url")
-                    .orElse("https://api.openai.com/v1");
-            default -> withV1(ollamaHost(setting(env, "OLLAMA_HOST", config, provider, "base_url")
-                    .orElse("http://127.0.0.1:11434")));
+            case "anthropic" -> withV1(configured.orElse("https://api.anthropic.com"));
+            case "openai" -> configured.orElse("https://api.openai.com/v1");
+            default -> withV1(ollamaHost(configured.orElse("http://127.0.0.1:11434")));
         };
+        String from = env.get(urlVariable) != null && !env.get(urlVariable).isBlank() ? urlVariable
+                : configured.isPresent() ? "base_url under [providers." + provider + "] in " + config.file()
+                : "the default";
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw new ProviderException(ProviderException.Kind.CONFIGURATION, "the base URL for " + provider
                     + " is not an http(s) URL: " + baseUrl);
@@ -93,7 +104,7 @@ public final class Providers {
             key = config.providerValue(provider, "api_key").orElse("ollama");
         }
         return new LangChain4jChatModel.Connection(baseUrl, key, variable.orElse(null), options.timeout(),
-                options.streaming());
+                options.streaming(), from, urlVariable);
     }
 
     private static Optional<String> setting(Map<String, String> env, String variable, UserConfig config,

@@ -13,7 +13,7 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * The user's Munero configuration file, {@code $MUNERO_CONFIG}, else {@code $XDG_CONFIG_HOME/munero/config.toml},
  * else {@code ~/.config/munero/config.toml}. Every part is optional:
  * <pre>
- * model = "anthropic:claude-sonnet-4-5"      # the default for --model
+ * model = "anthropic:claude-sonnet-4-6"      # the default for --model
  *
  * [providers.anthropic]                      # also openai, ollama
  * api_key = "..."                            # used when ANTHROPIC_API_KEY is not set

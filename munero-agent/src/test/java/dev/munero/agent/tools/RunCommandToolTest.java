@@ -44,14 +44,14 @@ class RunCommandToolTest {
 
     @Test
     void aTimeoutKillsTheWholeProcessTree() throws Exception {
-        String marker = "29." + ThreadLocalRandom.current().nextInt(100_000, 999_999);
-        ToolContext context = ToolContext.builder(workspace).commandTimeout(Duration.ofSeconds(30)).build();
+        String marker = "599." + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+        ToolContext context = ToolContext.builder(workspace).commandTimeout(Duration.ofMinutes(10)).build();
         long start = System.nanoTime();
 
         ToolResult result = run(context, "command", "echo started; sleep " + marker + " & sleep " + marker,
                 "timeout_seconds", 1);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(5)); // far below the sleep: the 1 s timeout killed it (issue 11: caps for a loaded machine)
         assertThat(result.error()).isTrue();
         assertThat(result.content()).startsWith("started\n")
                 .endsWith("\ntimed out after 1 s: the command and its child processes were killed");

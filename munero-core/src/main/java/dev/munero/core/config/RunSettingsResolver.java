@@ -53,7 +53,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RunSettingsResolver {
     /** The model when no layer names one. */
-    public static final String DEFAULT_MODEL = "anthropic:claude-sonnet-4-6";
+    public static final String DEFAULT_MODEL = dev.munero.llm.ModelRef.DEFAULT;
     /** The most task agents a run may have at once. */
     public static final int MAX_AGENTS = 16;
 

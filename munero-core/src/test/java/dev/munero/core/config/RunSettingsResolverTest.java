@@ -247,7 +247,7 @@ class RunSettingsResolverTest {
             MUNERO_MAX_COST        | abc     | MUNERO_MAX_COST=abc: not a number of USD; write an amount such as 5 or 0.50
             MUNERO_MAX_COST        | -1      | MUNERO_MAX_COST=-1: the budget must be more than 0 USD; leave it out for no budget
             MUNERO_MODEL           | gpt-5   | MUNERO_MODEL=gpt-5: model 'gpt-5' has no provider; write provider:model, e.g. anthropic:gpt-5 or openai:gpt-5
-            MUNERO_TIMEOUT         | soon    | MUNERO_TIMEOUT=soon: 'soon' is not a duration; write e.g. 500ms, 30s, 10m or 2h
+            MUNERO_TIMEOUT         | soon    | MUNERO_TIMEOUT=soon: 'soon' is not a duration; write e.g. 500ms, 30s, 10m, 2h, 7d or 2w
             MUNERO_TIMEOUT         | 0s      | MUNERO_TIMEOUT=0s: the timeout must be longer than 0; write e.g. 30m or 2h
             MUNERO_LOG_LEVEL       | verbose | MUNERO_LOG_LEVEL=verbose: not a log level; write error, warn, info or debug
             MUNERO_METRICS_ENABLED | maybe   | MUNERO_METRICS_ENABLED=maybe: not true or false; write true or false (or 1/0, yes/no)
@@ -285,10 +285,10 @@ class RunSettingsResolverTest {
             budget_usd        | abc   | --budget-usd=abc: not a number of USD; write an amount such as 5 or 0.50
             agents            | many  | --agents=many: not a whole number; write one between 1 and 16
             max_turns         | 1.5   | --max-turns=1.5: not a whole number; write one at least 1
-            timeout           | 10x   | --timeout=10x: '10x' is not a duration; write e.g. 500ms, 30s, 10m or 2h
+            timeout           | 10x   | --timeout=10x: '10x' is not a duration; write e.g. 500ms, 30s, 10m, 2h, 7d or 2w
             log_level         | trace | --log-level=trace: not a log level; write error, warn, info or debug
             metrics_enabled   | on    | --metrics=on: not true or false; write true or false (or 1/0, yes/no)
-            model             | x:y   | --model=x:y: unknown provider 'x'; use one of anthropic, openai, ollama (e.g. anthropic:claude-sonnet-4-5)
+            model             | x:y   | --model=x:y: unknown provider 'x'; use one of anthropic, openai, ollama (e.g. anthropic:claude-sonnet-4-6, the default)
             """)
     void aBadFlagIsNamedWithItsValue(String key, String value, String message) {
         // given

@@ -165,7 +165,7 @@ public final class ConfigLoader {
                 } else if (def.startsWith("/$defs/duration/")) {
                     where = tree.valueAt(pointer);
                     message = "'" + (value.isString() ? value.asString() : value.toString()) + "' is not a duration; "
-                            + "write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h";
+                            + "write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h, 7d, 2w";
                 } else {
                     where = tree.valueAt(pointer);
                     List<String> branches = new ArrayList<>();

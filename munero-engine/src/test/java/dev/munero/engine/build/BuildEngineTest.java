@@ -193,7 +193,7 @@ class BuildEngineTest {
         long pid = Long.parseLong(Files.readString(root.resolve("grandchild.pid")).trim());
         ProcessHandle.of(pid).ifPresent(h -> {
             try {
-                h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                h.onExit().get(2, java.util.concurrent.TimeUnit.MINUTES);
             } catch (Exception e) {
                 throw new AssertionError("grandchild " + pid + " still alive", e);
             }
@@ -355,7 +355,7 @@ class BuildEngineTest {
             Thread.sleep(50); // the child process writes it; bounded to 30 s
         }
         engine.cancel();
-        BuildReport r = report.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        BuildReport r = report.get(5, java.util.concurrent.TimeUnit.MINUTES);
         assertThat(step(r, "slow").status()).isEqualTo(StepStatus.CANCELLED);
         assertThat(r.status()).isEqualTo(BuildStatus.CANCELLED);
         try (Stream<Path> s = Files.walk(root.resolve(".munero"))) {

@@ -736,7 +736,7 @@ class ConfigLoaderTest {
         assertThat(p.location()).isEqualTo(at(4, 14));
         assertThat(p.field()).isEqualTo("steps[0].timeout");
         assertThat(p.message()).endsWith(
-                "is not a duration; write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h");
+                "is not a duration; write whole seconds (e.g. 90) or a number with a unit: 500ms, 30s, 10m, 2h, 7d, 2w");
     }
 
     @Test

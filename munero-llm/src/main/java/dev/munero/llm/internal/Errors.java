@@ -25,10 +25,16 @@ final class Errors {
     private Errors() {
     }
 
-    static ProviderException classify(Throwable thrown, ModelRef model, String keyVariable) {
+    static ProviderException classify(Throwable thrown, ModelRef model, LangChain4jChatModel.Connection connection) {
+        String keyVariable = connection.keyVariable();
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof ProviderException p) {
                 return p;
+            }
+            if (t instanceof Transport.WrongShape w) {
+                return new ProviderException(Kind.MALFORMED_RESPONSE, model + ": " + w.getMessage() + ". Is "
+                        + connection.baseUrl() + " (" + connection.baseUrlFrom() + ") " + api(model)
+                        + "?", 0, null, thrown);
             }
             // before IOException: Jackson 2's JsonProcessingException is one
             if (t instanceof Transport.MalformedEvent || t.getClass().getName().startsWith("com.fasterxml.jackson")
@@ -45,9 +51,8 @@ final class Errors {
                         0, null, thrown);
             }
             if (t instanceof IOException io) {
-                return new ProviderException(Kind.CONNECTION, model + ": connection failed: "
-                        + io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage()),
-                        0, null, thrown);
+                return new ProviderException(Kind.CONNECTION, connectionFailure(model, connection, io), 0, null,
+                        thrown);
             }
             if (t instanceof InterruptedException) {
                 return new ProviderException(Kind.CONNECTION, model + ": interrupted", 0, null, thrown);
@@ -55,6 +60,29 @@ final class Errors {
         }
         return new ProviderException(Kind.MALFORMED_RESPONSE, model + ": unexpected response: "
                 + thrown.getClass().getSimpleName() + ": " + firstLine(thrown.getMessage()), 0, null, thrown);
+    }
+
+    /**
+     * Names the URL, where it came from and what to check, e.g. {@code ollama:qwen3: cannot reach
+     * http://127.0.0.1:11434/v1 (from OLLAMA_HOST): ConnectException: Connection refused. Is Ollama running ...}.
+     */
+    static String connectionFailure(ModelRef model, LangChain4jChatModel.Connection connection, IOException io) {
+        String why = io.getClass().getSimpleName() + (io.getMessage() != null ? ": " + io.getMessage()
+                : io instanceof java.net.ConnectException ? " (nothing accepted the connection)" : "");
+        String from = connection.baseUrlFrom().equals("the default")
+                ? "the default; set " + connection.baseUrlVariable() + " to use another" : "from "
+                + connection.baseUrlFrom();
+        String check = switch (model.provider()) {
+            case "ollama" -> "Is Ollama running there (ollama serve) and is the URL right?";
+            default -> "Is the server up, the URL right and the network reachable?";
+        };
+        return model + ": cannot reach " + connection.baseUrl() + " (" + from + "): " + why + ". " + check
+                + " Check with: curl " + connection.baseUrl() + "/models";
+    }
+
+    private static String api(ModelRef model) {
+        return model.provider().equals("anthropic") ? "an Anthropic Messages API"
+                : "an OpenAI-compatible Chat Completions API";
     }
 
     private static ProviderException fromStatus(HttpException http, ModelRef model, String keyVariable) {

@@ -60,8 +60,12 @@ public final class LangChain4jChatModel implements ChatModel {
      * @param keyVariable the environment variable the key came from, named in authentication errors; may be null
      * @param timeout     the longest a whole call may take
      * @param streaming   whether to use the streaming (SSE) endpoint
+     * @param baseUrlFrom where {@code baseUrl} came from, named in connection errors: a variable
+     *                    ({@code OLLAMA_HOST}), {@code base_url in FILE}, or {@code the default}
+     * @param baseUrlVariable the variable that would set {@code baseUrl}, e.g. {@code ANTHROPIC_BASE_URL}
      */
-    public record Connection(String baseUrl, String apiKey, String keyVariable, Duration timeout, boolean streaming) {
+    public record Connection(String baseUrl, String apiKey, String keyVariable, Duration timeout, boolean streaming,
+                             String baseUrlFrom, String baseUrlVariable) {
         @Override
         public String toString() {
             return "Connection[baseUrl=" + baseUrl + ", streaming=" + streaming + "]";
@@ -78,7 +82,7 @@ public final class LangChain4jChatModel implements ChatModel {
         this.connection = connection;
         UnaryOperator<String> rewriter = model.provider().equals("anthropic")
                 ? CacheBreakpoints::addRolling : UnaryOperator.identity();
-        var http = Transport.builder(rewriter);
+        var http = Transport.builder(rewriter, model.provider().equals("anthropic") ? "content" : "choices");
         if (model.provider().equals("anthropic")) {
             if (connection.streaming()) {
                 streaming = AnthropicStreamingChatModel.builder().httpClientBuilder(http)
@@ -123,7 +127,7 @@ public final class LangChain4jChatModel implements ChatModel {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted during a call to " + model);
             }
-            throw Errors.classify(e, model, connection.keyVariable());
+            throw Errors.classify(e, model, connection);
         }
         return fromLangChain(response);
     }

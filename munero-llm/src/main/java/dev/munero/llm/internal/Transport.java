@@ -28,17 +28,30 @@ import java.util.function.UnaryOperator;
 final class Transport implements HttpClient {
     private final java.net.http.HttpClient client;
     private final Duration readTimeout;
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
     private final UnaryOperator<String> bodyRewriter;
+    private final String replyArray;
 
-    private Transport(java.net.http.HttpClient client, Duration readTimeout, UnaryOperator<String> bodyRewriter) {
+    private Transport(java.net.http.HttpClient client, Duration readTimeout, UnaryOperator<String> bodyRewriter,
+                      String replyArray) {
         this.client = client;
         this.readTimeout = readTimeout;
         this.bodyRewriter = bodyRewriter;
+        this.replyArray = replyArray;
     }
 
-    /** A builder LangChain4j's models accept through {@code httpClientBuilder(...)}. */
-    static HttpClientBuilder builder(UnaryOperator<String> bodyRewriter) {
-        return new Builder(bodyRewriter);
+    /**
+     * A builder LangChain4j's models accept through {@code httpClientBuilder(...)}.
+     *
+     * @param replyArray the array field every successful (non-streaming) reply of the API has: {@code content} for
+     *                   Anthropic's Messages API (https://docs.anthropic.com/en/api/messages), {@code choices} for
+     *                   OpenAI's Chat Completions (https://platform.openai.com/docs/api-reference/chat/object). A
+     *                   200 JSON object without it fails as a {@link WrongShape} instead of as a
+     *                   NullPointerException deep in LangChain4j's mapper (issue 10).
+     */
+    static HttpClientBuilder builder(UnaryOperator<String> bodyRewriter, String replyArray) {
+        return new Builder(bodyRewriter, replyArray);
     }
 
     @Override
@@ -49,6 +62,7 @@ final class Transport implements HttpClient {
             if (response.statusCode() / 100 != 2) {
                 throw statusException(response, response.body());
             }
+            checkShape(response.body());
             return SuccessfulHttpResponse.builder().statusCode(response.statusCode())
                     .headers(response.headers().map()).body(response.body()).build();
         } catch (IOException e) {
@@ -111,6 +125,33 @@ final class Transport implements HttpClient {
             builder.timeout(readTimeout);
         }
         return builder.build();
+    }
+
+    /** Throws {@link WrongShape} when {@code body} is a JSON object without the reply array; not JSON is left to LangChain4j. */
+    private void checkShape(String body) {
+        tools.jackson.databind.JsonNode json;
+        try {
+            json = JSON.readTree(body == null ? "" : body);
+        } catch (tools.jackson.core.JacksonException notJson) {
+            return; // reported as "not valid JSON" by the caller's parser
+        }
+        if (json == null || json.isMissingNode()) {
+            return;
+        }
+        if (!json.isObject()) {
+            throw new WrongShape("the HTTP 200 response is JSON but not an object: " + excerpt(body));
+        }
+        if (!json.path(replyArray).isArray()) {
+            throw new WrongShape("the HTTP 200 response has no \"" + replyArray + "\" array"
+                    + (json.has(replyArray) ? " (it is " + json.get(replyArray).getNodeType().name().toLowerCase(
+                    java.util.Locale.ROOT) + ")" : "") + "; it has " + (json.isEmpty() ? "no fields" : "the fields "
+                    + String.join(", ", json.propertyNames())) + ": " + excerpt(body));
+        }
+    }
+
+    private static String excerpt(String body) {
+        String line = body.strip().replaceAll("\\s+", " ");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     private static HttpException statusException(HttpResponse<?> response, String body) {
@@ -179,6 +220,13 @@ final class Transport implements HttpClient {
         }
     }
 
+    /** A successful response whose JSON is not of the API's shape; the message says what is missing. */
+    static final class WrongShape extends RuntimeException {
+        WrongShape(String message) {
+            super(message);
+        }
+    }
+
     /** A connection-level failure (refused, reset, cut mid-body, timed out); the cause says which. */
     static final class TransportFailure extends RuntimeException {
         TransportFailure(Exception cause) {
@@ -188,11 +236,13 @@ final class Transport implements HttpClient {
 
     private static final class Builder implements HttpClientBuilder {
         private final UnaryOperator<String> bodyRewriter;
+        private final String replyArray;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofMinutes(10);
 
-        Builder(UnaryOperator<String> bodyRewriter) {
+        Builder(UnaryOperator<String> bodyRewriter, String replyArray) {
             this.bodyRewriter = bodyRewriter;
+            this.replyArray = replyArray;
         }
 
         @Override
@@ -225,7 +275,7 @@ final class Transport implements HttpClient {
         public HttpClient build() {
             var jdk = java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout)
                     .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-            return new Transport(jdk, readTimeout, bodyRewriter);
+            return new Transport(jdk, readTimeout, bodyRewriter, replyArray);
         }
     }
 }

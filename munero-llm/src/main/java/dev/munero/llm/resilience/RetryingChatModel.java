@@ -31,6 +31,7 @@ public final class RetryingChatModel implements ChatModel {
     public record Retry(int attempt, Duration delay, ProviderException failure) { }
 
     private final ChatModel delegate;
+    private final RetrySettings settings;
     private final RetryPolicy<ChatResponse> policy;
 
     /**
@@ -40,6 +41,7 @@ public final class RetryingChatModel implements ChatModel {
      */
     public RetryingChatModel(ChatModel delegate, RetrySettings settings, Consumer<Retry> onRetry) {
         this.delegate = delegate;
+        this.settings = settings;
         this.policy = RetryPolicy.<ChatResponse>builder()
                 .handleIf(e -> e instanceof ProviderException p && p.retriable() && !tooLong(p, settings))
                 .withMaxRetries(settings.maxRetries())
@@ -74,15 +76,48 @@ public final class RetryingChatModel implements ChatModel {
         return delegate.model();
     }
 
+    /**
+     * Sends the request, retrying as the class says.
+     *
+     * @throws ProviderException the last failure; when it was retriable, its message also says why Munero stopped
+     *                           retrying: the attempts and time spent, or a {@code retry-after} longer than
+     *                           {@link RetrySettings#maxRetryAfter()} (issue 10)
+     */
     @Override
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        long started = System.nanoTime();
         try {
-            return Failsafe.with(policy).get(() -> delegate.chat(request, listener));
+            return Failsafe.with(policy).get(() -> {
+                attempts.incrementAndGet();
+                return delegate.chat(request, listener);
+            });
         } catch (FailsafeException e) {
             if (e.getCause() instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
             throw e;
+        } catch (ProviderException p) {
+            if (!p.retriable()) {
+                throw p;
+            }
+            String why;
+            if (tooLong(p, settings)) {
+                why = "the server asked to wait " + seconds(p.retryAfter().orElseThrow()) + " before retrying, longer "
+                        + "than the " + seconds(settings.maxRetryAfter()) + " Munero waits at most; try again later";
+            } else if (attempts.get() > 1) {
+                why = "gave up after " + attempts.get() + " attempts over "
+                        + seconds(Duration.ofNanos(System.nanoTime() - started));
+            } else {
+                throw p;
+            }
+            throw new ProviderException(p.kind(), p.getMessage() + " (" + why + ")", p.status().orElse(0),
+                    p.retryAfter().orElse(null), p);
         }
+    }
+
+    private static String seconds(Duration d) {
+        long s = Math.round(d.toMillis() / 1000.0);
+        return s >= 120 ? (s % 60 == 0 ? s / 60 + " min" : s / 60 + " min " + s % 60 + " s") : s + " s";
     }
 }

@@ -50,7 +50,7 @@ abstract class ChatModelContract {
     abstract Map<String, String> env(FakeLlmServer server);
 
     ChatModel open(FakeLlmServer server, boolean streaming) {
-        var options = new Providers.Options(streaming, Duration.ofSeconds(20), FAST, RateLimits.NONE, retries::add);
+        var options = new Providers.Options(streaming, Duration.ofMinutes(2), FAST, RateLimits.NONE, retries::add);
         return Providers.open(model(), env(server), noUserConfig(), options);
     }
 
@@ -224,6 +224,80 @@ abstract class ChatModelContract {
                         assertThat(e.getMessage()).contains(keyVariable());
                     });
             assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConnectionFailureNamesTheUrlTheVariableItCameFromAndWhatToCheck() throws Exception { // issue 11.10
+        // given a port nothing listens on
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        try (var server = start()) {
+            String variable = Providers.baseUrlVariable(model().provider());
+            Map<String, String> env = new java.util.HashMap<>(env(server));
+            env.put(variable, "http://127.0.0.1:" + port + (model().provider().equals("openai") ? "/v1" : ""));
+            var options = new Providers.Options(false, Duration.ofMinutes(2), FAST, RateLimits.NONE, retries::add);
+
+            assertThatThrownBy(() -> Providers.open(model(), env, noUserConfig(), options).chat(ask("hi")))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONNECTION);
+                        assertThat(e.getMessage()).contains("cannot reach http://127.0.0.1:" + port + "/v1 (from "
+                                + variable + ")", "ConnectException", "Check with: curl http://127.0.0.1:" + port
+                                + "/v1/models", "gave up after " + (FAST.maxRetries() + 1) + " attempts over");
+                    });
+            assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRetryAfterLongerThanTheCapSaysTheWaitAskedForWasTooLong() throws Exception { // issue 10
+        try (var server = start()) {
+            server.expect(Reply.error(429).retryAfterSeconds(150));
+
+            assertThatThrownBy(() -> open(server, false).chat(ask("hi")))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ProviderException.Kind.RATE_LIMITED);
+                        assertThat(e.getMessage()).contains("the server asked to wait 2 min 30 s before retrying, "
+                                + "longer than the 60 s Munero waits at most; try again later");
+                    });
+            assertThat(retries).isEmpty();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSuccessfulResponseOfTheWrongShapeSaysWhatIsMissing() throws Exception { // issue 10
+        // given a server that answers every request with HTTP 200 and a JSON object without the reply's array
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] body = "{\"id\":\"msg_1\",\"type\":\"message\",\"model\":\"m\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        http.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("content-type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        try (var server = start()) {
+            String variable = Providers.baseUrlVariable(model().provider());
+            Map<String, String> env = new java.util.HashMap<>(env(server));
+            env.put(variable, "http://127.0.0.1:" + http.getAddress().getPort() + "/v1");
+            String array = model().provider().equals("anthropic") ? "content" : "choices";
+
+            assertThatThrownBy(() -> Providers.open(model(), env, noUserConfig(), new Providers.Options(false,
+                    Duration.ofMinutes(2), FAST, RateLimits.NONE, retries::add)).chat(ask("hi")))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ProviderException.Kind.MALFORMED_RESPONSE);
+                        assertThat(e.getMessage()).contains("the HTTP 200 response has no \"" + array + "\" array; "
+                                + "it has the fields id, type, model", "(" + variable + ")")
+                                .doesNotContain("NullPointerException");
+                    });
+            assertThat(retries).isEmpty();
+        } finally {
+            http.stop(0);
         }
     }
 }

@@ -25,7 +25,7 @@ final class Http {
     }
 
     private static HttpRequest request(URI uri, String json, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         if (headers.length > 0) {
             request.headers(headers);

@@ -17,7 +17,8 @@ class ErrorsTest {
     private static final ModelRef MODEL = ModelRef.parse("anthropic:claude-sonnet-4-6");
 
     private static ProviderException classify(Throwable thrown) {
-        return Errors.classify(thrown, MODEL, "ANTHROPIC_API_KEY");
+        return Errors.classify(thrown, MODEL, new LangChain4jChatModel.Connection("http://127.0.0.1:9/v1", "k",
+                "ANTHROPIC_API_KEY", Duration.ofMinutes(1), false, "ANTHROPIC_BASE_URL", "ANTHROPIC_BASE_URL"));
     }
 
     @Test

@@ -66,7 +66,13 @@ class RetryingChatModelTest {
         delegate.thenThrow(failure(kind)).thenThrow(failure(kind)).thenThrow(last);
 
         // then
-        assertThatThrownBy(() -> retrying(FAST).chat(Requests.ask("hello"))).isSameAs(last);
+        assertThatThrownBy(() -> retrying(FAST).chat(Requests.ask("hello")))
+                .isInstanceOfSatisfying(ProviderException.class, e -> { // issue 11.10: says why it stopped retrying
+                    assertThat(e.getCause()).isSameAs(last);
+                    assertThat(e.kind()).isEqualTo(kind);
+                    assertThat(e.getMessage()).startsWith(last.getMessage())
+                            .contains("(gave up after " + (1 + FAST.maxRetries()) + " attempts over ");
+                });
         assertThat(delegate.calls()).isEqualTo(1 + FAST.maxRetries());
         assertThat(retries).extracting(RetryingChatModel.Retry::attempt).containsExactly(1, 2);
     }
@@ -101,7 +107,13 @@ class RetryingChatModelTest {
         delegate.thenThrow(tooLong);
 
         // then
-        assertThatThrownBy(() -> retrying(FAST).chat(Requests.ask("hello"))).isSameAs(tooLong);
+        assertThatThrownBy(() -> retrying(FAST).chat(Requests.ask("hello")))
+                .isInstanceOfSatisfying(ProviderException.class, e -> { // issue 10: says the wait was too long
+                    assertThat(e.getCause()).isSameAs(tooLong);
+                    assertThat(e.retryAfter()).isEqualTo(tooLong.retryAfter());
+                    assertThat(e.getMessage()).contains("the server asked to wait 61 s before retrying, longer than "
+                            + "the 60 s Munero waits at most; try again later");
+                });
         assertThat(delegate.calls()).isOne();
         assertThat(retries).isEmpty();
     }
