@@ -57,7 +57,28 @@ final class PythonDetector implements Detector {
     }
 
     /** One pyproject.toml that yields steps. */
-    private record Project(Path dir, String name, boolean buildable, boolean testable, String backend) {
+    private record Project(Path dir, String name, boolean buildable, boolean testable, List<String> requires) {
+    }
+
+    /**
+     * The modules a PEP 517 build without isolation imports: each {@code build-system.requires} entry's module
+     * (distribution name lower-cased, {@code -} to {@code _}; poetry-core is {@code poetry.core}), and for
+     * setuptools older than 70.1 also {@code wheel} (probed as either module). Without {@code requires}, PEP 517
+     * means setuptools. An unknown mapping makes the build isolated, which is slower, never wrong.
+     */
+    private static List<String> buildRequirements(JsonNode toml) {
+        List<String> modules = new ArrayList<>();
+        JsonNode requires = toml.path("build-system").path("requires");
+        if (!requires.isArray()) {
+            modules.add("setuptools");
+        }
+        for (JsonNode r : requires) {
+            String dist = r.asString("").split("[\\s<>=!~;\\[(@]", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            if (!dist.isEmpty()) {
+                modules.add(dist.equals("poetry-core") ? "poetry.core" : dist.replace('-', '_').replace('.', '_'));
+            }
+        }
+        return modules;
     }
 
     @Override
@@ -82,9 +103,7 @@ final class PythonDetector implements Detector {
                     .or(() -> Nodes.string(toml, "tool", "poetry", "name"))
                     .filter(n -> !n.isBlank())
                     .orElse(RelPaths.dirName(tree.root(), dir));
-            // PEP 517: without build-backend, pip and build use setuptools' legacy back end
-            String backend = Nodes.string(toml, "build-system", "build-backend").orElse("setuptools").split("[.:]")[0];
-            projects.add(new Project(dir, name, buildable, testable, backend.strip()));
+            projects.add(new Project(dir, name, buildable, testable, buildRequirements(toml)));
             if (RepoTree.depth(dir) > 0) {
                 hidden.add(dir);
             }
@@ -98,7 +117,7 @@ final class PythonDetector implements Detector {
         Map<Path, Interpreter> probed = new HashMap<>();
         for (Project p : projects) {
             String cwd = RelPaths.str(p.dir());
-            Interpreter py = probed.computeIfAbsent(interpreter(tree.root(), p.dir()), exe -> Interpreter.probe(exe, p.backend()));
+            Interpreter py = probed.computeIfAbsent(interpreter(tree.root(), p.dir()), exe -> Interpreter.probe(exe, modulesToProbe(projects)));
             String name = names.get(p);
             if (p.buildable()) {
                 Command build;
@@ -106,8 +125,10 @@ final class PythonDetector implements Detector {
                     build = py.module("build");
                 } else if (py.has("pip")) {
                     List<String> argv = new ArrayList<>(List.of(py.exe(), "-m", "pip", "wheel", "--no-deps"));
-                    if (py.has(p.backend())) {
-                        argv.add("--no-build-isolation");
+                    boolean wheelSupport = !p.requires().contains("setuptools")
+                            || py.has("wheel") || py.has("setuptools.command.bdist_wheel");
+                    if (wheelSupport && p.requires().stream().allMatch(py::has)) {
+                        argv.add("--no-build-isolation"); // everything is installed: no download, no network
                     }
                     argv.addAll(List.of("--wheel-dir", "dist", "."));
                     build = new Command.Argv(argv);
@@ -153,6 +174,12 @@ final class PythonDetector implements Detector {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
+    private static Set<String> modulesToProbe(List<Project> projects) {
+        Set<String> modules = new java.util.TreeSet<>(List.of("build", "pip", "pytest", "wheel", "setuptools.command.bdist_wheel"));
+        projects.forEach(p -> modules.addAll(p.requires()));
+        return modules;
+    }
+
     /** The project's virtual environment, else the repository's, else {@code python3} from PATH. */
     private static Path interpreter(Path root, Path projectDir) {
         for (Path dir : List.of(root.resolve(projectDir), root)) {
@@ -175,12 +202,10 @@ final class PythonDetector implements Detector {
                 + "    if ok: print(m)\n";
 
         /** Runs {@code exe} once; an interpreter that cannot start has no modules. */
-        static Interpreter probe(Path exe, String backend) {
+        static Interpreter probe(Path exe, Set<String> modules) {
             String cmd = exe.toString();
-            List<String> argv = new ArrayList<>(List.of(cmd, "-c", SCRIPT, "build", "pip", "pytest"));
-            if (!backend.isEmpty()) {
-                argv.add(backend);
-            }
+            List<String> argv = new ArrayList<>(List.of(cmd, "-c", SCRIPT));
+            argv.addAll(modules);
             try {
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
                 p.getOutputStream().close();

@@ -13,7 +13,8 @@ import java.util.List;
  * detected step, every output glob that matches tracked files is narrowed: a {@code !/<path>} exclusion is
  * added per tracked file, or, when it matches more than {@link #MAX_EXCLUSIONS} of them, the glob is dropped
  * (it is then more source than output). Each change is a warning naming the step, the glob and a tracked
- * file.
+ * file. The tracked files become inputs: an input exclusion that repeats a changed output glob is dropped
+ * (outputs are never inputs, so the rest of that glob stays out).
  *
  * <p>Stateless and thread-safe.
  */
@@ -72,7 +73,12 @@ public final class TrackedOutputs {
                 continue;
             }
             outputs.addAll(excludes);
-            out.add(step.toBuilder().outputs(outputs).build());
+            // an input exclusion that repeats a changed output glob would also hide the tracked files, which are
+            // sources now: drop it; the outputs (minus the tracked files) are left out of the inputs anyway
+            List<String> inputs = step.inputs().stream()
+                    .filter(g -> !(g.startsWith("!") && step.outputs().contains(g.substring(1))))
+                    .toList();
+            out.add(step.toBuilder().outputs(outputs).inputs(inputs).build());
         }
         return out;
     }
