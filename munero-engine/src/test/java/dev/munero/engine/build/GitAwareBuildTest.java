@@ -126,6 +126,24 @@ class GitAwareBuildTest {
     }
 
     @Test
+    void aDetectedOutputGlobThatMatchesManyTrackedFilesIsDropped() throws Exception {
+        // issue 9.2: a directory that is mostly sources is no output at all
+        npmWorkspaceWithTrackedHelper();
+        for (int i = 0; i < 21; i++) {
+            write("packages/a/out/src" + i + ".js", "// source " + i + "\n");
+        }
+        git("add", "-A");
+        git("commit", "-qm", "sources in out/");
+
+        Workspace ws = Workspace.open(root, "development");
+
+        StepSpec build = ws.graph().steps().stream().filter(s -> s.name().equals("a:build")).findFirst().orElseThrow();
+        assertThat(build.outputs()).doesNotContain("out/**").contains("build/**");
+        assertThat(ws.warnings()).anyMatch(w -> w.startsWith("step a:build: dropped the detected output glob out/**: it "
+                + "matches 21 files git tracks (packages/a/out/src0.js and 20 more)"));
+    }
+
+    @Test
     void aUsersEditToATrackedFileInADetectedOutputDirectorySurvivesARebuild() throws Exception {
         // issue 9.2: "CACHED ... restored 1 of 2 output files" put the cached copy over the user's edit
         assumeTrue(!run(root, "sh", "-c", "command -v npm || true").isBlank(), "npm is not installed");
