@@ -25,9 +25,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Sources (a real {@code git} child process, run in {@code dir}, paths relative to {@code dir}):
  * <ul>
- *   <li>{@code git ls-files -z -t -c -o --exclude-standard}: the tracked files (tag {@code H}, {@code S},
+ *   <li>{@code git ls-files -z -t -c -o --exclude-standard --exclude=node_modules/}: the tracked files (tag {@code H}, {@code S},
  *       {@code M}, ...) and the untracked files git does not ignore (tag {@code ?});</li>
- *   <li>{@code git ls-files -z -o -i --exclude-standard --directory}: the ignored untracked files, a wholly
+ *   <li>{@code git ls-files -z -o -i --exclude-standard --exclude=node_modules/ --directory}: the ignored untracked files, a wholly
  *       ignored directory as one {@code dir/} entry;</li>
  *   <li>{@code git check-ignore -z --stdin}, lazily, for files that appeared after the snapshot (a step's
  *       new files), one call per batch, remembered.</li>
@@ -65,6 +65,12 @@ public final class GitFiles {
     public static GitFiles none(Path dir, String why) {
         return new GitFiles(false, why, dir, Set.of(), Set.of(), Set.of(), Set.of());
     }
+
+    /**
+     * Ignored as well, whatever the ignore files say: Munero never hashes {@code node_modules} (see {@link FileSets}),
+     * and a repository without a {@code .gitignore} for it would otherwise list every installed file.
+     */
+    private static final String NEVER_INPUTS = "--exclude=node_modules/";
 
     /** A loaded view and the stamps that tell whether it still holds. */
     private record Memo(GitFiles files, dev.munero.engine.FileStamps stamps) {
@@ -162,9 +168,9 @@ public final class GitFiles {
     public static GitFiles load(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         CompletableFuture<Result> ignoredRun = CompletableFuture.supplyAsync(
-                () -> git(abs, null, "ls-files", "-z", "-o", "-i", "--exclude-standard", "--directory"),
+                () -> git(abs, null, "ls-files", "-z", "-o", "-i", "--exclude-standard", NEVER_INPUTS, "--directory"),
                 Thread::startVirtualThread);
-        Result listed = git(abs, null, "ls-files", "-z", "-t", "-c", "-o", "--exclude-standard");
+        Result listed = git(abs, null, "ls-files", "-z", "-t", "-c", "-o", "--exclude-standard", NEVER_INPUTS);
         Result ignored = ignoredRun.join();
         Optional<String> failure = listed.failure().or(ignored::failure);
         if (failure.isPresent()) {

@@ -288,6 +288,27 @@ class GitAwareBuildTest {
     }
 
     @Test
+    void theGitViewIsReusedUntilSomethingGitReadsChanges() throws Exception {
+        // a cached rerun in the daemon starts no git process while the tree is unchanged
+        write("src/a.js", "a");
+        write(".gitignore", "dist/\n");
+        git("add", "-A");
+        git("commit", "-qm", "init");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        try (var all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                Files.setLastModifiedTime(p, old); // older than the racy window, as in a tree last touched an hour ago
+            }
+        }
+
+        GitFiles first = GitFiles.snapshot(root);
+        assertThat(GitFiles.snapshot(root)).isSameAs(first);
+
+        write("src/.gitignore", "*.gen.js\n");
+        assertThat(GitFiles.snapshot(root)).as("a new .gitignore changes its directory's stamp").isNotSameAs(first);
+    }
+
+    @Test
     void gitFilesTellsTrackedIgnoredAndNewFilesApart() throws Exception {
         write("src/a.js", "a");
         write("dist/x.js", "x");
