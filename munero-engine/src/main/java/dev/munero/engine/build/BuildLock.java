@@ -50,7 +50,7 @@ final class BuildLock implements AutoCloseable {
         ReentrantLock local = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
         boolean told = false;
         if (!local.tryLock()) {
-            waiting.accept(message("another build of this repository is running in this process"));
+            waiting.accept(message("another build of this repository is running in this Munero process (the daemon)"));
             told = true;
             local.lockInterruptibly();
         }

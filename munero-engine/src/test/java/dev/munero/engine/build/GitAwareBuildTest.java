@@ -275,7 +275,7 @@ class GitAwareBuildTest {
         BuildReport secondReport = b.get(5, TimeUnit.MINUTES);
         assertThat(statuses(firstReport)).containsOnly(StepStatus.PASSED);
         assertThat(statuses(secondReport)).containsOnly(StepStatus.CACHED);
-        assertThat(secondWarnings.get(0)).startsWith("another build of this repository is running")
+        assertThat(secondWarnings.get(0)).startsWith("another build of this repository is running in this Munero process")
                 .endsWith("waiting for it to finish, then this build reuses its results from the cache");
     }
 
