@@ -2,6 +2,7 @@ package dev.munero.cli;
 
 import dev.munero.engine.Workspace;
 import dev.munero.engine.cache.FileSets;
+import dev.munero.engine.cache.GitFiles;
 import dev.munero.engine.cache.LocalCache;
 import dev.munero.engine.config.StepSpec;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code munero clean}: removes declared outputs, or prunes the cache. */
 @Command(name = "clean", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Remove the files matched by the steps' declared outputs; with --cache, prune the cache instead.", ""})
+        description = {"Remove the files matched by the steps' declared outputs, never a file git tracks; with --cache, "
+                + "prune the cache instead.", ""})
 final class CleanCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -44,6 +46,13 @@ final class CleanCommand implements Callable<Integer> {
             description = "With --cache: keep at most SIZE (e.g. 500MiB, 2GiB); default 0 empties the cache.")
     String maxSize;
 
+    @Option(names = "--dry-run", description = "List the files that would be removed; remove nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Outside a git work tree, remove outputs although Munero cannot tell "
+            + "which files are yours (inside git, tracked files are always kept).")
+    boolean force;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache directory (default: .munero/cache).")
     Path cacheDir;
 
@@ -53,6 +62,10 @@ final class CleanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (maxSize != null && !cache) {
             err.println("munero: error: --max-size only applies with --cache");
+            return ExitCodes.USAGE;
+        }
+        if (cache && (dryRun || force)) {
+            err.println("munero: error: --dry-run and --force apply to removing outputs, not to --cache");
             return ExitCodes.USAGE;
         }
         try {
@@ -69,18 +82,40 @@ final class CleanCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
             Path root = ws.project().root();
-            int files = 0;
+            GitFiles git = GitFiles.snapshot(root);
+            if (!git.inGit() && !dryRun && !force) {
+                err.println("munero: error: " + root + " is not in a git work tree (" + git.why() + "), so Munero cannot "
+                        + "tell your files from build outputs; see what would go with 'munero clean --dry-run', then "
+                        + "remove it with 'munero clean --force'");
+                return ExitCodes.USAGE;
+            }
+            java.util.TreeSet<String> remove = new java.util.TreeSet<>();
+            java.util.TreeSet<String> tracked = new java.util.TreeSet<>();
             for (StepSpec s : ws.graph().steps()) {
                 if (s.outputs().isEmpty()) {
                     continue;
                 }
                 for (String rel : FileSets.expand(root, s.cwd(), s.outputs(), List.of())) {
+                    // issue 9.2: a file git tracks is never an output to delete, whatever a glob says
+                    (git.isTracked(rel) ? tracked : remove).add(rel);
+                }
+            }
+            int files = 0;
+            if (dryRun) {
+                remove.forEach(out::println);
+            } else {
+                for (String rel : remove) {
                     if (Files.deleteIfExists(root.resolve(rel))) {
                         files++;
                     }
                 }
             }
-            out.printf("removed %d output files of %d steps%n", files, ws.graph().size());
+            if (!tracked.isEmpty()) {
+                err.printf("munero: warning: kept %d output file%s git tracks (%s%s)%n", tracked.size(),
+                        tracked.size() == 1 ? "" : "s", tracked.first(), tracked.size() > 1 ? ", ..." : "");
+            }
+            out.printf(dryRun ? "would remove %2$d output files of %3$d steps (--dry-run: nothing removed)%n"
+                    : "removed %1$d output files of %3$d steps%n", files, remove.size(), ws.graph().size());
             return ExitCodes.OK;
         } catch (IllegalArgumentException e) {
             err.println("munero: error: " + e.getMessage());

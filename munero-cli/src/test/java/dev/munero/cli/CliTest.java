@@ -171,7 +171,13 @@ class CliTest {
         twoSteps();
         Cli.run("build", "-C", repo.toString());
         assertThat(repo.resolve("out/a.out")).exists();
-        assertThat(Cli.run("clean", "-C", repo.toString()).exitCode()).isZero();
+        Cli.Result refused = Cli.run("clean", "-C", repo.toString());
+        assertThat(refused.exitCode()).as("outside git Munero cannot tell tracked files apart").isEqualTo(2);
+        assertThat(refused.err()).contains("is not in a git work tree", "munero clean --dry-run", "munero clean --force");
+        Cli.Result dry = Cli.run("clean", "-C", repo.toString(), "--dry-run");
+        assertThat(dry.out()).isEqualTo("out/a.out\nwould remove 1 output files of 2 steps (--dry-run: nothing removed)\n");
+        assertThat(repo.resolve("out/a.out")).exists();
+        assertThat(Cli.run("clean", "-C", repo.toString(), "--force").exitCode()).isZero();
         assertThat(repo.resolve("out/a.out")).doesNotExist();
         assertThat(repo.resolve("src/a.txt")).exists();
 
@@ -181,6 +187,60 @@ class CliTest {
         Cli.Result rebuilt = Cli.run("build", "-C", repo.toString(), "--json");
         assertThat(statuses(JSON.readValue(rebuilt.out(), BuildReport.class)).values()).containsOnly(StepStatus.PASSED);
         assertThat(Cli.run("clean", "-C", repo.toString(), "--cache", "--max-size", "lots").exitCode()).isEqualTo(2);
+    }
+
+    private void git(String... args) throws Exception {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("git", "-c", "user.email=t@example.com",
+                "-c", "user.name=t"));
+        argv.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(argv).directory(repo.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
+    void cleanNeverDeletesAFileGitTracksAndDryRunListsWhatWouldGo() throws Exception {
+        // issue 9.2: 'munero clean' deleted a git-tracked packages/a/build/helper.js
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "git"))), "git is not installed");
+        twoSteps();
+        write("out/helper.txt", "tracked\n");
+        git("init", "-q");
+        git("add", "-A");
+        git("commit", "-qm", "init");
+        Cli.run("build", "-C", repo.toString());
+
+        Cli.Result dry = Cli.run("clean", "-C", repo.toString(), "--dry-run");
+        assertThat(dry.out()).isEqualTo("out/a.out\nwould remove 1 output files of 2 steps (--dry-run: nothing removed)\n");
+        assertThat(dry.err()).contains("kept 1 output file git tracks (out/helper.txt)");
+        assertThat(repo.resolve("out/a.out")).exists();
+
+        Cli.Result clean = Cli.run("clean", "-C", repo.toString());
+        assertThat(clean.exitCode()).as(clean.all()).isZero();
+        assertThat(repo.resolve("out/a.out")).doesNotExist();
+        assertThat(repo.resolve("out/helper.txt")).hasContent("tracked");
+    }
+
+    @Test
+    void initWritesNoYamlAnchorsAndStdoutBesideAMuneroYamlSaysWhatItFound() throws Exception {
+        // issue 9.9: init wrote &id001 anchors; 'init --stdout' beside a munero.yaml said there was none
+        write("package.json", "{\"name\":\"root\",\"private\":true,\"workspaces\":[\"packages/*\"]}");
+        write("packages/a/package.json", "{\"name\":\"a\",\"scripts\":{\"build\":\"true\",\"test\":\"true\"}}");
+        write("packages/b/package.json", "{\"name\":\"b\",\"scripts\":{\"build\":\"true\"}}");
+        Cli.Result init = Cli.run("init", "-C", repo.toString());
+        assertThat(init.exitCode()).as(init.all()).isZero();
+        assertThat(Files.readString(repo.resolve("munero.yaml"))).doesNotContain("&id", "*id");
+
+        Cli.Result printed = Cli.run("init", "-C", repo.toString(), "--stdout");
+        assertThat(printed.exitCode()).as(printed.all()).isZero();
+        assertThat(printed.out()).isEqualTo(Files.readString(repo.resolve("munero.yaml")));
+
+        Path only = Files.createDirectories(repo.resolve("only-yaml"));
+        Cli.write(only, "munero.yaml", "steps:\n  - name: a\n    command: [true]\n");
+        Cli.Result none = Cli.run("init", "-C", only.toString(), "--stdout");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("munero.yaml is there, but detection reads only build files, and found none")
+                .doesNotContain("no munero.yaml");
     }
 
     @Test

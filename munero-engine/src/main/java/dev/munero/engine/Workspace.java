@@ -1,5 +1,6 @@
 package dev.munero.engine;
 
+import dev.munero.engine.cache.GitFiles;
 import dev.munero.engine.config.BuildSettings;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
@@ -9,6 +10,7 @@ import dev.munero.engine.config.SourceLocation;
 import dev.munero.engine.detect.AutoDetector;
 import dev.munero.engine.detect.DetectionException;
 import dev.munero.engine.detect.DetectionResult;
+import dev.munero.engine.detect.TrackedOutputs;
 import dev.munero.engine.graph.BuildGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +78,19 @@ public record Workspace(Project project, BuildGraph graph, List<String> warnings
             throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "", e.getMessage()));
         }
         if (detected.steps().isEmpty()) {
-            throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "",
+            String yaml = Files.isRegularFile(abs.resolve(ConfigLoader.FILE_NAME))
+                    ? "munero.yaml is there, but detection reads only build files, and found none" : null;
+            throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "", yaml != null
+                    ? yaml + " (looked for pom.xml, package.json, Cargo.toml, go.mod, pyproject.toml, settings.gradle, Makefile)" :
                     "no munero.yaml and no build system found (looked for pom.xml, package.json, Cargo.toml, go.mod, "
                             + "pyproject.toml, settings.gradle, Makefile); write a munero.yaml (see README)"));
         }
-        Project project = new Project(abs, detected.steps(), BuildSettings.DEFAULTS, List.of(), profile,
+        // issue 9.2: a guessed output glob must never claim a file git tracks
+        List<String> warnings = new java.util.ArrayList<>(detected.warnings());
+        List<dev.munero.engine.config.StepSpec> steps = TrackedOutputs.narrow(detected.steps(), GitFiles.snapshot(abs), warnings);
+        GitFiles.indexFile(abs).ifPresent(watched::add);
+        Project project = new Project(abs, steps, BuildSettings.DEFAULTS, List.of(), profile,
                 "auto-detected: " + String.join(", ", detected.systems()));
-        return new Workspace(project, BuildGraph.of(project.steps(), abs), detected.warnings());
+        return new Workspace(project, BuildGraph.of(project.steps(), abs), List.copyOf(warnings));
     }
 }

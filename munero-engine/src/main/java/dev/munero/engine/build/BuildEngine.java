@@ -105,10 +105,32 @@ public final class BuildEngine {
      * @throws IOException when the report or the state cannot be written
      */
     public BuildReport build() throws IOException {
-        try {
+        try (BuildLock lock = lock()) {
+            excludeStateDir();
             return doBuild();
         } finally {
             finished.countDown();
+        }
+    }
+
+    /** Waits for any other build of this state directory (issue 9.9); interrupted, it builds nothing. */
+    private BuildLock lock() throws IOException {
+        try {
+            return BuildLock.acquire(options.stateDir(), listener::warning);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for another build of this repository", e);
+        }
+    }
+
+    /** Keeps {@code .munero/} out of {@code git status}, as {@code munero run} does (issue 9.9). Best effort. */
+    private void excludeStateDir() {
+        if (options.stateDir().equals(project.root().resolve(".munero"))) {
+            try {
+                dev.munero.engine.cache.GitFiles.excludeStateDir(project.root());
+            } catch (IOException e) {
+                listener.warning("cannot add .munero/ to .git/info/exclude: " + e.getMessage());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.munero.engine.cache.CacheCorruptException;
 import dev.munero.engine.cache.CacheEntry;
 import dev.munero.engine.cache.FileSets;
 import dev.munero.engine.cache.FileHashCache;
+import dev.munero.engine.cache.GitFiles;
 import dev.munero.engine.cache.Fingerprint;
 import dev.munero.engine.cache.Hashing;
 import dev.munero.engine.cache.LocalCache;
@@ -48,6 +49,8 @@ final class StepWorker {
     private final Path logDir;
     private final BuildState state;
     private final FileHashCache hashes;
+    /** What git tracks and ignores in the repository, loaded once per build (issues 9.2 and 9.5). */
+    private final GitFiles git;
 
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
@@ -60,6 +63,7 @@ final class StepWorker {
         this.logDir = logDir;
         this.state = state;
         this.hashes = options.hashes();
+        this.git = GitFiles.snapshot(root);
     }
 
     /** The first skip condition that holds, if any. */
@@ -81,7 +85,9 @@ final class StepWorker {
             env.put(name, v == null ? Fingerprint.UNSET : Hashing.sha256(v));
         }
         TreeMap<String, String> inputs = new TreeMap<>();
-        for (String rel : FileSets.expand(root, spec.cwd(), spec.inputs(), spec.outputs())) {
+        // issue 9.5: a detected step's inputs, and the default "**", are the files git does not ignore (as in turbo)
+        boolean gitFiltered = spec.location().isEmpty() || spec.inputs().equals(List.of("**"));
+        for (String rel : FileSets.expand(root, spec.cwd(), spec.inputs(), spec.outputs(), gitFiltered ? git : null)) {
             Path f = root.resolve(rel);
             inputs.put(rel, FileHashCache.isDanglingLink(f) ? "dangling-link:" + Files.readSymbolicLink(f) : hashes.sha256(f));
         }
@@ -168,15 +174,23 @@ final class StepWorker {
         if (probe.hit().isPresent()) {
             CacheEntry entry = probe.hit().get();
             try {
-                int written = cache.restore(entry, root, null);
+                List<String> kept = new ArrayList<>();
+                int written = cache.restore(entry, root, null, git::isTracked, kept);
+                if (!kept.isEmpty()) {
+                    listener.warning("step " + spec.name() + ": did not restore " + kept.size() + " output file"
+                            + (kept.size() == 1 ? "" : "s") + " that git tracks (" + kept.get(0)
+                            + (kept.size() > 1 ? ", ..." : "") + "); tracked files are yours, Munero never overwrites them");
+                }
                 Path storedLog = cache.logFile(entry);
                 if (options.streamOutput()) {
                     replay(spec.name(), storedLog);
                 }
                 long end = clockMillis.getAsLong();
-                String what = entry.outputs().isEmpty() ? "no outputs to restore"
+                String what = (entry.outputs().isEmpty() ? "no outputs to restore"
                         : written == 0 ? "outputs already up to date (" + entry.outputs().size() + " files)"
-                        : "restored " + written + " of " + entry.outputs().size() + " output files";
+                        : "restored " + written + " of " + entry.outputs().size() + " output files")
+                        + (kept.isEmpty() ? "" : "; left " + kept.size() + " git-tracked file" + (kept.size() == 1 ? "" : "s")
+                        + " as " + (kept.size() == 1 ? "it is" : "they are"));
                 String logRef = storedLog.startsWith(root) ? FileSets.relative(root, storedLog) : storedLog.toString();
                 return new StepResult(spec.name(), StepStatus.CACHED, end - startMillis, 0, probe.key(),
                         List.of("cache hit: " + what), null, logRef, startMillis, end);
@@ -228,13 +242,17 @@ final class StepWorker {
             }
         }
         StepStatus status;
+        String key = probe.key();
         if (outcome.succeeded()) {
             status = StepStatus.PASSED;
             if (spec.cache() && options.useCache()) {
                 try {
                     List<String> outs = spec.outputs().isEmpty() ? List.of()
-                            : FileSets.expand(root, spec.cwd(), spec.outputs(), List.of());
-                    cache.store(probe.fingerprint(), root, outs, log, runMillis);
+                            : FileSets.expand(root, spec.cwd(), spec.outputs(), List.of()).stream()
+                            .filter(o -> !git.isTracked(o)).toList(); // issue 9.2: never stored, so never restored
+                    Fingerprint stored = afterRun(spec, probe.fingerprint(), reasons);
+                    cache.store(stored, root, outs, log, runMillis);
+                    key = stored.key();
                 } catch (IOException | RuntimeException e) {
                     listener.warning("cannot store " + spec.name() + " in the cache: " + e.getMessage());
                 }
@@ -249,8 +267,27 @@ final class StepWorker {
         }
         long end = clockMillis.getAsLong();
         Integer exit = outcome.startError() != null || outcome.cancelled() ? null : outcome.exitCode();
-        return new StepResult(spec.name(), status, end - startMillis, attempts, probe.key(), reasons, exit, logRel,
+        return new StepResult(spec.name(), status, end - startMillis, attempts, key, reasons, exit, logRel,
                 startMillis, end);
+    }
+
+    /**
+     * The fingerprint to store a successful run under. A step that writes into its own inputs (a makefile's
+     * objects next to its sources, a {@code cp} into the package) would otherwise miss the cache on the next
+     * build, whose inputs hold what it wrote (issue 9.6: make steps needed two extra builds). So the inputs are
+     * hashed again after the run, and when they changed, the result is stored under the key of the tree the
+     * step left behind, which is what the next build sees. Like any cache key, this assumes no step running
+     * at the same time writes into this step's inputs (that would be an undeclared dependency).
+     */
+    private Fingerprint afterRun(StepSpec spec, Fingerprint before, List<String> reasons) throws IOException {
+        Fingerprint after = fingerprint(spec, before.dependencies());
+        if (after.inputs().equals(before.inputs())) {
+            return before;
+        }
+        List<String> changed = after.differencesFrom(before);
+        reasons.add("the step changed its own inputs (" + changed.size() + ": " + changed.get(0)
+                + (changed.size() > 1 ? ", ..." : "") + "); stored under the key of the files it left");
+        return after;
     }
 
     private static String describe(ProcessOutcome o, StepSpec spec) {

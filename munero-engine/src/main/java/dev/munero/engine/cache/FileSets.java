@@ -18,15 +18,15 @@ import java.util.TreeSet;
  *
  * <p>Glob rules (see {@code StepSpec}): relative to the step's cwd; a leading {@code /} makes a glob
  * relative to the repository root; a leading {@code !} excludes what it matches. The directories
- * {@code .git}, {@code .munero} and {@code node_modules} are never walked unless a glob names them
- * literally. Matching uses {@link java.nio.file.FileSystem#getPathMatcher} glob syntax on paths with
+ * {@code .git}, {@code .munero}, {@code node_modules}, {@code .turbo} and {@code .nx} (other tools' caches and
+ * logs) are never walked unless a glob names them literally. Matching uses {@link java.nio.file.FileSystem#getPathMatcher} glob syntax on paths with
  * {@code /} separators. Symbolic links are not followed: a link to a file (or a dangling link) is matched as
  * a file, a link to a directory is left out.
  *
  * <p>Thread-safe: stateless.
  */
 public final class FileSets {
-    private static final Set<String> ALWAYS_SKIPPED = Set.of(".git", ".munero", "node_modules");
+    private static final Set<String> ALWAYS_SKIPPED = Set.of(".git", ".munero", "node_modules", ".turbo", ".nx");
 
     private FileSets() {
     }
@@ -37,23 +37,45 @@ public final class FileSets {
      * @param root     absolute repository root
      * @param cwd      the step's cwd, relative to root
      * @param globs    include and {@code !}exclude globs
-     * @param excluded further exclude globs (e.g. the step's outputs), same syntax, without {@code !}
+     * @param excluded further exclude globs (e.g. the step's outputs), same syntax: a file is left out when it
+     *                 matches one of them that has no {@code !} and none that has one (so the outputs
+     *                 {@code build/**}, {@code !build/helper.js} leave {@code build/helper.js} in)
      * @return repository-relative paths with {@code /} separators, sorted
      * @throws IOException when a directory cannot be walked
      */
     public static List<String> expand(Path root, String cwd, List<String> globs, List<String> excluded) throws IOException {
+        return expand(root, cwd, globs, excluded, null);
+    }
+
+    /**
+     * Like {@link #expand(Path, String, List, List)}, keeping only the files {@code git} does not ignore.
+     *
+     * @param git what git ignores, for the repository at {@code root} (its {@link GitFiles#dir()} must be
+     *            {@code root}); null keeps every file
+     * @throws IOException when a directory cannot be walked
+     */
+    public static List<String> expand(Path root, String cwd, List<String> globs, List<String> excluded, GitFiles git)
+            throws IOException {
         List<Pattern> includes = new ArrayList<>();
-        List<Pattern> excludes = new ArrayList<>();
+        List<Pattern> globExcludes = new ArrayList<>();
         for (String g : globs) {
             if (g.startsWith("!")) {
-                excludes.add(Pattern.of(cwd, g.substring(1)));
+                globExcludes.add(Pattern.of(cwd, g.substring(1)));
             } else {
                 includes.add(Pattern.of(cwd, g));
             }
         }
+        List<Pattern> outExcludes = new ArrayList<>();
+        List<Pattern> outExceptions = new ArrayList<>();
         for (String g : excluded) {
-            excludes.add(Pattern.of(cwd, g.startsWith("!") ? g.substring(1) : g));
+            if (g.startsWith("!")) {
+                outExceptions.add(Pattern.of(cwd, g.substring(1)));
+            } else {
+                outExcludes.add(Pattern.of(cwd, g));
+            }
         }
+        java.util.function.Predicate<String> excludes = rel -> globExcludes.stream().anyMatch(e -> e.matches(rel))
+                || outExcludes.stream().anyMatch(e -> e.matches(rel)) && outExceptions.stream().noneMatch(e -> e.matches(rel));
         TreeSet<String> out = new TreeSet<>();
         for (Pattern include : includes) {
             Path base = root.resolve(include.literalPrefix());
@@ -65,7 +87,7 @@ public final class FileSets {
                     ? Pattern.of(".", "/" + include.literalPrefix() + "/**") : include;
             if (Files.isRegularFile(base)) {
                 String rel = p.literalPrefix();
-                if (p.matches(rel) && excludes.stream().noneMatch(e -> e.matches(rel))) {
+                if (p.matches(rel) && !excludes.test(rel)) {
                     out.add(rel);
                 }
                 continue;
@@ -84,7 +106,7 @@ public final class FileSets {
                     // a link to a directory is not a file to hash; links are not followed (no loops, no escapes)
                     if (attrs.isRegularFile() || attrs.isSymbolicLink() && !Files.isDirectory(file)) {
                         String rel = relative(root, file);
-                        if (p.matches(rel) && excludes.stream().noneMatch(e -> e.matches(rel))) {
+                        if (p.matches(rel) && !excludes.test(rel)) {
                             out.add(rel);
                         }
                     }
@@ -99,6 +121,35 @@ public final class FileSets {
                     throw exc;
                 }
             });
+        }
+        return git == null ? new ArrayList<>(out) : git.notIgnored(out);
+    }
+
+    /**
+     * The paths among {@code candidates} that {@code globs} match (the same rules as {@link #expand}, without
+     * reading the file system), e.g. which tracked files an output glob would claim.
+     *
+     * @param cwd        the step's cwd, relative to the root
+     * @param globs      include and {@code !}exclude globs
+     * @param candidates repository-relative paths with {@code /} separators
+     * @return the matching candidates, sorted
+     */
+    public static List<String> match(String cwd, List<String> globs, java.util.Collection<String> candidates) {
+        List<Pattern> includes = new ArrayList<>();
+        List<Pattern> excludes = new ArrayList<>();
+        for (String g : globs) {
+            (g.startsWith("!") ? excludes : includes).add(Pattern.of(cwd, g.startsWith("!") ? g.substring(1) : g));
+        }
+        TreeSet<String> out = new TreeSet<>();
+        for (Pattern include : includes) {
+            String prefix = include.literalPrefix();
+            Pattern p = include.isLiteral() ? Pattern.of(".", "/" + (prefix.isEmpty() ? "**" : prefix + "/**")) : include;
+            for (String rel : candidates) {
+                boolean under = prefix.isEmpty() || rel.equals(prefix) || rel.startsWith(prefix + "/");
+                if (under && (rel.equals(prefix) || p.matches(rel)) && excludes.stream().noneMatch(e -> e.matches(rel))) {
+                    out.add(rel);
+                }
+            }
         }
         return new ArrayList<>(out);
     }

@@ -111,6 +111,21 @@ public final class LocalCache {
      * @throws IOException           when the workspace cannot be written
      */
     public int restore(CacheEntry entry, Path root, Path logTarget) throws IOException, CacheCorruptException {
+        return restore(entry, root, logTarget, path -> false, new ArrayList<>());
+    }
+
+    /**
+     * Like {@link #restore(CacheEntry, Path, Path)}, leaving alone every output {@code keep} names: such a file is
+     * neither written, replaced nor created (issue 9.2: a file git tracks is the user's, whatever an entry says).
+     *
+     * @param keep    repository-relative paths ({@code /} separators) that must not be touched
+     * @param skipped receives the outputs left alone because of {@code keep}, in entry order
+     * @return the number of output files written
+     * @throws CacheCorruptException when a blob is missing or its content does not match its hash
+     * @throws IOException           when the workspace cannot be written
+     */
+    public int restore(CacheEntry entry, Path root, Path logTarget, java.util.function.Predicate<String> keep,
+                       List<String> skipped) throws IOException, CacheCorruptException {
         List<Path[]> moves = new ArrayList<>(); // {temp, destination}
         List<Path> createdDirs = new ArrayList<>(); // outermost first, removed again on failure
         try {
@@ -118,6 +133,10 @@ public final class LocalCache {
                 Path dest = root.resolve(out.path()).normalize();
                 if (!dest.startsWith(root)) {
                     throw new CacheCorruptException("cache entry " + entry.key() + " names a path outside the repository: " + out.path());
+                }
+                if (keep.test(out.path())) {
+                    skipped.add(out.path());
+                    continue;
                 }
                 if (Files.isRegularFile(dest) && Files.size(dest) == out.bytes()
                         && Files.isExecutable(dest) == out.executable() && Hashing.sha256(dest).equals(out.sha256())) {

@@ -104,6 +104,10 @@ public final class ConfigLoader {
     private static String read(Path file) throws ConfigException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(new ConfigProblem(new SourceLocation(file, 0, 0), "",
+                    "not UTF-8 text (is it a binary file?); munero.yaml must be YAML in UTF-8 "
+                            + "(run 'munero init --force' to write one from the detected build)"));
         } catch (IOException e) {
             throw new ConfigException(new ConfigProblem(new SourceLocation(file, 0, 0), "",
                     "cannot read the file: " + e.getMessage()));
@@ -299,6 +303,11 @@ public final class ConfigLoader {
             JsonNode json = tree.root();
             Map<String, StepSpec> steps = new LinkedHashMap<>();
             JsonNode stepsNode = json.path("steps");
+            if (stepsNode.isArray() && stepsNode.isEmpty()) {
+                problems.add(new ConfigProblem(tree.valueAt("/steps"), "steps",
+                        "declares no steps, so there is nothing to build; add at least one step "
+                                + "(run 'munero init --stdout' to see the detected ones)"));
+            }
             for (int i = 0; i < stepsNode.size(); i++) {
                 String ptr = "/steps/" + i;
                 JsonNode s = stepsNode.get(i);
@@ -324,8 +333,11 @@ public final class ConfigLoader {
             if (!BUILT_IN_PROFILES.contains(profile) && !profiles.has(profile)) {
                 Set<String> known = new TreeSet<>(BUILT_IN_PROFILES);
                 profiles.propertyNames().forEach(known::add);
-                problems.add(new ConfigProblem(tree.valueAt("/profiles"), "profiles",
-                        "unknown profile '" + profile + "'; known profiles: " + String.join(", ", known)));
+                // the name came from the command line, not from a line of the file (issue 9.9)
+                String where = json.has("profiles") ? " (munero.yaml declares its own at " + tree.keyAt("/profiles") + ")" : "";
+                problems.add(new ConfigProblem(new SourceLocation(tree.file(), 0, 0), "",
+                        "unknown profile '" + profile + "' (from -p/--profile); known profiles: " + String.join(", ", known)
+                                + where));
             }
             JsonNode p = profiles.path(profile);
             if (p.isObject()) {

@@ -80,7 +80,9 @@ public final class ConfigWriter {
             out.add(m);
         }
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setIndent(2)
-                .setIndicatorIndent(2).setIndentWithIndicator(true).setWidth(120).build();
+                .setIndicatorIndent(2).setIndentWithIndicator(true).setWidth(120)
+                // issue 9.9: steps sharing one list (a detector's constant inputs) must not become &id001/*id001
+                .setDereferenceAliases(true).build();
         StringBuilder sb = new StringBuilder();
         for (String h : header) {
             sb.append("# ").append(h).append('\n');

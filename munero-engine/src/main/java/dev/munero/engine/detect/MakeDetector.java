@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  *
  * <p>Steps, run at the root: {@code make:build} = {@code make build} when the makefile has a rule for
  * {@code build}, else {@code make} (the default goal); {@code make:test} = {@code make test} after it,
- * only when there is a rule for {@code test}. Both cache with inputs {@code **} and no outputs: what a
- * makefile produces is unknown. {@link AutoDetector} uses this detector only when no other build system
+ * only when there is a rule for {@code test}. Both cache with inputs {@code **} (in git: the files git does not
+ * ignore) and no outputs: what a makefile produces is unknown. What make writes next to its sources becomes
+ * part of the inputs; the build engine stores a run under the key of the files it left behind, so the next
+ * build is a cache hit (issue 9.6). {@link AutoDetector} uses this detector only when no other build system
  * was found, because many repositories keep a makefile as a shortcut to their real build tool.
  *
  * <p>Limitation: rules are found by a regular expression over lines that start a rule; targets from

@@ -28,6 +28,34 @@ class FileSetsTest {
     }
 
     @Test
+    void aNegatedOutputGlobKeepsItsFileAmongTheInputs() throws Exception {
+        // issue 9.2: outputs [build/**, !/pkg/build/helper.js] leave the tracked helper an input
+        files("pkg/src/a.js", "pkg/build/out.js", "pkg/build/helper.js");
+
+        List<String> inputs = FileSets.expand(root, "pkg", List.of("**"), List.of("build/**", "!/pkg/build/helper.js"));
+
+        assertThat(inputs).containsExactly("pkg/build/helper.js", "pkg/src/a.js");
+        assertThat(expand("pkg", List.of("build/**", "!/pkg/build/helper.js"))).containsExactly("pkg/build/out.js");
+    }
+
+    @Test
+    void matchAppliesTheGlobRulesToGivenPathsWithoutReadingTheDisk() {
+        List<String> tracked = List.of("pkg/build/helper.js", "pkg/buildx/a.js", "pkg/src/a.js", "other/build/b.js", "pkg/out");
+
+        assertThat(FileSets.match("pkg", List.of("build/**"), tracked)).containsExactly("pkg/build/helper.js");
+        assertThat(FileSets.match("pkg", List.of("build/**", "!build/helper.js"), tracked)).isEmpty();
+        assertThat(FileSets.match("pkg", List.of("out", "/other/build"), tracked)).containsExactly("other/build/b.js", "pkg/out");
+    }
+
+    @Test
+    void turboAndNxCachesAreNeverWalked() throws Exception {
+        // issue 9.5: turbo's .turbo/ logs invalidated every step
+        files("pkg/a.js", "pkg/.turbo/turbo-build.log", "pkg/.nx/cache/x");
+
+        assertThat(expand("pkg", List.of("**"))).containsExactly("pkg/a.js");
+    }
+
+    @Test
     void doubleStarSlashMatchesZeroOrMoreDirectories() throws Exception {
         // given
         files("src/Main.java", "src/a/b/C.java", "src/a/notes.md", "other/X.java", "Top.java");

@@ -186,6 +186,23 @@ class LocalCacheTest {
     }
 
     @Test
+    void restoreNeverWritesReplacesOrCreatesAPathItIsToldToKeep() throws Exception {
+        // issue 9.2: a file git tracks is the user's, whatever the entry says
+        CacheEntry e = store("compile", Map.of("out/a.txt", "a", "out/helper.js", "cached", "out/gone.js", "cached"), "log");
+        Path workspace = tmp.resolve("ws");
+        write(workspace, "out/helper.js", "edited by the user");
+        List<String> skipped = new java.util.ArrayList<>();
+
+        int written = cache.restore(e, workspace, null, p -> p.equals("out/helper.js") || p.equals("out/gone.js"), skipped);
+
+        assertThat(written).isEqualTo(1);
+        assertThat(skipped).containsExactly("out/gone.js", "out/helper.js");
+        assertThat(workspace.resolve("out/helper.js")).hasContent("edited by the user");
+        assertThat(workspace.resolve("out/gone.js")).as("a deleted tracked file is not brought back").doesNotExist();
+        assertThat(workspace.resolve("out/a.txt")).hasContent("a");
+    }
+
+    @Test
     void restoreFixesAFileWhoseContentMatchesButWhoseExecutableBitWasLost() throws Exception {
         // given
         Path tool = write(built, "out/tool", "#!/bin/sh\n");

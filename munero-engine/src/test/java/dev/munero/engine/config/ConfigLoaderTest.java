@@ -434,9 +434,50 @@ class ConfigLoaderTest {
 
         // then
         assertThat(problems).hasSize(1);
-        assertThat(problems.get(0).message())
-                .isEqualTo("unknown profile 'prod'; known profiles: ci, development, nightly, production, test");
-        assertThat(problems.get(0).location()).isEqualTo(at(5, 3));
+        assertThat(problems.get(0).message()).isEqualTo("unknown profile 'prod' (from -p/--profile); known profiles: "
+                + "ci, development, nightly, production, test (munero.yaml declares its own at " + at(4, 1) + ")");
+        assertThat(problems.get(0).location()).as("the name came from the command line, not from a line")
+                .isEqualTo(at(0, 0));
+    }
+
+    @Test
+    void anUnknownProfileInAFileWithoutProfilesIsNotBlamedOnALineOfIt() throws Exception {
+        // issue 9.9: '-p nosuchprofile' was blamed on munero.yaml:55:3
+        String yaml = """
+                # comment
+                steps:
+                  - name: a
+                    command: [a]
+                """;
+
+        List<ConfigProblem> problems = problems(yaml, "nosuchprofile");
+
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).toString()).isEqualTo(file() + ": unknown profile 'nosuchprofile' (from -p/--profile); "
+                + "known profiles: development, production, test");
+    }
+
+    @Test
+    void anEmptyStepListIsAnErrorNotASilentSuccess() throws Exception {
+        // issue 9.9: 'steps: []' passed silently
+        ConfigProblem p = onlyProblem("steps: []\n");
+
+        assertThat(p.location()).isEqualTo(at(1, 8));
+        assertThat(p.field()).isEqualTo("steps");
+        assertThat(p.message()).startsWith("declares no steps, so there is nothing to build");
+    }
+
+    @Test
+    void aBinaryFileSaysItIsNotUtf8Text() throws Exception {
+        // issue 9.9: a binary munero.yaml said "Input length = 1"
+        Files.write(file(), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, (byte) 0xfe});
+
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(root, file(), ConfigLoader.DEFAULT_PROFILE));
+
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0).message()).startsWith("not UTF-8 text (is it a binary file?)")
+                .doesNotContain("Input length");
     }
 
     @Test
