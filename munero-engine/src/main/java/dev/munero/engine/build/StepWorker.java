@@ -62,7 +62,7 @@ final class StepWorker {
         this.logDir = logDir;
         this.state = state;
         this.hashes = options.hashes();
-        this.packageScripts = new PackageScripts(runner);
+        this.packageScripts = new PackageScripts(runner, options.stateDir());
     }
 
     /** The first skip condition that holds, if any. */

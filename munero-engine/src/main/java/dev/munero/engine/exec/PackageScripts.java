@@ -1,5 +1,7 @@
 package dev.munero.engine.exec;
 
+import dev.munero.engine.AtomicFiles;
+import dev.munero.engine.cache.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -8,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +46,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code npm_package_bin_*} flattened from package.json; {@code npm_command=run}; {@code INIT_CWD};</li>
  *   <li>what npm adds from its configuration ({@code npm_config_*} from the npmrc files and the environment,
  *       {@code npm_execpath}, {@code npm_node_execpath}, {@code NODE}, {@code COLOR}, {@code EDITOR}): taken
- *       from one real npm run per npm project ({@code npm exec -c} printing its environment), the probe, made
- *       on the first script that runs and kept while the npmrc files, npm itself and the environment are
- *       unchanged (for the daemon's lifetime).</li>
+ *       from one real npm run per npm project ({@code npm exec -c 'env -0'}), the probe, made on the first
+ *       script that runs and kept while the npmrc files, npm itself and the environment are unchanged: in memory
+ *       (for the daemon's lifetime) and in {@code <state dir>/npm/<key>.json} (readable by the owner only: npm
+ *       configuration values), so that a build in a fresh JVM does not start npm again.</li>
  * </ul>
  * {@code pre<script>} and {@code post<script>} run before and after, as npm runs them, unless
  * {@code ignore-scripts} is set; a failing one stops the chain with its exit code.
@@ -67,6 +71,7 @@ public final class PackageScripts {
     private static final Set<String> PER_INVOCATION = Set.of("PATH", "PWD", "OLDPWD", "SHLVL", "_", "INIT_CWD",
             "npm_command", "npm_config_call", "npm_lifecycle_event", "npm_lifecycle_script", "npm_package_json");
     private static final int MEMO_LIMIT = 64;
+    private static final String MARKER = "munero-npm-probe";
     private static final ConcurrentHashMap<ProbeKey, CompletableFuture<Optional<NpmEnv>>> MEMO = new ConcurrentHashMap<>();
 
     /**
@@ -92,12 +97,15 @@ public final class PackageScripts {
     }
 
     private final ProcessRunner runner;
+    private final Path stateDir;
 
     /**
-     * @param runner runs the probe (so a cancelled build kills it too)
+     * @param runner   runs the probe (so a cancelled build kills it too)
+     * @param stateDir where probes are kept across processes ({@code .munero}); {@code npm/} below it
      */
-    public PackageScripts(ProcessRunner runner) {
+    public PackageScripts(ProcessRunner runner, Path stateDir) {
         this.runner = runner;
+        this.stateDir = stateDir;
     }
 
     /**
@@ -238,7 +246,8 @@ public final class PackageScripts {
                     MEMO.keySet().removeIf(k -> !k.equals(key));
                 }
                 try {
-                    mine.complete(probe(cwd, prefix, env));
+                    Optional<NpmEnv> kept = stored(key);
+                    mine.complete(kept.isPresent() ? kept : store(key, probe(cwd, prefix, env)));
                 } catch (IOException | RuntimeException e) {
                     MEMO.remove(key, mine);
                     mine.completeExceptionally(e);
@@ -255,36 +264,104 @@ public final class PackageScripts {
             } catch (ExecutionException e) {
                 return Optional.empty();
             }
-            if (found.isEmpty() || found.get().stamps().entrySet().stream().allMatch(s -> stamp(s.getKey()).equals(s.getValue()))) {
+            if (found.isEmpty() || fresh(found.get())) {
                 return found;
             }
             MEMO.remove(key, known); // an npmrc or npm changed: probe again
         }
     }
 
+    /** Forgets the probes kept in memory (the files stay), as a new process would start. For tests. */
+    static void forgetProbesInMemory() {
+        MEMO.clear();
+    }
+
+    private static boolean fresh(NpmEnv e) {
+        return e.stamps().entrySet().stream().allMatch(s -> stamp(s.getKey()).equals(s.getValue()));
+    }
+
+    private Path storeFile(ProbeKey key) {
+        StringBuilder k = new StringBuilder(key.localPrefix().toString());
+        key.env().forEach((n, v) -> k.append('\0').append(n).append('=').append(v));
+        return stateDir.resolve("npm").resolve(Hashing.sha256(k.toString()).substring(0, 32) + ".json");
+    }
+
+    /** A probe kept by an earlier process, when its files are unchanged. */
+    private Optional<NpmEnv> stored(ProbeKey key) {
+        Path file = storeFile(key);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            Map<String, String> vars = new TreeMap<>();
+            n.get("vars").properties().forEach(e -> vars.put(e.getKey(), e.getValue().asString()));
+            List<String> extra = new ArrayList<>();
+            n.get("extraPath").forEach(e -> extra.add(e.asString()));
+            Map<Path, String> stamps = new TreeMap<>();
+            n.get("stamps").properties().forEach(e -> stamps.put(Path.of(e.getKey()), e.getValue().asString()));
+            NpmEnv found = new NpmEnv(Map.copyOf(vars), List.copyOf(extra), stamps);
+            return fresh(found) ? Optional.of(found) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable or from another version: probe again
+        }
+    }
+
+    /** Keeps a successful probe for later processes; a failure to write only costs the next process a probe. */
+    private Optional<NpmEnv> store(ProbeKey key, Optional<NpmEnv> probed) {
+        if (probed.isEmpty()) {
+            return probed;
+        }
+        Map<String, Object> doc = new TreeMap<>();
+        doc.put("vars", probed.get().vars());
+        doc.put("extraPath", probed.get().extraPath());
+        Map<String, String> stamps = new TreeMap<>();
+        probed.get().stamps().forEach((p, st) -> stamps.put(p.toString(), st));
+        doc.put("stamps", stamps);
+        Path file = storeFile(key);
+        try {
+            Files.createDirectories(file.getParent());
+            try {
+                Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the directory keeps its default permissions
+            }
+            AtomicFiles.write(file, JSON.writeValueAsBytes(doc));
+        } catch (IOException | JacksonException e) {
+            // the next process probes again
+        }
+        return probed;
+    }
+
     /** Runs npm once in {@code cwd} and keeps what it adds to a script's environment. */
     private Optional<NpmEnv> probe(Path cwd, Path prefix, Map<String, String> env) throws IOException {
         Path log = Files.createTempFile("munero-npm-probe", ".log");
         try {
-            ProcessOutcome o = runner.run(List.of("npm", "exec", "-c",
-                            "node -e \"process.stdout.write('\\n'+JSON.stringify(process.env)+'\\n')\""),
+            // a marker line, then the environment as NUL-separated NAME=VALUE (values may hold newlines)
+            ProcessOutcome o = runner.run(List.of("npm", "exec", "-c", "printf '%s\\n' " + MARKER + " && env -0"),
                     cwd, env, log, Optional.of(PROBE_TIMEOUT), Optional.empty());
             if (!o.succeeded()) {
                 return Optional.empty();
             }
-            JsonNode seen = null;
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (line.startsWith("{\"")) {
-                    seen = readJsonText(line);
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            int at = out.lastIndexOf(MARKER + "\n");
+            if (at < 0) {
+                return Optional.empty();
+            }
+            Map<String, String> seen = new TreeMap<>();
+            for (String entry : out.substring(at + MARKER.length() + 1).split("\0")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    seen.put(entry.substring(0, eq), entry.substring(eq + 1));
                 }
             }
-            if (seen == null || !prefix.toString().equals(text(seen, "npm_config_local_prefix"))) {
+            if (!prefix.toString().equals(seen.get("npm_config_local_prefix"))) {
                 return Optional.empty();
             }
             Map<String, String> vars = new TreeMap<>();
-            for (Map.Entry<String, JsonNode> e : seen.properties()) {
+            for (Map.Entry<String, String> e : seen.entrySet()) {
                 String k = e.getKey();
-                String v = e.getValue().asString();
+                String v = e.getValue();
                 if (!PER_INVOCATION.contains(k) && !k.startsWith("npm_package_") && !v.equals(env.get(k))) {
                     vars.put(k, v);
                 }
@@ -292,7 +369,7 @@ public final class PackageScripts {
             // npm's own PATH entries: what is neither an ancestor's node_modules/.bin nor on the step's PATH
             Set<String> known = new LinkedHashSet<>(List.of(path(cwd, List.of(), env.get("PATH")).split(java.io.File.pathSeparator)));
             List<String> extra = new ArrayList<>();
-            for (String p : text(seen, "PATH").split(java.io.File.pathSeparator)) {
+            for (String p : seen.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
                 if (!known.contains(p) && !extra.contains(p)) {
                     extra.add(p);
                 }
@@ -309,20 +386,6 @@ public final class PackageScripts {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    private static JsonNode readJsonText(String text) {
-        try {
-            JsonNode n = JSON.readTree(text);
-            return n != null && n.isObject() ? n : null;
-        } catch (JacksonException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null ? "" : v.asString();
     }
 
     /** Size, mtime and inode of a file, or "absent": a changed stamp invalidates a probe. */

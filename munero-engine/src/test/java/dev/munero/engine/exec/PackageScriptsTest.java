@@ -83,7 +83,7 @@ class PackageScriptsTest {
         assertThat(npm.succeeded()).as(Files.readString(tmp.resolve("npm.log"))).isTrue();
 
         // when: Munero runs the same script directly
-        PackageScripts.Prepared direct = new PackageScripts(runner).prepare(List.of("npm", "run", "build"), member, env("munero"));
+        PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), member, env("munero"));
         assertThat(direct.direct()).isTrue();
         assertThat(run(direct, member).succeeded()).isTrue();
 
@@ -110,18 +110,18 @@ class PackageScriptsTest {
     @Test
     void failingPreScriptStopsTheChainWithItsExitCode() throws Exception {
         assumeTrue(onPath("npm") && onPath("node"), "npm and node are not on the PATH");
-        PackageScripts.Prepared direct = new PackageScripts(runner).prepare(List.of("npm", "run", "fail2"), member, env("x"));
+        PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "fail2"), member, env("x"));
         ProcessOutcome o = run(direct, member);
         assertThat(o.exitCode()).isEqualTo(4);
         assertThat(member.resolve("ran.txt")).doesNotExist();
-        assertThat(run(new PackageScripts(runner).prepare(List.of("npm", "run", "fail"), member, env("x")), member).exitCode())
+        assertThat(run(new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "fail"), member, env("x")), member).exitCode())
                 .isEqualTo(3);
     }
 
     @Test
     void aChangedNpmrcIsSeenByTheNextScript() throws Exception {
         assumeTrue(onPath("npm") && onPath("node"), "npm and node are not on the PATH");
-        PackageScripts scripts = new PackageScripts(runner);
+        PackageScripts scripts = new PackageScripts(runner, tmp.resolve(".munero"));
         assertThat(scripts.prepare(List.of("npm", "run", "build"), member, env("x")).env()).doesNotContainKey("npm_config_munero_probe");
         Files.writeString(ws.resolve(".npmrc"), "munero-probe=yes\n");
         assertThat(scripts.prepare(List.of("npm", "run", "build"), member, env("x")).env())
@@ -129,8 +129,23 @@ class PackageScriptsTest {
     }
 
     @Test
+    void aNewProcessReusesTheProbeKeptOnDiskOwnerOnly() throws Exception {
+        assumeTrue(onPath("npm") && onPath("node"), "npm and node are not on the PATH");
+        Map<String, String> first = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), member, env("x")).env();
+        Path dir = tmp.resolve(".munero/npm");
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).hasSize(1);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+
+        PackageScripts.forgetProbesInMemory();
+        Map<String, String> second = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), member, env("x")).env();
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
     void otherCommandsAndTheSwitchGoThroughThePackageManagerUnchanged() throws Exception {
-        PackageScripts scripts = new PackageScripts(runner);
+        PackageScripts scripts = new PackageScripts(runner, tmp.resolve(".munero"));
         Map<String, String> env = env("x");
         for (List<String> argv : List.of(List.of("pnpm", "run", "build"), List.of("yarn", "run", "build"),
                 List.of("npm", "run", "build", "--", "--watch"), List.of("npm", "run", "missing"),
