@@ -71,6 +71,7 @@ public final class PackageScripts {
     private static final Set<String> PER_INVOCATION = Set.of("PATH", "PWD", "OLDPWD", "SHLVL", "_", "INIT_CWD",
             "npm_command", "npm_config_call", "npm_lifecycle_event", "npm_lifecycle_script", "npm_package_json");
     private static final int MEMO_LIMIT = 64;
+    private static final int STORED_LIMIT = 32;
     private static final String MARKER = "munero-npm-probe";
     private static final ConcurrentHashMap<ProbeKey, CompletableFuture<Optional<NpmEnv>>> MEMO = new ConcurrentHashMap<>();
 
@@ -327,10 +328,26 @@ public final class PackageScripts {
                 // not a POSIX file system: the directory keeps its default permissions
             }
             AtomicFiles.write(file, JSON.writeValueAsBytes(doc));
+            pruneStored(file.getParent());
         } catch (IOException | JacksonException e) {
             // the next process probes again
         }
         return probed;
+    }
+
+    /** Keeps the newest {@value #STORED_LIMIT} probe files: each environment (terminal, CI job) makes its own. */
+    private static void pruneStored(Path dir) throws IOException {
+        List<Path> files;
+        try (var s = Files.list(dir)) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".json")).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        }
+        if (files.size() <= STORED_LIMIT) {
+            return;
+        }
+        files.sort(java.util.Comparator.comparing(f -> f.toFile().lastModified()));
+        for (Path f : files.subList(0, files.size() - STORED_LIMIT)) {
+            Files.deleteIfExists(f);
+        }
     }
 
     /** Runs npm once in {@code cwd} and keeps what it adds to a script's environment. */
