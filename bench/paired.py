@@ -11,11 +11,14 @@ and after.
       munero-nd=/tmp/perfbench/ws/munero-100
 
 A tool label starting with `munero` runs bench/munero-orch.sh (`-nd` suffix: MUNERO_DAEMON=0,
-else MUNERO_DAEMON=1); `turbo` runs turbo. One untimed warm-up per tool first, except for cold.
+else MUNERO_DAEMON=1); `turbo` runs turbo. With --before DIR, a label starting with `before` runs the
+launcher of the checkout DIR instead (e.g. main before this branch), same suffix rule. One untimed warm-up
+per tool first, except for cold.
 """
 import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BEFORE = [None]
 
 
 def load():
@@ -26,9 +29,11 @@ def one(harness, label, ws, scen, extra_env):
     scen_sh = os.path.join(harness, "scenario.sh")
     env = dict(os.environ)
     tool = "turbo"
-    if label.startswith("munero"):
+    if label.startswith("munero") or label.startswith("before"):
         tool = "cmd"
         env["ORCH_CMD"] = os.path.join(HERE, "munero-orch.sh")
+        if label.startswith("before"):
+            env["ORCH_CMD"] = os.path.join(BEFORE[0], "munero") + " build -j " + os.environ.get("PAR", "4")
         env["ORCH_CLEAN"] = "rm -rf .munero"
         env["MUNERO_DAEMON"] = "0" if label.endswith("-nd") else "1"
         env.update(extra_env.get(label, {}))
@@ -55,9 +60,11 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--env", action="append", default=[], help="LABEL:NAME=VALUE extra env for one tool")
     ap.add_argument("--jsonl")
+    ap.add_argument("--before", help="another checkout whose ./munero the `before*` labels run")
     ap.add_argument("tools", nargs="+", help="LABEL=WORKSPACE, first is the reference")
     a = ap.parse_args()
     tools = [t.split("=", 1) for t in a.tools]
+    BEFORE[0] = a.before
     extra = {}
     for e in a.env:
         label, kv = e.split(":", 1)
