@@ -206,8 +206,10 @@ final class StepWorker {
         try {
             command = packageScripts.prepare(spec.command().toArgv(), cwd, env);
         } catch (IOException e) {
-            listener.warning("cannot prepare " + spec.name() + "'s npm script without npm (" + e.getMessage()
-                    + "); it runs through npm");
+            if (!runner.isCancelled()) {
+                listener.warning("cannot prepare " + spec.name() + "'s npm script without npm (" + e.getMessage()
+                        + "); it runs through npm");
+            }
             command = new PackageScripts.Prepared(spec.command().toArgv(), env, false);
         }
         int attempts = 0;

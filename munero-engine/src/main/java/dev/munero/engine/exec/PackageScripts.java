@@ -118,7 +118,8 @@ public final class PackageScripts {
      * @param cwd  the step's absolute working directory
      * @param env  the step's complete environment
      * @return the argv and environment to start; never null
-     * @throws IOException when the probe's temporary log cannot be written
+     * @throws IOException when the probe's temporary log cannot be written, or the build was cancelled during the
+     *                     probe ({@link java.io.InterruptedIOException})
      */
     public Prepared prepare(List<String> argv, Path cwd, Map<String, String> env) throws IOException {
         Prepared unchanged = new Prepared(argv, env, false);
@@ -357,6 +358,10 @@ public final class PackageScripts {
             // a marker line, then the environment as NUL-separated NAME=VALUE (values may hold newlines)
             ProcessOutcome o = runner.run(List.of("npm", "exec", "-c", "printf '%s\\n' " + MARKER + " && env -0"),
                     cwd, env, log, Optional.of(PROBE_TIMEOUT), Optional.empty());
+            if (o.cancelled()) {
+                // not kept: a later build probes again
+                throw new java.io.InterruptedIOException("the build was cancelled while npm's environment was probed");
+            }
             if (!o.succeeded()) {
                 return Optional.empty();
             }
