@@ -12,6 +12,7 @@ import dev.munero.engine.config.Durations;
 import dev.munero.engine.config.SkipCondition;
 import dev.munero.engine.config.SkipContext;
 import dev.munero.engine.config.StepSpec;
+import dev.munero.engine.exec.PackageScripts;
 import dev.munero.engine.exec.ProcessOutcome;
 import dev.munero.engine.exec.ProcessRunner;
 import java.io.BufferedReader;
@@ -51,6 +52,7 @@ final class StepWorker {
     private final FileHashCache hashes;
     /** What git tracks and ignores in the repository, loaded once per build (issues 9.2 and 9.5). */
     private final GitFiles git;
+    private final PackageScripts packageScripts;
 
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
@@ -64,6 +66,7 @@ final class StepWorker {
         this.state = state;
         this.hashes = options.hashes();
         this.git = GitFiles.snapshot(root);
+        this.packageScripts = new PackageScripts(runner, options.stateDir());
     }
 
     /** The first skip condition that holds, if any. */
@@ -213,13 +216,23 @@ final class StepWorker {
         Path cwd = root.resolve(spec.cwd()).normalize();
         Optional<Consumer<String>> lines = options.streamOutput()
                 ? Optional.of(line -> listener.stepOutput(spec.name(), line)) : Optional.empty();
+        PackageScripts.Prepared command;
+        try {
+            command = packageScripts.prepare(spec.command().toArgv(), cwd, env);
+        } catch (IOException e) {
+            if (!runner.isCancelled()) {
+                listener.warning("cannot prepare " + spec.name() + "'s npm script without npm (" + e.getMessage()
+                        + "); it runs through npm");
+            }
+            command = new PackageScripts.Prepared(spec.command().toArgv(), env, false);
+        }
         int attempts = 0;
         ProcessOutcome outcome = null;
         long runMillis = 0;
         while (true) {
             attempts++;
             try {
-                outcome = runner.run(spec.command().toArgv(), cwd, env, log, spec.timeout(), lines);
+                outcome = runner.run(command.argv(), cwd, command.env(), log, spec.timeout(), lines);
             } catch (IOException e) {
                 outcome = new ProcessOutcome(-1, false, false, "cannot write the log " + log + ": " + e.getMessage(), 0);
             }

@@ -36,7 +36,10 @@ import tools.jackson.dataformat.toml.TomlMapper;
 final class BuildFiles {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final TomlMapper TOML = TomlMapper.builder().build();
+    /** Built on first use: most repositories have no TOML build file, and a mapper costs a cold JVM ~10 ms. */
+    private static final class Toml {
+        static final TomlMapper MAPPER = TomlMapper.builder().build();
+    }
     private static final String HINT = "; fix the file, or describe the build in a munero.yaml so that auto-detection is not used";
 
     private BuildFiles() {
@@ -85,7 +88,7 @@ final class BuildFiles {
     static JsonNode toml(RepoTree tree, Path rel) throws DetectionException {
         String text = read(tree, rel);
         try {
-            return TOML.readTree(text);
+            return Toml.MAPPER.readTree(text);
         } catch (JacksonException e) {
             throw invalid(rel, "TOML", e);
         }
