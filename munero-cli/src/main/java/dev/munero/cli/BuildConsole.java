@@ -143,10 +143,10 @@ final class BuildConsole implements BuildListener {
             List<String> names = new ArrayList<>(running);
             String msg = names.isEmpty() ? "" : "running: " + String.join(", ", names.subList(0, Math.min(3, names.size())))
                     + (names.size() > 3 ? " +" + (names.size() - 3) : "");
-            // the bar itself needs about 40 columns ("munero 100% │██│ 12/12 (0:00:01 / 0:00:00) "); the
-            // message gets what is left, so that the whole line fits the terminal
-            int room = columns > 0 ? Math.max(0, Math.min(60, columns - 45)) : 60;
-            b.setExtraMessage(msg.length() <= room ? msg : room < 4 ? "" : msg.substring(0, room - 3) + "...");
+            // the bar needs about 45 columns ("munero 100% │█████│ 12/12 (0:00:01 / 0:00:00) "); the message
+            // gets what is left, so that the whole line fits the terminal (nothing below 12 columns)
+            int room = columns > 0 ? Math.min(60, columns - 50) : 60;
+            b.setExtraMessage(msg.length() <= room ? msg : room < 12 ? "" : msg.substring(0, room - 3) + "...");
         }
     }
 
