@@ -5,49 +5,55 @@ import picocli.CommandLine;
 import picocli.CommandLine.IHelpSectionRenderer;
 
 /**
- * Fits {@code --help} text to the user's terminal, so that lines wrap between words rather than where the terminal
- * cuts them. picocli wraps at its usage width, which defaults to 80 columns and cannot go below
- * {@value #PICOCLI_MIN_WIDTH} ({@code UsageMessageSpec.MINIMUM_USAGE_WIDTH}); on a narrower terminal each help
- * section is wrapped again at the last space before the edge. Stateless.
+ * Fits {@code --help} text to the user's terminal, breaking lines only between words. picocli's own wrapping
+ * breaks inside words at a {@code .} ({@code .munero/cache} became {@code .} and {@code munero/cache} at 80
+ * columns) and cannot go below 55 columns ({@code UsageMessageSpec.MINIMUM_USAGE_WIDTH}), so picocli lays the help
+ * out on unbroken lines and each section is wrapped here at the last space before the edge: an option's
+ * description continues under its description column, the synopsis under its first parameter, other text under
+ * its own indentation. Stateless.
  */
 final class HelpWidth {
-    static final int PICOCLI_MIN_WIDTH = 55;
+    /** The width when the terminal's is unknown (not a terminal, or not started by the launcher), as picocli's. */
+    static final int DEFAULT_COLUMNS = 80;
+    private static final int UNBROKEN = 1_000;
 
     private HelpWidth() {
     }
 
     /**
-     * Sets the usage width of {@code cl} and its current subcommands to {@code columns}.
+     * Makes the help of {@code cl} and its current subcommands fit {@code columns}.
      *
-     * @param columns the terminal's width; 0 (unknown) leaves picocli's default of 80
+     * @param columns the terminal's width; 0 when unknown ({@value #DEFAULT_COLUMNS})
      */
     static void apply(CommandLine cl, int columns) {
-        if (columns <= 0) {
-            return;
-        }
-        cl.setUsageHelpWidth(Math.max(PICOCLI_MIN_WIDTH, columns));
-        if (columns < PICOCLI_MIN_WIDTH) {
-            rewrap(cl, columns);
-        }
+        int width = columns > 0 ? columns : DEFAULT_COLUMNS;
+        cl.setUsageHelpWidth(UNBROKEN);
+        rewrap(cl, width);
     }
 
     private static void rewrap(CommandLine cl, int columns) {
         Map<String, IHelpSectionRenderer> sections = cl.getHelpSectionMap();
-        sections.replaceAll((key, renderer) -> help -> fit(renderer.render(help), columns));
+        IHelpSectionRenderer heading = sections.get(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING);
+        sections.replaceAll((key, renderer) -> key.equals(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS) && heading != null
+                // the synopsis continues the heading's line ("Usage: "): wrap them together, print the synopsis part
+                ? help -> {
+                    String prefix = heading.render(help);
+                    return fit(prefix + renderer.render(help), columns).substring(prefix.length());
+                }
+                : help -> fit(renderer.render(help), columns));
         cl.setHelpSectionMap(sections);
         cl.getSubcommands().values().forEach(sub -> rewrap(sub, columns));
     }
 
     /**
-     * {@code text} with every line longer than {@code columns} broken at its last space before the edge (a word
-     * longer than a line is cut); a continuation is indented like the text it continues: an option's description
-     * column, else the line's own indentation.
+     * {@code text} with every line longer than {@code columns} broken at its last space before the edge (only a
+     * word longer than the room left is cut), each continuation indented as the class comment says.
      */
     static String fit(String text, int columns) {
         StringBuilder out = new StringBuilder(text.length() + 64);
         String[] lines = text.split("\n", -1);
         for (int l = 0; l < lines.length; l++) {
-            String line = lines[l];
+            String line = lines[l].length() > columns ? lines[l].stripTrailing() : lines[l];
             int indent = continuationIndent(line, columns);
             while (line.length() > columns) {
                 int cut = line.lastIndexOf(' ', columns);
@@ -69,22 +75,27 @@ final class HelpWidth {
         return out.toString();
     }
 
-    /** Where a wrapped line's text continues: after an option's name column, else under its first character. */
+    /** Where a wrapped line continues (see the class comment); at most {@code columns - 20}. */
     private static int continuationIndent(String line, int columns) {
         int lead = 0;
         while (lead < line.length() && line.charAt(lead) == ' ') {
             lead++;
         }
+        int limit = Math.max(0, columns - 20);
+        if (line.startsWith("Usage: ")) {
+            int param = line.indexOf(" [");
+            return param > 0 && param + 1 <= limit ? param + 1 : Math.min(lead, limit);
+        }
         int gap = line.indexOf("  ", lead);
-        if (gap > lead) {
+        if (gap > lead) { // an option (or subcommand) and its description
             int desc = gap;
             while (desc < line.length() && line.charAt(desc) == ' ') {
                 desc++;
             }
-            if (desc < line.length() && desc <= columns / 2) {
+            if (desc < line.length() && desc <= limit) {
                 return desc;
             }
         }
-        return Math.min(lead, columns / 2);
+        return Math.min(lead, limit);
     }
 }
