@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -38,6 +39,7 @@ final class BuildConsole implements BuildListener {
     private int total;
     private int nameWidth = 10;
     private ProgressBar bar;
+    private ConsoleProgressBarConsumer consumer;
     private boolean failed;
 
     /**
@@ -64,10 +66,10 @@ final class BuildConsole implements BuildListener {
         if (live && total > 0) {
             // one column short of the width: a line that fills the last column makes some terminals wrap, and the
             // next redraw (a carriage return) would then leave the wrapped line behind
+            // (without a width, the library asks the terminal on every redraw, following resizes)
+            consumer = columns > 0 ? new ConsoleProgressBarConsumer(out, columns - 1) : new ConsoleProgressBarConsumer(out);
             bar = new ProgressBarBuilder().setTaskName("munero").setInitialMax(total).setStyle(ProgressBarStyle.UNICODE_BLOCK)
-                    .setUpdateIntervalMillis(200).continuousUpdate().setConsumer(columns > 0
-                            ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, columns - 1)
-                            : new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+                    .setUpdateIntervalMillis(200).continuousUpdate().setConsumer(consumer).build();
         }
     }
 
@@ -145,7 +147,7 @@ final class BuildConsole implements BuildListener {
                     + (names.size() > 3 ? " +" + (names.size() - 3) : "");
             // the bar needs about 45 columns ("munero 100% │█████│ 12/12 (0:00:01 / 0:00:00) "); the message
             // gets what is left, so that the whole line fits the terminal (nothing below 12 columns)
-            int room = columns > 0 ? Math.min(60, columns - 50) : 60;
+            int room = Math.min(60, consumer.getMaxRenderedLength() + 1 - 50);
             b.setExtraMessage(msg.length() <= room ? msg : room < 12 ? "" : msg.substring(0, room - 3) + "...");
         }
     }
