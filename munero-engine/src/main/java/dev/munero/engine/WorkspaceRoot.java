@@ -45,7 +45,6 @@ import tools.jackson.databind.json.JsonMapper;
  *               workspaces}, {@code git top-level}, {@code the directory given} ...
  */
 public record WorkspaceRoot(Path root, Path start, String reason) {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern CARGO_WORKSPACE = Pattern.compile("(?m)^\\s*\\[workspace]");
 
     /**
@@ -87,6 +86,11 @@ public record WorkspaceRoot(Path root, Path start, String reason) {
         return found != null ? new WorkspaceRoot(found, from, reason) : new WorkspaceRoot(from, from, "the directory given");
     }
 
+    /** Holds the mapper, made on first use. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
+
     /** Where the search started, relative to the root, {@code /}-separated; {@code "."} at the root. */
     public String startRelative() {
         Path rel = root.relativize(start);
@@ -118,15 +122,17 @@ public record WorkspaceRoot(Path root, Path start, String reason) {
             }
         }
         Path pkg = dir.resolve("package.json");
-        if (Files.isRegularFile(pkg)) {
-            try {
-                JsonNode workspaces = JSON.readTree(pkg.toFile()).get("workspaces");
+        try {
+            // parsed only when the word is there: a JSON mapper costs a cold start more than the whole search
+            String text = Files.isRegularFile(pkg) ? Files.readString(pkg) : "";
+            if (text.contains("\"workspaces\"")) {
+                JsonNode workspaces = Json.MAPPER.readTree(text).get("workspaces");
                 if (workspaces != null && !workspaces.isNull()) {
                     return "package.json workspaces";
                 }
-            } catch (JacksonException e) {
-                // not a marker; detection reports the file
             }
+        } catch (IOException | JacksonException e) {
+            // not a marker; detection reports the file
         }
         Path cargo = dir.resolve("Cargo.toml");
         try {
@@ -149,7 +155,9 @@ public record WorkspaceRoot(Path root, Path start, String reason) {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            NodeList modules = f.newDocumentBuilder().parse(in).getElementsByTagName("module");
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // the JDK's default prints to stderr
+            NodeList modules = builder.parse(in).getElementsByTagName("module");
             for (int i = 0; i < modules.getLength(); i++) {
                 Node m = modules.item(i);
                 if (!(m.getParentNode() instanceof Element parent) || !"modules".equals(parent.getTagName())) {

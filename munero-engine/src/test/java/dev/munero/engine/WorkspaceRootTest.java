@@ -91,7 +91,8 @@ class WorkspaceRootTest {
 
     @Test
     void outsideGitWithNoMarkerTheStartIsTheRootAndUnreadableFilesAreNoMarkers() throws Exception {
-        write("plain/package.json", "{ not json");
+        write("plain/package.json", "{ not json, \"workspaces\"");
+        write("plain/pom.xml", "<project><modules><module>sub</module></project>");
 
         WorkspaceRoot w = WorkspaceRoot.find(dir("plain/sub"));
 
