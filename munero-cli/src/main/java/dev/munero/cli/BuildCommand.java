@@ -50,9 +50,9 @@ class BuildCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "TARGET", arity = "0..*",
             description = {"Steps (web:build) or tasks (test: that task in every package) to build, with everything "
-                    + "they depend on. Default: the build task of a detected graph (test steps run with "
-                    + "'munero build test' or 'munero test'), every step of a munero.yaml. Inside a package, "
-                    + "tasks and the default mean that package's steps."})
+                    + "they depend on. Without one, 'munero build' builds the build task of a detected graph (not "
+                    + "its tests) or every step of a munero.yaml, and 'munero test' the test task. Inside a "
+                    + "package, tasks and defaults mean that package's steps."})
     List<String> targets = new ArrayList<>();
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
