@@ -8,6 +8,7 @@ import dev.munero.engine.build.PlannedStep;
 import dev.munero.engine.build.Reports;
 import dev.munero.engine.config.BuildSettings;
 import dev.munero.engine.config.ConfigException;
+import dev.munero.engine.graph.TargetSelection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -29,11 +30,16 @@ import tools.jackson.databind.json.JsonMapper;
                 + "from the cache.", ""},
         footer = {"", "Every build writes .munero/reports/<run-id>.json and .munero/reports/latest.json.",
                 "Exit codes: 0 ok, 1 build failed, 2 usage or configuration error, 130 interrupted."})
-final class BuildCommand implements Callable<Integer> {
+class BuildCommand implements Callable<Integer> {
     private final Invocation invocation;
 
     BuildCommand(Invocation invocation) {
         this.invocation = invocation;
+    }
+
+    /** The names to resolve: the STEP parameters ({@code munero test} adds its task). */
+    List<String> requested() {
+        return targets;
     }
 
     @Spec
@@ -42,8 +48,11 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     WorkspaceOptions workspace;
 
-    @Parameters(paramLabel = "STEP", arity = "0..*",
-            description = "Steps to build, with everything they depend on (default: all steps).")
+    @Parameters(paramLabel = "TARGET", arity = "0..*",
+            description = {"Steps (web:build) or tasks (test: that task in every package) to build, with everything "
+                    + "they depend on. Without one, 'munero build' builds the build task of a detected graph (not "
+                    + "its tests) or every step of a munero.yaml, and 'munero test' the test task. Inside a "
+                    + "package, tasks and defaults mean that package's steps."})
     List<String> targets = new ArrayList<>();
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
@@ -94,14 +103,28 @@ final class BuildCommand implements Callable<Integer> {
                 : settings.cacheDir().map(d -> root.resolve(d).normalize()).orElse(root.resolve(".munero/cache"));
         int effectiveJobs = jobs != null ? jobs : settings.jobs().orElse(Runtime.getRuntime().availableProcessors());
         boolean effectiveKeepGoing = keepGoing != null ? keepGoing : settings.keepGoing().orElse(false);
-        List<String> selected = explain != null ? List.of(explain) : targets;
-        BuildOptions options = new BuildOptions(selected, effectiveJobs, effectiveKeepGoing, force, !noCache, verbose,
+        String scope = TargetSelection.packageAt(ws.graph(), workspace.locate(invocation.cwd()).startRelative());
+        TargetSelection selection;
+        try {
+            selection = TargetSelection.resolve(ws.graph(), explain != null ? List.of(explain) : requested(), scope,
+                    ws.defaultTasks());
+        } catch (ConfigException e) {
+            WorkspaceOptions.printProblems(err, e);
+            return ExitCodes.USAGE;
+        }
+        if (explain != null && selection.targets().size() != 1) {
+            err.println("munero: error: --explain " + explain + " names " + selection.targets().size() + " steps ("
+                    + String.join(", ", selection.targets()) + "); name one of them");
+            return ExitCodes.USAGE;
+        }
+        BuildOptions options = new BuildOptions(selection.targets(), effectiveJobs, effectiveKeepGoing, force, !noCache, verbose,
                 cache, root.resolve(".munero"), invocation.env(),
                 invocation.warm() == null ? null : invocation.warm().hashes());
 
         boolean interactive = !json && invocation.interactive();
         PrintStream human = json ? invocation.err() : invocation.out();
-        BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json);
+        BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json, invocation.columns(),
+                selection.description());
         BuildEngine engine;
         try {
             engine = new BuildEngine(ws.project(), ws.graph(), options, console);
@@ -110,11 +133,16 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
-            if (dryRun || explain != null) {
-                return plan(engine, human);
+            if (explain != null) {
+                return plan(engine, human, selection.targets().get(0));
             }
-            human.printf("munero: %d steps from %s, profile %s, %d jobs%n", engine.graph().size(), ws.project().origin(),
-                    ws.project().profile(), effectiveJobs);
+            human.printf("munero: workspace %s, %s, profile %s, %d jobs%n", workspace.describe(invocation.cwd()),
+                    ws.project().origin(), ws.project().profile(), effectiveJobs);
+            human.printf("munero: %s %s (%d of %d steps)%n", dryRun ? "planning" : "building", what(selection, engine),
+                    engine.graph().size(), ws.graph().size());
+            if (dryRun) {
+                return plan(engine, human, null);
+            }
             BuildReport report;
             try (AutoCloseable ignored = invocation.interrupts().register(() -> {
                 engine.cancel();
@@ -143,7 +171,18 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private int plan(BuildEngine engine, PrintStream human) throws IOException {
+    /** "b:build and its dependencies", "build: a:build, b:build", "every step": what is built, in words. */
+    private static String what(TargetSelection selection, BuildEngine engine) {
+        List<String> t = selection.targets();
+        String names = t.size() <= 3 ? String.join(", ", t) : t.size() + " targets";
+        String head = selection.description().equals(String.join(" ", t)) ? names : selection.description() + ": " + names;
+        if (engine.graph().size() == t.size()) {
+            return head;
+        }
+        return head + (t.size() == 1 ? " and its dependencies" : " and their dependencies");
+    }
+
+    private int plan(BuildEngine engine, PrintStream human, String explain) throws IOException {
         List<PlannedStep> plan = engine.plan();
         if (explain != null) {
             plan = plan.stream().filter(p -> p.name().equals(explain)).toList();

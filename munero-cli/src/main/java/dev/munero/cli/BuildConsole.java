@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -31,23 +32,31 @@ final class BuildConsole implements BuildListener {
     private final Path root;
     private final boolean live;
     private final boolean summary;
+    private final int columns;
+    private final String targets;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger done = new AtomicInteger();
     private int total;
     private int nameWidth = 10;
     private ProgressBar bar;
+    private ConsoleProgressBarConsumer consumer;
+    private boolean failed;
 
     /**
      * @param out     where to print
      * @param root    repository root, to resolve log paths
      * @param live    draw a live progress bar (terminal only)
      * @param summary print the summary table at the end
+     * @param columns the terminal's width in columns; 0 when unknown (the progress bar asks the terminal)
+     * @param targets what was asked for, in words ({@code build}, {@code test in packages/b}), for the summary
      */
-    BuildConsole(PrintStream out, Path root, boolean live, boolean summary) {
+    BuildConsole(PrintStream out, Path root, boolean live, boolean summary, int columns, String targets) {
         this.out = out;
         this.root = root;
         this.live = live;
         this.summary = summary;
+        this.columns = columns;
+        this.targets = targets;
     }
 
     @Override
@@ -55,9 +64,12 @@ final class BuildConsole implements BuildListener {
         this.total = total;
         this.nameWidth = Math.min(48, Math.max(10, order.stream().mapToInt(String::length).max().orElse(10)));
         if (live && total > 0) {
+            // one column short of the width: a line that fills the last column makes some terminals wrap, and the
+            // next redraw (a carriage return) would then leave the wrapped line behind
+            // (without a width, the library asks the terminal on every redraw, following resizes)
+            consumer = columns > 0 ? new ConsoleProgressBarConsumer(out, columns - 1) : new ConsoleProgressBarConsumer(out);
             bar = new ProgressBarBuilder().setTaskName("munero").setInitialMax(total).setStyle(ProgressBarStyle.UNICODE_BLOCK)
-                    .setUpdateIntervalMillis(200).continuousUpdate().setConsumer(
-                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+                    .setUpdateIntervalMillis(200).continuousUpdate().setConsumer(consumer).build();
         }
     }
 
@@ -76,8 +88,14 @@ final class BuildConsole implements BuildListener {
     public synchronized void stepFinished(StepResult r) {
         running.remove(r.name());
         int n = done.incrementAndGet();
+        boolean ok = r.status() == StepStatus.PASSED || r.status() == StepStatus.CACHED;
+        failed |= r.status() == StepStatus.FAILED || r.status() == StepStatus.CANCELLED;
         if (bar != null) {
-            bar.step();
+            // the bar counts steps that succeeded, so a failed build never reaches 100%: after a failure, a
+            // skipped step is one that could not run
+            if (ok || (!failed && r.status() == StepStatus.SKIPPED)) {
+                bar.step();
+            }
             updateBar();
         }
         if (!live) {
@@ -104,7 +122,14 @@ final class BuildConsole implements BuildListener {
     @Override
     public synchronized void buildFinished(BuildReport report) {
         if (bar != null) {
-            bar.setExtraMessage("");
+            if (report.status() != dev.munero.engine.build.BuildStatus.PASSED) {
+                if (bar.getCurrent() >= total) { // every step passed, but a verify artifact is missing
+                    bar.stepTo(total - 1);
+                }
+                bar.setExtraMessage(report.status().name());
+            } else {
+                bar.setExtraMessage("");
+            }
             bar.close();
             bar = null;
         }
@@ -120,7 +145,10 @@ final class BuildConsole implements BuildListener {
             List<String> names = new ArrayList<>(running);
             String msg = names.isEmpty() ? "" : "running: " + String.join(", ", names.subList(0, Math.min(3, names.size())))
                     + (names.size() > 3 ? " +" + (names.size() - 3) : "");
-            b.setExtraMessage(msg.length() > 60 ? msg.substring(0, 57) + "..." : msg);
+            // the bar needs about 45 columns ("munero 100% │█████│ 12/12 (0:00:01 / 0:00:00) "); the message
+            // gets what is left, so that the whole line fits the terminal (nothing below 12 columns)
+            int room = Math.min(60, consumer.getMaxRenderedLength() + 1 - 50);
+            b.setExtraMessage(msg.length() <= room ? msg : room < 12 ? "" : msg.substring(0, room - 3) + "...");
         }
     }
 
@@ -167,7 +195,8 @@ final class BuildConsole implements BuildListener {
             pad(sb, duration(r.durationMillis()), 9, true).append(nl);
         }
         BuildReport.Counts c = report.counts();
-        sb.append(nl).append(String.format(Locale.ROOT, "%s in %s: %d steps, %d passed, %d failed, %d cached, %d skipped%s",
+        sb.append(nl).append("targets: ").append(targets).append(" (").append(c.total()).append(" steps)").append(nl);
+        sb.append(String.format(Locale.ROOT, "%s in %s: %d steps, %d passed, %d failed, %d cached, %d skipped%s",
                 report.status(), duration(report.durationMillis()), c.total(), c.passed(), c.failed(), c.cached(),
                 c.skipped(), c.cancelled() > 0 ? ", " + c.cancelled() + " cancelled" : "")).append(nl);
         sb.append(String.format(Locale.ROOT, "cache hit rate %.0f%%, critical path %s: %s", report.cacheHitRate() * 100,

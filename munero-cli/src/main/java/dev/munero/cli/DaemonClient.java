@@ -57,7 +57,7 @@ public final class DaemonClient {
             return;
         }
         DaemonProtocol.Request request = new DaemonProtocol.Request(List.of(args), Path.of("").toAbsolutePath().toString(),
-                env, Terminal.isInteractive(env));
+                env, Terminal.isInteractive(env), Terminal.columns());
         System.exit(call(channel, request, System.out, System.err, true));
     }
 

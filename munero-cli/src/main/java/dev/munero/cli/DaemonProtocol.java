@@ -14,8 +14,8 @@ import java.util.Map;
  * The wire format between the {@code munero} client and the build daemon, over a Unix domain socket.
  *
  * <p>Request (client to daemon): the magic {@code MUN1}, then the argument count and arguments, the working
- * directory, the environment (count, then name and value), and whether stdout is a terminal; strings are
- * a 4-byte length and UTF-8 bytes. After the request the client may send one byte {@link #CANCEL}.
+ * directory, the environment (count, then name and value), whether stdout is a terminal, and the terminal's
+ * width in columns (4 bytes; 0 when unknown); strings are a 4-byte length and UTF-8 bytes. After the request the client may send one byte {@link #CANCEL}.
  * Response (daemon to client): frames of one type byte ({@link #STDOUT}, {@link #STDERR}: 4-byte length and
  * bytes; {@link #EXIT}: 4-byte exit code, always last). The magic {@code STOP} instead of {@code MUN1} asks
  * the daemon to exit; it answers with an {@link #EXIT} frame.
@@ -33,8 +33,23 @@ final class DaemonProtocol {
     private DaemonProtocol() {
     }
 
-    /** A request to run a command line. */
-    record Request(List<String> args, String cwd, Map<String, String> env, boolean interactive) {
+    /**
+     * A request to run a command line.
+     *
+     * @param columns the width of the client's terminal in columns, 0 when unknown; the daemon has no terminal
+     *                to ask, so the progress bar and help text take their width from here
+     */
+    record Request(List<String> args, String cwd, Map<String, String> env, boolean interactive, int columns) {
+        Request {
+            if (columns < 0) {
+                throw new IllegalArgumentException("columns must be 0 (unknown) or positive, was " + columns);
+            }
+        }
+
+        /** A request from a client that does not know its terminal's width. */
+        Request(List<String> args, String cwd, Map<String, String> env, boolean interactive) {
+            this(args, cwd, env, interactive, 0);
+        }
     }
 
     static void writeRequest(DataOutputStream out, Request r) throws IOException {
@@ -50,6 +65,7 @@ final class DaemonProtocol {
             writeString(out, e.getValue());
         }
         out.writeBoolean(r.interactive());
+        out.writeInt(r.columns());
         out.flush();
     }
 
@@ -68,7 +84,12 @@ final class DaemonProtocol {
         for (int i = 0; i < envc; i++) {
             env.put(readString(in), readString(in));
         }
-        return new Request(List.of(args), cwd, env, in.readBoolean());
+        boolean interactive = in.readBoolean();
+        int columns = in.readInt();
+        if (columns < 0 || columns > 100_000) {
+            throw new IOException("protocol error: a terminal of " + columns + " columns");
+        }
+        return new Request(List.of(args), cwd, env, interactive, columns);
     }
 
     static void writeString(DataOutputStream out, String s) throws IOException {

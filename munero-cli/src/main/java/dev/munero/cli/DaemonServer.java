@@ -172,7 +172,7 @@ final class DaemonServer implements AutoCloseable {
                     action -> {
                         onCancel.set(action);
                         return () -> onCancel.set(null);
-                    }, warm);
+                    }, warm, request.columns());
             int code = Main.run(inv, request.args().toArray(String[]::new));
             stdout.flush();
             stderr.flush();

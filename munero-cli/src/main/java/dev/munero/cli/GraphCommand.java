@@ -45,6 +45,9 @@ final class GraphCommand implements Callable<Integer> {
         if (ws == null) {
             return ExitCodes.USAGE;
         }
+        if (format == Format.text) {
+            out.println("# workspace " + workspace.describe(invocation.cwd()));
+        }
         out.print(render(ws.graph(), format, ws.project().origin()));
         out.flush();
         return ExitCodes.OK;

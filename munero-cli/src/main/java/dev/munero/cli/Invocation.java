@@ -16,9 +16,17 @@ import java.util.Map;
  * @param interactive whether {@code out} is an interactive terminal (live progress)
  * @param interrupts  where a command registers what to do on Ctrl-C
  * @param warm        what a long-lived process keeps between commands, or null for a one-off process
+ * @param columns     the width of the terminal {@code out} goes to, in columns; 0 when unknown (a command asks the
+ *                    terminal itself, which only works in the terminal's own process)
  */
 record Invocation(PrintStream out, PrintStream err, Map<String, String> env, Path cwd, boolean interactive,
-                  Interrupts interrupts, Warm warm) {
+                  Interrupts interrupts, Warm warm, int columns) {
+
+    /** An invocation whose terminal width is unknown. */
+    Invocation(PrintStream out, PrintStream err, Map<String, String> env, Path cwd, boolean interactive,
+               Interrupts interrupts, Warm warm) {
+        this(out, err, env, cwd, interactive, interrupts, warm, 0);
+    }
 
     /**
      * State the daemon keeps across commands: opened workspaces (revalidated by stat) and file hashes

@@ -30,6 +30,7 @@ public final class Main {
         // in a cold JVM), so a run of one subcommand registers only that one; anything else registers all.
         Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
         subcommands.put("build", () -> new BuildCommand(invocation));
+        subcommands.put("test", () -> new TestCommand(invocation));
         subcommands.put("graph", () -> new GraphCommand(invocation));
         subcommands.put("init", () -> new InitCommand(invocation));
         subcommands.put("clean", () -> new CleanCommand(invocation));
@@ -56,6 +57,7 @@ public final class Main {
         // after the subcommands are added: picocli hands these to the commands registered at the time
         cl.setOut(new java.io.PrintWriter(invocation.out(), true));
         cl.setErr(new java.io.PrintWriter(invocation.err(), true));
+        HelpWidth.apply(cl, invocation.columns() > 0 ? invocation.columns() : Terminal.columns());
         Trace.mark("command model built");
         cl.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {

@@ -7,6 +7,17 @@ final class Terminal {
     private Terminal() {
     }
 
+    /**
+     * The terminal's width in columns as the {@code munero} launcher measured it ({@code stty size} on the
+     * terminal, passed as the system property {@code munero.columns}), or 0 when unknown: not started by the
+     * launcher, or not on a terminal. Asking the terminal from Java would need a library or a child process on
+     * the client's start path.
+     */
+    static int columns() {
+        Integer c = Integer.getInteger("munero.columns");
+        return c == null || c < 1 ? 0 : c;
+    }
+
     static boolean isInteractive() {
         return isInteractive(System.getenv());
     }

@@ -137,7 +137,7 @@ class CliTest {
         twoSteps();
         Cli.Result r = Cli.run("build", "-C", repo.toString(), "compil");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown step 'compil' (did you mean 'compile'?)");
+        assertThat(r.err()).contains("unknown step or task 'compil' (did you mean 'compile'?)");
     }
 
     @Test

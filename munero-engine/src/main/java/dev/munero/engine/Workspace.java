@@ -25,6 +25,16 @@ import java.util.List;
  * @param warnings things detection could not use, for the user
  */
 public record Workspace(Project project, BuildGraph graph, List<String> warnings) {
+    private static final String DETECTED = "auto-detected: ";
+
+    /**
+     * The tasks {@code munero build} selects when no target is named (see {@link
+     * dev.munero.engine.graph.TargetSelection}): {@code build} on a detected graph, as {@code turbo run build} and
+     * {@code mvn install -DskipTests} do; none (every step) with a munero.yaml, whose author chose its steps.
+     */
+    public List<String> defaultTasks() {
+        return project.origin().startsWith(DETECTED) ? List.of(dev.munero.engine.graph.TargetSelection.BUILD_TASK) : List.of();
+    }
 
     /**
      * Opens {@code root}.
@@ -90,7 +100,7 @@ public record Workspace(Project project, BuildGraph graph, List<String> warnings
         List<dev.munero.engine.config.StepSpec> steps = TrackedOutputs.narrow(detected.steps(), GitFiles.snapshot(abs), warnings);
         GitFiles.indexFile(abs).ifPresent(watched::add);
         Project project = new Project(abs, steps, BuildSettings.DEFAULTS, List.of(), profile,
-                "auto-detected: " + String.join(", ", detected.systems()));
+                DETECTED + String.join(", ", detected.systems()));
         return new Workspace(project, BuildGraph.of(project.steps(), abs), List.copyOf(warnings));
     }
 }

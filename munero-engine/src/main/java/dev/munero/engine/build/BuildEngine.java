@@ -254,7 +254,7 @@ public final class BuildEngine {
             }
         }
         List<String> verifyMissing = verify(results);
-        BuildReport report = Reports.build(runId, startedAt, clock.getAsLong(), project.profile(), options.jobs(),
+        BuildReport report = Reports.build(runId, startedAt, clock.getAsLong(), project.profile(), options.jobs(), options.targets(),
                 graph, results, finishedOrder, verifyMissing, cancelled);
         state.save();
         Reports.write(options.stateDir(), report);

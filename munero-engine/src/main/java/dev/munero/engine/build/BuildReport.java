@@ -11,6 +11,8 @@ import java.util.List;
  * @param durationMillis     wall time of the whole build
  * @param profile            active profile
  * @param jobs               parallelism used
+ * @param targets            the steps asked for (the others ran as their dependencies); empty when every step
+ *                           was asked for
  * @param cacheHitRate       CACHED / (PASSED + FAILED + CACHED), 0..1; 0 when no step was eligible
  * @param criticalPathMillis the longest chain of dependent steps, by their durations in this build
  * @param criticalPath       the steps of that chain, first to last
@@ -19,9 +21,10 @@ import java.util.List;
  * @param steps              every selected step, in the order they finished
  */
 public record BuildReport(String runId, BuildStatus status, String startedAt, long durationMillis, String profile,
-                          int jobs, double cacheHitRate, long criticalPathMillis, List<String> criticalPath,
+                          int jobs, List<String> targets, double cacheHitRate, long criticalPathMillis, List<String> criticalPath,
                           Counts counts, List<String> verifyMissing, List<StepResult> steps) {
     public BuildReport {
+        targets = List.copyOf(targets);
         criticalPath = List.copyOf(criticalPath);
         verifyMissing = List.copyOf(verifyMissing);
         steps = List.copyOf(steps);

@@ -23,7 +23,7 @@ public final class Reports {
     }
 
     static BuildReport build(String runId, Instant startedAt, long durationMillis, String profile, int jobs,
-                             BuildGraph graph, StepResult[] byIndex, List<StepResult> finishedOrder,
+                             List<String> targets, BuildGraph graph, StepResult[] byIndex, List<StepResult> finishedOrder,
                              List<String> verifyMissing, boolean cancelled) {
         int passed = 0, failed = 0, cached = 0, skipped = 0, cancelledSteps = 0;
         for (StepResult r : finishedOrder) {
@@ -64,7 +64,7 @@ public final class Reports {
         // a step skipped for a failed dependency or a stopped build implies a FAILED or CANCELLED step
         BuildStatus status = cancelled ? BuildStatus.CANCELLED
                 : failed > 0 || cancelledSteps > 0 || !verifyMissing.isEmpty() ? BuildStatus.FAILED : BuildStatus.PASSED;
-        return new BuildReport(runId, status, startedAt.toString(), durationMillis, profile, jobs, hitRate,
+        return new BuildReport(runId, status, startedAt.toString(), durationMillis, profile, jobs, targets, hitRate,
                 best < 0 ? 0 : finish[best], path,
                 new BuildReport.Counts(finishedOrder.size(), passed, failed, cached, skipped, cancelledSteps),
                 verifyMissing, finishedOrder);

@@ -31,6 +31,10 @@ import java.util.TreeMap;
  * @param parallel  false: the step runs alone, with no other step running
  * @param cache     false: never stored in or restored from the cache (always runs)
  * @param location  where the step was declared, empty when detected
+ * @param packageDir the directory of the package (module, crate, project) the step belongs to, relative to the
+ *                  repository root, when it differs from {@code cwd} (a Maven module built from its reactor
+ *                  root); empty means {@code cwd}. Not part of the cache key: it only says which steps
+ *                  {@code munero build} picks when run from inside that directory (see {@link #packageDirectory()})
  */
 public record StepSpec(
         String name,
@@ -46,7 +50,8 @@ public record StepSpec(
         Optional<Duration> timeout,
         boolean parallel,
         boolean cache,
-        Optional<SourceLocation> location) {
+        Optional<SourceLocation> location,
+        Optional<String> packageDir) {
 
     public StepSpec {
         Objects.requireNonNull(name, "name");
@@ -64,9 +69,15 @@ public record StepSpec(
         retry = retry == null ? RetryPolicy.NONE : retry;
         timeout = timeout == null ? Optional.empty() : timeout;
         location = location == null ? Optional.empty() : location;
+        packageDir = packageDir == null ? Optional.empty() : packageDir;
         if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero())) {
             throw new IllegalArgumentException("timeout of step " + name + " must be positive, was " + timeout.get());
         }
+    }
+
+    /** The directory of the step's package relative to the root: {@code packageDir}, else {@code cwd}. */
+    public String packageDirectory() {
+        return packageDir.orElse(cwd);
     }
 
     /** A step with defaults for everything but name, command and dependencies. */
@@ -94,6 +105,7 @@ public record StepSpec(
         b.parallel = parallel;
         b.cache = cache;
         b.location = location;
+        b.packageDir = packageDir;
         return b;
     }
 
@@ -113,6 +125,7 @@ public record StepSpec(
         private boolean parallel = true;
         private boolean cache = true;
         private Optional<SourceLocation> location = Optional.empty();
+        private Optional<String> packageDir = Optional.empty();
 
         private Builder(String name, Command command) {
             this.name = name;
@@ -133,13 +146,14 @@ public record StepSpec(
         public Builder parallel(boolean v) { this.parallel = v; return this; }
         public Builder cache(boolean v) { this.cache = v; return this; }
         public Builder location(SourceLocation v) { this.location = Optional.ofNullable(v); return this; }
+        public Builder packageDir(String v) { this.packageDir = Optional.ofNullable(v); return this; }
 
         /**
          * @throws IllegalArgumentException when a field is invalid (the message names it)
          */
         public StepSpec build() {
             return new StepSpec(name, command, cwd, env, passEnv, dependsOn, inputs, outputs, skipIf, retry,
-                    timeout, parallel, cache, location);
+                    timeout, parallel, cache, location, packageDir);
         }
     }
 }

@@ -190,6 +190,7 @@ final class CargoDetector implements Detector {
                 // cargo's own incremental compilation makes an up-to-date build cheap.
                 steps.add(StepSpec.builder(name + ":build", cargo("build", c.name()))
                         .cwd(RelPaths.str(w.root()))
+                        .packageDir(RelPaths.str(c.dir()))
                         .dependsOn(buildDeps)
                         .inputs(inputs)
                         .cache(false)
@@ -199,6 +200,7 @@ final class CargoDetector implements Detector {
                 // A test's product is its verdict and log, so it caches with no outputs.
                 steps.add(StepSpec.builder(name + ":test", cargo("test", c.name()))
                         .cwd(RelPaths.str(w.root()))
+                        .packageDir(RelPaths.str(c.dir()))
                         .dependsOn(List.copyOf(testDeps))
                         .inputs(inputs)
                         .build());

@@ -135,6 +135,7 @@ final class GradleDetector implements Detector {
             steps.add(StepSpec.builder(name + ":build",
                             new Command.Argv(List.of(gradle, taskPrefix + "build", "-x", "test")))
                     .cwd(RelPaths.str(root))
+                    .packageDir(RelPaths.str(p.dir()))
                     .dependsOn(List.copyOf(deps))
                     .inputs(inputs)
                     .outputs(List.of(RelPaths.from(root, p.dir(), "build/**")))
@@ -142,6 +143,7 @@ final class GradleDetector implements Detector {
             if (tree.isDirectory(p.dir().resolve("src/test"))) {
                 steps.add(StepSpec.builder(name + ":test", new Command.Argv(List.of(gradle, taskPrefix + "test")))
                         .cwd(RelPaths.str(root))
+                        .packageDir(RelPaths.str(p.dir()))
                         .dependsOn(List.of(name + ":build"))
                         .inputs(inputs)
                         .outputs(List.of(RelPaths.from(root, p.dir(), "build/test-results/**")))

@@ -141,6 +141,7 @@ final class MavenDetector implements Detector {
                 build.addAll(select);
                 steps.add(StepSpec.builder(name + ":build", new Command.Argv(build))
                         .cwd(RelPaths.str(rootDir))
+                        .packageDir(RelPaths.str(pom.dir()))
                         .dependsOn(List.copyOf(deps))
                         .inputs(inputs)
                         .outputs(pom.isPomPackaging() ? List.of() : List.of(glob(pom.dir(), "target/**")))
@@ -152,6 +153,7 @@ final class MavenDetector implements Detector {
                     test.add("verify");
                     steps.add(StepSpec.builder(name + ":test", new Command.Argv(test))
                             .cwd(RelPaths.str(rootDir))
+                            .packageDir(RelPaths.str(pom.dir()))
                             .dependsOn(List.of(name + ":build"))
                             .inputs(inputs)
                             .outputs(List.of(glob(pom.dir(), "target/surefire-reports/**")))
