@@ -124,7 +124,7 @@ class BuildCommand implements Callable<Integer> {
         boolean interactive = !json && invocation.interactive();
         PrintStream human = json ? invocation.err() : invocation.out();
         BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json, invocation.columns(),
-                selection.description());
+                selection.description()).shownFrom(invocation.cwd());
         BuildEngine engine;
         try {
             engine = new BuildEngine(ws.project(), ws.graph(), options, console);

@@ -41,6 +41,8 @@ final class BuildConsole implements BuildListener {
     private ProgressBar bar;
     private ConsoleProgressBarConsumer consumer;
     private boolean failed;
+    /** Where the user stands: paths in messages are shown relative to it (or absolute), so they work from there. */
+    private Path cwd;
 
     /**
      * @param out     where to print
@@ -57,6 +59,19 @@ final class BuildConsole implements BuildListener {
         this.summary = summary;
         this.columns = columns;
         this.targets = targets;
+        this.cwd = root;
+    }
+
+    /** Shows paths relative to {@code userDir} (the user's working directory) instead of the root; returns this. */
+    BuildConsole shownFrom(Path userDir) {
+        this.cwd = userDir.toAbsolutePath().normalize();
+        return this;
+    }
+
+    /** A repository path as the user can use it from where they stand: relative when inside it, else absolute. */
+    private String shown(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 
     @Override
@@ -169,7 +184,7 @@ final class BuildConsole implements BuildListener {
                 .append(r.reasons().isEmpty() ? "see its log" : r.reasons().get(r.reasons().size() - 1));
         if (r.logFile() != null) {
             Path log = root.resolve(r.logFile());
-            sb.append(System.lineSeparator()).append("--- last lines of ").append(r.logFile()).append(" ---");
+            sb.append(System.lineSeparator()).append("--- last lines of ").append(shown(log)).append(" ---");
             try {
                 List<String> lines = Files.readAllLines(log);
                 for (String l : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
@@ -204,7 +219,7 @@ final class BuildConsole implements BuildListener {
         for (String missing : report.verifyMissing()) {
             sb.append("verify: missing artifact ").append(missing).append(nl);
         }
-        sb.append("report: .munero/reports/").append(report.runId()).append(".json").append(nl);
+        sb.append("report: ").append(shown(root.resolve(".munero/reports/" + report.runId() + ".json"))).append(nl);
         return sb.toString();
     }
 

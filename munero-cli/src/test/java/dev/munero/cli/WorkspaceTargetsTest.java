@@ -84,6 +84,11 @@ class WorkspaceTargetsTest {
         assertThat(repo.resolve("packages/b/.munero")).doesNotExist();
         assertThat(repo.resolve("packages/b/src/.munero")).doesNotExist();
         assertThat(repo.resolve(".munero/reports/latest.json")).exists();
+
+        // and the report path it prints works from where the user stands (the state is at the root, above them)
+        Cli.Result again = run(inB, "build");
+        assertThat(again.out()).containsPattern("report: " + java.util.regex.Pattern.quote(
+                repo.toRealPath().resolve(".munero/reports") + "/") + "[0-9-]+\\.json");
     }
 
     @Test
