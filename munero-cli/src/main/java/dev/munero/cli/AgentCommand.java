@@ -192,6 +192,12 @@ final class AgentCommand implements Callable<Integer> {
                     replay != null ? ", replaying " + replay : "");
         }
         SandboxChoice.notice(chosen).ifPresent(invocation.err()::println);
+        if (!info.priced()) {
+            // issue 11.10: said at the start, not discovered in the summary
+            invocation.err().println("munero: warning: " + chat.model() + " has no known price (neither in Munero's "
+                    + "table nor in " + UserConfig.load(invocation.env()).sibling("models.toml") + "): its cost is "
+                    + "shown as unknown; add its prices there to see it");
+        }
         Thread runner = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
         AgentResult result;

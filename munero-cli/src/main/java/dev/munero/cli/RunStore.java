@@ -45,7 +45,10 @@ final class RunStore {
      * @throws Missing when there is none, naming where to find the runs
      */
     static dev.munero.store.RunRecord run(Store store, String id) throws Missing {
-        return store.run(id).orElseThrow(() -> new Missing("there is no run " + id + "; see munero sessions list"));
+        // issue 11.9: the hint works from wherever the user stands (the database is REPO/.munero/munero.db)
+        Path repo = store.file().toAbsolutePath().getParent().getParent();
+        return store.run(id).orElseThrow(() -> new Missing("there is no run " + id + " in " + repo
+                + "; see munero sessions list -C " + repo));
     }
 
     /** The repository: {@code -C DIR} resolved against the invocation's directory. */

@@ -200,6 +200,24 @@ class AgentEndToEndTest {
         assertThat(project.resolve("NOTES.md")).doesNotExist();
     }
 
+    @Test // issue 11.10
+    void anUnpricedModelIsWarnedAboutAtTheStart() throws Exception {
+        Path project = CalcProject.generate(tmp.resolve("calc"));
+        AgentRun run;
+        try (FakeAnthropicServer server = new FakeAnthropicServer(KEY).start()) {
+            server.expect(RequestCheck.lastUserMessageContains("notes"),
+                    Reply.toolCall("toolu_finish", "finish", "{\"summary\":\"nothing to do\"}"));
+
+            run = agent(environment(server), "-C", project, "--task", "Read the notes", "--model",
+                    "anthropic:claude-unpriced-9");
+
+            assertThat(server.failures()).as("%s", run).isEmpty();
+        }
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.err()).contains("munero: warning: anthropic:claude-unpriced-9 has no known price",
+                "its cost is shown as unknown");
+    }
+
     /**
      * Records the fix against the fake server, then replays the recording on a freshly generated copy in another
      * directory with no server and no key: the replay must drive the whole run (real tools, real builds) to the same

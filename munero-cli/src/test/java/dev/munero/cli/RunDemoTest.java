@@ -249,6 +249,13 @@ class RunDemoTest {
         assertThat(git(tmp, "-C", "run-calc", "diff", "HEAD", "munero/" + id)).contains("+        return a + b;");
         Cli.Result shown = Cli.run(tmp, environment(Map.of()), "report", "-C", "run-calc", id);
         assertThat(shown.exitCode()).as("%s", shown).isZero();
+        // a mistyped id's hint works from here too
+        Cli.Result missing = Cli.run(tmp, environment(Map.of()), "cost", "-C", "run-calc", "nosuch");
+        Path repo = tmp.resolve("run-calc").toAbsolutePath();
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("there is no run nosuch in " + repo + "; see munero sessions list -C " + repo);
+        Cli.Result list = Cli.run(tmp, environment(Map.of()), "sessions", "list", "-C", repo.toString());
+        assertThat(list.out()).contains(id);
     }
 
     @Test
