@@ -53,16 +53,25 @@ final class LauncherSecrets {
             return;
         }
         System.clearProperty(PROPERTY);
-        Path path = Path.of(file);
+        secrets = Map.of(); // what stays when the file cannot be read
+        secrets = readAndDelete(Path.of(file));
+    }
+
+    /**
+     * The variables in a secrets file; deletes the file, and its directory when the launcher made it (named
+     * {@code munero-secrets.*}), whatever happens.
+     *
+     * @throws IllegalStateException when the file is missing or cannot be read (the message names the file and says
+     *                               what to do)
+     */
+    static Map<String, String> readAndDelete(Path path) {
         try {
-            secrets = parse(Files.readAllBytes(path));
+            return parse(Files.readAllBytes(path));
         } catch (NoSuchFileException e) {
-            secrets = Map.of();
-            throw new IllegalStateException("the file of secret variables the launcher passed (" + file
+            throw new IllegalStateException("the file of secret variables the launcher passed (" + path
                     + ") is gone; run munero again (it is read once, at start-up, and deleted)");
         } catch (IOException e) {
-            secrets = Map.of();
-            throw new IllegalStateException("cannot read the file of secret variables the launcher passed (" + file
+            throw new IllegalStateException("cannot read the file of secret variables the launcher passed (" + path
                     + "): " + e.getMessage() + "; run munero again");
         } finally {
             delete(path);
