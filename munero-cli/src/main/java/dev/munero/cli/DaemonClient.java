@@ -34,13 +34,16 @@ public final class DaemonClient {
     }
 
     public static void main(String[] args) {
+        LauncherSecrets.takeOrExit();
         if (args.length > 0 && (args[0].equals("daemon") || args[0].equals("agent"))) {
             // managing the daemon is not a job for the daemon; an agent run needs this terminal's input to ask for
             // permission, and runs for minutes, so the daemon's faster start-up is worth nothing to it
             System.exit(Main.run(args));
             return;
         }
-        Map<String, String> env = System.getenv();
+        // the user's whole environment, the secrets the launcher moved out of this JVM's included: the daemon runs
+        // the user's own build, whose steps see it as they would from make (the daemon's own process gets none)
+        Map<String, String> env = LauncherSecrets.environment();
         SocketChannel channel;
         try {
             Path socket = DaemonProtocol.socketFor(DaemonProtocol.ownJar(), env);

@@ -44,9 +44,13 @@ record Invocation(PrintStream out, PrintStream err, Map<String, String> env, Pat
         AutoCloseable register(Runnable onInterrupt);
     }
 
-    /** This JVM's streams, environment and directory; interrupts arrive as shutdown hooks (SIGINT, SIGTERM). */
+    /**
+     * This JVM's streams, environment and directory; interrupts arrive as shutdown hooks (SIGINT, SIGTERM). The
+     * environment is the user's whole one: {@link System#getenv()} plus the secrets the launcher moved out of the
+     * process environment ({@link LauncherSecrets}), so providers find their keys and a plain build's steps see them.
+     */
     static Invocation ofProcess() {
-        return new Invocation(System.out, System.err, System.getenv(), Path.of("").toAbsolutePath(),
+        return new Invocation(System.out, System.err, LauncherSecrets.environment(), Path.of("").toAbsolutePath(),
                 Terminal.isInteractive(), onInterrupt -> {
                     Thread hook = new Thread(onInterrupt, "munero-interrupt");
                     Runtime.getRuntime().addShutdownHook(hook);

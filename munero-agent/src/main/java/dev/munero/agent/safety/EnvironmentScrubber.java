@@ -12,14 +12,30 @@ import java.util.regex.Pattern;
  * {@code GITHUB_TOKEN}, {@code GOOGLE_APPLICATION_CREDENTIALS}. Everything else ({@code PATH}, {@code HOME},
  * {@code LANG}, {@code JAVA_HOME}, ...) is kept.
  *
+ * <p>The list is one POSIX extended regular expression, matched case-insensitively anywhere in a name, in the
+ * resource {@value #NAMES_RESOURCE} (next to this class). The {@code ./munero} launcher reads the same file to move
+ * these variables out of Munero's own process environment before it starts the JVM (see {@code LauncherSecrets} in
+ * munero-cli), so both always agree on what a secret is.
+ *
  * <p>Thread-safe: stateless.
  */
 public final class EnvironmentScrubber {
-    private static final Pattern SECRET = Pattern.compile(
-            ".*(API_KEY|APIKEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY|ACCESS_KEY).*",
-            Pattern.CASE_INSENSITIVE);
+    /** The resource, relative to this class, that holds the secret-name expression (one line, POSIX ERE). */
+    public static final String NAMES_RESOURCE = "secret-names.ere";
+    private static final Pattern SECRET = Pattern.compile(".*(" + names() + ").*", Pattern.CASE_INSENSITIVE);
 
     private EnvironmentScrubber() {
+    }
+
+    private static String names() {
+        try (var in = EnvironmentScrubber.class.getResourceAsStream(NAMES_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the resource " + NAMES_RESOURCE + " is missing from Munero's jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the resource " + NAMES_RESOURCE, e);
+        }
     }
 
     /** Whether a variable named {@code name} is treated as a secret. */
