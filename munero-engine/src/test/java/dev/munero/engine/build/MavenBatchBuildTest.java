@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +51,7 @@ class MavenBatchBuildTest {
     @BeforeEach
     void reactor() throws IOException {
         invocations = root.resolve("mvn-invocations.txt");
-        write("mvnw", "#!/bin/sh\necho \"$*\" >> '" + invocations + "'\nexec '" + realMvn + "' -o -Dmaven.repo.local='"
+        write("mvnw", "#!/bin/sh\necho \"$*\" >> '" + invocations + "'\necho $$ > '" + root.resolve("mvn.pid") + "'\nexec '" + realMvn + "' -o -Dmaven.repo.local='"
                 + repo + "' \"$@\"\n");
         Files.setPosixFilePermissions(root.resolve("mvnw"), PosixFilePermissions.fromString("rwxr-xr-x"));
         write("pom.xml", """
@@ -83,10 +85,14 @@ class MavenBatchBuildTest {
     }
 
     private BuildReport build(boolean keepGoing) throws Exception {
+        return engine(keepGoing).build();
+    }
+
+    private BuildEngine engine(boolean keepGoing) throws Exception {
         Workspace ws = Workspace.open(root, "development");
         BuildOptions options = new BuildOptions(List.of(), 2, keepGoing, false, true, false, root.resolve(".munero/cache"),
                 root.resolve(".munero"), System.getenv());
-        return new BuildEngine(ws.project(), ws.graph().select(buildSteps(ws)), options, BuildListener.NONE).build();
+        return new BuildEngine(ws.project(), ws.graph().select(buildSteps(ws)), options, BuildListener.NONE);
     }
 
     private static List<String> buildSteps(Workspace ws) {
@@ -149,5 +155,31 @@ class MavenBatchBuildTest {
                 .containsEntry("b:build", StepStatus.PASSED).containsEntry("c:build", StepStatus.PASSED);
         assertThat(mavenRuns()).hasSize(2);
         assertThat(mavenRuns().get(1)).contains("-pl b,c");
+    }
+
+    @Test
+    void cancellingTheBuildKillsTheOneMavenProcessAndCancelsEveryModuleInIt() throws Exception {
+        BuildEngine engine = engine(false);
+        CompletableFuture<BuildReport> report = CompletableFuture.supplyAsync(() -> {
+            try {
+                return engine.build();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path pidFile = root.resolve("mvn.pid");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+            Thread.sleep(20); // Maven is an outside process: poll for the file its wrapper writes
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+
+        engine.cancel();
+        BuildReport r = report.get(3, TimeUnit.MINUTES);
+
+        assertThat(statuses(r).values()).containsOnly(StepStatus.CANCELLED);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("Maven (pid %d) is killed", pid).isFalse();
+        assertThat(mavenRuns()).hasSize(1);
+        assertThat(mavenRuns().get(0)).contains("-pl");
     }
 }
