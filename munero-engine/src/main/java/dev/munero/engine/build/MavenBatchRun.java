@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
  */
 final class MavenBatchRun {
     private static final Pattern FAILED_GOAL = Pattern.compile("\\[ERROR] Failed to execute goal .* on project ([^:\\s]+):");
-    private static final Pattern SUMMARY = Pattern.compile("\\[INFO] (.+?) \\.+ (SUCCESS|FAILURE|SKIPPED)\\b.*");
+    private static final Pattern SUMMARY = Pattern.compile(
+            "\\[INFO] (.+?) \\.+ (SUCCESS|FAILURE|SKIPPED)(?: \\[\\s*([\\d.:]+) (s|min|h)])?.*");
 
     private final StepWorker worker;
     private final BuildListener listener;
@@ -150,10 +151,11 @@ final class MavenBatchRun {
                 + (members.size() == 2 ? "" : "s") + ": " + String.join(" ", argv);
 
         Map<String, String> summary = new HashMap<>();
+        Map<String, Long> moduleMillis = new HashMap<>();
         Set<String> failedGoals = new HashSet<>();
         Map<String, List<String>> errors = new HashMap<>();
-        if (!outcome.succeeded() && !outcome.cancelled() && outcome.startError() == null) {
-            readLog(log, summary, failedGoals, errors);
+        if (!outcome.cancelled() && outcome.startError() == null) {
+            readLog(log, summary, moduleMillis, failedGoals, errors);
         }
         List<StepResult> results = new ArrayList<>();
         Set<String> failed = new HashSet<>();
@@ -163,9 +165,11 @@ final class MavenBatchRun {
             List<String> reasons = new ArrayList<>(p.reasons());
             reasons.add(together);
             long end = clock.getAsLong();
+            // the module's own time in Maven's reactor summary, so the critical path does not add up the shared run
+            long took = Optional.ofNullable(bySummaryName(moduleMillis, b.displayName())).orElse(end - startMillis);
             Integer exit = outcome.startError() != null || outcome.cancelled() ? null : outcome.exitCode();
             String status = outcome.succeeded() ? "SUCCESS"
-                    : failedGoals.contains(b.artifactId()) ? "FAILURE" : summary.get(b.displayName());
+                    : failedGoals.contains(b.artifactId()) ? "FAILURE" : bySummaryName(summary, b.displayName());
             if (outcome.cancelled()) {
                 reasons.add("killed: the build was cancelled");
                 failed.add(m.name());
@@ -175,7 +179,7 @@ final class MavenBatchRun {
                 Map<String, String> depKeys = depKeys(m, dependencies, keys);
                 String key = worker.store(m, p.probe().fingerprint(), depKeys, reasons, log, outcome.durationMillis());
                 keys.put(m.name(), key);
-                results.add(new StepResult(m.name(), StepStatus.PASSED, end - startMillis, 1, key, reasons, exit, logRel,
+                results.add(new StepResult(m.name(), StepStatus.PASSED, took, 1, key, reasons, exit, logRel,
                         startMillis, end));
             } else if ("SKIPPED".equals(status) && dependsOnFailed(m.name(), dependencies, failed)) {
                 failed.add(m.name()); // the engine records it as skipped, naming the failed dependency
@@ -191,25 +195,63 @@ final class MavenBatchRun {
                     reasons.add("Maven did not report this module as built (" + StepWorker.describe(outcome, m)
                             + "; no reactor summary line for '" + b.displayName() + "'); see the log");
                 }
-                results.add(new StepResult(m.name(), StepStatus.FAILED, end - startMillis, 1, p.probe().key(), reasons,
+                results.add(new StepResult(m.name(), StepStatus.FAILED, took, 1, p.probe().key(), reasons,
                         exit, logRel, startMillis, end));
             }
         }
         return results;
     }
 
+    /**
+     * A module's entry in the reactor summary: under its name, or under {@code "<name> <version>"} (Maven adds the
+     * version when the reactor's modules have different ones) when exactly one entry has that form; else null.
+     */
+    static <V> V bySummaryName(Map<String, V> summary, String name) {
+        V exact = summary.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        List<V> versioned = summary.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(name + " ") && !e.getKey().substring(name.length() + 1).contains(" "))
+                .map(Map.Entry::getValue).toList();
+        return versioned.size() == 1 ? versioned.get(0) : null;
+    }
+
+    /**
+     * A reactor summary time in milliseconds: Maven writes {@code 2.658 s}, {@code 01:02 min} (minutes:seconds) or
+     * {@code 1:02:03 h}.
+     */
+    static long millis(String value, String unit) {
+        String[] parts = value.split(":");
+        double seconds = 0;
+        for (String part : parts) {
+            seconds = seconds * 60 + Double.parseDouble(part);
+        }
+        if ("h".equals(unit) && parts.length == 2) {
+            seconds *= 60; // hours:minutes
+        }
+        return Math.round(seconds * 1000);
+    }
+
     private static boolean dependsOnFailed(String step, Function<String, List<String>> dependencies, Set<String> failed) {
         return dependencies.apply(step).stream().anyMatch(failed::contains);
     }
 
-    /** Reads the reactor summary, the failed goals' projects and their error lines from Maven's log. */
-    private void readLog(Path log, Map<String, String> summary, Set<String> failedGoals, Map<String, List<String>> errors) {
+    /**
+     * Reads from Maven's log the reactor summary (status and time per module name), the failed goals' projects and
+     * their error lines.
+     */
+    private void readLog(Path log, Map<String, String> summary, Map<String, Long> moduleMillis, Set<String> failedGoals,
+                         Map<String, List<String>> errors) {
         try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
                 Matcher s = SUMMARY.matcher(line);
                 if (s.matches()) {
                     summary.put(s.group(1).trim(), s.group(2));
+                    if (s.group(3) != null) {
+                        moduleMillis.put(s.group(1).trim(), millis(s.group(3), s.group(4)));
+                    }
                 }
                 Matcher f = FAILED_GOAL.matcher(line);
                 if (f.find()) {

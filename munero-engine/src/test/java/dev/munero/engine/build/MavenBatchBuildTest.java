@@ -182,4 +182,12 @@ class MavenBatchBuildTest {
         assertThat(mavenRuns()).hasSize(1);
         assertThat(mavenRuns().get(0)).contains("-pl");
     }
+
+    @Test
+    void reactorSummaryTimesAndVersionedNamesAreRead() {
+        assertThat(MavenBatchRun.millis("2.658", "s")).isEqualTo(2658);
+        assertThat(MavenBatchRun.millis("01:02", "min")).isEqualTo(62_000);
+        assertThat(MavenBatchRun.bySummaryName(Map.of("JavaParser Core 3.1", "SUCCESS"), "JavaParser Core")).isEqualTo("SUCCESS");
+        assertThat(MavenBatchRun.bySummaryName(Map.of("core 1", "SUCCESS", "core 2", "FAILURE"), "core")).isNull();
+    }
 }

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Cold build of a Maven reactor: Munero (no daemon) against `mvn -T 2 install -DskipTests`, paired (A B A B ...).
+#   bench/maven-reactor.sh gen DIR [MODULES] [CLASSES]   generates a reactor: module i depends on module i/2
+#   bench/maven-reactor.sh run DIR [ROUNDS]              times both, cold (no target/, no .munero/, nothing installed)
+# The reactor's .mvn/maven.config holds `-o -Dmaven.repo.local=$REPO` (default /tmp/mvbench-repo, a hard-link copy
+# of ~/.m2/repository made once), so both tools build offline and ~/.m2 is never written.
+set -eu
+HERE=$(cd "$(dirname "$0")/.." && pwd -P)
+REPO=${REPO:-/tmp/mvbench-repo}
+cmd=${1:?gen or run}; DIR=${2:?reactor dir}
+if [ "$cmd" = gen ]; then
+  N=${3:-10}; C=${4:-40}
+  [ -d "$REPO" ] || cp -al "$HOME/.m2/repository" "$REPO"
+  mkdir -p "$DIR/.mvn"
+  echo "-o -Dmaven.repo.local=$REPO" > "$DIR/.mvn/maven.config"
+  mods=""; i=1
+  while [ "$i" -le "$N" ]; do mods="$mods<module>m$i</module>"; i=$((i + 1)); done
+  cat > "$DIR/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+<groupId>bench.reactor</groupId><artifactId>root</artifactId><version>1.0</version><packaging>pom</packaging>
+<properties><maven.compiler.source>17</maven.compiler.source><maven.compiler.target>17</maven.compiler.target>
+<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+<modules>$mods</modules></project>
+POM
+  i=1
+  while [ "$i" -le "$N" ]; do
+    d=$((i / 2)); dep=""; use=""
+    if [ "$d" -ge 1 ]; then
+      dep="<dependencies><dependency><groupId>bench.reactor</groupId><artifactId>m$d</artifactId><version>1.0</version></dependency></dependencies>"
+      use="m$d.C1 dep = new m$d.C1();"
+    fi
+    mkdir -p "$DIR/m$i/src/main/java/m$i"
+    echo "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><parent><groupId>bench.reactor</groupId><artifactId>root</artifactId><version>1.0</version></parent><artifactId>m$i</artifactId>$dep</project>" > "$DIR/m$i/pom.xml"
+    k=1
+    while [ "$k" -le "$C" ]; do
+      echo "package m$i; public class C$k { $use public int f(int x) { int s = 0; for (int j = 0; j < x; j++) { s += j * $k; } return s; } public String g() { return java.util.List.of(\"a\", \"b\").toString() + f($k); } }" > "$DIR/m$i/src/main/java/m$i/C$k.java"
+      k=$((k + 1))
+    done
+    i=$((i + 1))
+  done
+  echo "generated $N modules x $C classes in $DIR"
+  exit 0
+fi
+ROUNDS=${3:-3}
+cd "$DIR"
+clean() { rm -rf .munero ./*/target target "$REPO/bench/reactor"; }
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+  clean
+  /usr/bin/time -f "round $r mvn -T 2 install -DskipTests: %e s wall, %U+%S s cpu" mvn -B -q -T 2 install -DskipTests >/dev/null 2>/tmp/mvbench.err || { cat /tmp/mvbench.err; exit 1; }
+  tail -1 /tmp/mvbench.err
+  clean
+  MUNERO_DAEMON=0 /usr/bin/time -f "round $r munero build -j 2: %e s wall, %U+%S s cpu" "$HERE/munero" build -C "$DIR" -j 2 >/tmp/mvbench.out 2>/tmp/mvbench.err || { cat /tmp/mvbench.out /tmp/mvbench.err; exit 1; }
+  tail -1 /tmp/mvbench.err
+  r=$((r + 1))
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
