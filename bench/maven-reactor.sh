@@ -42,17 +42,33 @@ POM
   exit 0
 fi
 ROUNDS=${3:-3}
+# BEFORE=/path/to/another/checkout adds that checkout's ./munero to every round (e.g. main, one Maven per module)
+BEFORE=${BEFORE:-}
 cd "$DIR"
 clean() { rm -rf .munero ./*/target target "$REPO/bench/reactor"; }
+timed() { # label command...: runs cold, prints and records "label wall cpu"
+  label=$1; shift
+  clean
+  /usr/bin/time -f "%e %U %S" -o /tmp/mvbench.time "$@" >/tmp/mvbench.out 2>&1 || { tail -30 /tmp/mvbench.out; exit 1; }
+  read -r wall user sys < /tmp/mvbench.time
+  echo "round $r $label: $wall s wall, $(echo "$user + $sys" | bc) s cpu"
+  echo "$r $label $wall" >> /tmp/mvbench.walls
+}
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+: > /tmp/mvbench.walls
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-  clean
-  /usr/bin/time -f "round $r mvn -T 2 install -DskipTests: %e s wall, %U+%S s cpu" mvn -B -q -T 2 install -DskipTests >/dev/null 2>/tmp/mvbench.err || { cat /tmp/mvbench.err; exit 1; }
-  tail -1 /tmp/mvbench.err
-  clean
-  MUNERO_DAEMON=0 /usr/bin/time -f "round $r munero build -j 2: %e s wall, %U+%S s cpu" "$HERE/munero" build -C "$DIR" -j 2 >/tmp/mvbench.out 2>/tmp/mvbench.err || { cat /tmp/mvbench.out /tmp/mvbench.err; exit 1; }
-  tail -1 /tmp/mvbench.err
+  timed mvn mvn -B -q -T 2 install -DskipTests
+  MUNERO_DAEMON=0 timed munero "$HERE/munero" build -C "$DIR" -j 2
+  if [ -n "$BEFORE" ]; then MUNERO_DAEMON=0 timed before "$BEFORE/munero" build -C "$DIR" -j 2; fi
   r=$((r + 1))
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# per-round ratio to mvn, then the median
+for t in munero before; do
+  awk -v t="$t" '$2 == "mvn" { m[$1] = $3 } $2 == t { x[$1] = $3 }
+    END { n = 0; for (r in x) { v[++n] = x[r] / m[r] } if (n == 0) exit
+          for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { s = v[i]; v[i] = v[j]; v[j] = s }
+          printf "%s / mvn -T 2: median %.2fx over %d rounds (", t, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), n
+          for (i = 1; i <= n; i++) printf "%s%.2f", (i > 1 ? " " : ""), v[i]; print ")" }' /tmp/mvbench.walls
+done
