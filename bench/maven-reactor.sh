@@ -3,7 +3,10 @@
 #   bench/maven-reactor.sh gen DIR [MODULES] [CLASSES]   generates a reactor: module i depends on module i/2
 #   bench/maven-reactor.sh run DIR [ROUNDS]              times both, cold (no target/, no .munero/, nothing installed)
 # The reactor's .mvn/maven.config holds `-o -Dmaven.repo.local=$REPO` (default /tmp/mvbench-repo, a hard-link copy
-# of ~/.m2/repository made once), so both tools build offline and ~/.m2 is never written.
+# of ~/.m2/repository made once), so both tools build offline and ~/.m2 is never written. Keep it offline: an
+# online Maven rewrites some resolver files in place, which a hard link would carry into ~/.m2.
+# Another reactor (e.g. javaparser, with its own .mvn/maven.config): MVN=./mvnw INSTALLED=<its groupId dir in the
+# private repository> bench/maven-reactor.sh run DIR ROUNDS
 set -eu
 HERE=$(cd "$(dirname "$0")/.." && pwd -P)
 REPO=${REPO:-/tmp/mvbench-repo}
@@ -12,7 +15,7 @@ if [ "$cmd" = gen ]; then
   N=${3:-10}; C=${4:-40}
   [ -d "$REPO" ] || cp -al "$HOME/.m2/repository" "$REPO"
   mkdir -p "$DIR/.mvn"
-  echo "-o -Dmaven.repo.local=$REPO" > "$DIR/.mvn/maven.config"
+  printf -- "-o\n-Dmaven.repo.local=%s\n" "$REPO" > "$DIR/.mvn/maven.config" # one argument a line (Maven 3.9)
   mods=""; i=1
   while [ "$i" -le "$N" ]; do mods="$mods<module>m$i</module>"; i=$((i + 1)); done
   cat > "$DIR/pom.xml" <<POM
@@ -45,7 +48,9 @@ ROUNDS=${3:-3}
 # BEFORE=/path/to/another/checkout adds that checkout's ./munero to every round (e.g. main, one Maven per module)
 BEFORE=${BEFORE:-}
 cd "$DIR"
-clean() { rm -rf .munero ./*/target target "$REPO/bench/reactor"; }
+MVN=${MVN:-mvn}
+INSTALLED=${INSTALLED:-$REPO/bench/reactor}
+clean() { rm -rf .munero ./*/target target "$INSTALLED"; }
 timed() { # label command...: runs cold, prints and records "label wall cpu"
   label=$1; shift
   clean
@@ -58,7 +63,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > /tmp/mvbench.walls
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-  timed mvn mvn -B -q -T 2 install -DskipTests
+  timed mvn "$MVN" -B -q -T 2 install -DskipTests
   MUNERO_DAEMON=0 timed munero "$HERE/munero" build -C "$DIR" -j 2
   if [ -n "$BEFORE" ]; then MUNERO_DAEMON=0 timed before "$BEFORE/munero" build -C "$DIR" -j 2; fi
   r=$((r + 1))

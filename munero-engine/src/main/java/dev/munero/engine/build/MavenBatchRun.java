@@ -47,8 +47,9 @@ import java.util.regex.Pattern;
  */
 final class MavenBatchRun {
     private static final Pattern FAILED_GOAL = Pattern.compile("\\[ERROR] Failed to execute goal .* on project ([^:\\s]+):");
-    private static final Pattern SUMMARY = Pattern.compile(
-            "\\[INFO] (.+?) \\.+ (SUCCESS|FAILURE|SKIPPED)(?: \\[\\s*([\\d.:]+) (s|min|h)])?.*");
+    /** A reactor summary line; a long name leaves no room for the dots (Maven 3.9: {@code name  SUCCESS [ 1.2 s]}). */
+    static final Pattern SUMMARY = Pattern.compile(
+            "\\[INFO] (.+?)(?: \\.+)? +(SUCCESS|FAILURE|SKIPPED)(?: \\[\\s*([\\d.:]+) (s|min|h)])?\\s*");
 
     private final StepWorker worker;
     private final BuildListener listener;
@@ -166,10 +167,10 @@ final class MavenBatchRun {
             reasons.add(together);
             long end = clock.getAsLong();
             // the module's own time in Maven's reactor summary, so the critical path does not add up the shared run
-            long took = Optional.ofNullable(bySummaryName(moduleMillis, b.displayName())).orElse(end - startMillis);
+            long took = Optional.ofNullable(bySummaryName(moduleMillis, b)).orElse(end - startMillis);
             Integer exit = outcome.startError() != null || outcome.cancelled() ? null : outcome.exitCode();
             String status = outcome.succeeded() ? "SUCCESS"
-                    : failedGoals.contains(b.artifactId()) ? "FAILURE" : bySummaryName(summary, b.displayName());
+                    : failedGoals.contains(b.artifactId()) ? "FAILURE" : bySummaryName(summary, b);
             if (outcome.cancelled()) {
                 reasons.add("killed: the build was cancelled");
                 failed.add(m.name());
@@ -203,18 +204,26 @@ final class MavenBatchRun {
     }
 
     /**
-     * A module's entry in the reactor summary: under its name, or under {@code "<name> <version>"} (Maven adds the
-     * version when the reactor's modules have different ones) when exactly one entry has that form; else null.
+     * A module's entry in the reactor summary, which names it by its {@code <name>}, or without one by its artifactId
+     * (Maven 3.8) or {@code groupId:artifactId} (Maven 3.9), followed by {@code " <version>"} when the reactor's
+     * modules have different versions: the entry under its display name, else the one entry whose name ends in
+     * {@code :<artifactId>}, else the one entry {@code "<display name> <version>"}; null when none or several match.
      */
-    static <V> V bySummaryName(Map<String, V> summary, String name) {
+    static <V> V bySummaryName(Map<String, V> summary, MavenBatch module) {
+        String name = module.displayName();
         V exact = summary.get(name);
         if (exact != null) {
             return exact;
         }
-        List<V> versioned = summary.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(name + " ") && !e.getKey().substring(name.length() + 1).contains(" "))
-                .map(Map.Entry::getValue).toList();
-        return versioned.size() == 1 ? versioned.get(0) : null;
+        for (java.util.function.Predicate<String> form : List.<java.util.function.Predicate<String>>of(
+                k -> k.endsWith(":" + module.artifactId()) || k.matches(".*:" + Pattern.quote(module.artifactId()) + " \\S+"),
+                k -> k.startsWith(name + " ") && !k.substring(name.length() + 1).contains(" "))) {
+            List<V> matches = summary.entrySet().stream().filter(e -> form.test(e.getKey())).map(Map.Entry::getValue).toList();
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+        }
+        return null;
     }
 
     /**

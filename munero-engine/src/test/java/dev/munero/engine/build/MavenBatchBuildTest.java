@@ -184,10 +184,39 @@ class MavenBatchBuildTest {
     }
 
     @Test
-    void reactorSummaryTimesAndVersionedNamesAreRead() {
-        assertThat(MavenBatchRun.millis("2.658", "s")).isEqualTo(2658);
-        assertThat(MavenBatchRun.millis("01:02", "min")).isEqualTo(62_000);
-        assertThat(MavenBatchRun.bySummaryName(Map.of("JavaParser Core 3.1", "SUCCESS"), "JavaParser Core")).isEqualTo("SUCCESS");
-        assertThat(MavenBatchRun.bySummaryName(Map.of("core 1", "SUCCESS", "core 2", "FAILURE"), "core")).isNull();
+    void reactorSummaryLinesOfMaven38And39AreReadWithTheirTimes() {
+        // javaparser under Maven 3.9.16: no <name>, so groupId:artifactId, and a long one leaves no room for dots
+        Map<String, String> status = new java.util.HashMap<>();
+        Map<String, Long> took = new java.util.HashMap<>();
+        for (String line : List.of(
+                "[INFO] javaparser-parent .................................. SUCCESS [  0.108 s]",
+                "[INFO] com.github.javaparser:javaparser-core .............. SUCCESS [ 14.386 s]",
+                "[INFO] com.github.javaparser:javaparser-core-metamodel-generator SUCCESS [  0.177 s]",
+                "[INFO] com.github.javaparser:javaparser-core-serialization  FAILURE [01:02 min]",
+                "[INFO] com.github.javaparser:javaparser-symbol-solver-core  SKIPPED",
+                "[INFO] JavaParser Core 3.1 ................................ SUCCESS [  2.658 s]")) {
+            java.util.regex.Matcher m = MavenBatchRun.SUMMARY.matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            status.put(m.group(1), m.group(2));
+            if (m.group(3) != null) {
+                took.put(m.group(1), MavenBatchRun.millis(m.group(3), m.group(4)));
+            }
+        }
+        assertThat(MavenBatchRun.bySummaryName(status, batchOf("javaparser-parent", "javaparser-parent"))).isEqualTo("SUCCESS");
+        assertThat(MavenBatchRun.bySummaryName(took, batchOf("javaparser-core", "javaparser-core"))).isEqualTo(14_386L);
+        assertThat(MavenBatchRun.bySummaryName(took, batchOf("javaparser-core-metamodel-generator",
+                "javaparser-core-metamodel-generator"))).isEqualTo(177L);
+        assertThat(MavenBatchRun.bySummaryName(status, batchOf("javaparser-core-serialization", "javaparser-core-serialization")))
+                .isEqualTo("FAILURE");
+        assertThat(MavenBatchRun.bySummaryName(took, batchOf("javaparser-core-serialization", "javaparser-core-serialization")))
+                .isEqualTo(62_000L);
+        assertThat(MavenBatchRun.bySummaryName(status, batchOf("javaparser-symbol-solver-core", "javaparser-symbol-solver-core")))
+                .isEqualTo("SKIPPED");
+        assertThat(MavenBatchRun.bySummaryName(status, batchOf("core", "JavaParser Core"))).isEqualTo("SUCCESS");
+        assertThat(MavenBatchRun.bySummaryName(Map.of("core 1", "SUCCESS", "core 2", "FAILURE"), batchOf("x", "core"))).isNull();
+    }
+
+    private static dev.munero.engine.config.StepSpec.MavenBatch batchOf(String artifactId, String displayName) {
+        return new dev.munero.engine.config.StepSpec.MavenBatch(".", List.of("mvn"), artifactId, artifactId, displayName);
     }
 }
