@@ -105,7 +105,8 @@ class RealRepositoriesTest {
         assertThat(cold.status()).isEqualTo(BuildStatus.PASSED);
         assertThat(statuses(cold).keySet()).contains("parent:build", "core:build", "util:build", "app:build");
         assertThat(statuses(cold).values()).containsOnly(StepStatus.PASSED);
-        assertThat(step(cold, "app:build").startMillis()).isGreaterThanOrEqualTo(step(cold, "core:build").endMillis());
+        // issue 9: the cold reactor builds in one Maven run, which orders app after core itself
+        assertThat(step(cold, "app:build").reasons()).anyMatch(r -> r.startsWith("built in one Maven run with 3 other modules"));
         assertThat(repo.resolve("app/target/app-1.0.jar")).exists();
         assertThat(repo.resolve("app/target/classes/gen/app/App.class")).exists();
 

@@ -162,7 +162,9 @@ public final class BuildEngine {
         StepResult[] results = new StepResult[n];
         String[] keys = new String[n];
         List<StepResult> finishedOrder = new ArrayList<>(n);
-        LinkedBlockingQueue<StepResult> done = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<List<StepResult>> done = new LinkedBlockingQueue<>();
+        boolean[] started = new boolean[n];
+        MavenBatchRun maven = new MavenBatchRun(worker, listener, options.streamOutput(), options.jobs(), clock);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, n)), r -> {
             Thread t = new Thread(r, "munero-step");
             t.setDaemon(true);
@@ -183,30 +185,48 @@ public final class BuildEngine {
                     ready.poll();
                     exclusiveRunning = !spec.parallel();
                     running++;
+                    started[i] = true;
+                    long start = clock.getAsLong();
+                    listener.stepStarted(spec.name());
+                    if (spec.batch().isPresent() && spec.parallel()) {
+                        List<StepSpec> seeds = new ArrayList<>(List.of(spec));
+                        for (Integer j : List.copyOf(ready)) {
+                            if (sameReactor(spec, graph.step(j)) && graph.step(j).parallel()) {
+                                ready.remove(j);
+                                started[j] = true;
+                                seeds.add(graph.step(j));
+                                listener.stepStarted(graph.step(j).name());
+                            }
+                        }
+                        List<StepSpec> candidates = new ArrayList<>();
+                        for (int j = 0; j < n; j++) { // graph order is topological
+                            if (!started[j] && results[j] == null && sameReactor(spec, graph.step(j)) && graph.step(j).parallel()) {
+                                candidates.add(graph.step(j));
+                            }
+                        }
+                        Map<String, String> finishedKeys = new HashMap<>();
+                        for (int j = 0; j < n; j++) {
+                            if (results[j] != null && results[j].status().satisfiesDependents()) {
+                                finishedKeys.put(graph.step(j).name(), keys[j]);
+                            }
+                        }
+                        pool.execute(() -> done.add(guarded(seeds, start, clock,
+                                () -> maven.run(seeds, candidates, finishedKeys, this::dependencyNames, start))));
+                        continue;
+                    }
                     Map<String, String> depKeys = new HashMap<>();
                     for (int d : graph.dependenciesOf(i)) {
                         depKeys.put(graph.step(d).name(), keys[d]);
                     }
-                    long start = clock.getAsLong();
-                    listener.stepStarted(spec.name());
-                    pool.execute(() -> {
-                        StepResult r;
-                        try {
-                            r = worker.execute(spec, depKeys, start, clock);
-                        } catch (RuntimeException | Error e) {
-                            long end = clock.getAsLong();
-                            r = new StepResult(spec.name(), StepStatus.FAILED, end - start, 0, null,
-                                    List.of("internal error: " + e), null, null, start, end);
-                        }
-                        done.add(r);
-                    });
+                    pool.execute(() -> done.add(guarded(List.of(spec), start, clock,
+                            () -> List.of(worker.execute(spec, depKeys, start, clock)))));
                 }
                 if (running == 0) {
                     break;
                 }
-                StepResult r;
+                List<StepResult> job;
                 try {
-                    r = done.take();
+                    job = done.take();
                 } catch (InterruptedException e) {
                     // stop like Ctrl-C, then keep collecting the killed steps' results; the flag is restored below
                     cancel();
@@ -214,24 +234,30 @@ public final class BuildEngine {
                     continue;
                 }
                 running--;
-                int i = graph.indexOf(r.name());
-                if (!graph.step(i).parallel()) {
-                    exclusiveRunning = false;
-                }
-                record(i, r, results, finishedOrder);
-                keys[i] = r.status() == StepStatus.SKIPPED ? "skipped" : r.cacheKey();
-                if (r.status() == StepStatus.PASSED || r.status() == StepStatus.CACHED) {
-                    long ran = r.status() == StepStatus.PASSED ? r.durationMillis()
-                            : Optional.ofNullable(state.last(r.name())).map(BuildState.Last::durationMillis).orElse(r.durationMillis());
-                    state.record(r.name(), r.cacheKey(), ran);
-                }
-                if (r.status().satisfiesDependents()) {
-                    for (int u : graph.dependentsOf(i)) {
-                        if (--missing[u] == 0) {
-                            ready.add(u);
-                        }
+                // a Maven run returns several results: record them all before releasing dependents
+                for (StepResult r : job) {
+                    int i = graph.indexOf(r.name());
+                    if (!graph.step(i).parallel()) {
+                        exclusiveRunning = false;
                     }
-                } else {
+                    record(i, r, results, finishedOrder);
+                    keys[i] = r.status() == StepStatus.SKIPPED ? "skipped" : r.cacheKey();
+                    if (r.status() == StepStatus.PASSED || r.status() == StepStatus.CACHED) {
+                        long ran = r.status() == StepStatus.PASSED ? r.durationMillis()
+                                : Optional.ofNullable(state.last(r.name())).map(BuildState.Last::durationMillis).orElse(r.durationMillis());
+                        state.record(r.name(), r.cacheKey(), ran);
+                    }
+                }
+                for (StepResult r : job) {
+                    int i = graph.indexOf(r.name());
+                    if (r.status().satisfiesDependents()) {
+                        for (int u : graph.dependentsOf(i)) {
+                            if (--missing[u] == 0 && results[u] == null && !started[u]) {
+                                ready.add(u);
+                            }
+                        }
+                        continue;
+                    }
                     if (r.status() == StepStatus.FAILED && !options.keepGoing() && stopCause == null) {
                         stopCause = r.name();
                     }
@@ -261,6 +287,28 @@ public final class BuildEngine {
         Reports.pruneOld(options.stateDir(), 50);
         listener.buildFinished(report);
         return report;
+    }
+
+    /** Whether both are build steps of the same Maven reactor, which may run in one Maven invocation. */
+    private static boolean sameReactor(StepSpec a, StepSpec b) {
+        return a.batch().isPresent() && b.batch().isPresent() && a.batch().get().reactor().equals(b.batch().get().reactor())
+                && a.batch().get().command().equals(b.batch().get().command());
+    }
+
+    private List<String> dependencyNames(String step) {
+        return Arrays.stream(graph.dependenciesOf(graph.indexOf(step))).mapToObj(d -> graph.step(d).name()).toList();
+    }
+
+    /** Runs a job on a worker thread; an unexpected exception fails the job's steps instead of losing them. */
+    private static List<StepResult> guarded(List<StepSpec> specs, long start, java.util.function.LongSupplier clock,
+                                            java.util.function.Supplier<List<StepResult>> job) {
+        try {
+            return job.get();
+        } catch (RuntimeException | Error e) {
+            long end = clock.getAsLong();
+            return specs.stream().map(spec -> new StepResult(spec.name(), StepStatus.FAILED, end - start, 0, null,
+                    List.of("internal error: " + e), null, null, start, end)).toList();
+        }
     }
 
     private void record(int i, StepResult r, StepResult[] results, List<StepResult> order) {

@@ -54,6 +54,28 @@ final class StepWorker {
     private final GitFiles git;
     private final PackageScripts packageScripts;
 
+    /** Runs {@code argv} with the build's environment from {@code cwd} (relative to the root) into {@code log}. */
+    ProcessOutcome runProcess(List<String> argv, String cwd, Path log, Optional<Consumer<String>> lines) {
+        try {
+            return runner.run(argv, root.resolve(cwd).normalize(), new HashMap<>(options.env()), log, Optional.empty(), lines);
+        } catch (IOException e) {
+            return new ProcessOutcome(-1, false, false, "cannot write the log " + log + ": " + e.getMessage(), 0);
+        }
+    }
+
+    /** The environment steps run with. */
+    Map<String, String> environment() {
+        return options.env();
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+
+    Path root() {
+        return root;
+    }
+
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
         this.root = root;
@@ -157,21 +179,38 @@ final class StepWorker {
      */
     StepResult execute(StepSpec spec, Map<String, String> dependencyKeys, long startMillis,
                        java.util.function.LongSupplier clockMillis) {
+        Prepared p = prepare(spec, dependencyKeys, startMillis, clockMillis);
+        if (p.done() != null) {
+            return p.done();
+        }
         Path log = logDir.resolve(safeName(spec.name()) + ".log");
-        String logRel = FileSets.relative(root, log);
+        return run(spec, p.probe(), p.reasons(), log, FileSets.relative(root, log), startMillis, clockMillis);
+    }
+
+    /**
+     * What is left of a step after the skip-if check, the cache key and the cache restore: either its final
+     * result ({@code done}: SKIPPED, CACHED, or FAILED when the key cannot be computed), or a cache miss that
+     * must run ({@code done} null, with its probe and the reasons it runs).
+     */
+    record Prepared(StepResult done, Probe probe, List<String> reasons) {
+    }
+
+    /** The chain up to running: skip-if, cache key, restore on a hit. See {@link Prepared}. */
+    Prepared prepare(StepSpec spec, Map<String, String> dependencyKeys, long startMillis,
+                     java.util.function.LongSupplier clockMillis) {
         Optional<SkipCondition> skip = skipCondition(spec);
         if (skip.isPresent()) {
             long end = clockMillis.getAsLong();
-            return new StepResult(spec.name(), StepStatus.SKIPPED, end - startMillis, 0, null,
-                    List.of("skipIf: " + skip.get().describe()), null, null, startMillis, end);
+            return new Prepared(new StepResult(spec.name(), StepStatus.SKIPPED, end - startMillis, 0, null,
+                    List.of("skipIf: " + skip.get().describe()), null, null, startMillis, end), null, null);
         }
         Probe probe;
         try {
             probe = probe(spec, dependencyKeys);
         } catch (IOException | RuntimeException e) {
             long end = clockMillis.getAsLong();
-            return new StepResult(spec.name(), StepStatus.FAILED, end - startMillis, 0, null,
-                    List.of("cannot compute the cache key: " + e.getMessage()), null, null, startMillis, end);
+            return new Prepared(new StepResult(spec.name(), StepStatus.FAILED, end - startMillis, 0, null,
+                    List.of("cannot compute the cache key: " + e.getMessage()), null, null, startMillis, end), null, null);
         }
         List<String> reasons = new ArrayList<>(probe.reasons());
         if (probe.hit().isPresent()) {
@@ -195,8 +234,8 @@ final class StepWorker {
                         + (kept.isEmpty() ? "" : "; left " + kept.size() + " git-tracked file" + (kept.size() == 1 ? "" : "s")
                         + " as " + (kept.size() == 1 ? "it is" : "they are"));
                 String logRef = storedLog.startsWith(root) ? FileSets.relative(root, storedLog) : storedLog.toString();
-                return new StepResult(spec.name(), StepStatus.CACHED, end - startMillis, 0, probe.key(),
-                        List.of("cache hit: " + what), null, logRef, startMillis, end);
+                return new Prepared(new StepResult(spec.name(), StepStatus.CACHED, end - startMillis, 0, probe.key(),
+                        List.of("cache hit: " + what), null, logRef, startMillis, end), probe, null);
             } catch (CacheCorruptException e) {
                 listener.warning(e.getMessage() + "; step " + spec.name() + " runs instead");
                 cache.evict(probe.key());
@@ -206,7 +245,7 @@ final class StepWorker {
                 reasons.add("cache restore failed: " + e.getMessage());
             }
         }
-        return run(spec, probe, reasons, log, logRel, startMillis, clockMillis);
+        return new Prepared(null, probe, reasons);
     }
 
     private StepResult run(StepSpec spec, Probe probe, List<String> reasons, Path log, String logRel, long startMillis,
@@ -258,18 +297,7 @@ final class StepWorker {
         String key = probe.key();
         if (outcome.succeeded()) {
             status = StepStatus.PASSED;
-            if (spec.cache() && options.useCache()) {
-                try {
-                    List<String> outs = spec.outputs().isEmpty() ? List.of()
-                            : FileSets.expand(root, spec.cwd(), spec.outputs(), List.of()).stream()
-                            .filter(o -> !git.isTracked(o)).toList(); // issue 9.2: never stored, so never restored
-                    Fingerprint stored = afterRun(spec, probe.fingerprint(), reasons);
-                    cache.store(stored, root, outs, log, runMillis);
-                    key = stored.key();
-                } catch (IOException | RuntimeException e) {
-                    listener.warning("cannot store " + spec.name() + " in the cache: " + e.getMessage());
-                }
-            }
+            key = store(spec, probe.fingerprint(), probe.fingerprint().dependencies(), reasons, log, runMillis);
         } else if (outcome.cancelled()) {
             status = StepStatus.CANCELLED;
             reasons.add("killed: the build was cancelled");
@@ -285,6 +313,30 @@ final class StepWorker {
     }
 
     /**
+     * Stores a successful run's outputs (those git does not track) and {@code log} in the cache, under the key of
+     * the files the run left ({@link #afterRun}) with {@code dependencyKeys}; a failure to store is a warning.
+     *
+     * @return the key stored under, or {@code before}'s key when caching is off or the store failed
+     */
+    String store(StepSpec spec, Fingerprint before, Map<String, String> dependencyKeys, List<String> reasons, Path log,
+                 long runMillis) {
+        if (!spec.cache() || !options.useCache()) {
+            return before.key();
+        }
+        try {
+            List<String> outs = spec.outputs().isEmpty() ? List.of()
+                    : FileSets.expand(root, spec.cwd(), spec.outputs(), List.of()).stream()
+                    .filter(o -> !git.isTracked(o)).toList(); // issue 9.2: never stored, so never restored
+            Fingerprint stored = afterRun(spec, before, dependencyKeys, reasons);
+            cache.store(stored, root, outs, log, runMillis);
+            return stored.key();
+        } catch (IOException | RuntimeException e) {
+            listener.warning("cannot store " + spec.name() + " in the cache: " + e.getMessage());
+            return before.key();
+        }
+    }
+
+    /**
      * The fingerprint to store a successful run under. A step that writes into its own inputs (a makefile's
      * objects next to its sources, a {@code cp} into the package) would otherwise miss the cache on the next
      * build, whose inputs hold what it wrote (issue 9.6: make steps needed two extra builds). So the inputs are
@@ -292,18 +344,20 @@ final class StepWorker {
      * step left behind, which is what the next build sees. Like any cache key, this assumes no step running
      * at the same time writes into this step's inputs (that would be an undeclared dependency).
      */
-    private Fingerprint afterRun(StepSpec spec, Fingerprint before, List<String> reasons) throws IOException {
-        Fingerprint after = fingerprint(spec, before.dependencies());
-        if (after.inputs().equals(before.inputs())) {
+    private Fingerprint afterRun(StepSpec spec, Fingerprint before, Map<String, String> dependencyKeys,
+                                 List<String> reasons) throws IOException {
+        Fingerprint after = fingerprint(spec, dependencyKeys);
+        if (after.inputs().equals(before.inputs()) && after.dependencies().equals(before.dependencies())) {
             return before;
         }
         List<String> changed = after.differencesFrom(before);
-        reasons.add("the step changed its own inputs (" + changed.size() + ": " + changed.get(0)
+        reasons.add((after.inputs().equals(before.inputs()) ? "a dependency built in the same run was stored under a new key ("
+                : "the step changed its own inputs (") + changed.size() + ": " + changed.get(0)
                 + (changed.size() > 1 ? ", ..." : "") + "); stored under the key of the files it left");
         return after;
     }
 
-    private static String describe(ProcessOutcome o, StepSpec spec) {
+    static String describe(ProcessOutcome o, StepSpec spec) {
         if (o.startError() != null) {
             return o.startError();
         }

@@ -35,6 +35,10 @@ import java.util.TreeMap;
  *                  repository root, when it differs from {@code cwd} (a Maven module built from its reactor
  *                  root); empty means {@code cwd}. Not part of the cache key: it only says which steps
  *                  {@code munero build} picks when run from inside that directory (see {@link #packageDirectory()})
+ * @param batch     set on a detected Maven module's build step: the step may run inside one Maven invocation with
+ *                  the other modules of its reactor that must rebuild at the same time (see {@link MavenBatch});
+ *                  empty runs {@code command} alone. Not part of the cache key: the batched run builds the same
+ *                  module with the same goals
  */
 public record StepSpec(
         String name,
@@ -51,7 +55,29 @@ public record StepSpec(
         boolean parallel,
         boolean cache,
         Optional<SourceLocation> location,
-        Optional<String> packageDir) {
+        Optional<String> packageDir,
+        Optional<MavenBatch> batch) {
+
+    /**
+     * How a Maven module's build step runs together with other modules of its reactor: as
+     * {@code command -fae [-T n] -pl <selector>,<selector>,...} from the step's {@code cwd} (the reactor root).
+     *
+     * @param reactor     steps with the same reactor (its root directory, relative to the repository root) may
+     *                    share one invocation
+     * @param command     the reactor command without the module selection, e.g. {@code [mvn, -B, install, -DskipTests]}
+     * @param selector    this module's {@code -pl} argument ({@code .} for the reactor root's own pom)
+     * @param artifactId  the module's artifactId, as Maven names it in {@code Failed to execute goal ... on project X}
+     * @param displayName the module's name in Maven's reactor summary: its {@code <name>}, else its artifactId
+     */
+    public record MavenBatch(String reactor, List<String> command, String selector, String artifactId, String displayName) {
+        public MavenBatch {
+            Objects.requireNonNull(reactor, "reactor");
+            command = List.copyOf(command);
+            Objects.requireNonNull(selector, "selector");
+            Objects.requireNonNull(artifactId, "artifactId");
+            Objects.requireNonNull(displayName, "displayName");
+        }
+    }
 
     public StepSpec {
         Objects.requireNonNull(name, "name");
@@ -70,6 +96,7 @@ public record StepSpec(
         timeout = timeout == null ? Optional.empty() : timeout;
         location = location == null ? Optional.empty() : location;
         packageDir = packageDir == null ? Optional.empty() : packageDir;
+        batch = batch == null ? Optional.empty() : batch;
         if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero())) {
             throw new IllegalArgumentException("timeout of step " + name + " must be positive, was " + timeout.get());
         }
@@ -106,6 +133,7 @@ public record StepSpec(
         b.cache = cache;
         b.location = location;
         b.packageDir = packageDir;
+        b.batch = batch;
         return b;
     }
 
@@ -126,6 +154,7 @@ public record StepSpec(
         private boolean cache = true;
         private Optional<SourceLocation> location = Optional.empty();
         private Optional<String> packageDir = Optional.empty();
+        private Optional<MavenBatch> batch = Optional.empty();
 
         private Builder(String name, Command command) {
             this.name = name;
@@ -147,13 +176,14 @@ public record StepSpec(
         public Builder cache(boolean v) { this.cache = v; return this; }
         public Builder location(SourceLocation v) { this.location = Optional.ofNullable(v); return this; }
         public Builder packageDir(String v) { this.packageDir = Optional.ofNullable(v); return this; }
+        public Builder batch(MavenBatch v) { this.batch = Optional.ofNullable(v); return this; }
 
         /**
          * @throws IllegalArgumentException when a field is invalid (the message names it)
          */
         public StepSpec build() {
             return new StepSpec(name, command, cwd, env, passEnv, dependsOn, inputs, outputs, skipIf, retry,
-                    timeout, parallel, cache, location, packageDir);
+                    timeout, parallel, cache, location, packageDir, batch);
         }
     }
 }

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * installed). Modules with {@code src/test} also get {@code <artifactId>:test}, running
  * {@code verify} on that module after its own build.
  *
+ * <p>Build steps carry a {@link StepSpec.MavenBatch}: when several modules of the reactor miss the cache at once,
+ * the engine builds them in one {@code mvn install -pl m1,m2,...} instead of one Maven per module.
+ *
  * <p>Limitations: profiles are not read (modules and dependencies declared in a profile are missed);
  * {@code ${...}} in dependency coordinates is resolved only from {@code project.*} values and the
  * {@code <properties>} of the pom and its parents within the reactor; poms below the reactor that it
@@ -139,12 +142,16 @@ final class MavenDetector implements Detector {
 
                 List<String> build = new ArrayList<>(List.of(mvn, "-B", "-q", "install", "-DskipTests"));
                 build.addAll(select);
+                // Maven's summary names a module by its <name> (interpolated); an unresolved one never matches
+                String displayName = pom.name().isEmpty() ? pom.artifactId() : pom.name();
                 steps.add(StepSpec.builder(name + ":build", new Command.Argv(build))
                         .cwd(RelPaths.str(rootDir))
                         .packageDir(RelPaths.str(pom.dir()))
                         .dependsOn(List.copyOf(deps))
                         .inputs(inputs)
                         .outputs(pom.isPomPackaging() ? List.of() : List.of(glob(pom.dir(), "target/**")))
+                        .batch(new StepSpec.MavenBatch(RelPaths.str(rootDir), List.of(mvn, "-B", "install", "-DskipTests"),
+                                isRoot ? "." : selector(pom.dir()), pom.artifactId(), displayName))
                         .build());
 
                 if (tree.isDirectory(pom.dir().resolve("src/test"))) {

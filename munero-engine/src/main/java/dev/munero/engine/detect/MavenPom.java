@@ -25,6 +25,7 @@ import org.w3c.dom.Node;
  *                     {@code <build><extensions>}, which Maven also uses to order a reactor; values may
  *                     contain {@code ${...}}
  * @param properties   {@code <properties>} of this pom
+ * @param name         the {@code <name>} element as written, empty when absent
  */
 record MavenPom(
         Path file,
@@ -34,7 +35,8 @@ record MavenPom(
         List<String> modules,
         Optional<Coordinates> parent,
         List<Coordinates> dependencies,
-        Map<String, String> properties) {
+        Map<String, String> properties,
+        String name) {
 
     /** groupId and artifactId of a Maven project. */
     record Coordinates(String groupId, String artifactId) {
@@ -104,7 +106,7 @@ record MavenPom(
         Map<String, String> properties = new LinkedHashMap<>();
         child(project, "properties").ifPresent(p -> children(p).forEach(e -> properties.put(name(e), e.getTextContent().trim())));
         return new MavenPom(file, groupId, artifactId, packaging.isEmpty() ? "jar" : packaging, modules, parent, deps,
-                properties);
+                properties, text(project, "name"));
     }
 
     private static void collect(Element list, List<Coordinates> into) {
