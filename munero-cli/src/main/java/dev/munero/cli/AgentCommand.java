@@ -137,6 +137,7 @@ final class AgentCommand implements Callable<Integer> {
         Sandbox chosen;
         ChatModel chat;
         ModelInfo info;
+        Path userPrices;
         try {
             taskText = task.text != null ? task.text
                     : FileErrors.read(invocation.cwd().resolve(task.file).toAbsolutePath().normalize(), "the task file");
@@ -148,14 +149,15 @@ final class AgentCommand implements Callable<Integer> {
             limits = new AgentLimits(maxTurns, maxCost == null ? OptionalDouble.empty() : OptionalDouble.of(maxCost),
                     limit, AgentLimits.DEFAULTS.maxRepeatedFailures(), maxOutputTokens);
             PermissionMode mode = PermissionMode.parse(permissionMode);
+            UserConfig config = UserConfig.load(invocation.env());
+            userPrices = config.sibling("models.toml");
             context = ToolContext.builder(workspace).permissionMode(mode)
                     .commandPolicy(CommandPolicy.defaults().withAllowed(allow).withDenied(deny))
-                    .sandbox(chosen = SandboxChoice.select(SandboxChoice.agentMode(sandbox, invocation.env(),
-                            UserConfig.load(invocation.env())), UserConfig.load(invocation.env())))
+                    .sandbox(chosen = SandboxChoice.select(SandboxChoice.agentMode(sandbox, invocation.env(), config),
+                            config))
                     .environment(invocation.env())
                     .approver(approver())
                     .build();
-            UserConfig config = UserConfig.load(invocation.env());
             Map<String, String> substitutions = Map.of(workspace.toString(), "<workspace>");
             if (replay != null) {
                 chat = new ReplayChatModel(FileErrors.readable(invocation.cwd().resolve(replay).toAbsolutePath()
@@ -173,7 +175,7 @@ final class AgentCommand implements Callable<Integer> {
                     chat = new RecordingChatModel(chat, invocation.cwd().resolve(record), substitutions);
                 }
             }
-            info = ModelTable.withUserFile(config.sibling("models.toml")).lookup(chat.model());
+            info = ModelTable.withUserFile(userPrices).lookup(chat.model());
         } catch (ProviderException | IllegalArgumentException | SandboxUnavailableException e) {
             err.println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -194,9 +196,8 @@ final class AgentCommand implements Callable<Integer> {
         SandboxChoice.notice(chosen).ifPresent(invocation.err()::println);
         if (!info.priced()) {
             // issue 11.10: said at the start, not discovered in the summary
-            invocation.err().println("munero: warning: " + chat.model() + " has no known price (neither in Munero's "
-                    + "table nor in " + UserConfig.load(invocation.env()).sibling("models.toml") + "): its cost is "
-                    + "shown as unknown; add its prices there to see it");
+            invocation.err().println(RunDriver.unpricedWarning(chat, userPrices,
+                    "its cost is shown as unknown; add its prices there to see it"));
         }
         Thread runner = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);

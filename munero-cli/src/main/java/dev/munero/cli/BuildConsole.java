@@ -64,14 +64,8 @@ final class BuildConsole implements BuildListener {
 
     /** Shows paths relative to {@code userDir} (the user's working directory) instead of the root; returns this. */
     BuildConsole shownFrom(Path userDir) {
-        this.cwd = userDir.toAbsolutePath().normalize();
+        this.cwd = userDir;
         return this;
-    }
-
-    /** A repository path as the user can use it from where they stand: relative when inside it, else absolute. */
-    private String shown(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 
     @Override
@@ -184,7 +178,7 @@ final class BuildConsole implements BuildListener {
                 .append(r.reasons().isEmpty() ? "see its log" : r.reasons().get(r.reasons().size() - 1));
         if (r.logFile() != null) {
             Path log = root.resolve(r.logFile());
-            sb.append(System.lineSeparator()).append("--- last lines of ").append(shown(log)).append(" ---");
+            sb.append(System.lineSeparator()).append("--- last lines of ").append(RunDriver.shown(cwd, log)).append(" ---");
             try {
                 List<String> lines = Files.readAllLines(log);
                 for (String l : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
@@ -219,7 +213,7 @@ final class BuildConsole implements BuildListener {
         for (String missing : report.verifyMissing()) {
             sb.append("verify: missing artifact ").append(missing).append(nl);
         }
-        sb.append("report: ").append(shown(root.resolve(".munero/reports/" + report.runId() + ".json"))).append(nl);
+        sb.append("report: ").append(RunDriver.shown(cwd, root.resolve(".munero/reports/" + report.runId() + ".json"))).append(nl);
         return sb.toString();
     }
 

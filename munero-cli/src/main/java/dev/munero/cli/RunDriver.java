@@ -76,9 +76,23 @@ final class RunDriver {
 
     /** {@code path} as the user can use it: relative to the user's directory when inside it, else absolute. */
     static String shown(Invocation invocation, Path path) {
-        Path cwd = invocation.cwd().toAbsolutePath().normalize();
+        return shown(invocation.cwd(), path);
+    }
+
+    /** {@code path} as the user in {@code userDir} can use it: relative when inside it, else absolute. */
+    static String shown(Path userDir, Path path) {
+        Path cwd = userDir.toAbsolutePath().normalize();
         Path p = path.toAbsolutePath().normalize();
         return p.startsWith(cwd) && !p.equals(cwd) ? cwd.relativize(p).toString() : p.toString();
+    }
+
+    /**
+     * The warning for a model with no known price, said at the start of a session: what is unknown and where the
+     * user can add the price; {@code consequence} says what that means for this command.
+     */
+    static String unpricedWarning(ChatModel model, Path userPrices, String consequence) {
+        return "munero: warning: " + model.model() + " has no known price (neither in Munero's table nor in "
+                + userPrices + "): " + consequence;
     }
 
     private static String quoted(String word) {
@@ -126,9 +140,9 @@ final class RunDriver {
             }
             ModelInfo prices = prices(invocation, model);
             if (!prices.priced()) {
-                (jsonl ? invocation.err() : out).println("munero: warning: " + model.model() + " has no known price "
-                        + "(neither in Munero's table nor in " + userPrices(invocation) + "): its cost will be shown "
-                        + "as unknown, and a budget cannot be enforced (every call under one is refused)");
+                (jsonl ? invocation.err() : out).println(unpricedWarning(model, config.sibling("models.toml"),
+                        "its cost will be shown as unknown, and a budget cannot be enforced (every call under one "
+                        + "is refused)"));
             }
             BuildManager.Session session = new BuildManager.Session(model, prices, invocation.env(), sandbox,
                     Clock.systemUTC(), bus, learning);

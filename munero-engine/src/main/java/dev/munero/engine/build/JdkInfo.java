@@ -1,9 +1,9 @@
 package dev.munero.engine.build;
 
+import dev.munero.engine.exec.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +31,11 @@ final class JdkInfo {
     /**
      * @param argv the step's command line; its first element is the program, or {@code sh -c SCRIPT}
      * @param env  the environment the step ran with
+     * @param cwd  the step's working directory, against which relative {@code PATH} entries resolve
      * @return e.g. {@code "JDK /usr/lib/jvm/java-17-openjdk-amd64 (17.0.15, from JAVA_HOME)"} when the step runs a
      *         JVM build tool (mvn, mvnw, mvnd, gradle, gradlew) and its JDK can be found; empty for other steps
      */
-    static Optional<String> describe(List<String> argv, Map<String, String> env) {
+    static Optional<String> describe(List<String> argv, Map<String, String> env, Path cwd) {
         if (argv.isEmpty() || !runsJvmTool(argv)) {
             return Optional.empty();
         }
@@ -43,16 +44,14 @@ final class JdkInfo {
             return Optional.of("JDK " + javaHome + " (" + version(Path.of(javaHome)).map(v -> v + ", ").orElse("")
                     + "from JAVA_HOME)");
         }
-        for (String dir : env.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        String java = ProcessRunner.resolveProgram("java", env, cwd);
+        if (!java.equals("java")) {
             try {
-                Path java = Path.of(dir.isEmpty() ? "." : dir, "java");
-                if (Files.isExecutable(java)) {
-                    Path home = java.toRealPath().getParent().getParent();
-                    return Optional.of("JDK " + home + " (" + version(home).map(v -> v + ", ").orElse("")
-                            + "java on PATH; JAVA_HOME is not set)");
-                }
-            } catch (IOException | InvalidPathException | NullPointerException e) {
-                // an unreadable PATH entry: look further
+                Path home = Path.of(java).toRealPath().getParent().getParent();
+                return Optional.of("JDK " + home + " (" + version(home).map(v -> v + ", ").orElse("")
+                        + "java on PATH; JAVA_HOME is not set)");
+            } catch (IOException | NullPointerException e) {
+                // a java that vanished or sits at the file system's root: say none was found
             }
         }
         return Optional.of("no JDK found: JAVA_HOME is not set and there is no java on the step's PATH");

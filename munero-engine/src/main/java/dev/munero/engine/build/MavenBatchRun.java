@@ -188,8 +188,7 @@ final class MavenBatchRun {
                 failed.add(m.name());
                 if ("FAILURE".equals(status)) {
                     reasons.addAll(errors.getOrDefault(b.artifactId(), List.of()));
-                    reasons.add("Maven reported " + b.displayName() + " FAILURE; " + StepWorker.describe(outcome, m)
-                            + JdkInfo.describe(m.command().toArgv(), worker.environment()).map(j -> "; " + j).orElse(""));
+                    reasons.add("Maven reported " + b.displayName() + " FAILURE; " + worker.failure(outcome, m));
                 } else if ("SKIPPED".equals(status)) {
                     reasons.add("Maven skipped it after a module it depends on failed (" + StepWorker.describe(outcome, m) + ")");
                 } else {

@@ -63,11 +63,6 @@ final class StepWorker {
         }
     }
 
-    /** The environment steps run with. */
-    Map<String, String> environment() {
-        return options.env();
-    }
-
     Path logDir() {
         return logDir;
     }
@@ -303,8 +298,7 @@ final class StepWorker {
             reasons.add("killed: the build was cancelled");
         } else {
             status = StepStatus.FAILED;
-            reasons.add(describe(outcome, spec)
-                    + JdkInfo.describe(spec.command().toArgv(), env).map(jdk -> "; " + jdk).orElse(""));
+            reasons.add(failure(outcome, spec));
         }
         long end = clockMillis.getAsLong();
         Integer exit = outcome.startError() != null || outcome.cancelled() ? null : outcome.exitCode();
@@ -355,6 +349,17 @@ final class StepWorker {
                 : "the step changed its own inputs (") + changed.size() + ": " + changed.get(0)
                 + (changed.size() > 1 ? ", ..." : "") + "); stored under the key of the files it left");
         return after;
+    }
+
+    /**
+     * How a step's process failed, for its last reason: {@link #describe} and, for a JVM build tool, the JDK its
+     * environment picked (issue 9.1).
+     */
+    String failure(ProcessOutcome outcome, StepSpec spec) {
+        Map<String, String> env = new HashMap<>(options.env());
+        env.putAll(spec.env());
+        return describe(outcome, spec) + JdkInfo.describe(spec.command().toArgv(), env,
+                root.resolve(spec.cwd()).normalize()).map(jdk -> "; " + jdk).orElse("");
     }
 
     static String describe(ProcessOutcome o, StepSpec spec) {

@@ -134,7 +134,7 @@ public final class ProcessRunner {
      * runs for another environment (e.g. in the daemon, or with a {@code PATH} changed by a version manager).
      * Names with a separator, and names not found, are returned unchanged (the start then fails as usual).
      */
-    static String resolveProgram(String program, Map<String, String> env, Path cwd) {
+    public static String resolveProgram(String program, Map<String, String> env, Path cwd) {
         if (program.indexOf('/') >= 0 || program.indexOf(java.io.File.separatorChar) >= 0) {
             return program;
         }

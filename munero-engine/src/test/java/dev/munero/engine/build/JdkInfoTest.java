@@ -33,9 +33,9 @@ class JdkInfoTest {
     @Test
     void namesTheJdkFromJavaHomeForAMavenStep() throws Exception {
         Path jdk = fakeJdk("jdk17", "17.0.15");
-        assertThat(JdkInfo.describe(List.of("mvn", "-q", "package"), Map.of("JAVA_HOME", jdk.toString())))
+        assertThat(JdkInfo.describe(List.of("mvn", "-q", "package"), Map.of("JAVA_HOME", jdk.toString()), dir))
                 .contains("JDK " + jdk + " (17.0.15, from JAVA_HOME)");
-        assertThat(JdkInfo.describe(List.of("sh", "-c", "cd core && ./gradlew build"), Map.of("JAVA_HOME", jdk.toString())))
+        assertThat(JdkInfo.describe(List.of("sh", "-c", "cd core && ./gradlew build"), Map.of("JAVA_HOME", jdk.toString()), dir))
                 .hasValueSatisfying(s -> assertThat(s).contains("17.0.15"));
     }
 
@@ -44,14 +44,14 @@ class JdkInfoTest {
         Path jdk = fakeJdk("jdk21", "21.0.9");
         Path bin = Files.createDirectories(dir.resolve("usr-bin"));
         Files.createSymbolicLink(bin.resolve("java"), jdk.resolve("bin/java"));
-        assertThat(JdkInfo.describe(List.of("/opt/maven/bin/mvn", "verify"), Map.of("PATH", bin.toString())))
+        assertThat(JdkInfo.describe(List.of("/opt/maven/bin/mvn", "verify"), Map.of("PATH", bin.toString()), dir))
                 .contains("JDK " + jdk.toRealPath() + " (21.0.9, java on PATH; JAVA_HOME is not set)");
     }
 
     @Test
     void saysNothingForStepsThatRunNoJvmBuildTool() {
-        assertThat(JdkInfo.describe(List.of("npm", "run", "build"), Map.of("JAVA_HOME", "/x"))).isEmpty();
-        assertThat(JdkInfo.describe(List.of("sh", "-c", "echo mvnx"), Map.of("JAVA_HOME", "/x"))).isEmpty();
+        assertThat(JdkInfo.describe(List.of("npm", "run", "build"), Map.of("JAVA_HOME", "/x"), dir)).isEmpty();
+        assertThat(JdkInfo.describe(List.of("sh", "-c", "echo mvnx"), Map.of("JAVA_HOME", "/x"), dir)).isEmpty();
     }
 
     @Test
