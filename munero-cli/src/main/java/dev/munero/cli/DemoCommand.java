@@ -88,11 +88,14 @@ final class DemoCommand implements Callable<Integer> {
         int code = Main.run(invocation, args.toArray(String[]::new));
         status.println();
         status.println("demo: the demo repository is " + repo + "; the result is its branch munero/<run-id> (above). "
-                + "Delete it with rm -rf " + repo + " when done.");
+                + "Delete it with rm -rf " + (dir == null ? repo.getParent() : repo) + " when done.");
         return code;
     }
 
-    /** Copies the example (without build outputs or Munero state) to a new directory and commits it. */
+    /**
+     * Copies the example (without build outputs or Munero state) to a new directory and commits it: under
+     * {@code --dir}, or alone in a new temporary directory (the one to delete afterwards).
+     */
     private Path newRepository(Path source) throws IOException, InterruptedException {
         Path parent = dir == null ? Files.createTempDirectory("munero-demo-")
                 : Files.createDirectories(invocation.cwd().resolve(dir).toAbsolutePath().normalize());
