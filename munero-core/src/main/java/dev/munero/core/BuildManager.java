@@ -15,6 +15,8 @@ import dev.munero.core.events.RunEvents;
 import dev.munero.core.git.Git;
 import dev.munero.core.git.GitException;
 import dev.munero.core.git.MergeResult;
+import dev.munero.core.loop.EventEmitter;
+import dev.munero.core.loop.StopWatcher;
 import dev.munero.core.plan.CheckFailure;
 import dev.munero.core.plan.Lesson;
 import dev.munero.core.plan.Plan;
@@ -58,7 +60,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -149,8 +150,8 @@ public final class BuildManager {
     private final String branch;
     private final CostGuard guard;
     private final Instant deadline;
-    private final AtomicReference<String> stopReason = new AtomicReference<>();
-    private final Set<Thread> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final EventEmitter events;
+    private final StopWatcher stop;
     private final Map<String, String> toolArguments = new java.util.concurrent.ConcurrentHashMap<>();
     private RunState state;
     private RunHistory history;
@@ -167,6 +168,8 @@ public final class BuildManager {
         this.branch = branch;
         this.guard = new CostGuard(session.provider(), session.prices(), limits.budgetUsd(), spentUsd);
         this.deadline = session.clock().instant().plus(limits.timeout());
+        this.events = new EventEmitter(store, runId, session.bus(), guard, this::tasksDone);
+        this.stop = new StopWatcher(store, runId, session.clock(), deadline, limits.timeout());
         this.state = state;
     }
 
@@ -375,8 +378,8 @@ public final class BuildManager {
     private Outcome session(String reason) {
         history = RunHistory.fold(store.events(runId, 0));
         emit(new RunEvent.SessionStarted(runId, history.sessions() + 1, reason, ProcessHandle.current().pid()));
-        Thread watcher = Thread.ofVirtual().name("munero-run-watch").start(this::watch);
-        workers.add(Thread.currentThread());
+        Thread watcher = stop.start();
+        stop.enlist();
         try {
             return loop();
         } catch (BudgetExceededException e) {
@@ -384,7 +387,7 @@ public final class BuildManager {
         } catch (InterruptedException e) {
             return stopped();
         } catch (ProviderException e) {
-            if (stopReason.get() != null || Thread.currentThread().isInterrupted()) {
+            if (stop.reason() != null || Thread.currentThread().isInterrupted()) {
                 return stopped();
             }
             return pause("the model provider failed: " + e.getMessage(), null);
@@ -395,35 +398,14 @@ public final class BuildManager {
         } catch (GitException | IOException e) {
             return pause(e.getMessage(), null);
         } finally {
-            workers.remove(Thread.currentThread());
+            stop.release();
             watcher.interrupt();
             Thread.interrupted();
         }
     }
 
-    /** Polls for a pause request and the deadline; stops the workers when either comes. */
-    private void watch() {
-        try {
-            while (true) {
-                Thread.sleep(250);
-                String why = null;
-                if (!session.clock().instant().isBefore(deadline)) {
-                    why = "the timeout of " + limits.timeout() + " passed";
-                } else if (store.run(runId).map(r -> r.summary().path("pause_requested").asBoolean()).orElse(false)) {
-                    why = "a pause was requested";
-                }
-                if (why != null && stopReason.compareAndSet(null, why)) {
-                    workers.forEach(Thread::interrupt);
-                    return;
-                }
-            }
-        } catch (InterruptedException | StoreException done) {
-            // the session ended
-        }
-    }
-
     private Outcome stopped() {
-        String why = stopReason.get();
+        String why = stop.reason();
         if (why == null) {
             Thread.interrupted();
             return pause("interrupted", null, Status.INTERRUPTED);
@@ -605,12 +587,12 @@ public final class BuildManager {
                     int agent = ++slot;
                     running.add(task.id());
                     futures.add(done.submit(() -> {
-                        workers.add(Thread.currentThread());
+                        stop.enlist();
                         try {
                             return new Finished(t, agent, taskGit, dir, taskBranch, runAgent(iteration, t, taskGit, dir,
                                     agent));
                         } finally {
-                            workers.remove(Thread.currentThread());
+                            stop.release();
                         }
                     }));
                 }
@@ -688,11 +670,7 @@ public final class BuildManager {
         ToolContext context = ToolContext.builder(dir).permissionMode(limits.permissionMode())
                 .commandPolicy(CommandPolicy.defaults().withAllowed(limits.allow()))
                 .sandbox(session.sandbox()).environment(session.env()).approver(Approver.noTerminal()).build();
-        Duration left = Duration.between(session.clock().instant(), deadline);
-        if (left.isNegative() || left.isZero()) {
-            stopReason.compareAndSet(null, "the timeout of " + limits.timeout() + " passed");
-            throw new InterruptedException("timeout");
-        }
+        Duration left = stop.timeLeft();
         AgentLimits agentLimits = new AgentLimits(limits.maxTurns(), OptionalDouble.empty(), left,
                 AgentLimits.DEFAULTS.maxRepeatedFailures(), limits.maxOutputTokens());
         Agent agentLoop = Agent.builder(scoped(scope, dir), context).modelInfo(session.prices()).limits(agentLimits)
@@ -888,9 +866,7 @@ public final class BuildManager {
     }
 
     private void checkStop() throws InterruptedException {
-        if (stopReason.get() != null || Thread.currentThread().isInterrupted()) {
-            throw new InterruptedException(stopReason.get());
-        }
+        stop.check();
     }
 
     private void move(RunState to, String reason) {
@@ -899,39 +875,12 @@ public final class BuildManager {
         emit(new RunEvent.StateChanged(from.label(), to.label(), reason));
     }
 
-    /** Appends the event, settling the cost reservation of the call it reports, and publishes it. */
-    private synchronized void settle(long reservationId, RunEvent.ModelCallInterrupted event) {
-        store.appendSettling(reservationId, runId, event.type(), RunEvents.payload(event), r -> project(r, event));
-        session.bus().publish(event);
+    private void settle(long reservationId, RunEvent.ModelCallInterrupted event) {
+        events.settle(reservationId, event);
     }
 
-    /** Appends the event (with its projection) and publishes it. Thread-safe (the store serializes). */
-    private synchronized void emit(RunEvent event) {
-        if (event.persisted()) {
-            ObjectNode payload = RunEvents.payload(event);
-            store.append(runId, event.type(), payload, r -> project(r, event));
-        }
-        session.bus().publish(event);
-    }
-
-    private RunRecord project(RunRecord r, RunEvent event) {
-        ObjectNode s = r.summary().deepCopy();
-        String nextState = r.state();
-        switch (event) {
-            case RunEvent.StateChanged c -> nextState = c.to();
-            case RunEvent.SessionStarted ignored -> s.put("pause_requested", false).remove("paused_reason");
-            case RunEvent.IterationStarted i -> s.put("iteration", i.iteration());
-            case RunEvent.ModelCalled ignored -> s.put("cost_usd", guard.spentUsd());
-            case RunEvent.ModelCallInterrupted ignored -> s.put("cost_usd", guard.spentUsd());
-            case RunEvent.PlanAccepted p -> s.put("tasks_total", ((List<?>) p.plan().get("tasks")).size())
-                    .put("tasks_done", tasksDone());
-            case RunEvent.TaskFinished ignored -> s.put("tasks_done", tasksDone());
-            case RunEvent.Checkpoint c -> s.put("last_checkpoint", c.commit());
-            case RunEvent.ChecksFinished c -> s.put("checks_passed", c.passed());
-            case RunEvent.RunPaused p -> s.put("paused_reason", p.reason());
-            default -> { }
-        }
-        return r.withState(nextState).withSummary(s);
+    private void emit(RunEvent event) {
+        events.emit(event);
     }
 
     /** Tasks of the current plan that are done. */
