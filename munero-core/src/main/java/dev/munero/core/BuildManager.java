@@ -1,67 +1,36 @@
 package dev.munero.core;
 
-import dev.munero.agent.Agent;
-import dev.munero.agent.AgentEvent;
-import dev.munero.agent.AgentLimits;
-import dev.munero.agent.AgentResult;
-import dev.munero.agent.StopCondition;
-import dev.munero.agent.safety.Approver;
-import dev.munero.agent.safety.CommandPolicy;
 import dev.munero.agent.safety.Sandbox;
-import dev.munero.agent.tools.ToolContext;
 import dev.munero.core.events.EventBus;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
 import dev.munero.core.git.Git;
 import dev.munero.core.git.GitException;
-import dev.munero.core.git.MergeResult;
 import dev.munero.core.loop.EventEmitter;
+import dev.munero.core.loop.Heap;
+import dev.munero.core.loop.LoopState;
+import dev.munero.core.loop.RunContext;
+import dev.munero.core.loop.RunLoop;
 import dev.munero.core.loop.StopWatcher;
-import dev.munero.core.plan.CheckFailure;
-import dev.munero.core.plan.Lesson;
-import dev.munero.core.plan.Plan;
-import dev.munero.core.plan.PlanTask;
-import dev.munero.core.plan.Planner;
-import dev.munero.core.plan.PlanningException;
-import dev.munero.core.plan.Reflection;
-import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ChatModel;
-import dev.munero.llm.ChatResponse;
-import dev.munero.llm.ProviderException;
 import dev.munero.llm.pricing.ModelInfo;
-import dev.munero.store.LessonRecord;
 import dev.munero.store.ModelCallRecord;
 import dev.munero.store.ReservationRecord;
 import dev.munero.store.RunRecord;
 import dev.munero.store.Store;
 import dev.munero.store.StoreException;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -75,12 +44,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Invariants: the run's worktree is at its last checkpoint commit whenever no task is running; a task is in
  * {@link RunHistory#done()} iff a {@code task_finished} event for it follows the last plan that asked to redo it.
  *
+ * <p>The session's loop is a chain of phases in {@code dev.munero.core.loop} ({@link RunLoop} wires them over a
+ * {@link RunContext}); this class makes or restores the run and hands it over.
+ *
  * <p>Not thread-safe: one session of one run per instance. Parallel agents run on threads of its own.
  */
 public final class BuildManager {
-    /** Lessons shown to a planner or agent at most. */
-    static final int MAX_LESSONS = 5;
-    private static final int PREVIEW_CHARS = 400;
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -149,12 +118,11 @@ public final class BuildManager {
     private final Path worktree;
     private final String branch;
     private final CostGuard guard;
-    private final Instant deadline;
     private final EventEmitter events;
     private final StopWatcher stop;
-    private final Map<String, String> toolArguments = new java.util.concurrent.ConcurrentHashMap<>();
-    private RunState state;
-    private RunHistory history;
+    private final RunState state;
+    /** The run as the session moves it on; null until the session starts. */
+    private LoopState run;
     private Git git;
 
     private BuildManager(Store store, String runId, RunLimits limits, Session session, Path repo, Path worktree,
@@ -167,9 +135,9 @@ public final class BuildManager {
         this.worktree = worktree;
         this.branch = branch;
         this.guard = new CostGuard(session.provider(), session.prices(), limits.budgetUsd(), spentUsd);
-        this.deadline = session.clock().instant().plus(limits.timeout());
-        this.events = new EventEmitter(store, runId, session.bus(), guard, this::tasksDone);
-        this.stop = new StopWatcher(store, runId, session.clock(), deadline, limits.timeout());
+        this.events = new EventEmitter(store, runId, session.bus(), guard, () -> run == null ? 0 : run.tasksDone());
+        this.stop = new StopWatcher(store, runId, session.clock(), session.clock().instant().plus(limits.timeout()),
+                limits.timeout());
         this.state = state;
     }
 
@@ -373,450 +341,19 @@ public final class BuildManager {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // the session
+    // the session: the loop's phases are in dev.munero.core.loop, wired by RunLoop
 
     private Outcome session(String reason) {
-        history = RunHistory.fold(store.events(runId, 0));
-        emit(new RunEvent.SessionStarted(runId, history.sessions() + 1, reason, ProcessHandle.current().pid()));
-        Thread watcher = stop.start();
-        stop.enlist();
-        try {
-            return loop();
-        } catch (BudgetExceededException e) {
-            return pause("budget: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            return stopped();
-        } catch (ProviderException e) {
-            if (stop.reason() != null || Thread.currentThread().isInterrupted()) {
-                return stopped();
-            }
-            return pause("the model provider failed: " + e.getMessage(), null);
-        } catch (PlanningException e) {
-            return fail(e.getMessage());
-        } catch (ConfigException e) {
-            return fail("the checks cannot run: " + e.getMessage());
-        } catch (GitException | IOException e) {
-            return pause(e.getMessage(), null);
-        } finally {
-            stop.release();
-            watcher.interrupt();
-            Thread.interrupted();
-        }
+        RunHistory h = RunHistory.fold(store.events(runId, 0));
+        run = new LoopState(h.spec, h.plan, h.planIteration, h.iteration, h.done, h.lastCheckpoint,
+                h.checkedIteration, h.startedAt, h.finalState().isPresent(), h.sessions(), h.rollbacks());
+        return new RunLoop(new RunContext(store, runId, limits, session, repo, worktree, branch, git, guard, run, events,
+                stop, state)).run(reason);
     }
 
-    private Outcome stopped() {
-        String why = stop.reason();
-        if (why == null) {
-            Thread.interrupted();
-            return pause("interrupted", null, Status.INTERRUPTED);
-        }
-        return pause(why, null);
-    }
-
-    private Outcome loop() throws InterruptedException, PlanningException, ConfigException, GitException, IOException {
-        if (state == RunState.INITIALIZING) {
-            move(RunState.CONFIGURING_MCP, "start");
-            emit(new RunEvent.McpStatus("no MCP servers: MCP support is not built yet", List.of()));
-            move(RunState.PREPARING_BUILD, "MCP configured");
-        }
-        if (state == RunState.COMPLETING) { // killed while recording its completion
-            return complete(history.iteration, history.lastCheckpoint);
-        }
-        if (history.plan == null) {
-            phase("planning", 0);
-            Planner planner = new Planner(scoped("plan"), limits.maxOutputTokens());
-            Plan plan = planner.plan(history.spec, Checks.steps(worktree), files(), lessons(null));
-            emit(new RunEvent.PlanAccepted(1, PlanJson.toMap(plan), 1, false, List.of()));
-            history.plan = plan;
-            history.planIteration = 1;
-        }
-        if (state != RunState.BUILDING) {
-            move(RunState.BUILDING, state == RunState.PAUSED ? "resumed" : "planned");
-        }
-        Checks checks = new Checks(repo.resolve(".munero").resolve("cache"), session.env(), session.sandbox());
-        while (true) {
-            int iteration = Math.max(history.iteration, 1);
-            if (history.iteration < history.planIteration) {
-                iteration = history.planIteration;
-                emit(new RunEvent.IterationStarted(iteration));
-                history.iteration = iteration;
-            }
-            checkStop();
-            phase("executing", iteration);
-            execute(iteration);
-            checkStop();
-            phase("observing", iteration);
-            Checks.Report report = checks.run(worktree, history.plan.checks());
-            List<Map<String, Object>> failures = report.failures().stream().map(BuildManager::failureMap).toList();
-            emit(new RunEvent.ChecksFinished(iteration, report.passed(),
-                    history.plan.checks().stream().map(c -> c.name()).toList(), failures, report.stepsRun(),
-                    report.cacheHits(), report.durationMillis()));
-            String commit = git.commitAllowEmpty("munero: iteration " + iteration + " of run " + runId + " (checks "
-                    + (report.passed() ? "pass" : "fail") + ")");
-            emit(new RunEvent.Checkpoint(iteration, "iteration", commit));
-            history.lastCheckpoint = commit;
-            progress("observing", iteration);
-            if (report.passed()) {
-                move(RunState.COMPLETING, "every check passed");
-                return complete(iteration, commit);
-            }
-            if (iteration >= limits.maxIterations()) {
-                return fail("the checks still fail after " + iteration + " iteration" + (iteration == 1 ? "" : "s")
-                        + " (--max-iterations " + limits.maxIterations() + "): "
-                        + report.failures().stream().map(CheckFailure::step).collect(Collectors.joining(", ")));
-            }
-            checkStop();
-            phase("reflecting", iteration);
-            reflect(iteration, report.failures());
-        }
-    }
-
-    /** Records the completion (from {@code Completing}) and ends the run as {@code Completed}. */
-    private Outcome complete(int iteration, String commit) {
-        store.confirmLessons(runId);
-        if (history.finalState().isEmpty()) {
-            emit(new RunEvent.RunCompleted(iteration, guard.spentUsd(), commit, peakHeapBytes()));
-        }
-        move(RunState.COMPLETED, "its completion is recorded");
-        return new Outcome(runId, Status.COMPLETED, "every check passed in iteration " + iteration, guard.spentUsd(),
-                iteration, branch, worktree.toString(), null, null, null);
-    }
-
-    private void reflect(int iteration, List<CheckFailure> failures) throws PlanningException, InterruptedException {
-        Planner reflector = new Planner(scoped("reflect:" + iteration), limits.maxOutputTokens());
-        Reflection reflection = reflector.reflect(history.spec, history.plan, List.copyOf(history.done), failures,
-                lessons(null));
-        List<LessonRecord> kept = new ArrayList<>();
-        for (int i = 0; i < reflection.lessons().size(); i++) {
-            Lesson l = reflection.lessons().get(i);
-            kept.add(new LessonRecord(runId, iteration, i, session.clock().instant(), l.check(), l.whatFailed(),
-                    l.why(), l.fix(), l.files(), false));
-        }
-        if (session.learning() == Learning.SHARED) {
-            store.putLessons(kept);
-        }
-        for (LessonRecord l : kept) {
-            emit(new RunEvent.LessonRecorded(iteration, l.ordinal(), l.check(), l.whatFailed(), l.why(), l.fix(),
-                    l.files()));
-        }
-        List<PlanTask> tasks = new ArrayList<>(history.plan.tasks());
-        List<String> redo = new ArrayList<>();
-        List<PlanTask> changes = reflection.tasks();
-        if (changes.isEmpty()) {
-            changes = List.of(new PlanTask("fix-" + (iteration + 1), "The acceptance checks fail: "
-                    + failures.stream().map(f -> f.step() + (f.exitCode().isPresent() ? " (exit " + f.exitCode()
-                    .getAsInt() + ")" : "")).collect(Collectors.joining(", ")) + ". " + reflection.analysis()
-                    + " Make them pass.", List.of(), List.of()));
-        }
-        for (PlanTask change : changes) {
-            int at = indexOf(tasks, change.id());
-            if (at >= 0) {
-                tasks.set(at, change);
-            } else {
-                tasks.add(change);
-            }
-            redo.add(change.id());
-        }
-        Plan revised = history.plan.withTasks(tasks);
-        history.done.removeAll(redo); // before the event: the projection counts what is left
-        history.plan = revised;
-        emit(new RunEvent.PlanAccepted(iteration + 1, PlanJson.toMap(revised), 1, true, redo));
-        history.planIteration = iteration + 1;
-    }
-
-    private static int indexOf(List<PlanTask> tasks, String id) {
-        for (int i = 0; i < tasks.size(); i++) {
-            if (tasks.get(i).id().equals(id)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // execute
-
-    private void execute(int iteration) throws InterruptedException, GitException {
-        if (limits.agents() == 1) {
-            for (PlanTask task = nextReady(Set.of()); task != null; task = nextReady(Set.of())) {
-                checkStop();
-                AgentResult result = runAgent(iteration, task, git, worktree, 1);
-                String commit = git.commitAllowEmpty("munero: task " + task.id() + " (iteration " + iteration + "): "
-                        + firstLine(result.summary()));
-                finishTask(iteration, task, result, commit);
-            }
-            return;
-        }
-        executeParallel(iteration);
-    }
-
-    /** The first task not done whose dependencies are done, skipping {@code running}; null when none is ready. */
-    private PlanTask nextReady(Set<String> running) {
-        for (PlanTask t : history.plan.tasks()) {
-            if (!history.done.contains(t.id()) && !running.contains(t.id())
-                    && history.done.containsAll(t.dependsOn().stream().filter(d -> history.plan.task(d).isPresent())
-                    .toList())) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    private record Finished(PlanTask task, int agent, Git git, Path dir, String branch, AgentResult result) { }
-
-    private void executeParallel(int iteration) throws InterruptedException, GitException {
-        ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("munero-agent-", 1)
-                .factory());
-        ExecutorCompletionService<Finished> done = new ExecutorCompletionService<>(pool);
-        Set<String> running = new LinkedHashSet<>();
-        List<Future<Finished>> futures = new ArrayList<>();
-        int slot = 0;
-        Git main = Git.open(repo);
-        try {
-            while (true) {
-                checkStop();
-                PlanTask task;
-                while (running.size() < limits.agents() && (task = nextReady(running)) != null) {
-                    String taskBranch = branch + "-" + task.id() + "-" + iteration; // git cannot nest refs under a branch
-                    Path dir = repo.resolve(".munero").resolve("worktrees").resolve(runId + "-" + task.id() + "-"
-                            + iteration);
-                    main.removeWorktree(dir);
-                    main.deleteBranch(taskBranch);
-                    Git taskGit = main.addWorktree(dir, taskBranch, git.head());
-                    PlanTask t = task;
-                    int agent = ++slot;
-                    running.add(task.id());
-                    futures.add(done.submit(() -> {
-                        stop.enlist();
-                        try {
-                            return new Finished(t, agent, taskGit, dir, taskBranch, runAgent(iteration, t, taskGit, dir,
-                                    agent));
-                        } finally {
-                            stop.release();
-                        }
-                    }));
-                }
-                if (running.isEmpty()) {
-                    return;
-                }
-                Finished f;
-                try {
-                    f = done.take().get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof InterruptedException ie) {
-                        throw ie;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-                running.remove(f.task().id());
-                String taskCommit = f.git().commitAllowEmpty("munero: task " + f.task().id() + " (iteration " + iteration
-                        + "): " + firstLine(f.result().summary()));
-                MergeResult merged = git.merge(f.branch(), "munero: merge task " + f.task().id() + " (iteration "
-                        + iteration + ")");
-                main.removeWorktree(f.dir());
-                switch (merged) {
-                    case MergeResult.Merged m -> finishTask(iteration, f.task(), f.result(), m.commit());
-                    case MergeResult.Conflict c -> {
-                        String followId = followUpId(f.task().id());
-                        String diff = cut(git.diff(git.head(), taskCommit), 4000);
-                        PlanTask follow = new PlanTask(followId, "Task " + f.task().id() + " (\"" + f.task()
-                                .description() + "\") was done on its own branch, but its change conflicts with work "
-                                + "merged meanwhile in " + String.join(", ", c.files()) + ". Re-apply its intent on "
-                                + "top of the current code. Its change was:\n" + diff, c.files(), List.of());
-                        finishTask(iteration, f.task(), f.result(), null);
-                        emit(new RunEvent.MergeConflict(iteration, f.task().id(), c.files(), followId));
-                        List<PlanTask> tasks = new ArrayList<>(history.plan.tasks());
-                        tasks.add(follow);
-                        history.plan = history.plan.withTasks(tasks);
-                        emit(new RunEvent.PlanAccepted(history.planIteration, PlanJson.toMap(history.plan), 0, true,
-                                List.of()));
-                    }
-                }
-                main.deleteBranch(f.branch());
-            }
-        } finally {
-            pool.shutdownNow();
-            pool.close();
-        }
-    }
-
-    private String followUpId(String id) {
-        String candidate = (id.length() > 30 ? id.substring(0, 30) : id) + "-merge";
-        for (int n = 2; history.plan.task(candidate).isPresent(); n++) {
-            candidate = (id.length() > 30 ? id.substring(0, 30) : id) + "-merge" + n;
-        }
-        return candidate;
-    }
-
-    private void finishTask(int iteration, PlanTask task, AgentResult result, String commit) {
-        double cost = result.costUsd().orElse(0);
-        history.done.add(task.id()); // before the event: the projection counts it
-        emit(new RunEvent.TaskFinished(iteration, task.id(), result.condition().name().toLowerCase(Locale.ROOT)
-                .replace('_', '-'), cut(result.summary(), 2000), commit, result.turns(), result.toolCalls(), cost));
-        if (commit != null) {
-            emit(new RunEvent.Checkpoint(iteration, "task:" + task.id(), commit));
-            history.lastCheckpoint = commit;
-        }
-        progress("executing", iteration);
-    }
-
-    private AgentResult runAgent(int iteration, PlanTask task, Git where, Path dir, int agent)
-            throws InterruptedException {
-        emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
-        String scope = "task:" + iteration + ":" + task.id();
-        ToolContext context = ToolContext.builder(dir).permissionMode(limits.permissionMode())
-                .commandPolicy(CommandPolicy.defaults().withAllowed(limits.allow()))
-                .sandbox(session.sandbox()).environment(session.env()).approver(Approver.noTerminal()).build();
-        Duration left = stop.timeLeft();
-        AgentLimits agentLimits = new AgentLimits(limits.maxTurns(), OptionalDouble.empty(), left,
-                AgentLimits.DEFAULTS.maxRepeatedFailures(), limits.maxOutputTokens());
-        Agent agentLoop = Agent.builder(scoped(scope, dir), context).modelInfo(session.prices()).limits(agentLimits)
-                .listener(e -> onAgentEvent(scope, task.id(), e)).clock(session.clock()).build();
-        AgentResult result = agentLoop.run(taskPrompt(task));
-        if (result.condition() == StopCondition.INTERRUPTED || Thread.currentThread().isInterrupted()) {
-            throw new InterruptedException("the agent on task " + task.id() + " was interrupted");
-        }
-        if (result.condition() == StopCondition.PROVIDER_ERROR) {
-            throw new ProviderException(ProviderException.Kind.SERVER_ERROR, "task " + task.id() + ": "
-                    + result.detail());
-        }
-        return result;
-    }
-
-    private void onAgentEvent(String scope, String task, AgentEvent event) {
-        switch (event) {
-            case AgentEvent.ToolCallStarted s -> toolArguments.put(s.id(), s.argumentsJson());
-            case AgentEvent.ToolCallFinished f -> emit(new RunEvent.ToolCalled(scope, task, f.name(),
-                    cut(toolArguments.getOrDefault(f.id(), ""), PREVIEW_CHARS), f.error(),
-                    cut(f.output(), PREVIEW_CHARS), f.duration().toMillis()));
-            default -> { }
-        }
-    }
-
-    private String taskPrompt(PlanTask task) {
-        StringBuilder p = new StringBuilder();
-        p.append("You are one of the coding agents of a build manager working towards this spec:\n\n")
-                .append(history.spec.strip()).append("\n\nYour task (id ").append(task.id()).append("):\n")
-                .append(task.description().strip()).append('\n');
-        if (!task.files().isEmpty()) {
-            p.append("\nFiles it likely touches: ").append(String.join(", ", task.files())).append('\n');
-        }
-        p.append("\nThe acceptance checks are the build steps ").append(history.plan.checks().stream()
-                .map(c -> c.name() + c.run().map(r -> " (`" + r + "`)").orElse("")).collect(Collectors.joining(", ")))
-                .append("; other agents may do the rest of the plan. Do only this task, keep the build green, "
-                        + "and call finish with a short summary when it is done.\n");
-        List<Lesson> lessons = lessons(task);
-        if (!lessons.isEmpty()) {
-            p.append("\nLessons from earlier failures in this repository:\n");
-            lessons.forEach(l -> p.append("- ").append(l.check()).append(": ").append(l.whatFailed()).append(" — ")
-                    .append(l.why()).append(" Fix: ").append(l.fix()).append('\n'));
-        }
-        return p.toString();
-    }
-
-    /**
-     * The lessons that concern a task (or, for {@code null}, the run's checks): those sharing a file or two
-     * words of four letters or more with it, confirmed ones first, newest first, at most {@link #MAX_LESSONS}.
-     */
-    private List<Lesson> lessons(PlanTask task) {
-        Set<String> words = new LinkedHashSet<>();
-        Set<String> files = new LinkedHashSet<>();
-        if (task != null) {
-            words.addAll(words(task.description()));
-            files.addAll(task.files());
-        } else {
-            words.addAll(words(history.spec));
-            if (history.plan != null) {
-                history.plan.checks().forEach(c -> words.add(c.name().toLowerCase(Locale.ROOT)));
-            }
-        }
-        List<LessonRecord> all = new ArrayList<>(session.learning() == Learning.SHARED ? store.lessons(200)
-                : ownLessons());
-        all.sort(java.util.Comparator.comparing((LessonRecord l) -> !l.confirmed()));
-        List<Lesson> relevant = new ArrayList<>();
-        for (LessonRecord l : all) {
-            Set<String> lw = words(l.check() + " " + l.whatFailed() + " " + l.fix());
-            lw.retainAll(words);
-            boolean sharesFile = l.files().stream().anyMatch(files::contains);
-            if (sharesFile || lw.size() >= 2) {
-                relevant.add(new Lesson(l.check(), l.whatFailed(), l.why(), l.fix(), l.files()));
-            }
-            if (relevant.size() == MAX_LESSONS) {
-                break;
-            }
-        }
-        return relevant;
-    }
-
-    /** This run's lessons, from its {@code lesson_recorded} events, newest first (as the store orders them). */
-    private List<LessonRecord> ownLessons() {
-        List<LessonRecord> own = new ArrayList<>();
-        for (var e : store.events(runId, 0)) {
-            if (e.type().equals("lesson_recorded")) {
-                JsonNode p = e.payload();
-                List<String> files = new ArrayList<>();
-                p.path("files").forEach(f -> files.add(f.asString()));
-                own.add(new LessonRecord(runId, p.path("iteration").asInt(), p.path("ordinal").asInt(), e.at(),
-                        p.path("check").asString(""), p.path("what_failed").asString(""), p.path("why").asString(""),
-                        p.path("fix").asString(""), files, false));
-            }
-        }
-        own.sort(java.util.Comparator.comparing(LessonRecord::createdAt).reversed()
-                .thenComparing(LessonRecord::iteration).thenComparing(LessonRecord::ordinal));
-        return own;
-    }
-
-    private static Set<String> words(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9_]+")) {
-            if (w.length() >= 4) {
-                out.add(w);
-            }
-        }
-        return out;
-    }
-
-    /** The repository's tracked files (what the planner sees), at most 300. */
-    private List<String> files() throws IOException {
-        try (var paths = Files.walk(worktree)) {
-            return paths.filter(Files::isRegularFile).map(p -> worktree.relativize(p).toString().replace('\\', '/'))
-                    .filter(p -> !p.startsWith(".git") && !p.startsWith(".munero/")).sorted().limit(300).toList();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // models, events, state
-
-    private ChatModel scoped(String scope) {
-        return scoped(scope, worktree);
-    }
-
-    /**
-     * The model for one scope. After a rollback the calls are kept under a new key ({@code scope@N}, N the
-     * rollbacks so far): the work after the checkpoint was rolled back, so its answers are not replayed.
-     */
-    private ChatModel scoped(String scope, Path workspace) {
-        String model = guard.model().toString();
-        String key = history.rollbacks() == 0 ? scope : scope + "@" + history.rollbacks();
-        return new StoredChatModel(guard, store, runId, key, session.prices(),
-                Map.of(workspace.toString(), "<workspace>"), session.clock(), new StoredChatModel.CallObserver() {
-                    @Override
-                    public void onCall(int index, ChatResponse response, OptionalDouble cost, boolean fromStore,
-                                       Duration duration) {
-                        onModelCall(scope, index, model, response, cost, fromStore, duration);
-                    }
-
-                    @Override
-                    public void onCutOff(int index, long reservationId, OptionalDouble worstCaseUsd,
-                                         Throwable failure) {
-                        settle(reservationId, new RunEvent.ModelCallInterrupted(scope, index, model,
-                                worstCaseUsd.isPresent() ? worstCaseUsd.getAsDouble() : null,
-                                failure instanceof InterruptedException ? "interrupted" : failure.getMessage()));
-                    }
-                });
+    /** Appends the event (with its projection) and publishes it. Thread-safe. */
+    private void emit(RunEvent event) {
+        events.emit(event);
     }
 
     /** The scope a stored key belongs to: {@code scope@N} is {@code scope} after N rollbacks. */
@@ -825,132 +362,9 @@ public final class BuildManager {
         return at < 0 ? key : key.substring(0, at);
     }
 
-    private void onModelCall(String scope, int index, String model, ChatResponse response, OptionalDouble cost,
-                             boolean fromStore, Duration duration) {
-        var u = response.usage();
-        emit(new RunEvent.ModelCalled(scope, index, model, u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(),
-                u.cacheReadTokens(), cost.isPresent() ? cost.getAsDouble() : null, fromStore, duration.toMillis()));
-        if (!fromStore) {
-            double fraction = fraction();
-            Double projected = fraction > 0.05 ? guard.spentUsd() / fraction : null;
-            emit(new RunEvent.CostUpdated(guard.spentUsd(), projected,
-                    limits.budgetUsd().isPresent() ? limits.budgetUsd().getAsDouble() : null));
-        }
-    }
-
-    /** Progress through the run, 0 to 1: planning 10 %, the current iteration's tasks 70 %, its checks 20 %. */
-    private double fraction() {
-        if (history.plan == null) {
-            return 0.05;
-        }
-        int total = history.plan.tasks().size();
-        long done = history.plan.tasks().stream().filter(t -> history.done.contains(t.id())).count();
-        double checked = history.checkedIteration >= history.iteration && history.iteration > 0 ? 0.2 : 0;
-        return 0.1 + 0.7 * (total == 0 ? 1 : (double) done / total) + checked;
-    }
-
-    private void progress(String phase, int iteration) {
-        int total = history.plan == null ? 0 : history.plan.tasks().size();
-        int done = history.plan == null ? 0 : (int) history.plan.tasks().stream()
-                .filter(t -> history.done.contains(t.id())).count();
-        double fraction = Math.min(1, fraction());
-        long elapsed = Duration.between(history.startedAt == null ? session.clock().instant() : history.startedAt,
-                session.clock().instant()).toMillis();
-        Long eta = fraction > 0.1 ? (long) (elapsed / fraction * (1 - fraction)) : null;
-        emit(new RunEvent.Progress(phase, iteration, done, total, fraction, eta));
-    }
-
-    private void phase(String phase, int iteration) {
-        emit(new RunEvent.PhaseStarted(phase, iteration));
-        progress(phase, iteration);
-    }
-
-    private void checkStop() throws InterruptedException {
-        stop.check();
-    }
-
-    private void move(RunState to, String reason) {
-        RunState from = state;
-        state = state.moveTo(to);
-        emit(new RunEvent.StateChanged(from.label(), to.label(), reason));
-    }
-
-    private void settle(long reservationId, RunEvent.ModelCallInterrupted event) {
-        events.settle(reservationId, event);
-    }
-
-    private void emit(RunEvent event) {
-        events.emit(event);
-    }
-
-    /** Tasks of the current plan that are done. */
-    private int tasksDone() {
-        return history == null || history.plan == null ? 0
-                : (int) history.plan.tasks().stream().filter(t -> history.done.contains(t.id())).count();
-    }
-
-    private Outcome pause(String reason, BudgetExceededException budget) {
-        return pause(reason, budget, Status.PAUSED);
-    }
-
-    private Outcome pause(String reason, BudgetExceededException budget, Status status) {
-        Double neededUsd = budget == null || Double.isNaN(budget.neededUsd()) ? null : budget.neededUsd();
-        boolean wasInterrupted = Thread.interrupted();
-        try {
-            if (git != null && history != null && history.lastCheckpoint != null) {
-                git.resetHard(history.lastCheckpoint); // work of an unfinished task is redone on resume
-            }
-        } catch (GitException e) {
-            reason = reason + " (and the worktree could not be reset: " + e.getMessage() + ")";
-        }
-        if (state != RunState.PAUSED) {
-            move(RunState.PAUSED, reason);
-        }
-        emit(new RunEvent.RunPaused(reason, neededUsd, peakHeapBytes()));
-        if (wasInterrupted && status == Status.INTERRUPTED) {
-            Thread.currentThread().interrupt();
-        }
-        return new Outcome(runId, status, reason, guard.spentUsd(), history == null ? 0 : history.iteration, branch,
-                worktree.toString(), neededUsd, neededUsd == null ? null : budget.resumeBudgetUsd(),
-                neededUsd == null ? null : budget.addBudgetUsd());
-    }
-
-    private Outcome fail(String reason) {
-        if (!state.isFinal()) {
-            move(RunState.FAILED, reason);
-        }
-        emit(new RunEvent.RunFailed(reason, peakHeapBytes()));
-        return new Outcome(runId, Status.FAILED, reason, guard.spentUsd(), history == null ? 0 : history.iteration,
-                branch, worktree.toString(), null, null, null);
-    }
-
     /** The sum of the heap pools' peak usage, bytes: what this JVM needed at most. */
     static long peakHeapBytes() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
-
-    private static Map<String, Object> failureMap(CheckFailure f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", f.step());
-        m.put("exit_code", f.exitCode().isPresent() ? f.exitCode().getAsInt() : null);
-        m.put("failing_tests", f.failingTests());
-        m.put("log_tail", cut(f.logTail(), 4000));
-        return m;
-    }
-
-    private static String firstLine(String text) {
-        String line = text.strip().lines().findFirst().orElse("");
-        return cut(line, 120);
-    }
-
-    static String cut(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max) + "…";
+        return Heap.peakBytes();
     }
 
     /** The run's id. */

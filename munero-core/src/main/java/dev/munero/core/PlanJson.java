@@ -11,11 +11,16 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /** A plan in the event log: the same field names as the {@code submit_plan} tool's input. Thread-safe. */
-final class PlanJson {
+public final class PlanJson {
     private PlanJson() {
     }
 
-    static Map<String, Object> toMap(Plan plan) {
+    /**
+     * The plan as the {@code plan} of a {@code plan_accepted} event: {@code summary}, {@code tasks} (each
+     * {@code id}, {@code description}, {@code files}, {@code depends_on}) and {@code checks} (each {@code name},
+     * and {@code run} for a command), in that order.
+     */
+    public static Map<String, Object> toMap(Plan plan) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", plan.summary());
         List<Map<String, Object>> tasks = new ArrayList<>();

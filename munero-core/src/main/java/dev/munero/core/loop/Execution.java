@@ -1,0 +1,27 @@
+package dev.munero.core.loop;
+
+import dev.munero.core.git.GitException;
+
+/**
+ * The execute phase of an iteration: runs every task of the plan that is not done, each once its dependencies
+ * are done, and leaves each one's work committed on the run's branch. {@link SerialExecution} runs one agent at a
+ * time in the run's worktree; {@link ParallelExecution} runs up to {@code --agents} at once, each in its own
+ * worktree, and merges their branches ({@link MergeCoordinator}).
+ */
+interface Execution {
+    /**
+     * Runs the ready tasks of the current plan until none is left.
+     *
+     * @throws InterruptedException when the run must stop (pause request, timeout, interrupt)
+     * @throws GitException when git fails
+     * @throws dev.munero.llm.ProviderException when the model provider failed an agent
+     * @throws dev.munero.core.BudgetExceededException when a call would cross the budget
+     */
+    void execute(int iteration) throws InterruptedException, GitException;
+
+    /** The execution for the run's {@code --agents}: serial for 1, parallel for more. */
+    static Execution forAgents(RunContext ctx, TaskRunner tasks) {
+        return ctx.limits.agents() == 1 ? new SerialExecution(ctx, tasks)
+                : new ParallelExecution(ctx, tasks, new MergeCoordinator(ctx, tasks));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.munero.core.loop;
+
+import dev.munero.agent.AgentResult;
+import dev.munero.core.git.Git;
+import dev.munero.core.git.GitException;
+import dev.munero.core.plan.PlanTask;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Executes up to {@code --agents} tasks at once. Each ready task gets its own worktree
+ * ({@code .munero/worktrees/<run-id>-<task>-<iteration>}) on its own branch
+ * ({@code munero/<run-id>-<task>-<iteration>}, beside the run's branch: git cannot nest refs under a branch) made
+ * from the run's current checkpoint, and its
+ * agent runs on a virtual thread ({@code munero-agent-N}). The session's thread is the coordinator: it starts
+ * agents while slots and ready tasks remain, and hands each finished task to the {@link MergeCoordinator}, one at
+ * a time, in the order they finish.
+ *
+ * <p>Invariant: a task is in {@code running} iff its agent was started and its merge has not begun; only the
+ * coordinator changes the plan and the run's branch.
+ *
+ * <p>Not thread-safe: one coordinator per execution; each agent's thread is enlisted with the stop watcher, and
+ * all are interrupted when the execution ends early.
+ */
+final class ParallelExecution implements Execution {
+    /**
+     * A task whose agent finished: its number, git in its worktree, the worktree, its branch, and the result.
+     */
+    record Finished(PlanTask task, int agent, Git git, Path dir, String branch, AgentResult result) { }
+
+    private final RunContext ctx;
+    private final TaskRunner tasks;
+    private final MergeCoordinator merges;
+
+    ParallelExecution(RunContext ctx, TaskRunner tasks, MergeCoordinator merges) {
+        this.ctx = ctx;
+        this.tasks = tasks;
+        this.merges = merges;
+    }
+
+    @Override
+    public void execute(int iteration) throws InterruptedException, GitException {
+        ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("munero-agent-", 1)
+                .factory());
+        ExecutorCompletionService<Finished> done = new ExecutorCompletionService<>(pool);
+        Set<String> running = new LinkedHashSet<>();
+        List<Future<Finished>> futures = new ArrayList<>();
+        int slot = 0;
+        Git main = Git.open(ctx.repo);
+        try {
+            while (true) {
+                ctx.checkStop();
+                PlanTask task;
+                while (running.size() < ctx.limits.agents() && (task = ctx.run.nextReady(running)) != null) {
+                    String taskBranch = ctx.branch + "-" + task.id() + "-" + iteration;
+                    Path dir = ctx.repo.resolve(".munero").resolve("worktrees").resolve(ctx.runId + "-" + task.id()
+                            + "-" + iteration);
+                    main.removeWorktree(dir);
+                    main.deleteBranch(taskBranch);
+                    Git taskGit = main.addWorktree(dir, taskBranch, ctx.git.head());
+                    PlanTask t = task;
+                    int agent = ++slot;
+                    running.add(task.id());
+                    futures.add(done.submit(() -> {
+                        ctx.stop.enlist();
+                        try {
+                            return new Finished(t, agent, taskGit, dir, taskBranch, tasks.run(iteration, t, dir,
+                                    agent));
+                        } finally {
+                            ctx.stop.release();
+                        }
+                    }));
+                }
+                if (running.isEmpty()) {
+                    return;
+                }
+                Finished f;
+                try {
+                    f = done.take().get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+                running.remove(f.task().id());
+                merges.merge(iteration, f, main);
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.close();
+        }
+    }
+}

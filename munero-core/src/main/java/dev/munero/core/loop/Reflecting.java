@@ -1,0 +1,96 @@
+package dev.munero.core.loop;
+
+import dev.munero.core.BuildManager;
+import dev.munero.core.PlanJson;
+import dev.munero.core.events.RunEvent;
+import dev.munero.core.plan.CheckFailure;
+import dev.munero.core.plan.Lesson;
+import dev.munero.core.plan.Plan;
+import dev.munero.core.plan.PlanTask;
+import dev.munero.core.plan.Planner;
+import dev.munero.core.plan.PlanningException;
+import dev.munero.core.plan.Reflection;
+import dev.munero.store.LessonRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The reflect phase, after an iteration whose checks failed: one call (scope {@code reflect:<iteration>}) turns
+ * the failures into lessons ({@code lesson_recorded}; also kept in the repository's learning store unless the
+ * session learns {@link BuildManager.Learning#RUN_ONLY}) and a revised plan for the next iteration
+ * ({@code plan_accepted} with the tasks to redo): each revised or new task replaces the task of the same id or is
+ * added; without any, one {@code fix-<N+1>} task naming the failed checks is added.
+ *
+ * <p>Not thread-safe: the session's thread runs it.
+ */
+final class Reflecting {
+    private final RunContext ctx;
+    private final ScopedModels models;
+    private final Lessons lessons;
+
+    Reflecting(RunContext ctx, ScopedModels models, Lessons lessons) {
+        this.ctx = ctx;
+        this.models = models;
+        this.lessons = lessons;
+    }
+
+    /**
+     * Reflects on iteration {@code iteration}'s failed checks and revises the plan for the next one.
+     *
+     * @param failures the failed checks, not empty
+     * @throws PlanningException when the model gave no valid reflection
+     * @throws InterruptedException when the run must stop while waiting for the model
+     */
+    void reflect(int iteration, List<CheckFailure> failures) throws PlanningException, InterruptedException {
+        LoopState run = ctx.run;
+        Planner reflector = new Planner(models.forScope("reflect:" + iteration), ctx.limits.maxOutputTokens());
+        Reflection reflection = reflector.reflect(run.spec, run.plan, List.copyOf(run.done), failures,
+                lessons.forChecks());
+        List<LessonRecord> kept = new ArrayList<>();
+        for (int i = 0; i < reflection.lessons().size(); i++) {
+            Lesson l = reflection.lessons().get(i);
+            kept.add(new LessonRecord(ctx.runId, iteration, i, ctx.session.clock().instant(), l.check(),
+                    l.whatFailed(), l.why(), l.fix(), l.files(), false));
+        }
+        if (ctx.session.learning() == BuildManager.Learning.SHARED) {
+            ctx.store.putLessons(kept);
+        }
+        for (LessonRecord l : kept) {
+            ctx.emit(new RunEvent.LessonRecorded(iteration, l.ordinal(), l.check(), l.whatFailed(), l.why(), l.fix(),
+                    l.files()));
+        }
+        List<PlanTask> tasks = new ArrayList<>(run.plan.tasks());
+        List<String> redo = new ArrayList<>();
+        List<PlanTask> changes = reflection.tasks();
+        if (changes.isEmpty()) {
+            changes = List.of(new PlanTask("fix-" + (iteration + 1), "The acceptance checks fail: "
+                    + failures.stream().map(f -> f.step() + (f.exitCode().isPresent() ? " (exit " + f.exitCode()
+                    .getAsInt() + ")" : "")).collect(Collectors.joining(", ")) + ". " + reflection.analysis()
+                    + " Make them pass.", List.of(), List.of()));
+        }
+        for (PlanTask change : changes) {
+            int at = indexOf(tasks, change.id());
+            if (at >= 0) {
+                tasks.set(at, change);
+            } else {
+                tasks.add(change);
+            }
+            redo.add(change.id());
+        }
+        Plan revised = run.plan.withTasks(tasks);
+        run.done.removeAll(redo); // before the event: the projection counts what is left
+        run.plan = revised;
+        ctx.emit(new RunEvent.PlanAccepted(iteration + 1, PlanJson.toMap(revised), 1, true, redo));
+        run.planIteration = iteration + 1;
+    }
+
+    private static int indexOf(List<PlanTask> tasks, String id) {
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.munero.core.loop;
+
+import dev.munero.agent.Agent;
+import dev.munero.agent.AgentEvent;
+import dev.munero.agent.AgentLimits;
+import dev.munero.agent.AgentResult;
+import dev.munero.agent.StopCondition;
+import dev.munero.agent.safety.Approver;
+import dev.munero.agent.safety.CommandPolicy;
+import dev.munero.agent.tools.ToolContext;
+import dev.munero.core.events.RunEvent;
+import dev.munero.core.plan.PlanTask;
+import dev.munero.llm.ProviderException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs one task of the plan as an agent session and records its end. {@link #run} starts the task
+ * ({@code task_started}), gives the agent the task's prompt, the run's limits (turns, output tokens, the time
+ * left until the run's deadline) and tools confined to the task's directory, and records each tool call
+ * ({@code tool_called}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
+ * task done ({@code task_finished}) and records its checkpoint commit, if it has one.
+ *
+ * <p>Thread-safety: {@link #run} may run on several agents' threads at once; {@link #finish} changes the
+ * {@link LoopState} and belongs to the session's thread.
+ */
+final class TaskRunner {
+    static final int PREVIEW_CHARS = 400;
+
+    private final RunContext ctx;
+    private final ScopedModels models;
+    private final Lessons lessons;
+    /** Each started tool call's arguments, by call id, for the event of its end. */
+    private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
+
+    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons) {
+        this.ctx = ctx;
+        this.models = models;
+        this.lessons = lessons;
+    }
+
+    /**
+     * Runs the agent of {@code task} in {@code dir} until it finishes or stops.
+     *
+     * @param agent the agent's number in this iteration (1 with one agent)
+     * @return the agent's result (finished, or stopped by its own limits)
+     * @throws InterruptedException when the run must stop (pause request, timeout) or the agent was interrupted
+     * @throws ProviderException when the model provider failed the agent
+     * @throws dev.munero.core.BudgetExceededException when the next call would cross the budget
+     */
+    AgentResult run(int iteration, PlanTask task, Path dir, int agent) throws InterruptedException {
+        ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
+        String scope = "task:" + iteration + ":" + task.id();
+        ToolContext context = ToolContext.builder(dir).permissionMode(ctx.limits.permissionMode())
+                .commandPolicy(CommandPolicy.defaults().withAllowed(ctx.limits.allow()))
+                .sandbox(ctx.session.sandbox()).environment(ctx.session.env()).approver(Approver.noTerminal()).build();
+        Duration left = ctx.stop.timeLeft();
+        AgentLimits agentLimits = new AgentLimits(ctx.limits.maxTurns(), OptionalDouble.empty(), left,
+                AgentLimits.DEFAULTS.maxRepeatedFailures(), ctx.limits.maxOutputTokens());
+        Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
+                .limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
+                .build();
+        String prompt = TaskPrompt.of(ctx.run.spec, ctx.run.plan, task, lessons.forTask(task));
+        AgentResult result = agentLoop.run(prompt);
+        if (result.condition() == StopCondition.INTERRUPTED || Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("the agent on task " + task.id() + " was interrupted");
+        }
+        if (result.condition() == StopCondition.PROVIDER_ERROR) {
+            throw new ProviderException(ProviderException.Kind.SERVER_ERROR, "task " + task.id() + ": "
+                    + result.detail());
+        }
+        return result;
+    }
+
+    /**
+     * Marks {@code task} done and records it; with a commit, that commit is the run's newest checkpoint.
+     *
+     * @param commit the task's checkpoint commit on the run's branch; null when its change did not merge (a
+     *               follow-up task re-applies it)
+     */
+    void finish(int iteration, PlanTask task, AgentResult result, String commit) {
+        double cost = result.costUsd().orElse(0);
+        ctx.run.done.add(task.id()); // before the event: the projection counts it
+        ctx.emit(new RunEvent.TaskFinished(iteration, task.id(), result.condition().name().toLowerCase(Locale.ROOT)
+                .replace('_', '-'), Text.cut(result.summary(), 2000), commit, result.turns(), result.toolCalls(),
+                cost));
+        if (commit != null) {
+            ctx.emit(new RunEvent.Checkpoint(iteration, "task:" + task.id(), commit));
+            ctx.run.lastCheckpoint = commit;
+        }
+        ctx.progress("executing", iteration);
+    }
+
+    private void onAgentEvent(String scope, String task, AgentEvent event) {
+        switch (event) {
+            case AgentEvent.ToolCallStarted s -> toolArguments.put(s.id(), s.argumentsJson());
+            case AgentEvent.ToolCallFinished f -> ctx.emit(new RunEvent.ToolCalled(scope, task, f.name(),
+                    Text.cut(toolArguments.getOrDefault(f.id(), ""), PREVIEW_CHARS), f.error(),
+                    Text.cut(f.output(), PREVIEW_CHARS), f.duration().toMillis()));
+            default -> { }
+        }
+    }
+}
