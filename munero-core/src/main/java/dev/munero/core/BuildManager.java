@@ -11,7 +11,6 @@ import dev.munero.core.loop.Heap;
 import dev.munero.core.loop.LoopState;
 import dev.munero.core.loop.RunContext;
 import dev.munero.core.loop.RunLoop;
-import dev.munero.core.loop.StopWatcher;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.store.ModelCallRecord;
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -118,8 +118,8 @@ public final class BuildManager {
     private final Path worktree;
     private final String branch;
     private final CostGuard guard;
+    private final Instant deadline;
     private final EventEmitter events;
-    private final StopWatcher stop;
     private final RunState state;
     /** The run as the session moves it on; null until the session starts. */
     private LoopState run;
@@ -136,8 +136,7 @@ public final class BuildManager {
         this.branch = branch;
         this.guard = new CostGuard(session.provider(), session.prices(), limits.budgetUsd(), spentUsd);
         this.events = new EventEmitter(store, runId, session.bus(), guard, () -> run == null ? 0 : run.tasksDone());
-        this.stop = new StopWatcher(store, runId, session.clock(), session.clock().instant().plus(limits.timeout()),
-                limits.timeout());
+        this.deadline = session.clock().instant().plus(limits.timeout());
         this.state = state;
     }
 
@@ -347,8 +346,8 @@ public final class BuildManager {
         RunHistory h = RunHistory.fold(store.events(runId, 0));
         run = new LoopState(h.spec, h.plan, h.planIteration, h.iteration, h.done, h.lastCheckpoint,
                 h.checkedIteration, h.startedAt, h.finalState().isPresent(), h.sessions(), h.rollbacks());
-        return new RunLoop(new RunContext(store, runId, limits, session, repo, worktree, branch, git, guard, run, events,
-                stop, state)).run(reason);
+        return new RunLoop(new RunContext(store, runId, limits, session, repo, worktree, branch, git, guard, deadline,
+                run, events, state)).run(reason);
     }
 
     /** Appends the event (with its projection) and publishes it. Thread-safe. */

@@ -9,6 +9,7 @@ import dev.munero.core.git.Git;
 import dev.munero.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What every phase of one session of one run shares: the store, the run's id, limits, worktree and branch, the
@@ -40,14 +41,14 @@ public final class RunContext {
     private RunState state;
 
     /**
-     * @param git    git in the run's worktree (made or restored before the session)
-     * @param events where the session's events go; its projection must count {@code run}'s tasks done
-     * @param stop   the session's stop watcher (not started yet)
-     * @param state  the run's state when the session starts
+     * @param git      git in the run's worktree (made or restored before the session)
+     * @param deadline when the session must stop: its start plus the run's timeout
+     * @param events   where the session's events go; its projection must count {@code run}'s tasks done
+     * @param state    the run's state when the session starts
      */
     public RunContext(Store store, String runId, RunLimits limits, BuildManager.Session session, Path repo,
-                      Path worktree, String branch, Git git, CostGuard guard, LoopState run, EventEmitter events,
-                      StopWatcher stop, RunState state) {
+                      Path worktree, String branch, Git git, CostGuard guard, Instant deadline, LoopState run,
+                      EventEmitter events, RunState state) {
         this.store = store;
         this.runId = runId;
         this.limits = limits;
@@ -59,7 +60,7 @@ public final class RunContext {
         this.guard = guard;
         this.run = run;
         this.events = events;
-        this.stop = stop;
+        this.stop = new StopWatcher(store, runId, session.clock(), deadline, limits.timeout());
         this.state = state;
     }
 

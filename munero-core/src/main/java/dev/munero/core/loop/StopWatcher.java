@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe: the watcher thread, the session's thread and the agents' threads all use it.
  */
-public final class StopWatcher {
+final class StopWatcher {
     private static final long POLL_MILLIS = 250;
 
     private final Store store;
@@ -36,7 +36,7 @@ public final class StopWatcher {
      * @param deadline when the run must stop (its session's start plus {@code timeout})
      * @param timeout  the run's timeout, for the message
      */
-    public StopWatcher(Store store, String runId, Clock clock, Instant deadline, Duration timeout) {
+    StopWatcher(Store store, String runId, Clock clock, Instant deadline, Duration timeout) {
         this.store = store;
         this.runId = runId;
         this.clock = clock;
@@ -45,22 +45,22 @@ public final class StopWatcher {
     }
 
     /** Starts watching on a new virtual thread ({@code munero-run-watch}); interrupt it to stop watching. */
-    public Thread start() {
+    Thread start() {
         return Thread.ofVirtual().name("munero-run-watch").start(this::watch);
     }
 
     /** Interrupts the current thread too when the run must stop; until {@link #release()}. */
-    public void enlist() {
+    void enlist() {
         workers.add(Thread.currentThread());
     }
 
     /** Stops interrupting the current thread. */
-    public void release() {
+    void release() {
         workers.remove(Thread.currentThread());
     }
 
     /** Why the run must stop ({@code the timeout of PT1H passed}, {@code a pause was requested}); null until then. */
-    public String reason() {
+    String reason() {
         return reason.get();
     }
 
@@ -69,7 +69,7 @@ public final class StopWatcher {
      *
      * @throws InterruptedException when it must stop (the message is the reason) or the thread was interrupted
      */
-    public void check() throws InterruptedException {
+    void check() throws InterruptedException {
         if (reason.get() != null || Thread.currentThread().isInterrupted()) {
             throw new InterruptedException(reason.get());
         }
@@ -80,7 +80,7 @@ public final class StopWatcher {
      *
      * @throws InterruptedException when the deadline has passed (the reason is then the timeout)
      */
-    public Duration timeLeft() throws InterruptedException {
+    Duration timeLeft() throws InterruptedException {
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
             reason.compareAndSet(null, timedOut());
