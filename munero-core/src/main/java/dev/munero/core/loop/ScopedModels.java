@@ -11,8 +11,8 @@ import java.util.OptionalDouble;
 
 /**
  * The model of each scope of a run ({@code plan}, {@code task:<iteration>:<id>}, {@code reflect:<iteration>}):
- * a {@link StoredChatModel} over the run's cost guard whose observer records every call ({@code model_called},
- * and {@code cost_updated} with the projected final cost for each call sent to the provider) and settles a call
+ * a {@link StoredChatModel} over the run's cost guard whose observer records every call ({@code model_call},
+ * and {@code cost_update} with the projected final cost for each call sent to the provider) and settles a call
  * that was cut off ({@code model_call_interrupted}, counted at its worst case).
  *
  * <p>After a rollback the calls are kept under a new key ({@code scope@N}, N the rollbacks so far): the work

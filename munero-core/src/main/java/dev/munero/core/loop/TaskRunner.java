@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs one task of the plan as an agent session and records its end. {@link #run} starts the task
  * ({@code task_started}), gives the agent the task's prompt, the run's limits (turns, output tokens, the time
  * left until the run's deadline) and tools confined to the task's directory, and records each tool call
- * ({@code tool_called}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
+ * ({@code tool_call}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
  * task done ({@code task_finished}) and records its checkpoint commit, if it has one.
  *
  * <p>Thread-safety: {@link #run} may run on several agents' threads at once; {@link #finish} changes the
