@@ -99,6 +99,21 @@ public final class Builds {
     }
 
     /**
+     * Reads the workspace once (its munero.yaml or build files, through the {@link Caches} given), for several
+     * questions about the same state: what the CLI does to print detection warnings before anything else.
+     *
+     * @throws AppException INVALID for a bad configuration (the message lists each problem with file:line, one per
+     *                      line; the cause is the engine's {@link ConfigException} with the problems one by one)
+     */
+    public Snapshot snapshot() {
+        try {
+            return new Snapshot(caches != null ? caches.workspaces().open(root(), profile) : Workspace.open(root(), profile));
+        } catch (ConfigException e) {
+            throw invalid(e);
+        }
+    }
+
+    /**
      * Opens the build: reads the workspace, resolves the targets and the options, and picks the build id, without
      * running anything; {@link Prepared#run} runs it (on the caller's thread), {@link Prepared#plan} is the dry run.
      *
@@ -106,28 +121,7 @@ public final class Builds {
      *                      file:line, one per line) or {@code jobs < 1}
      */
     public Prepared prepare(BuildRequest request) {
-        Objects.requireNonNull(request, "request");
-        if (request.jobs() != null && request.jobs() < 1) {
-            throw AppException.invalid("jobs must be at least 1, was " + request.jobs());
-        }
-        Workspace ws = open();
-        TargetSelection selection = select(ws, request.targets());
-        BuildSettings settings = ws.project().settings();
-        Path root = root();
-        Path cache = request.cacheDir() != null ? request.cacheDir().toAbsolutePath().normalize()
-                : settings.cacheDir().map(d -> root.resolve(d).normalize()).orElse(root.resolve(STATE_DIR).resolve("cache"));
-        int jobs = request.jobs() != null ? request.jobs() : settings.jobs().orElse(Runtime.getRuntime().availableProcessors());
-        boolean keepGoing = request.keepGoing() != null ? request.keepGoing() : settings.keepGoing().orElse(false);
-        BuildOptions options = new BuildOptions(selection.targets(), jobs, keepGoing, request.force(), request.useCache(),
-                request.streamOutput(), cache, root.resolve(STATE_DIR), request.env() != null ? request.env() : System.getenv(),
-                caches == null ? null : caches.hashes());
-        BuildGraph selected;
-        try {
-            selected = ws.graph().select(selection.targets());
-        } catch (ConfigException e) {
-            throw invalid(e);
-        }
-        return new Prepared(ws, selection, selected.size(), options, BuildEngine.newRunId());
+        return snapshot().prepare(request);
     }
 
     /**
@@ -149,23 +143,7 @@ public final class Builds {
      * @throws AppException INVALID for an unknown target or a bad configuration
      */
     public Graph graph(List<String> targets) {
-        Workspace ws = open();
-        BuildGraph g = ws.graph();
-        if (!targets.isEmpty()) {
-            try {
-                g = g.select(select(ws, targets).targets());
-            } catch (ConfigException e) {
-                throw invalid(e);
-            }
-        }
-        List<Node> nodes = new ArrayList<>();
-        List<Edge> edges = new ArrayList<>();
-        for (StepSpec s : g.steps()) {
-            nodes.add(new Node(s.name(), s.packageDirectory(), s.cwd(), s.command().display(), s.command().toArgv(),
-                    s.dependsOn(), s.inputs(), s.outputs()));
-            s.dependsOn().forEach(d -> edges.add(new Edge(s.name(), d)));
-        }
-        return new Graph(ws.project().origin(), nodes, edges, ws.warnings());
+        return snapshot().graph(targets);
     }
 
     /** The graph rendered as {@code dot} or {@code mermaid} text. @throws AppException INVALID for another format */
@@ -224,26 +202,7 @@ public final class Builds {
      *                      input cannot be read
      */
     public Explanation explain(String step, BuildRequest options) {
-        Workspace ws = open();
-        TargetSelection selection;
-        try {
-            selection = TargetSelection.resolve(ws.graph(), List.of(step), scope(ws), ws.defaultTasks());
-        } catch (ConfigException e) {
-            throw new AppException(AppException.Kind.NOT_FOUND, e.getMessage(), e);
-        }
-        if (selection.targets().size() != 1) {
-            throw AppException.invalid("--explain " + step + " names " + selection.targets().size() + " steps ("
-                    + String.join(", ", selection.targets()) + "); name one of them");
-        }
-        String name = selection.targets().get(0);
-        Prepared prepared = prepare(new BuildRequest(List.of(name), 1, false, options.force(), options.useCache(),
-                false, options.cacheDir(), options.env()));
-        BuildEngine.Planned planned = prepared.planned().stream().filter(p -> p.step().name().equals(name))
-                .findFirst().orElseThrow();
-        PlannedStep p = planned.step();
-        StepSpec spec = ws.graph().step(ws.graph().indexOf(name));
-        return new Explanation(name, p.action(), p.cacheKey(), p.action() == PlannedStep.Action.RESTORE, p.command(),
-                p.cwd(), p.reasons(), inputs(planned.fingerprint()), spec.dependsOn());
+        return snapshot().explain(step, options);
     }
 
     /** The parts of a key in the order the key hashes them, each hashed (an env value is never shown). */
@@ -326,7 +285,6 @@ public final class Builds {
         out.sort(Comparator.comparing((BuildReport r) -> Instant.parse(r.startedAt())).thenComparing(BuildReport::runId)
                 .reversed());
         return List.copyOf(out.subList(0, Math.min(limit, out.size())));
-        return out;
     }
 
     /**
@@ -398,29 +356,124 @@ public final class Builds {
         }
     }
 
-    private Workspace open() {
-        try {
-            return caches != null ? caches.workspaces().open(root(), profile) : Workspace.open(root(), profile);
-        } catch (ConfigException e) {
-            throw invalid(e);
-        }
-    }
-
-    /** The package the search for the root started in ({@code "."}: the whole workspace). */
-    private String scope(Workspace ws) {
-        return TargetSelection.packageAt(ws.graph(), location.startRelative());
-    }
-
-    private TargetSelection select(Workspace ws, List<String> targets) {
-        try {
-            return TargetSelection.resolve(ws.graph(), targets, scope(ws), ws.defaultTasks());
-        } catch (ConfigException e) {
-            throw invalid(e);
-        }
-    }
-
     private static AppException invalid(ConfigException e) {
         return new AppException(AppException.Kind.INVALID, e.getMessage(), e);
+    }
+
+    /**
+     * The workspace as read at one moment: its steps, origin and warnings, and the questions {@link Builds} answers
+     * about that state. Immutable; thread-safe.
+     */
+    public final class Snapshot {
+        private final Workspace ws;
+
+        private Snapshot(Workspace ws) {
+            this.ws = ws;
+        }
+
+        /** Where the steps come from: {@code munero.yaml} or {@code auto-detected: maven, npm}. */
+        public String origin() {
+            return ws.project().origin();
+        }
+
+        /** The profile applied. */
+        public String profile() {
+            return ws.project().profile();
+        }
+
+        /** How many steps the workspace has. */
+        public int steps() {
+            return ws.graph().size();
+        }
+
+        /** What detection could not use, for the user. */
+        public List<String> warnings() {
+            return ws.warnings();
+        }
+
+        /** See {@link Builds#prepare}. */
+        public Prepared prepare(BuildRequest request) {
+            Objects.requireNonNull(request, "request");
+            if (request.jobs() != null && request.jobs() < 1) {
+                throw AppException.invalid("jobs must be at least 1, was " + request.jobs());
+            }
+            TargetSelection selection = select(request.targets());
+            BuildSettings settings = ws.project().settings();
+            Path root = ws.project().root();
+            Path cache = request.cacheDir() != null ? request.cacheDir().toAbsolutePath().normalize()
+                    : settings.cacheDir().map(d -> root.resolve(d).normalize()).orElse(root.resolve(STATE_DIR).resolve("cache"));
+            int jobs = request.jobs() != null ? request.jobs() : settings.jobs().orElse(Runtime.getRuntime().availableProcessors());
+            boolean keepGoing = request.keepGoing() != null ? request.keepGoing() : settings.keepGoing().orElse(false);
+            BuildOptions options = new BuildOptions(selection.targets(), jobs, keepGoing, request.force(), request.useCache(),
+                    request.streamOutput(), cache, root.resolve(STATE_DIR), request.env() != null ? request.env() : System.getenv(),
+                    caches == null ? null : caches.hashes());
+            BuildGraph selected;
+            try {
+                selected = ws.graph().select(selection.targets());
+            } catch (ConfigException e) {
+                throw invalid(e);
+            }
+            return new Prepared(ws, selection, selected.size(), options, BuildEngine.newRunId());
+        }
+
+        /** See {@link Builds#graph}. */
+        public Graph graph(List<String> targets) {
+            BuildGraph g = ws.graph();
+            if (!targets.isEmpty()) {
+                try {
+                    g = g.select(select(targets).targets());
+                } catch (ConfigException e) {
+                    throw invalid(e);
+                }
+            }
+            List<Node> nodes = new ArrayList<>();
+            List<Edge> edges = new ArrayList<>();
+            for (StepSpec s : g.steps()) {
+                nodes.add(new Node(s.name(), s.packageDirectory(), s.cwd(), s.command().display(), s.command().toArgv(),
+                        s.dependsOn(), s.inputs(), s.outputs()));
+                s.dependsOn().forEach(d -> edges.add(new Edge(s.name(), d)));
+            }
+            return new Graph(ws.project().origin(), nodes, edges, ws.warnings());
+        }
+
+        /**
+         * See {@link Builds#explain(String, BuildRequest)}; the message for a task of several steps is
+         * {@code <step> names N steps (a, b); name one of them}.
+         */
+        public Explanation explain(String step, BuildRequest options) {
+            TargetSelection selection;
+            try {
+                selection = TargetSelection.resolve(ws.graph(), List.of(step), scope(), ws.defaultTasks());
+            } catch (ConfigException e) {
+                throw new AppException(AppException.Kind.NOT_FOUND, e.getMessage(), e);
+            }
+            if (selection.targets().size() != 1) {
+                throw AppException.invalid(step + " names " + selection.targets().size() + " steps ("
+                        + String.join(", ", selection.targets()) + "); name one of them");
+            }
+            String name = selection.targets().get(0);
+            Prepared prepared = prepare(new BuildRequest(List.of(name), 1, false, options.force(), options.useCache(),
+                    false, options.cacheDir(), options.env()));
+            BuildEngine.Planned planned = prepared.planned().stream().filter(p -> p.step().name().equals(name))
+                    .findFirst().orElseThrow();
+            PlannedStep p = planned.step();
+            StepSpec spec = ws.graph().step(ws.graph().indexOf(name));
+            return new Explanation(name, p.action(), p.cacheKey(), p.action() == PlannedStep.Action.RESTORE, p.command(),
+                    p.cwd(), p.reasons(), inputs(planned.fingerprint()), spec.dependsOn());
+        }
+
+        /** The package the search for the root started in ({@code "."}: the whole workspace). */
+        private String scope() {
+            return TargetSelection.packageAt(ws.graph(), location.startRelative());
+        }
+
+        private TargetSelection select(List<String> targets) {
+            try {
+                return TargetSelection.resolve(ws.graph(), targets, scope(), ws.defaultTasks());
+            } catch (ConfigException e) {
+                throw invalid(e);
+            }
+        }
     }
 
     /**
