@@ -67,7 +67,7 @@ public final class Builds {
      * The workspace at (or above) {@code dir}, in the default profile ({@code development}), with caches of its own
      * kept for this object's life (what a long-lived caller such as the server wants).
      *
-     * @throws AppException NOT_FOUND when {@code dir} does not exist
+     * @throws AppException NOT_FOUND when {@code dir} does not exist or is not a directory
      */
     public static Builds of(Path dir) {
         return of(WorkspaceRoot.find(dir), ConfigLoader.DEFAULT_PROFILE, Caches.fresh());
@@ -186,7 +186,8 @@ public final class Builds {
     /**
      * Why a step would run or hit the cache now: its cache key and the inputs that make it.
      *
-     * @throws AppException NOT_FOUND for an unknown step (the message names close matches)
+     * @throws AppException NOT_FOUND for an unknown step (the message names close matches); INVALID for a bad
+     *                      configuration or a task of several steps
      */
     public Explanation explain(String step) {
         return explain(step, BuildRequest.of(List.of()));

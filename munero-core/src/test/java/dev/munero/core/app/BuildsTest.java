@@ -57,6 +57,16 @@ class BuildsTest {
         return Builds.of(repo);
     }
 
+    /** A listener that counts {@code latch} down at a step's first line of output. */
+    private static BuildListener onOutput(CountDownLatch latch) {
+        return new BuildListener() {
+            @Override
+            public void stepOutput(String step, String line) {
+                latch.countDown();
+            }
+        };
+    }
+
     private static StepResult step(BuildReport r, String name) {
         return r.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
@@ -365,12 +375,7 @@ class BuildsTest {
         Builds builds = Builds.of(repo);
         CountDownLatch printed = new CountDownLatch(1);
         Builds.Prepared prepared = builds.prepare(new Builds.BuildRequest(List.of(), 1, null, false, false, true, null, null));
-        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(new BuildListener() {
-            @Override
-            public void stepOutput(String step, String line) {
-                printed.countDown();
-            }
-        }));
+        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(onOutput(printed)));
         assertThat(printed.await(5, TimeUnit.MINUTES)).isTrue();
         // when
         String log = builds.stepLog(prepared.id(), "slow", 0);
@@ -396,12 +401,7 @@ class BuildsTest {
         Builds builds = Builds.of(repo);
         CountDownLatch started = new CountDownLatch(1);
         Builds.Prepared prepared = builds.prepare(new Builds.BuildRequest(List.of(), 1, null, false, true, true, null, null));
-        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(new BuildListener() {
-            @Override
-            public void stepOutput(String step, String line) {
-                started.countDown();
-            }
-        }));
+        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(onOutput(started)));
         assertThat(started.await(5, TimeUnit.MINUTES)).isTrue();
         // when
         prepared.cancel();
@@ -454,12 +454,7 @@ class BuildsTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch waiting = new CountDownLatch(1);
         Builds.Prepared first = server.prepare(new Builds.BuildRequest(List.of(), 1, null, false, true, true, null, null));
-        CompletableFuture<BuildReport> one = CompletableFuture.supplyAsync(() -> first.run(new BuildListener() {
-            @Override
-            public void stepOutput(String step, String line) {
-                started.countDown();
-            }
-        }));
+        CompletableFuture<BuildReport> one = CompletableFuture.supplyAsync(() -> first.run(onOutput(started)));
         assertThat(started.await(5, TimeUnit.MINUTES)).isTrue();
         // when a second build of the same workspace starts
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
