@@ -1,7 +1,8 @@
 package dev.munero.cli;
 
-import dev.munero.core.BuildManager;
-import dev.munero.store.Store;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Runs;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,15 +25,14 @@ final class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            RunStore.run(store, run.id);
-            BuildManager.requestPause(store, run.id, "munero pause (pid " + ProcessHandle.current().pid() + ")");
+        Path repo = RunDriver.repo(invocation, run.directory);
+        try (Runs runs = RunDriver.open(invocation, repo, false)) {
+            runs.pause(run.id, "munero pause (pid " + ProcessHandle.current().pid() + ")");
             invocation.out().println("pause requested for run " + run.id + "; see munero sessions show"
-                    + RunDriver.directoryOption(invocation, RunStore.repo(invocation, run.directory)) + " " + run.id);
+                    + RunDriver.directoryOption(invocation, repo) + " " + run.id);
             return ExitCodes.OK;
-        } catch (RunStore.Missing | IllegalArgumentException e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
     }
 }

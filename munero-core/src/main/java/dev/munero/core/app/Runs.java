@@ -132,6 +132,11 @@ public final class Runs implements AutoCloseable {
         return new Page<>(items, matched.size(), query.limit(), query.offset());
     }
 
+    /** The run's line of the list, without folding its log. @throws AppException NOT_FOUND */
+    public Summary summary(String id) {
+        return summary(record(id));
+    }
+
     /** @throws AppException NOT_FOUND when there is no such run */
     public Detail show(String id) {
         RunRecord r = record(id);
