@@ -163,7 +163,7 @@ public final class Runs implements AutoCloseable {
             throw AppException.invalid("since must be 0 or more, was " + since);
         }
         record(id);
-        return read(() -> store.events(id, since)).stream().limit(limit)
+        return read(() -> store.events(id, since, limit)).stream()
                 .map(e -> new Event(e.seq(), e.runId(), e.at(), e.type(), e.payload())).toList();
     }
 
