@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
                 + "reported and the model's prices). Calls a resumed run answered from its store cost nothing. A call "
                 + "cut off after it was sent (a kill, a pause or Ctrl-C mid-call) may have been billed: it counts at "
                 + "its worst case and is marked as an estimate.", ""},
-        footer = {"", "Exit codes: 0 ok, 2 no such run."})
+        footer = {"", "Exit codes: 0 ok, 1 the run database failed, 2 no such run."})
 final class CostCommand implements Callable<Integer> {
     private final Invocation invocation;
 

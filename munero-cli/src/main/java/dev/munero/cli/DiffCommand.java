@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show what changed in a run between the checkpoints of iterations A and B (0 = where the run "
                 + "started), as a unified diff.", ""},
-        footer = {"", "Exit codes: 0 ok, 1 git failed, 2 no such run or iteration."})
+        footer = {"", "Exit codes: 0 ok, 1 git or the run database failed, 2 no such run or iteration."})
 final class DiffCommand implements Callable<Integer> {
     private final Invocation invocation;
 

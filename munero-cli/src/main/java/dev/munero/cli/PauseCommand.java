@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
         description = {"Ask a running run to pause. The process running it sees the request within a second, stops "
                 + "its agents, resets its worktree to the last checkpoint, saves its state and exits with code 3; "
                 + "continue it with munero resume ID.", ""},
-        footer = {"", "Exit codes: 0 requested, 2 no such run or it has ended (the message says what to do)."})
+        footer = {"", "Exit codes: 0 requested, 1 the run database failed, 2 no such run or it has ended (the message says "
+                + "what to do)."})
 final class PauseCommand implements Callable<Integer> {
     private final Invocation invocation;
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = {"Print a run's metrics: time per phase, model calls, tokens by kind, cost, tool calls, check "
                 + "runs, peak memory, and the size of its event log. The same numbers are in "
                 + ".munero/reports/run-ID.json.", ""},
-        footer = {"", "Exit codes: 0 ok, 2 no such run."})
+        footer = {"", "Exit codes: 0 ok, 1 the run database failed, 2 no such run."})
 final class ReportCommand implements Callable<Integer> {
     private final Invocation invocation;
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Continue a paused, interrupted or killed run from its last completed step: finished tasks are "
                 + "not redone, and model calls that completed are answered from .munero/munero.db instead of being "
                 + "sent (and paid for) again. The run keeps its model and settings; the flags below change them.", ""},
-        footer = {"", "Exit codes: as munero run: 0 checks pass, 1 failed, 2 usage, 3 paused again, 130 interrupted."})
+        footer = {"", "Exit codes: as munero run: 0 checks pass, 1 failed (or git, the run database or the sandbox "
+                + "failed), 2 usage, no such run or it has ended, 3 paused again, 130 interrupted."})
 final class ResumeCommand implements Callable<Integer> {
     private final Invocation invocation;
 

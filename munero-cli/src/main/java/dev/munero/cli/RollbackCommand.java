@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
                 + "(0 = where the run started). Later commits stay reachable with git reflog. Tasks finished after "
                 + "that checkpoint are to be done again, and the run becomes Paused (a completed or failed run is "
                 + "reopened): munero resume ID runs its checks on that code and continues from there.", ""},
-        footer = {"", "Exit codes: 0 restored, 1 git failed, 2 no such run or iteration, or the run is running."})
+        footer = {"", "Exit codes: 0 restored, 1 git or the run database failed, 2 no such run or iteration, or the run is running."})
 final class RollbackCommand implements Callable<Integer> {
     private final Invocation invocation;
 

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
                 "Settings come from these flags, then MUNERO_* environment variables, then the run: section of "
                 + "munero.yaml (see munero config).",
                 ""},
-        footer = {"", "Exit codes: 0 every check passed, 1 the checks still fail after the last iteration, 2 bad "
+        footer = {"", "Exit codes: 0 every check passed, 1 the checks still fail after the last iteration (or, before "
+                + "the run could start, git, the run database or the sandbox failed), 2 bad "
                 + "usage or configuration, 3 paused (budget, timeout, munero pause, provider failure: resumable), "
                 + "130 interrupted (resumable)."})
 final class RunCommand implements Callable<Integer> {

@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "sessions", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List, show and clean up the runs (sessions) of munero run kept in .munero/munero.db.", ""},
         subcommands = {SessionsCommand.ListRuns.class, SessionsCommand.Show.class, SessionsCommand.Cleanup.class},
-        footer = {"", "Exit codes: 0 ok, 2 usage error (no such run, no database)."})
+        footer = {"", "Exit codes: 0 ok, 1 the run database failed, 2 usage error (no such run, no database)."})
 final class SessionsCommand implements Runnable {
     final Invocation invocation;
 
