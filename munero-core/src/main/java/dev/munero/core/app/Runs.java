@@ -475,6 +475,7 @@ public final class Runs implements AutoCloseable {
     private final class Driven implements Started {
         private final BuildManager.Prepared prepared;
         private final boolean metrics;
+        private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile String reportProblem;
 
         Driven(BuildManager.Prepared prepared, boolean metrics) {
@@ -489,11 +490,13 @@ public final class Runs implements AutoCloseable {
 
         @Override
         public BuildManager.Outcome run() {
+            if (!ran.compareAndSet(false, true)) {
+                throw AppException.conflict("the session of run " + runId() + " was already run; to continue the "
+                        + "run, resume it");
+            }
             BuildManager.Outcome outcome;
             try {
                 outcome = prepared.run();
-            } catch (IllegalStateException e) {
-                throw AppException.conflict(e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw AppException.invalid(e.getMessage());
             } catch (StoreException e) {
