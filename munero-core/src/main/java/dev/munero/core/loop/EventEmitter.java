@@ -69,7 +69,14 @@ public final class EventEmitter {
         String nextState = r.state();
         switch (event) {
             case RunEvent.StateChanged c -> nextState = c.to();
-            case RunEvent.SessionStarted ignored -> s.put("pause_requested", false).remove("paused_reason");
+            case RunEvent.SessionStarted started -> {
+                // a request made on a run no process was running is stale when a resumed session starts; but a
+                // new run can be asked to pause between Runs.start and Started.run (a fast API client): keep that
+                if (!"start".equals(started.reason())) {
+                    s.put("pause_requested", false);
+                }
+                s.remove("paused_reason");
+            }
             case RunEvent.IterationStarted i -> s.put("iteration", i.iteration());
             case RunEvent.ModelCalled ignored -> s.put("cost_usd", guard.spentUsd());
             case RunEvent.ModelCallInterrupted ignored -> s.put("cost_usd", guard.spentUsd());
