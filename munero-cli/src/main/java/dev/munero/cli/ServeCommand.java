@@ -1,22 +1,10 @@
 package dev.munero.cli;
 
-import dev.munero.agent.safety.Sandbox;
-import dev.munero.agent.safety.SandboxMode;
-import dev.munero.agent.safety.SandboxUnavailableException;
-import dev.munero.core.BuildManager;
-import dev.munero.core.app.AppException;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.ProviderException;
-import dev.munero.llm.UserConfig;
-import dev.munero.llm.pricing.ModelInfo;
-import dev.munero.llm.record.ReplayChatModel;
 import dev.munero.server.MuneroServer;
 import dev.munero.server.SessionFactory;
 import io.javalin.util.JavalinBindException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -87,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         MuneroServer server;
         try {
-            server = MuneroServer.start(new MuneroServer.Config(dirs, sessions(replayFile)).host(bind).port(port)
+            server = MuneroServer.start(new MuneroServer.Config(dirs, SessionFactory.standard(invocation.env(), replayFile)).host(bind).port(port)
                     .env(invocation.env()).log(invocation.err()));
         } catch (IllegalArgumentException e) {
             invocation.err().println("munero: error: " + e.getMessage());
@@ -117,38 +105,5 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalStateException(e);
         }
         return ExitCodes.OK;
-    }
-
-    /** Sessions made as munero run makes them: the model (or the replay), its prices, the sandbox. */
-    private SessionFactory sessions(Path replayFile) {
-        return (repo, settings, bus) -> {
-            ChatModel chat;
-            try {
-                chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replayFile, null);
-            } catch (IllegalArgumentException e) {
-                throw AppException.invalid(e.getMessage());
-            } catch (ProviderException e) {
-                throw AppException.unavailable(e.getMessage(), e);
-            } catch (IOException e) {
-                throw AppException.unavailable("cannot resolve " + repo + ": " + e.getMessage(), e);
-            }
-            ModelInfo prices = RunDriver.prices(invocation, chat);
-            if (settings.budgetUsd().value().isPresent() && !prices.priced()) {
-                throw AppException.invalid("a budget (" + settings.budgetUsd().source() + ") needs the price of "
-                        + chat.model() + ", and Munero has none: add it to " + RunDriver.userPrices(invocation)
-                        + " (same format as Munero's models.toml, see README), or run without a budget");
-            }
-            Sandbox sandbox;
-            try {
-                sandbox = SandboxChoice.select(SandboxMode.parse(settings.sandbox().value()),
-                        UserConfig.load(invocation.env()));
-            } catch (SandboxUnavailableException e) {
-                throw AppException.unavailable(e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw AppException.invalid(e.getMessage());
-            }
-            return new BuildManager.Session(chat, prices, invocation.env(), sandbox, Clock.systemUTC(), bus,
-                    chat instanceof ReplayChatModel ? BuildManager.Learning.RUN_ONLY : BuildManager.Learning.SHARED);
-        };
     }
 }
