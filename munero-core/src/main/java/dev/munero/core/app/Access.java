@@ -8,6 +8,7 @@ import dev.munero.store.access.AuditChain;
 import dev.munero.store.access.AuditRow;
 import dev.munero.store.access.AuditVerification;
 import dev.munero.store.access.TokenRow;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -162,8 +163,9 @@ public final class Access implements AutoCloseable {
      * @param row    the first row id that does not check out
      * @param kind   {@code edited}, {@code deleted}, {@code inserted} or {@code truncated} (the newest rows deleted)
      * @param detail one sentence for the user
+     * @param found  that row as it is now; empty when it is gone ({@code truncated})
      */
-    public record Break(long row, String kind, String detail) {
+    public record Break(long row, String kind, String detail, Optional<AuditRecord> found) {
     }
 
     private final AccessStore store;
@@ -192,6 +194,21 @@ public final class Access implements AutoCloseable {
      * @throws AppException UNAVAILABLE when it cannot be created, opened or migrated; the message names the file
      */
     public static Access open(Path database, Clock clock) {
+        return open(database, clock, true);
+    }
+
+    /**
+     * Opens a server database.
+     *
+     * @param create make it when absent (readable by its owner only); otherwise a missing one is NOT_FOUND
+     * @throws AppException NOT_FOUND when it is absent and {@code create} is false; UNAVAILABLE when it cannot be
+     *                      created, opened or migrated; the message names the file
+     */
+    public static Access open(Path database, Clock clock, boolean create) {
+        if (!create && !Files.exists(database)) {
+            throw AppException.notFound("no server database at " + database + ": no token was made and no request "
+                    + "was audited yet for this user (munero token create makes it)");
+        }
         try {
             return new Access(AccessStore.open(database, clock));
         } catch (StoreException e) {
@@ -329,7 +346,7 @@ public final class Access implements AutoCloseable {
     }
 
     private static Break breakOf(AuditBreak b) {
-        return new Break(b.row(), b.kind().name().toLowerCase(Locale.ROOT), b.detail());
+        return new Break(b.row(), b.kind().name().toLowerCase(Locale.ROOT), b.detail(), b.found().map(Access::record));
     }
 
     private static Token token(TokenRow row) {

@@ -287,19 +287,20 @@ public final class AccessStore implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT last_id, last_hash FROM audit_head WHERE only_row = 1")) {
             if (!rs.next()) {
                 return Optional.of(new AuditBreak(lastId, AuditBreak.Kind.TRUNCATED,
-                        "the chain's head (table audit_head) was deleted"));
+                        "the chain's head (table audit_head) was deleted", Optional.empty()));
             }
             long headId = rs.getLong(1);
             String headHash = rs.getString(2);
             if (headId > lastId) {
                 String missing = headId == lastId + 1 ? "row " + headId : "rows " + (lastId + 1) + " to " + headId;
                 return Optional.of(new AuditBreak(headId, AuditBreak.Kind.TRUNCATED, missing + " deleted: the chain's "
-                        + "head names row " + headId + " but the last row is " + (lastId == 0 ? "none" : "row " + lastId)));
+                        + "head names row " + headId + " but the last row is " + (lastId == 0 ? "none" : "row " + lastId),
+                        Optional.empty()));
             }
             if (headId < lastId || !headHash.equals(lastHash)) {
                 return Optional.of(new AuditBreak(lastId, AuditBreak.Kind.INSERTED, "the last row is " + lastId
                         + " with hash " + lastHash + " but the chain's head names row " + headId + " with hash "
-                        + headHash + ": rows were appended or replaced by hand"));
+                        + headHash + ": rows were appended or replaced by hand", Optional.empty()));
             }
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.munero.store.access;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where the audit log's hash chain first breaks, and how.
@@ -9,8 +10,9 @@ import java.util.Objects;
  *               head says exists)
  * @param kind   what the check found
  * @param detail one sentence for the user: which row, which hash, what was expected
+ * @param found  the row {@code row} as it is now; empty for {@link Kind#TRUNCATED} (it is gone)
  */
-public record AuditBreak(long row, Kind kind, String detail) {
+public record AuditBreak(long row, Kind kind, String detail, Optional<AuditRow> found) {
     /** How the chain is broken. */
     public enum Kind {
         /** A row's content no longer matches its own hash: it was changed after it was written. */
@@ -29,5 +31,6 @@ public record AuditBreak(long row, Kind kind, String detail) {
     public AuditBreak {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(found, "found");
     }
 }

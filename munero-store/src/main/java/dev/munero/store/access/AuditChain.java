@@ -72,25 +72,26 @@ public final class AuditChain {
         if (!expected.equals(row.hash())) {
             return Optional.of(new AuditBreak(row.id(), AuditBreak.Kind.EDITED, "row " + row.id()
                     + " was changed after it was written: its content hashes to " + expected + ", not to the stored "
-                    + row.hash()));
+                    + row.hash(), Optional.of(row)));
         }
         long expectedId = previous == null ? 1 : previous.id() + 1;
         if (row.id() != expectedId) {
             String missing = expectedId == row.id() - 1 ? "row " + expectedId
                     : "rows " + expectedId + " to " + (row.id() - 1);
             return Optional.of(new AuditBreak(row.id(), AuditBreak.Kind.DELETED, missing + " deleted: row " + row.id()
-                    + " follows " + (previous == null ? "nothing" : "row " + previous.id())));
+                    + " follows " + (previous == null ? "nothing" : "row " + previous.id()), Optional.of(row)));
         }
         String expectedPrev = previous == null ? GENESIS : previous.hash();
         if (!expectedPrev.equals(row.prevHash()) && previous == null) {
             return Optional.of(new AuditBreak(row.id(), AuditBreak.Kind.INSERTED, "row 1 does not start the chain "
-                    + "(its previous hash is " + row.prevHash() + ", not " + GENESIS + "): it was inserted or replaced"));
+                    + "(its previous hash is " + row.prevHash() + ", not " + GENESIS + "): it was inserted or replaced",
+                    Optional.of(row)));
         }
         if (!expectedPrev.equals(row.prevHash())) {
             return Optional.of(new AuditBreak(row.id(), AuditBreak.Kind.INSERTED, "row " + row.id()
                     + " does not link to row " + (row.id() - 1) + " (it names the previous hash " + row.prevHash()
                     + ", row " + (row.id() - 1) + " has " + expectedPrev + "): row " + (row.id() - 1)
-                    + " or row " + row.id() + " was inserted or replaced"));
+                    + " or row " + row.id() + " was inserted or replaced", Optional.of(row)));
         }
         return Optional.empty();
     }
