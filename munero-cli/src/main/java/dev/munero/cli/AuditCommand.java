@@ -3,6 +3,7 @@ package dev.munero.cli;
 import dev.munero.core.app.Access;
 import dev.munero.core.app.AppException;
 import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -116,8 +117,8 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private static String[] cells(Access.AuditRecord r) {
-        return new String[] {Long.toString(r.id()), r.at().toString(), r.who(), r.remote(),
-                Integer.toString(r.status()), r.action()};
+        return new String[] {Long.toString(r.id()), r.at().truncatedTo(ChronoUnit.SECONDS).toString(), r.who(),
+                r.remote(), Integer.toString(r.status()), r.action()};
     }
 
     private static ObjectNode rowJson(Access.AuditRecord r) {

@@ -22,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
         description = {"Make, list and revoke the API tokens munero serve accepts (Authorization: Bearer TOKEN).",
                 "",
                 "Roles: viewer reads; operator also starts, pauses, resumes and rolls back runs and starts builds; "
-                + "admin also manages. A token is shown once when it is made; Munero keeps only its SHA-256, in "
+                + "admin may call every route (no route needs more than operator yet: tokens are managed with this "
+                + "command, by whoever can write the server database). A token is shown once when it is made; "
+                + "Munero keeps only its SHA-256, in "
                 + "server.db beside the user config (~/.config/munero/server.db, or beside $MUNERO_CONFIG). Making "
                 + "and revoking a token is recorded in the audit log (munero audit).",
                 ""},
