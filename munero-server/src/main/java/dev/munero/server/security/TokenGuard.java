@@ -48,6 +48,10 @@ import tools.jackson.databind.node.ObjectNode;
  * limit 429 with {@code Retry-After} (RFC 6750 for the {@code WWW-Authenticate} values, RFC 9457 for the bodies).
  * No secret is ever written to a response, the audit log or a log line: tokens are named by name and id.
  *
+ * <p>A WebSocket upgrade is audited when the guard refuses it (401, 403, 429) and when the connection opens (101);
+ * an upgrade the route itself refuses after the guard let it through (an unknown run: 404) is not, because Javalin
+ * runs no hook after a failed upgrade.
+ *
  * <p>Thread-safe: requests run concurrently on virtual threads. Not a proxy-aware component: the remote address is
  * the TCP peer's, {@code X-Forwarded-For} is ignored.
  */
@@ -133,10 +137,6 @@ public final class TokenGuard implements AutoCloseable {
             Principal principal = identify(bearer(header));
             ctx.attribute(PRINCIPAL, principal);
             permit(principal, required);
-            if (upgrade) {
-                audit(principal.name(), principal.tokenId(), "WS " + ctx.path(), remote(ctx), 101);
-                ctx.attribute(AUDITED, Boolean.TRUE);
-            }
         } catch (Refused refused) {
             if (upgrade) {
                 Principal p = ctx.attribute(PRINCIPAL);

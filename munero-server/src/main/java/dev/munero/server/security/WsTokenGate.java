@@ -78,6 +78,8 @@ final class WsTokenGate {
     private void connect(WsConnectContext ctx) throws Exception {
         Access.Role required = TokenGuard.pendingRole(ctx);
         if (required == null) {
+            Optional<Principal> byHeader = TokenGuard.principal(ctx).filter(p -> p.tokenId().isPresent());
+            byHeader.ifPresent(p -> guard.audit(p.name(), p.tokenId(), "WS " + path(ctx), remote(ctx), 101));
             if (inner.connect != null) {
                 inner.connect.handleConnect(ctx);
             }

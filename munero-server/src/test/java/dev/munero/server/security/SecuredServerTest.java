@@ -125,6 +125,9 @@ class SecuredServerTest {
         }
 
         assertThat(wrong).isEmpty();
+        // no run or build 'nope' exists: the viewer's upgrades were refused by the route (404), so none reads 101
+        assertThat(guard.access().audit(100)).filteredOn(r -> r.action().startsWith("WS "))
+                .extracting(r -> r.who() + " " + r.status()).containsOnly("- 401");
     }
 
     /** The upgrade's status: 101 when it opened, else the refusal's. */
