@@ -1,5 +1,6 @@
 package dev.munero.store.access;
 
+import dev.munero.store.SqliteFile;
 import dev.munero.store.StoreException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,9 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The server database ({@code server.db} beside the user config): API tokens and the audit log, in SQLite (WAL), its
@@ -30,10 +28,9 @@ import org.sqlite.SQLiteConfig;
  * {@code DELETE} on it; {@link #verifyAudit} finds a change made past them.
  *
  * <p>The file is created readable by its owner only (POSIX). Thread-safe: one connection, every operation
- * synchronized; other processes wait up to {@value #BUSY_TIMEOUT_MILLIS} ms for a lock.
+ * synchronized; other processes wait up to {@value SqliteFile#BUSY_TIMEOUT_MILLIS} ms for a lock.
  */
 public final class AccessStore implements AutoCloseable {
-    static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     private final Path file;
     private final Connection connection;
@@ -55,30 +52,14 @@ public final class AccessStore implements AutoCloseable {
      */
     public static AccessStore open(Path file, Clock clock) {
         Path absolute = file.toAbsolutePath();
-        String url = "jdbc:sqlite:" + absolute;
         try {
             Files.createDirectories(absolute.getParent());
             createOwnerOnly(absolute);
         } catch (IOException e) {
             throw new StoreException("cannot create " + absolute + ": " + e.getMessage(), e);
         }
-        try {
-            Flyway.configure().dataSource(url, null, null)
-                    .locations("classpath:dev/munero/store/access/migration")
-                    .loggers("slf4j")
-                    .load().migrate();
-        } catch (FlywayException e) {
-            throw new StoreException("cannot bring the schema of " + absolute + " up to date: " + e.getMessage(), e);
-        }
-        try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-            return new AccessStore(absolute, config.createConnection(url), clock);
-        } catch (SQLException e) {
-            throw new StoreException("cannot open " + absolute + ": " + e.getMessage(), e);
-        }
+        return new AccessStore(absolute, SqliteFile.open(absolute, "classpath:dev/munero/store/access/migration"),
+                clock);
     }
 
     private static void createOwnerOnly(Path file) throws IOException {
@@ -336,49 +317,15 @@ public final class AccessStore implements AutoCloseable {
         }
     }
 
-    private interface Work<T> {
-        T run() throws SQLException;
+    private <T> T transaction(String what, SqliteFile.Work<T> work) {
+        return SqliteFile.transaction(connection, file, what, work);
     }
 
-    /** {@code work} in one write transaction; {@code BEGIN IMMEDIATE} takes the write lock first (see Store). */
-    private <T> T transaction(String what, Work<T> work) {
-        return inTransaction("BEGIN IMMEDIATE", what, work);
+    private <T> T transactionRead(String what, SqliteFile.Work<T> work) {
+        return SqliteFile.snapshot(connection, file, what, work);
     }
 
-    /** {@code work} reading one snapshot ({@code BEGIN DEFERRED}: a read transaction). */
-    private <T> T transactionRead(String what, Work<T> work) {
-        return inTransaction("BEGIN DEFERRED", what, work);
-    }
-
-    private <T> T inTransaction(String begin, String what, Work<T> work) {
-        try {
-            try (Statement s = connection.createStatement()) {
-                s.execute(begin);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            T result = work.run();
-            try (Statement s = connection.createStatement()) {
-                s.execute("COMMIT");
-            }
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try (Statement s = connection.createStatement()) {
-                s.execute("ROLLBACK");
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T read(String what, Work<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
-        }
+    private <T> T read(String what, SqliteFile.Work<T> work) {
+        return SqliteFile.read(file, what, work);
     }
 }
