@@ -3,7 +3,6 @@ package dev.munero.server.security;
 import dev.munero.core.app.Access;
 import dev.munero.server.Extension;
 import dev.munero.server.Guard;
-import dev.munero.server.ProblemException;
 import dev.munero.server.Role;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -14,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * {@link TokenGuard} plugged into {@code munero serve}: the server's {@link Guard} (each route's {@link Role} from the
- * route table, refusals as {@link ProblemException}s the server answers as problem+json, the audit after each
+ * route table, refusals as {@code ProblemException}s the server answers as problem+json, the audit after each
  * request, the WebSocket token frame) and an {@link Extension} (CORS when configured). Give the same instance to
  * {@code MuneroServer.Config.guard} and {@code .extensions}.
  *
@@ -56,11 +55,7 @@ public final class ServerGuard implements Guard, Extension, AutoCloseable {
 
     @Override
     public void admit(Context ctx, Role required) {
-        try {
-            tokens.admit(ctx, required == Role.PUBLIC ? null : Access.Role.valueOf(required.name()));
-        } catch (Refused r) {
-            throw new ProblemException(r.status(), r.slug(), r.getMessage(), r.headers());
-        }
+        tokens.admit(ctx, required == Role.PUBLIC ? null : Access.Role.valueOf(required.name()));
     }
 
     @Override

@@ -2,11 +2,11 @@ package dev.munero.server.security;
 
 import dev.munero.core.app.Access;
 import dev.munero.core.app.AppException;
+import dev.munero.server.ProblemException;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.net.InetAddress;
@@ -21,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The server's door: who a request is from, whether its role is enough for the route, whether its token is over its
@@ -30,8 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Wiring (one place in the server; see docs/ARCHITECTURE.md "Security"):
  * <ul>
- *   <li>{@link #configure} on Javalin's configuration once: CORS when origins are configured, and the
- *       problem+json answer of a {@link Refused};</li>
+ *   <li>{@link #configure} on Javalin's configuration once: CORS when origins are configured;</li>
  *   <li>{@link #admit} first in every routed HTTP handler and in {@code wsBeforeUpgrade} of every WebSocket route,
  *       with the least role the route needs (null: none);</li>
  *   <li>{@link #completed} after every HTTP request (Javalin's request logger), for the audit log;</li>
@@ -60,7 +57,6 @@ public final class TokenGuard implements AutoCloseable {
     private static final String PRESENTED = "munero.token-presented";
     private static final String AUDITED = "munero.audited";
     private static final String WS_PENDING = "munero.ws-pending-role";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final System.Logger LOG = System.getLogger(TokenGuard.class.getName());
     private static final String REALM = "Bearer realm=\"munero\"";
 
@@ -90,7 +86,8 @@ public final class TokenGuard implements AutoCloseable {
 
     /**
      * Installs CORS (only when {@link SecurityOptions#corsOrigins} is not empty; {@code Authorization} allowed,
-     * {@code Retry-After} exposed) and the {@code application/problem+json} answer of a {@link Refused}. Call once.
+     * {@code Retry-After} exposed). Call once. Refusals are {@link ProblemException}s, which the server answers as
+     * {@code application/problem+json}.
      */
     public void configure(JavalinConfig config) {
         if (!options.corsOrigins().isEmpty()) {
@@ -100,7 +97,6 @@ public final class TokenGuard implements AutoCloseable {
                 rule.exposeHeader("Retry-After");
             }));
         }
-        config.routes.exception(Refused.class, (e, ctx) -> write(ctx, e));
     }
 
     /**
@@ -108,7 +104,7 @@ public final class TokenGuard implements AutoCloseable {
      * {@code wsBeforeUpgrade}); it records who the request is from ({@link #principal(Context)}).
      *
      * @param required the least role the route needs; null for a route anyone may call
-     * @throws Refused 401 (no, malformed, unknown or revoked token), 403 (role too low, a foreign {@code Origin}, a
+     * @throws ProblemException 401 (no, malformed, unknown or revoked token), 403 (role too low, a foreign {@code Origin}, a
      *                 non-loopback {@code Host} with auth off), 429 (over the token's rate limit), 503 (the server
      *                 database cannot be read)
      */
@@ -129,7 +125,7 @@ public final class TokenGuard implements AutoCloseable {
                     ctx.attribute(WS_PENDING, required);
                     return;
                 }
-                throw new Refused(401, "unauthorized", "this route needs a token with the " + required.id()
+                throw new ProblemException(401, "unauthorized", "this route needs a token with the " + required.id()
                         + " role: send the header Authorization: Bearer <token> (munero token create --role "
                         + required.id() + ")", Map.of("WWW-Authenticate", REALM));
             }
@@ -137,7 +133,7 @@ public final class TokenGuard implements AutoCloseable {
             Principal principal = identify(bearer(header));
             ctx.attribute(PRINCIPAL, principal);
             permit(principal, required);
-        } catch (Refused refused) {
+        } catch (ProblemException refused) {
             if (upgrade) {
                 Principal p = ctx.attribute(PRINCIPAL);
                 audit(p == null ? Access.NOBODY : p.name(), p == null ? Optional.empty() : p.tokenId(),
@@ -216,17 +212,17 @@ public final class TokenGuard implements AutoCloseable {
     /**
      * The active token a secret belongs to.
      *
-     * @throws Refused 401 for an unknown, malformed or revoked token; 503 when the database cannot be read
+     * @throws ProblemException 401 for an unknown, malformed or revoked token; 503 when the database cannot be read
      */
     Principal identify(String token) {
         Optional<Access.Token> found;
         try {
             found = access.authenticate(token);
         } catch (AppException e) {
-            throw new Refused(503, "unavailable", "the server cannot read its token database: " + e.getMessage(),
+            throw new ProblemException(503, "unavailable", "the server cannot read its token database: " + e.getMessage(),
                     Map.of());
         }
-        return Principal.of(found.orElseThrow(() -> new Refused(401, "unauthorized", "the token is not valid: it is "
+        return Principal.of(found.orElseThrow(() -> new ProblemException(401, "unauthorized", "the token is not valid: it is "
                 + "unknown, malformed or revoked (munero token list shows the tokens)",
                 Map.of("WWW-Authenticate", REALM + ", error=\"invalid_token\""))));
     }
@@ -234,19 +230,19 @@ public final class TokenGuard implements AutoCloseable {
     /**
      * Takes one request from the token's rate limit, then checks its role (so refused requests count too).
      *
-     * @throws Refused 429 over the limit; 403 when the role does not include {@code required}
+     * @throws ProblemException 429 over the limit; 403 when the role does not include {@code required}
      */
     void permit(Principal principal, Access.Role required) {
         String id = principal.tokenId().orElseThrow();
         ConsumptionProbe probe = buckets.computeIfAbsent(id, key -> bucket()).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-            throw new Refused(429, "rate-limited", "token '" + principal.name() + "' is over its rate limit of "
+            throw new ProblemException(429, "rate-limited", "token '" + principal.name() + "' is over its rate limit of "
                     + options.rateLimit().requests() + " requests per " + options.rateLimit().per().toSeconds()
                     + " s; retry in " + seconds + " s", Map.of("Retry-After", Long.toString(seconds)));
         }
         if (!principal.role().includes(required)) {
-            throw new Refused(403, "forbidden", "token '" + principal.name() + "' has the " + principal.role().id()
+            throw new ProblemException(403, "forbidden", "token '" + principal.name() + "' has the " + principal.role().id()
                     + " role; this needs " + required.id() + " (munero token create --role " + required.id() + ")",
                     Map.of("WWW-Authenticate", REALM + ", error=\"insufficient_scope\""));
         }
@@ -271,7 +267,7 @@ public final class TokenGuard implements AutoCloseable {
     private static String bearer(String header) {
         String h = header.strip();
         if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.substring(7).isBlank()) {
-            throw new Refused(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
+            throw new ProblemException(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
                     Map.of("WWW-Authenticate", REALM + ", error=\"invalid_request\""));
         }
         return h.substring(7).strip();
@@ -284,7 +280,7 @@ public final class TokenGuard implements AutoCloseable {
     private void checkOrigin(Context ctx) {
         String host = ctx.header("Host");
         if (!options.auth() && (host == null || !loopbackHost(host))) {
-            throw new Refused(403, "forbidden", "with auth off this server only answers requests addressed to "
+            throw new ProblemException(403, "forbidden", "with auth off this server only answers requests addressed to "
                     + "localhost or a loopback address, not to '" + host + "'", Map.of());
         }
         String origin = ctx.header("Origin");
@@ -294,7 +290,7 @@ public final class TokenGuard implements AutoCloseable {
         if (host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host))) {
             return;
         }
-        throw new Refused(403, "forbidden", "requests from pages of " + origin + " are refused: start the server with "
+        throw new ProblemException(403, "forbidden", "requests from pages of " + origin + " are refused: start the server with "
                 + "--cors " + origin + " to allow them", Map.of());
     }
 
@@ -336,17 +332,5 @@ public final class TokenGuard implements AutoCloseable {
 
     private static String remote(Context ctx) {
         return ctx.req().getRemoteAddr();
-    }
-
-    /** Writes a refusal as RFC 9457 {@code application/problem+json}. */
-    static void write(Context ctx, Refused e) {
-        e.headers().forEach(ctx::header);
-        ObjectNode body = JSON.createObjectNode()
-                .put("type", "urn:munero:problem:" + e.slug())
-                .put("title", HttpStatus.forStatus(e.status()).getMessage())
-                .put("status", e.status())
-                .put("detail", e.getMessage())
-                .put("instance", ctx.path());
-        ctx.status(e.status()).contentType("application/problem+json").result(JSON.writeValueAsString(body));
     }
 }

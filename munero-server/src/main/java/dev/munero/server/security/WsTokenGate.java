@@ -1,6 +1,7 @@
 package dev.munero.server.security;
 
 import dev.munero.core.app.Access;
+import dev.munero.server.ProblemException;
 import io.javalin.websocket.WsBinaryMessageHandler;
 import io.javalin.websocket.WsCloseHandler;
 import io.javalin.websocket.WsConfig;
@@ -113,7 +114,7 @@ final class WsTokenGate {
         try {
             principal = guard.identify(token);
             guard.permit(principal, p.required());
-        } catch (Refused refused) {
+        } catch (ProblemException refused) {
             if (pending.remove(ctx.sessionId()) != null) {
                 p.timeout().cancel(false);
                 guard.audit(principal == null ? Access.NOBODY : principal.name(),

@@ -7,7 +7,9 @@ import dev.munero.core.app.Access;
 import dev.munero.core.app.Access.Role;
 import dev.munero.core.app.AppException;
 import io.javalin.Javalin;
+import dev.munero.server.ProblemException;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The guard over real HTTP on 127.0.0.1, wired into a small Javalin app the way the server wires it: {@code admit}
  * first in each handler and in {@code wsBeforeUpgrade}, {@code completed} in the request logger, the WebSocket
- * handler wrapped by {@code websocket}.
+ * handler wrapped by {@code websocket}, refusals answered as problem+json.
  */
 class TokenGuardTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -80,6 +82,14 @@ class TokenGuardTest {
             c.jetty.host = "127.0.0.1";
             c.jetty.port = 0;
             guard.configure(c);
+            // the server's Problems does this in munero serve; this small app writes the same RFC 9457 body
+            c.routes.exception(ProblemException.class, (e, ctx) -> {
+                e.headers().forEach(ctx::header);
+                ctx.status(e.status()).contentType("application/problem+json").result(JSON.writeValueAsString(
+                        Map.of("type", "urn:munero:problem:" + e.slug(), "title",
+                                HttpStatus.forStatus(e.status()).getMessage(), "status", e.status(),
+                                "detail", e.getMessage(), "instance", ctx.path())));
+            });
             c.routes.addHttpHandler(HandlerType.GET, THINGS, ctx -> {
                 guard.admit(ctx, Role.VIEWER);
                 ctx.json(Map.of("who", TokenGuard.principal(ctx).orElseThrow().name()));
