@@ -53,7 +53,7 @@ public final class Access implements AutoCloseable {
     private static final int MAX_PRESENTED = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A token's role; each includes the ones before it: viewer reads, operator also acts on runs, admin also manages. */
+    /** A token's role; each includes the ones before it: viewer reads, operator also acts on runs, admin: all. */
     public enum Role {
         VIEWER, OPERATOR, ADMIN;
 
@@ -147,7 +147,8 @@ public final class Access implements AutoCloseable {
      * The audit log checked end to end.
      *
      * @param rows       rows present
-     * @param headHash   the last row's hash (64 zeros when empty); kept elsewhere, it shows a later rewrite of the chain
+     * @param headHash   the last row's hash (64 zeros when empty); kept elsewhere, it shows a later rewrite of the
+     *                   chain
      * @param firstBreak the first row that does not check out
      */
     public record Verification(long rows, String headHash, Optional<Break> firstBreak) {
@@ -168,10 +169,15 @@ public final class Access implements AutoCloseable {
     public record Break(long row, String kind, String detail, Optional<AuditRecord> found) {
     }
 
-    private final AccessStore store;
+    /** A token's last use is written at most this often: under load, one write per token a second. */
+    private static final java.time.Duration LAST_USED_PRECISION = java.time.Duration.ofSeconds(1);
 
-    private Access(AccessStore store) {
+    private final AccessStore store;
+    private final Clock clock;
+
+    private Access(AccessStore store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     /**
@@ -210,7 +216,7 @@ public final class Access implements AutoCloseable {
                     + "was audited yet for this user (munero token create makes it)");
         }
         try {
-            return new Access(AccessStore.open(database, clock));
+            return new Access(AccessStore.open(database, clock), clock);
         } catch (StoreException e) {
             throw AppException.unavailable(e.getMessage(), e);
         }
@@ -235,7 +241,8 @@ public final class Access implements AutoCloseable {
         byte[] idBytes = new byte[6];
         RANDOM.nextBytes(idBytes);
         String id = ID_PREFIX + HexFormat.of().formatHex(idBytes);
-        String chosen = name == null ? role.id() + "-" + id.substring(ID_PREFIX.length(), ID_PREFIX.length() + 6) : name;
+        String chosen = name == null
+                ? role.id() + "-" + id.substring(ID_PREFIX.length(), ID_PREFIX.length() + 6) : name;
         if (!NAME.matcher(chosen).matches() || chosen.startsWith(ID_PREFIX)) {
             throw AppException.invalid("bad token name '" + chosen + "': use 1 to 64 letters, digits, '.', '_' or '-', "
                     + "starting with a letter or digit and not with 'tok_' (that names token ids)");
@@ -270,13 +277,15 @@ public final class Access implements AutoCloseable {
                         || t.name().equals(idOrName)) ? "token '" + idOrName + "' is already revoked"
                         : "no token '" + idOrName + "': munero token list shows the tokens by name and id"));
         TokenRow revoked = store(() -> store.revokeToken(target.id())).orElseThrow(
-                () -> AppException.conflict("token '" + idOrName + "' was revoked at the same time by another process"));
+                () -> AppException.conflict("token '" + idOrName + "' was revoked at the same time by another "
+                        + "process"));
         audit(new AuditEntry(LOCAL, Optional.of(revoked.id()), "token revoke " + revoked.name(), CLI, 0));
         return token(revoked);
     }
 
     /**
-     * The active token whose secret this is, with its last use recorded now.
+     * The active token whose secret this is, with its last use recorded now (to the second: a use less than a second
+     * after the recorded one is not written again).
      *
      * @param presented what the client sent (the Bearer credentials); never stored or logged
      * @return the token, or empty for an unknown, malformed or revoked one
@@ -298,7 +307,9 @@ public final class Access implements AutoCloseable {
             return Optional.empty();
         }
         TokenRow used = match;
-        Instant at = store(() -> store.touchToken(used.id()));
+        Instant now = clock.instant();
+        boolean recent = used.lastUsedAt().map(at -> at.isAfter(now.minus(LAST_USED_PRECISION))).orElse(false);
+        Instant at = recent ? used.lastUsedAt().get() : store(() -> store.touchToken(used.id()));
         return Optional.of(new Token(used.id(), used.name(), Role.parse(used.role()), used.createdAt(),
                 Optional.of(at), used.revokedAt()));
     }

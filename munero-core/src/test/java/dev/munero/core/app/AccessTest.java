@@ -95,6 +95,39 @@ class AccessTest {
     }
 
     @Test
+    void theLastUseIsWrittenAtMostOnceASecond() {
+        Instant start = Instant.parse("2026-11-26T10:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(start);
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        try (Access access = Access.open(db(), moving)) {
+            String secret = access.create("ci", Role.VIEWER).secret();
+
+            access.authenticate(secret);
+            now.set(start.plusMillis(500));
+            access.authenticate(secret);
+            assertThat(access.list().getFirst().lastUsedAt()).contains(start);
+            now.set(start.plusMillis(1500));
+            access.authenticate(secret);
+            assertThat(access.list().getFirst().lastUsedAt()).contains(start.plusMillis(1500));
+        }
+    }
+
+    @Test
     void aTokenRevokedByAnotherProcessStopsAuthenticatingAtTheNextRequest() {
         try (Access server = open(); Access cli = open()) {
             Access.Created created = cli.create("ci", Role.OPERATOR);

@@ -104,8 +104,8 @@ public final class TokenGuard implements AutoCloseable {
      * {@code wsBeforeUpgrade}); it records who the request is from ({@link #principal(Context)}).
      *
      * @param required the least role the route needs; null for a route anyone may call
-     * @throws ProblemException 401 (no, malformed, unknown or revoked token), 403 (role too low, a foreign {@code Origin}, a
-     *                 non-loopback {@code Host} with auth off), 429 (over the token's rate limit), 503 (the server
+     * @throws ProblemException 401 (no, malformed, unknown or revoked token), 403 (role too low, a foreign
+     *                 {@code Origin}, a non-loopback {@code Host} with auth off), 429 (over the token's rate limit), 503 (the server
      *                 database cannot be read)
      */
     public void admit(Context ctx, Access.Role required) {
@@ -219,11 +219,11 @@ public final class TokenGuard implements AutoCloseable {
         try {
             found = access.authenticate(token);
         } catch (AppException e) {
-            throw new ProblemException(503, "unavailable", "the server cannot read its token database: " + e.getMessage(),
-                    Map.of());
+            throw new ProblemException(503, "unavailable", "the server cannot read its token database: "
+                    + e.getMessage(), Map.of());
         }
-        return Principal.of(found.orElseThrow(() -> new ProblemException(401, "unauthorized", "the token is not valid: it is "
-                + "unknown, malformed or revoked (munero token list shows the tokens)",
+        return Principal.of(found.orElseThrow(() -> new ProblemException(401, "unauthorized", "the token is not "
+                + "valid: it is unknown, malformed or revoked (munero token list shows the tokens)",
                 Map.of("WWW-Authenticate", REALM + ", error=\"invalid_token\""))));
     }
 
@@ -237,14 +237,15 @@ public final class TokenGuard implements AutoCloseable {
         ConsumptionProbe probe = buckets.computeIfAbsent(id, key -> bucket()).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-            throw new ProblemException(429, "rate-limited", "token '" + principal.name() + "' is over its rate limit of "
-                    + options.rateLimit().requests() + " requests per " + options.rateLimit().per().toSeconds()
-                    + " s; retry in " + seconds + " s", Map.of("Retry-After", Long.toString(seconds)));
+            RateLimit limit = options.rateLimit();
+            throw new ProblemException(429, "rate-limited", "token '" + principal.name() + "' is over its rate "
+                    + "limit of " + limit.requests() + " requests per " + limit.per().toSeconds() + " s; retry in "
+                    + seconds + " s", Map.of("Retry-After", Long.toString(seconds)));
         }
         if (!principal.role().includes(required)) {
-            throw new ProblemException(403, "forbidden", "token '" + principal.name() + "' has the " + principal.role().id()
-                    + " role; this needs " + required.id() + " (munero token create --role " + required.id() + ")",
-                    Map.of("WWW-Authenticate", REALM + ", error=\"insufficient_scope\""));
+            throw new ProblemException(403, "forbidden", "token '" + principal.name() + "' has the "
+                    + principal.role().id() + " role; this needs " + required.id() + " (munero token create --role "
+                    + required.id() + ")", Map.of("WWW-Authenticate", REALM + ", error=\"insufficient_scope\""));
         }
     }
 
@@ -290,8 +291,8 @@ public final class TokenGuard implements AutoCloseable {
         if (host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host))) {
             return;
         }
-        throw new ProblemException(403, "forbidden", "requests from pages of " + origin + " are refused: start the server with "
-                + "--cors " + origin + " to allow them", Map.of());
+        throw new ProblemException(403, "forbidden", "requests from pages of " + origin + " are refused: start the "
+                + "server with --cors " + origin + " to allow them", Map.of());
     }
 
     static boolean loopbackHost(String hostHeader) {

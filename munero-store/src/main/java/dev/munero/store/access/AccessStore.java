@@ -68,7 +68,8 @@ public final class AccessStore implements AutoCloseable {
         }
         try {
             if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
         } catch (FileAlreadyExistsException raced) {
             // another process made it first: its permissions stand
@@ -275,7 +276,8 @@ public final class AccessStore implements AutoCloseable {
             if (headId > lastId) {
                 String missing = headId == lastId + 1 ? "row " + headId : "rows " + (lastId + 1) + " to " + headId;
                 return Optional.of(new AuditBreak(headId, AuditBreak.Kind.TRUNCATED, missing + " deleted: the chain's "
-                        + "head names row " + headId + " but the last row is " + (lastId == 0 ? "none" : "row " + lastId),
+                        + "head names row " + headId + " but the last row is "
+                        + (lastId == 0 ? "none" : "row " + lastId),
                         Optional.empty()));
             }
             if (headId < lastId || !headHash.equals(lastHash)) {
