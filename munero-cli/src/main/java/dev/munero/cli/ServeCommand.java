@@ -52,9 +52,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "needs --auth.")
     String bind;
 
-    @Option(names = "--auth", description = "Require a bearer token (munero token create) on every API route: viewer "
-            + "reads, operator starts, pauses, resumes and rolls back. Every token use and every mutating request "
-            + "goes to the audit log (munero audit).")
+    @Option(names = "--auth", description = "Require a bearer token (munero token create) on the API (the OpenAPI "
+            + "document and the dashboard's files stay open): viewer reads, operator starts, pauses, resumes and "
+            + "rolls back. Every token use and every mutating request goes to the audit log (munero audit).")
     boolean auth;
 
     @Option(names = "--cors", paramLabel = "ORIGIN", description = "Let pages of this origin (scheme://host[:port]) "
