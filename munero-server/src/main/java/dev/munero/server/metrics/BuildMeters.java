@@ -1,0 +1,70 @@
+package dev.munero.server.metrics;
+
+import dev.munero.engine.build.BuildListener;
+import dev.munero.engine.build.BuildReport;
+import dev.munero.engine.build.StepResult;
+import dev.munero.engine.build.StepStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The meters of builds the server runs: steps by status, step durations by status, builds by status, and (through
+ * {@link RunEventMeters#buildStep}) cache hits and misses. A cache hit is a {@link StepStatus#CACHED} step, a miss a
+ * {@link StepStatus#PASSED} or {@link StepStatus#FAILED} one, as {@link BuildReport#cacheHitRate()} counts them;
+ * skipped and cancelled steps are neither.
+ *
+ * <p>Thread-safe: a build's steps finish on several threads at once.
+ */
+final class BuildMeters {
+    private final LabelValues repos;
+    private final RunEventMeters cache;
+    private final Meter.MeterProvider<Counter> steps;
+    private final Meter.MeterProvider<Timer> stepDuration;
+    private final Meter.MeterProvider<Counter> builds;
+
+    BuildMeters(MeterRegistry registry, LabelValues repos, RunEventMeters cache) {
+        this.repos = repos;
+        this.cache = cache;
+        steps = Counter.builder("munero.build.steps")
+                .description("Steps of builds the server ran, by status: passed, failed, cached, skipped, cancelled")
+                .withRegistry(registry);
+        stepDuration = Timer.builder("munero.build.step.duration")
+                .description("Wall time of steps of builds the server ran (hashing, restoring, running, storing), by "
+                        + "status")
+                .serviceLevelObjectives(Buckets.STEP)
+                .withRegistry(registry);
+        builds = Counter.builder("munero.builds")
+                .description("Builds the server ran, by status")
+                .withRegistry(registry);
+    }
+
+    /** A listener that counts one build of {@code repo}. */
+    BuildListener listener(String repo) {
+        String repoLabel = repos.of(repo);
+        return new BuildListener() {
+            @Override
+            public void stepFinished(StepResult result) {
+                String status = result.status().name().toLowerCase(Locale.ROOT);
+                steps.withTags("repo", repoLabel, "status", status).increment();
+                stepDuration.withTags("repo", repoLabel, "status", status)
+                        .record(Duration.ofMillis(Math.max(0, result.durationMillis())));
+                switch (result.status()) {
+                    case CACHED -> cache.buildStep(repoLabel, true);
+                    case PASSED, FAILED -> cache.buildStep(repoLabel, false);
+                    case SKIPPED, CANCELLED -> {
+                    }
+                }
+            }
+
+            @Override
+            public void buildFinished(BuildReport report) {
+                builds.withTags("repo", repoLabel, "status", report.status().name().toLowerCase(Locale.ROOT))
+                        .increment();
+            }
+        };
+    }
+}
