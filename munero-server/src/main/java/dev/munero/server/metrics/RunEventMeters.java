@@ -24,8 +24,10 @@ import tools.jackson.core.JacksonException;
  * <p>Each event counts once: an event whose seq is not above the last one seen for its run is ignored (a follower
  * that re-reads after a reconnect does not double-count), and so is one appended before {@code countFrom} (the log's
  * history when the server starts; the metrics are "since the server started"). A phase's duration is the time
- * between its {@code phase_started} and the run's next {@code phase_started}, pause, completion or failure, by the
- * events' own timestamps; a phase whose session ended without one of those (a crash) is not measured.
+ * between its {@code phase_started} and the run's next {@code phase_started}, {@code run_paused},
+ * {@code run_completed}, {@code run_failed} or {@code session_started} (a session that crashed mid-phase ends it at
+ * the next session's start), by the events' own timestamps: the boundaries {@link dev.munero.core.RunMetrics} uses,
+ * so a run's phase sums equal its {@code munero report} phase times.
  *
  * <p>Thread-safe: events of all runs may come from many threads; each is handled under one lock (events are a few
  * per second per run).
@@ -35,7 +37,6 @@ final class RunEventMeters implements RunEventObserver {
     static final int TRACKED_RUNS = 10_000;
 
     private static final Set<String> PHASES = Set.of("planning", "executing", "observing", "reflecting");
-    private static final Set<String> PHASE_ENDING_STATES = Set.of("Paused", "Completing", "Completed", "Failed");
 
     private final Instant countFrom;
     private final LabelValues repos;
@@ -112,7 +113,7 @@ final class RunEventMeters implements RunEventObserver {
                 .withRegistry(registry);
         phaseDuration = Timer.builder("munero.run.phase.duration")
                 .description("Duration of run phases (planning, executing, observing, reflecting), from a phase's "
-                        + "start to the next phase, a pause, the completion or the failure of the run")
+                        + "start to the next phase, a pause, the end of the run or the next session's start")
                 .serviceLevelObjectives(Buckets.PHASE)
                 .withRegistry(registry);
     }
@@ -184,13 +185,7 @@ final class RunEventMeters implements RunEventObserver {
                 run.phase = phases.of(read(event, RunEvent.PhaseStarted.class).phase());
                 run.phaseStartedAt = event.at();
             }
-            case "state_changed" -> {
-                if (PHASE_ENDING_STATES.contains(read(event, RunEvent.StateChanged.class).to())) {
-                    endPhase(repo, run, event.at());
-                }
-            }
-            case "run_paused", "run_completed", "run_failed" -> endPhase(repo, run, event.at());
-            case "session_started", "rolled_back" -> run.phase = null; // a phase a crash cut off is not measured
+            case "run_paused", "run_completed", "run_failed", "session_started" -> endPhase(repo, run, event.at());
             default -> {
             }
         }
