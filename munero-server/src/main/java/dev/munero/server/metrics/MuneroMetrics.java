@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code munero_run_phase_duration_seconds{repo,phase}} (histogram);
  *   <li>{@code munero_websocket_clients{stream}}: open WebSocket event streams (runs, builds);
  *   <li>{@code munero_run_events_total{repo,type}}, {@code munero_run_events_undecodable_total{repo}},
- *       {@code munero_runs_read_errors_total{repo}}; and the JVM's memory, threads, CPU and uptime.
+ *       {@code munero_runs_read_errors_total{repo}}; and the JVM's memory, threads, CPU use and uptime.
  * </ul>
  * Every metric has HELP text and one fixed set of label names on every code path; every label's values are bounded
  * (a repository or model past the first 100 or 50 is {@code other}, a tool outside the standard tools is
@@ -91,6 +92,10 @@ public final class MuneroMetrics implements RunEventObserver {
                     .register(registry);
         }
         if (b.jvm) {
+            // two of Micrometer's processor meters break the Prometheus naming rules (promtool check metrics flags
+            // "process_cpu_time_ns_total" for its abbreviated unit and "system_cpu_count" for its _count suffix)
+            registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                    || id.getName().equals("system.cpu.count")));
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
