@@ -12,6 +12,8 @@ import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.llm.record.ReplayChatModel;
 import dev.munero.server.MuneroServer;
 import dev.munero.server.SessionFactory;
+import dev.munero.server.metrics.MetricsExtension;
+import dev.munero.server.metrics.MuneroMetrics;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the runs and builds of one or more repositories over HTTP: a REST API under /api/v1 "
-                + "(its OpenAPI document at /api/v1/openapi.json) and WebSocket event streams. Runs started over "
+                + "(its OpenAPI document at /api/v1/openapi.json), WebSocket event streams and Prometheus metrics at "
+                + "/metrics. Runs started over "
                 + "the API run in this process; runs started by munero run in a terminal show up and stream too. "
                 + "Stops on Ctrl-C: the runs it drives pause (munero resume continues them).", ""},
         footer = {"", "Exit codes: 0 stopped by Ctrl-C; 2 a bad option, a repository that is not a directory, or a "
@@ -86,9 +89,10 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         MuneroServer server;
+        MetricsExtension metrics = new MetricsExtension(MuneroMetrics.builder().build());
         try {
             server = MuneroServer.start(new MuneroServer.Config(dirs, sessions(replayFile)).host(bind).port(port)
-                    .env(invocation.env()).log(invocation.err()));
+                    .env(invocation.env()).log(invocation.err()).extensions(List.of(metrics)));
         } catch (IllegalArgumentException e) {
             invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -97,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "); pick another --port, or 0 for a free one");
             return ExitCodes.USAGE;
         }
+        metrics.serve(server.repos()); // the runs-by-state gauge reads each served repository's runs
         CountDownLatch stopped = new CountDownLatch(1);
         try (AutoCloseable ignored = invocation.interrupts().register(() -> {
             invocation.err().println("munero serve: stopping: the runs it drives pause (munero resume continues "
@@ -105,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         })) {
             invocation.out().println("munero serve: " + server.url() + "  (API " + server.url() + "api/v1/, "
-                    + "OpenAPI " + server.url() + "api/v1/openapi.json)");
+                    + "OpenAPI " + server.url() + "api/v1/openapi.json, metrics " + server.url() + "metrics)");
             server.repos().all().forEach(r -> invocation.out().println("  repository " + r.id() + ": " + r.path()));
             invocation.out().println("Ctrl-C stops it.");
             stopped.await();

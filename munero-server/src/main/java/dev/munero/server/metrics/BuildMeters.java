@@ -25,6 +25,7 @@ final class BuildMeters {
     private final Meter.MeterProvider<Counter> steps;
     private final Meter.MeterProvider<Timer> stepDuration;
     private final Meter.MeterProvider<Counter> builds;
+    private final Meter.MeterProvider<Counter> undecodable;
 
     BuildMeters(MeterRegistry registry, LabelValues repos, RunEventMeters cache) {
         this.repos = repos;
@@ -40,6 +41,15 @@ final class BuildMeters {
         builds = Counter.builder("munero.builds")
                 .description("Builds the server ran, by status")
                 .withRegistry(registry);
+        undecodable = Counter.builder("munero.build.events.undecodable")
+                .description("Events of builds the server ran whose payload could not be read; they count in no "
+                        + "other metric")
+                .withRegistry(registry);
+    }
+
+    /** Counts a build event of {@code repo} that could not be read. */
+    void undecodable(String repo) {
+        undecodable.withTags("repo", repos.of(repo)).increment();
     }
 
     /** A listener that counts one build of {@code repo}. */

@@ -77,9 +77,8 @@ public final class MuneroMetrics implements RunEventObserver {
             registry.throwExceptionOnRegistrationFailure();
         }
         repos = LabelValues.capped(100);
-        Map<String, RunTable> tables = new LinkedHashMap<>();
-        b.tables.forEach((repo, table) -> tables.put(repos.of(repo), table));
-        runStates = new RunStateGauges(registry, tables);
+        runStates = new RunStateGauges(registry);
+        b.tables.forEach(this::repository);
         runEvents = new RunEventMeters(registry, repos, b.countFrom != null ? b.countFrom : b.clock.instant());
         builds = new BuildMeters(registry, repos, runEvents);
         for (WebSocketStream stream : WebSocketStream.values()) {
@@ -125,6 +124,22 @@ public final class MuneroMetrics implements RunEventObserver {
      */
     public BuildListener buildListener(String repo) {
         return builds.listener(Objects.requireNonNull(repo, "repo"));
+    }
+
+    /**
+     * Adds a served repository to the runs-by-state gauge (its series appear at once, at 0 until the next scrape
+     * reads {@code runs}).
+     *
+     * @param repo the repository's id, the {@code repo} label (as the server names it in {@code /api/v1/repos})
+     * @throws IllegalArgumentException when {@code repo} was added before
+     */
+    public void repository(String repo, RunTable runs) {
+        runStates.add(repos.of(Objects.requireNonNull(repo, "repo")), Objects.requireNonNull(runs, "runs"));
+    }
+
+    /** A build event of {@code repo} whose payload could not be read; counted, never thrown. */
+    void undecodableBuildEvent(String repo) {
+        builds.undecodable(repo);
     }
 
     /** A WebSocket client connected to {@code stream}; call {@link #webSocketClosed} once when it goes. */

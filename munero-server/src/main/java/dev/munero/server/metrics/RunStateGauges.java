@@ -9,36 +9,49 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runs-by-state gauge: one series per served repository and {@link RunState}, all present from the start (0 when
- * no run is in that state), read from each repository's {@link RunTable} by {@link #refresh()} at every scrape. A
- * repository whose table cannot be read keeps its last values, and the read error is counted.
+ * The runs-by-state gauge: one series per served repository and {@link RunState}, all present from when the
+ * repository is added (0 when no run is in that state), read from each repository's {@link RunTable} by
+ * {@link #refresh()} at every scrape. A repository whose table cannot be read keeps its last values, and the read
+ * error is counted.
  *
- * <p>Thread-safe; concurrent refreshes run one at a time.
+ * <p>Thread-safe; refreshes and additions run one at a time.
  */
 final class RunStateGauges {
-    private final Map<String, RunTable> tables;
+    private final MeterRegistry registry;
+    private final Map<String, RunTable> tables = new LinkedHashMap<>();
     private final Map<String, Long> values = new ConcurrentHashMap<>();
     private final Map<String, Counter> readErrors = new LinkedHashMap<>();
 
-    /** @param tables each served repository's label value and its runs table */
-    RunStateGauges(MeterRegistry registry, Map<String, RunTable> tables) {
-        this.tables = Map.copyOf(tables);
-        for (String repo : tables.keySet()) {
-            for (RunState state : RunState.values()) {
-                String key = key(repo, state.label());
-                values.put(key, 0L);
-                Gauge.builder("munero.runs", values, v -> v.getOrDefault(key, 0L))
-                        .description("Runs in each state, read from the served repositories' run tables at scrape "
-                                + "time (runs of every process that writes the repository's database)")
-                        .tags("repo", repo, "state", state.label())
-                        .register(registry);
-            }
-            readErrors.put(repo, Counter.builder("munero.runs.read.errors")
-                    .description("Scrapes at which a repository's runs table could not be read; munero_runs then "
-                            + "shows the values of the last successful read")
-                    .tags("repo", repo)
-                    .register(registry));
+    RunStateGauges(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Adds a served repository.
+     *
+     * @param repo its label value
+     * @throws IllegalArgumentException when {@code repo} was added before
+     */
+    synchronized void add(String repo, RunTable table) {
+        if (tables.containsKey(repo)) {
+            throw new IllegalArgumentException("the repository " + repo + " was added to the metrics twice");
         }
+        tables.put(repo, table);
+        for (RunState state : RunState.values()) {
+            String key = key(repo, state.label());
+            values.put(key, 0L);
+            Gauge.builder("munero.runs", values, v -> v.getOrDefault(key, 0L))
+                    .description("Runs in each state, read from the served repositories' run tables at scrape "
+                            + "time (runs of every process that writes the repository's database)")
+                    .tags("repo", repo, "state", state.label())
+                    .strongReference(true)
+                    .register(registry);
+        }
+        readErrors.put(repo, Counter.builder("munero.runs.read.errors")
+                .description("Scrapes at which a repository's runs table could not be read; munero_runs then "
+                        + "shows the values of the last successful read")
+                .tags("repo", repo)
+                .register(registry));
     }
 
     /** Reads every repository's runs table into the gauges. */

@@ -3,8 +3,12 @@ package dev.munero.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.javalin.Javalin;
+import dev.munero.core.BuildManager;
+import dev.munero.server.MuneroServer;
+import dev.munero.store.Store;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,11 +29,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code GET /metrics} over real HTTP on 127.0.0.1, checked by the real Prometheus tools (the Debian
- * {@code prometheus} package, 2.42): {@code promtool check metrics} lints the scraped text, and a real Prometheus
- * server scrapes the endpoint every second and answers queries for Munero's series. The metrics hold a real
- * replayed run's events. Skipped with a message when promtool or prometheus is not installed ({@code .ci/run}
- * installs them).
+ * {@code GET /metrics} of a real {@code munero serve} ({@link MuneroServer} with the {@link MetricsExtension}) over
+ * real HTTP on 127.0.0.1, checked by the real Prometheus tools (the Debian {@code prometheus} package, 2.42):
+ * {@code promtool check metrics} lints the scraped text, and a real Prometheus server scrapes the endpoint every
+ * second and answers queries for Munero's series. The metrics come the way they do in use: the bundled example run,
+ * replayed in the served repository as {@code munero run} in a terminal would, is followed by the server through its
+ * event log. Skipped with a message when promtool or prometheus is not installed ({@code .ci/run} installs them).
  */
 class PrometheusScrapeTest {
     private static final String REPO = "run-calc";
@@ -38,49 +43,67 @@ class PrometheusScrapeTest {
 
     @TempDir
     static Path dir;
-    static ReplayedRun run;
+    static MuneroServer server;
     static MuneroMetrics metrics;
-    static Javalin app;
 
     @BeforeAll
-    static void serveTheMetricsOfAReplayedRun() throws Exception {
-        run = ReplayedRun.in(dir);
-        metrics = MuneroMetrics.builder().countEventsFrom(Instant.EPOCH).repository(REPO, () -> run.runsByState)
-                .failOnBadRegistration(true).build();
-        run.events.forEach(e -> metrics.onRunEvent(REPO, ReplayedRun.apiEvent(e)));
-        metrics.webSocketOpened(MuneroMetrics.WebSocketStream.RUNS);
-        metrics.buildListener(REPO); // a build's meters appear with its first step; none ran here
-        app = Javalin.create(config -> config.routes.get("/metrics", metrics.handler())).start("127.0.0.1", 0);
+    static void serveARepositoryAndRunTheExampleInIt() throws Exception {
+        Path repo = ReplayedRun.copyExample(dir.resolve(REPO));
+        MetricsExtension extension = new MetricsExtension(MuneroMetrics.builder().failOnBadRegistration(true).build());
+        metrics = extension.metrics();
+        server = MuneroServer.start(new MuneroServer.Config(List.of(repo), (r, settings, bus) -> {
+            throw new AssertionError("no run is started over the API here");
+        }).port(0).poll(Duration.ofMillis(100)).extensions(List.of(extension))
+                .log(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)));
+        extension.serve(server.repos());
+        try (Store store = ReplayedRun.store(repo)) { // as munero run in a terminal: the server follows its log
+            assertThat(ReplayedRun.start(store, repo).status()).isEqualTo(BuildManager.Status.COMPLETED);
+        }
+        // the follower reads the log every 100 ms; wait until it has passed the whole run to the metrics
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        Exposition scraped = new Exposition(get(endpoint()).body());
+        while (scraped.value("munero_run_events_total", "type", "run_completed") < 1 && Instant.now().isBefore(deadline)) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            scraped = new Exposition(get(endpoint()).body());
+        }
+        assertThat(scraped.value("munero_run_events_total", "type", "run_completed")).as("the follower saw the run")
+                .isEqualTo(1);
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.stop();
+        if (server != null) {
+            server.stop();
         }
     }
 
     private static URI endpoint() {
-        return URI.create("http://127.0.0.1:" + app.port() + "/metrics");
+        return URI.create(server.url() + "metrics");
+    }
+
+    private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void theEndpointServesTheTextFormatThatPromtoolAccepts() throws Exception {
         Path promtool = onPath("promtool");
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint()).timeout(Duration.ofMinutes(1))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = get(endpoint());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
-        Path scraped = Files.writeString(artifacts().resolve("metrics.txt"), response.body(), StandardCharsets.UTF_8);
-        assertThat(new Exposition(response.body()).value("munero_model_calls_total", "result", "answered"))
-                .isEqualTo(8);
+        Path file = Files.writeString(artifacts().resolve("metrics.txt"), response.body(), StandardCharsets.UTF_8);
+        Exposition scraped = new Exposition(response.body());
+        assertThat(scraped.value("munero_model_calls_total", "repo", REPO, "result", "answered")).isEqualTo(8);
+        assertThat(scraped.value("munero_runs", "repo", REPO, "state", "Completed")).isEqualTo(1);
+        assertThat(scraped.sum("munero_tool_calls_total", "repo", REPO)).isEqualTo(6);
         Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true)
-                .redirectInput(scraped.toFile()).start();
+                .redirectInput(file.toFile()).start();
         String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor(5, TimeUnit.MINUTES)).as("promtool finished").isTrue();
-        assertThat(check.exitValue()).as("promtool check metrics on %s said:%n%s", scraped, out).isZero();
+        assertThat(check.exitValue()).as("promtool check metrics on %s said:%n%s", file, out).isZero();
         assertThat(out).as("promtool's lint problems").isBlank();
     }
 
@@ -98,7 +121,7 @@ class PrometheusScrapeTest {
                     metrics_path: /metrics
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(app.port()), StandardCharsets.UTF_8);
+                """.formatted(server.port()), StandardCharsets.UTF_8);
         Path log = home.resolve("prometheus.log");
         int port = freePort();
         Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,

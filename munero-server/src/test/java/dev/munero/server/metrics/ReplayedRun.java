@@ -92,7 +92,7 @@ final class ReplayedRun {
                 "MUNERO_CONFIG", "/nonexistent/munero/config.toml", "CI", "true");
     }
 
-    private static Path copyExample(Path copy) throws IOException, InterruptedException {
+    static Path copyExample(Path copy) throws IOException, InterruptedException {
         try (Stream<Path> files = Files.walk(EXAMPLE)) {
             for (Path file : files.toList()) {
                 Path rel = EXAMPLE.relativize(file);
