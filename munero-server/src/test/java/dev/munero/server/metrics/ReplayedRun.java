@@ -6,6 +6,7 @@ import dev.munero.core.BuildManager;
 import dev.munero.core.RunLimits;
 import dev.munero.core.app.Runs;
 import dev.munero.core.events.EventBus;
+import dev.munero.llm.ChatModel;
 import dev.munero.llm.ModelRef;
 import dev.munero.llm.pricing.ModelTable;
 import dev.munero.llm.record.ReplayChatModel;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -67,7 +69,12 @@ final class ReplayedRun {
 
     /** Starts and drives a replayed run of the example in {@code repo} on this thread. */
     static BuildManager.Outcome start(Store store, Path repo) throws Exception {
-        ReplayChatModel model = new ReplayChatModel(SESSION, MODEL, Map.of(repo.toString(), "<repo>"));
+        return start(store, repo, UnaryOperator.identity());
+    }
+
+    /** {@link #start(Store, Path)} with the replaying model wrapped by {@code wrap} (e.g. to hold a call). */
+    static BuildManager.Outcome start(Store store, Path repo, UnaryOperator<ChatModel> wrap) throws Exception {
+        ChatModel model = wrap.apply(new ReplayChatModel(SESSION, MODEL, Map.of(repo.toString(), "<repo>")));
         BuildManager.Session session = new BuildManager.Session(model, ModelTable.builtIn().lookup(MODEL),
                 environment(), Sandbox.none(), Clock.systemUTC(), new EventBus(), BuildManager.Learning.RUN_ONLY);
         // munero run's defaults (RunSettingsResolver), as the recording was made with them
