@@ -2,6 +2,7 @@ package dev.munero.server.metrics;
 
 import dev.munero.engine.build.BuildListener;
 import dev.munero.engine.build.BuildReport;
+import dev.munero.engine.build.BuildStatus;
 import dev.munero.engine.build.StepResult;
 import dev.munero.engine.build.StepStatus;
 import io.micrometer.core.instrument.Counter;
@@ -9,7 +10,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The meters of builds the server runs: steps by status, step durations by status, builds by status, and (through
@@ -26,6 +29,7 @@ final class BuildMeters {
     private final Meter.MeterProvider<Timer> stepDuration;
     private final Meter.MeterProvider<Counter> builds;
     private final Meter.MeterProvider<Counter> undecodable;
+    private final Set<String> seen = new HashSet<>();
 
     BuildMeters(MeterRegistry registry, LabelValues repos, RunEventMeters cache) {
         this.repos = repos;
@@ -52,19 +56,34 @@ final class BuildMeters {
         undecodable.withTags("repo", repos.of(repo)).increment();
     }
 
-    /** A listener that counts one build of {@code repo}. */
+    /**
+     * A listener that counts one build of {@code repo}. The first one for a repository registers its step, build
+     * and cache counters at 0, so that they are there (and {@code rate()} works) before its first build ends.
+     */
     BuildListener listener(String repo) {
         String repoLabel = repos.of(repo);
+        synchronized (this) {
+            if (seen.add(repoLabel)) {
+                for (StepStatus status : StepStatus.values()) {
+                    steps.withTags("repo", repoLabel, "status", label(status));
+                }
+                for (BuildStatus status : BuildStatus.values()) {
+                    builds.withTags("repo", repoLabel, "status", label(status));
+                }
+                cache.buildStep(repoLabel, true, 0);
+                cache.buildStep(repoLabel, false, 0);
+            }
+        }
         return new BuildListener() {
             @Override
             public void stepFinished(StepResult result) {
-                String status = result.status().name().toLowerCase(Locale.ROOT);
+                String status = label(result.status());
                 steps.withTags("repo", repoLabel, "status", status).increment();
                 stepDuration.withTags("repo", repoLabel, "status", status)
                         .record(Duration.ofMillis(Math.max(0, result.durationMillis())));
                 switch (result.status()) {
-                    case CACHED -> cache.buildStep(repoLabel, true);
-                    case PASSED, FAILED -> cache.buildStep(repoLabel, false);
+                    case CACHED -> cache.buildStep(repoLabel, true, 1);
+                    case PASSED, FAILED -> cache.buildStep(repoLabel, false, 1);
                     case SKIPPED, CANCELLED -> {
                     }
                 }
@@ -72,9 +91,12 @@ final class BuildMeters {
 
             @Override
             public void buildFinished(BuildReport report) {
-                builds.withTags("repo", repoLabel, "status", report.status().name().toLowerCase(Locale.ROOT))
-                        .increment();
+                builds.withTags("repo", repoLabel, "status", label(report.status())).increment();
             }
         };
+    }
+
+    private static String label(Enum<?> status) {
+        return status.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -76,6 +76,11 @@ public final class MuneroMetrics implements RunEventObserver {
         if (b.failOnBadRegistration) {
             registry.throwExceptionOnRegistrationFailure();
         }
+        // two of Micrometer's processor meters break the Prometheus naming rules (promtool check metrics flags
+        // "process_cpu_time_ns_total" for its abbreviated unit and "system_cpu_count" for its _count suffix);
+        // filters go before the first meter
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
         repos = LabelValues.capped(100);
         runStates = new RunStateGauges(registry);
         b.tables.forEach(this::repository);
@@ -91,10 +96,6 @@ public final class MuneroMetrics implements RunEventObserver {
                     .register(registry);
         }
         if (b.jvm) {
-            // two of Micrometer's processor meters break the Prometheus naming rules (promtool check metrics flags
-            // "process_cpu_time_ns_total" for its abbreviated unit and "system_cpu_count" for its _count suffix)
-            registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
-                    || id.getName().equals("system.cpu.count")));
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);

@@ -137,9 +137,9 @@ final class RunEventMeters implements RunEventObserver {
         }
     }
 
-    /** Cache hits and misses of a build the server ran (the build metrics count its steps). */
-    void buildStep(String repoLabel, boolean hit) {
-        (hit ? cacheHits : cacheMisses).withTags("repo", repoLabel, "origin", "build").increment();
+    /** Adds {@code count} cache hits or misses of builds the server ran (the build metrics count their steps). */
+    void buildStep(String repoLabel, boolean hit, int count) {
+        (hit ? cacheHits : cacheMisses).withTags("repo", repoLabel, "origin", "build").increment(count);
     }
 
     private void count(String repo, RunTrack run, Runs.Event event) {

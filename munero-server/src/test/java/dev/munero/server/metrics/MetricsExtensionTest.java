@@ -11,7 +11,6 @@ import dev.munero.llm.StreamListener;
 import dev.munero.server.MuneroServer;
 import dev.munero.store.Store;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +45,7 @@ class MetricsExtensionTest {
     @TempDir
     Path dir;
     MuneroServer server;
+    final java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
 
     @AfterEach
     void stop() {
@@ -59,7 +59,7 @@ class MetricsExtensionTest {
         server = MuneroServer.start(new MuneroServer.Config(List.of(repo), (r, settings, bus) -> {
             throw new AssertionError("no run is started over the API here");
         }).port(0).poll(Duration.ofMillis(100)).extensions(List.of(extension))
-                .log(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)));
+                .log(new PrintStream(log, true, StandardCharsets.UTF_8)));
         extension.serve(server.repos());
         return server;
     }
@@ -97,6 +97,7 @@ class MetricsExtensionTest {
         assertThat(scraped.value("munero_cache_misses_total", "repo", "app", "origin", "build")).isEqualTo(2);
         assertThat(scraped.value("munero_build_step_duration_seconds_count", "status", "cached")).isEqualTo(2);
         assertThat(scraped.value("munero_build_events_undecodable_total")).isZero();
+        assertThat(log.toString(StandardCharsets.UTF_8)).as("the server's log").doesNotContain("observer failed");
         assertThat(scraped.value("munero_runs", "repo", "app", "state", "Building")).isZero(); // no run database yet
     }
 
@@ -105,11 +106,13 @@ class MetricsExtensionTest {
         Path repo = ReplayedRun.copyExample(dir.resolve("run-calc"));
         serve(repo);
         HeldModel held = new HeldModel();
-        CompletableFuture<BuildManager.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+        // the run on a thread of its own: held, it would starve the common pool, which the JDK's WebSocket client uses
+        CompletableFuture<BuildManager.Outcome> outcome = new CompletableFuture<>();
+        Thread.ofPlatform().name("replayed-run").start(() -> {
             try (Store store = ReplayedRun.store(repo)) { // as munero run in a terminal would
-                return ReplayedRun.start(store, repo, model -> held.around(model));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                outcome.complete(ReplayedRun.start(store, repo, model -> held.around(model)));
+            } catch (Throwable e) {
+                outcome.completeExceptionally(e);
             }
         });
         try {
@@ -119,7 +122,8 @@ class MetricsExtensionTest {
             String runId = JSON.readTree(get(URI.create(server.url() + "api/v1/runs")).body()).path("items").path(0)
                     .path("id").asString();
 
-            WebSocket client = HTTP.newWebSocketBuilder().buildAsync(URI.create(server.url().replace("http:", "ws:")
+            WebSocket client = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofMinutes(1))
+                    .buildAsync(URI.create(server.url().replace("http:", "ws:")
                     + "api/v1/runs/" + runId + "/events?since=0"), new WebSocket.Listener() {
                     }).get(2, TimeUnit.MINUTES);
             scrapeUntil(s -> s.value("munero_websocket_clients", "stream", "runs") == 1);
@@ -164,7 +168,7 @@ class MetricsExtensionTest {
         while (!done.test(scraped)) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("the metrics did not get there within 3 minutes; the last scrape:\n"
-                        + scraped.text);
+                        + scraped.text + "\nthe server's log:\n" + log.toString(StandardCharsets.UTF_8));
             }
             TimeUnit.MILLISECONDS.sleep(50);
             scraped = new Exposition(get(URI.create(server.url() + "metrics")).body());
