@@ -66,10 +66,7 @@ class MetricsExtensionTest {
 
     @Test
     void buildsStartedOverTheApiAreCountedByStepStatusWithTheirCacheHits() throws Exception {
-        Path repo = dir.resolve("app");
-        Files.createDirectories(repo);
-        Files.writeString(repo.resolve("input.txt"), "hello\n", StandardCharsets.UTF_8);
-        Files.writeString(repo.resolve("munero.yaml"), """
+        Path repo = ReplayedRun.buildRepo(dir.resolve("app"), """
                 steps:
                   - name: generate
                     command: [sh, -c, "cp input.txt out.txt"]
@@ -79,10 +76,7 @@ class MetricsExtensionTest {
                     command: [grep, -q, hello, out.txt]
                     dependsOn: [generate]
                     inputs: [out.txt]
-                """, StandardCharsets.UTF_8);
-        ReplayedRun.git(repo, "init", "-q", "-b", "main");
-        ReplayedRun.git(repo, "add", "-A");
-        ReplayedRun.git(repo, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "initial");
+                """);
         serve(repo);
 
         assertThat(post("/api/v1/builds", "{\"repo\":\"app\"}").statusCode()).isEqualTo(202);
@@ -104,6 +98,7 @@ class MetricsExtensionTest {
     @Test
     void aLiveRunIsInTheRunsGaugeAndItsWebSocketClientIsCountedWhileConnected() throws Exception {
         Path repo = ReplayedRun.copyExample(dir.resolve("run-calc"));
+        ReplayedRun.store(repo).close(); // the database made before the server watches it: see ReplayedRun.store
         serve(repo);
         HeldModel held = new HeldModel();
         // the run on a thread of its own: held, it would starve the common pool, which the JDK's WebSocket client uses

@@ -22,10 +22,7 @@ class MetricsFromBuildsTest {
 
     @Test
     void aBuildsStepsAreCountedByStatusWithDurationsAndTheSecondBuildIsAllCacheHits() throws Exception {
-        Path repo = dir.resolve("app");
-        Files.createDirectories(repo);
-        Files.writeString(repo.resolve("input.txt"), "hello\n", StandardCharsets.UTF_8);
-        Files.writeString(repo.resolve("munero.yaml"), """
+        Path repo = ReplayedRun.buildRepo(dir.resolve("app"), """
                 steps:
                   - name: generate
                     command: [sh, -c, "cp input.txt out.txt"]
@@ -40,10 +37,7 @@ class MetricsFromBuildsTest {
                   - name: after-broken
                     command: ["true"]
                     dependsOn: [broken]
-                """, StandardCharsets.UTF_8);
-        ReplayedRun.git(repo, "init", "-q", "-b", "main");
-        ReplayedRun.git(repo, "add", "-A");
-        ReplayedRun.git(repo, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "initial");
+                """);
         MuneroMetrics metrics = MuneroMetrics.builder().jvmMetrics(false).failOnBadRegistration(true).build();
 
         BuildReport first = build(repo, metrics.buildListener("app"));

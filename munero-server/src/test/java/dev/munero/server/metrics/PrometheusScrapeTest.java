@@ -49,6 +49,7 @@ class PrometheusScrapeTest {
     @BeforeAll
     static void serveARepositoryAndRunTheExampleInIt() throws Exception {
         Path repo = ReplayedRun.copyExample(dir.resolve(REPO));
+        ReplayedRun.store(repo).close(); // the database made before the server watches it: see ReplayedRun.store
         MetricsExtension extension = new MetricsExtension(MuneroMetrics.builder().failOnBadRegistration(true).build());
         metrics = extension.metrics();
         server = MuneroServer.start(new MuneroServer.Config(List.of(repo), (r, settings, bus) -> {

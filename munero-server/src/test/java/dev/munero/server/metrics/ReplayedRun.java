@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * The bundled example run, for real: {@code examples/run-calc} copied into a new git repository and driven by
  * {@link BuildManager#start} with the model replaying {@code examples/run-calc.session.jsonl} (as {@code munero demo}
  * does): a plan of two tasks, a failing check, a reflection, a second iteration whose check passes. 8 model calls,
- * 6 tool calls, real javac/java checks, a real store.
+ * 6 tool calls, real javac/java checks, a real store. Also makes the other test repositories (git, committed).
  */
 final class ReplayedRun {
     static final Path EXAMPLE = Path.of("..", "examples", "run-calc").toAbsolutePath().normalize();
@@ -61,7 +61,11 @@ final class ReplayedRun {
         }
     }
 
-    /** The repository's store (its {@code .munero/munero.db}). */
+    /**
+     * The repository's store (its {@code .munero/munero.db}). Tests that serve the repository make it before the
+     * server starts: a server whose follower opens the file while another process is still creating its schema can
+     * make that migration fail with SQLITE_BUSY (seen here; a store/server matter, not the metrics').
+     */
     static Store store(Path repo) throws IOException {
         Files.createDirectories(repo.resolve(".munero"));
         return Store.open(BuildManager.databaseOf(repo), Clock.systemUTC());
@@ -114,10 +118,23 @@ final class ReplayedRun {
                 }
             }
         }
-        git(copy, "init", "-q", "-b", "main");
-        git(copy, "add", "-A");
-        git(copy, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "initial");
-        return copy;
+        return committed(copy);
+    }
+
+    /** Makes {@code dir} a git repository with everything in it committed, as a user's repository is. */
+    static Path committed(Path dir) throws IOException, InterruptedException {
+        git(dir, "init", "-q", "-b", "main");
+        git(dir, "add", "-A");
+        git(dir, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "initial");
+        return dir;
+    }
+
+    /** A repository with {@code input.txt} and this {@code munero.yaml}, committed. */
+    static Path buildRepo(Path dir, String muneroYaml) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("input.txt"), "hello\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("munero.yaml"), muneroYaml, StandardCharsets.UTF_8);
+        return committed(dir);
     }
 
     static void git(Path dir, String... args) throws IOException, InterruptedException {
