@@ -4,6 +4,8 @@ import dev.munero.core.app.Access;
 import dev.munero.core.app.AppException;
 import dev.munero.server.MuneroServer;
 import dev.munero.server.SessionFactory;
+import dev.munero.server.metrics.MetricsExtension;
+import dev.munero.server.metrics.MuneroMetrics;
 import dev.munero.server.security.RateLimit;
 import dev.munero.server.security.SecurityOptions;
 import dev.munero.server.security.ServerGuard;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the runs and builds of one or more repositories over HTTP: a REST API under /api/v1 "
-                + "(its OpenAPI document at /api/v1/openapi.json) and WebSocket event streams. Runs started over "
+                + "(its OpenAPI document at /api/v1/openapi.json), WebSocket event streams and Prometheus metrics at "
+                + "/metrics. Runs started over "
                 + "the API run in this process; runs started by munero run in a terminal show up and stream too. "
                 + "Stops on Ctrl-C: the runs it drives pause (munero resume continues them).", ""},
         footer = {"", "Exit codes: 0 stopped by Ctrl-C; 2 a bad option, a repository that is not a directory, or a "
@@ -103,10 +106,11 @@ final class ServeCommand implements Callable<Integer> {
             return TokenCommand.fail(invocation.err(), e);
         }
         MuneroServer server;
+        MetricsExtension metrics = new MetricsExtension(MuneroMetrics.builder().build());
         try {
             server = MuneroServer.start(new MuneroServer.Config(dirs, SessionFactory.standard(invocation.env(),
                     replayFile)).host(bind).port(port).env(invocation.env()).log(invocation.err()).guard(guard)
-                    .extensions(List.of(guard)));
+                    .extensions(List.of(guard, metrics)));
         } catch (IllegalArgumentException e) {
             guard.close();
             invocation.err().println("munero: error: " + e.getMessage());
@@ -117,6 +121,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "); pick another --port, or 0 for a free one");
             return ExitCodes.USAGE;
         }
+        metrics.serve(server.repos()); // the runs-by-state gauge reads each served repository's runs
         if (auth) {
             long active = guard.access().list().stream().filter(Access.Token::active).count();
             invocation.out().println("Auth on: " + active + " active token" + (active == 1 ? "" : "s") + " in "
@@ -132,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         })) {
             invocation.out().println("munero serve: " + server.url() + "  (API " + server.url() + "api/v1/, "
-                    + "OpenAPI " + server.url() + "api/v1/openapi.json)");
+                    + "OpenAPI " + server.url() + "api/v1/openapi.json, metrics " + server.url() + "metrics)");
             server.repos().all().forEach(r -> invocation.out().println("  repository " + r.id() + ": " + r.path()));
             invocation.out().println("Ctrl-C stops it.");
             stopped.await();
