@@ -1,0 +1,21 @@
+// Page-wide bits: toasts (messages that fade) and the live-connection indicator in the top bar.
+
+import {h} from './dom.js';
+
+/** Shows a message for 6 s; kind "error" keeps it until clicked. */
+export function toast(message, kind = 'info') {
+  const t = h('div', {class: 'toast ' + kind, role: kind === 'error' ? 'alert' : 'status'}, message);
+  t.addEventListener('click', () => t.remove());
+  document.getElementById('toasts').append(t);
+  if (kind !== 'error') setTimeout(() => t.remove(), 6000);
+}
+
+const LABELS = {connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Run ended'};
+
+/** The event stream's status: connecting, live, reconnecting, ended; null hides it. */
+export function setConnection(status) {
+  const el = document.getElementById('conn');
+  el.hidden = !status;
+  el.className = 'conn conn-' + status;
+  el.textContent = LABELS[status] || '';
+}
