@@ -91,9 +91,9 @@ export function buildsPage(view, params) {
       h('tbody', {}, list.map(r => h('tr', {class: critical.has(r.name) ? 'critical' : '', onclick: () => showStep(r.name)},
         h('td', {class: 'mono small', title: (r.reasons || []).join('\n')}, r.name, critical.has(r.name) ? h('span', {class: 'badge crit', title: 'on the critical path'}, 'critical') : null),
         h('td', {}, h('span', {class: 'status status-' + (STATUS[r.status] || 'running')}, r.status === 'CACHED' ? 'cache hit' : r.status.toLowerCase())),
-        h('td', {class: 'small num'}, r.status === 'RUNNING' ? '…' : duration(r.duration_millis)),
-        h('td', {class: 'waterfall'}, h('span', {class: 'wf status-' + (STATUS[r.status] || 'running'),
-          style: `left:${(r.start_millis || 0) / end * 100}%;width:${Math.max(0.5, ((r.end_millis || end) - (r.start_millis || 0)) / end * 100)}%`})))))));
+        h('td', {class: 'small num'}, r.status === 'RUNNING' ? '…' : r.status === 'SKIPPED' ? '—' : duration(r.duration_millis)),
+        h('td', {class: 'waterfall'}, r.status === 'SKIPPED' ? null : h('span', {class: 'wf status-' + (STATUS[r.status] || 'running'),
+          style: `left:${(r.start_millis || 0) / end * 100}%;width:${Math.max(0.5, ((r.end_millis ?? end) - (r.start_millis || 0)) / end * 100)}%`})))))));
   }
 
   async function showStep(name) {

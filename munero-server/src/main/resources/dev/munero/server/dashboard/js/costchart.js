@@ -8,7 +8,7 @@ import {usd} from './format.js';
  * points: [{t: epoch ms, spent, projected, budget}] in time order. progress: 0..1 of the run (for where the
  * projection ends). Returns an SVG element, or a short text element when there is nothing to draw yet.
  */
-export function costChart(points, {progress = 0, width = 560, height = 220} = {}) {
+export function costChart(points, {progress = 0, width = 640, height = 210} = {}) {
   const L = 58, R = 16, T = 14, B = 30;
   const svg = s('svg', {class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img'});
   if (!points.length) {

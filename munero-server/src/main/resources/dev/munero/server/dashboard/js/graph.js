@@ -62,8 +62,8 @@ export function graphSvg(nodes, {onSelect, selected} = {}) {
   const height = PAD * 2 + tallest * H + (tallest - 1) * GAP_Y;
   const svg = s('svg', {class: 'graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
     'aria-label': nodes.length + ' nodes'});
-  svg.append(s('defs', {}, s('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7,
-    markerHeight: 7, orient: 'auto-start-reverse'}, s('path', {d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead'}))));
+  svg.append(s('defs', {}, s('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8,
+    markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse'}, s('path', {d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead'}))));
   const edges = s('g', {class: 'edges'});
   for (const n of nodes) {
     for (const dep of n.deps || []) {
