@@ -93,7 +93,8 @@ export function buildsPage(view, params) {
         h('td', {}, h('span', {class: 'status status-' + (STATUS[r.status] || 'running')}, r.status === 'CACHED' ? 'cache hit' : r.status.toLowerCase())),
         h('td', {class: 'small num'}, r.status === 'RUNNING' ? '…' : r.status === 'SKIPPED' ? '—' : duration(r.duration_millis)),
         h('td', {class: 'waterfall'}, r.status === 'SKIPPED' ? null : h('span', {class: 'wf status-' + (STATUS[r.status] || 'running'),
-          style: `left:${(r.start_millis || 0) / end * 100}%;width:${Math.max(0.5, ((r.end_millis ?? end) - (r.start_millis || 0)) / end * 100)}%`})))))));
+          style: {left: (r.start_millis || 0) / end * 100 + '%',
+            width: Math.max(0.5, ((r.end_millis ?? end) - (r.start_millis || 0)) / end * 100) + '%'}})))))));
   }
 
   async function showStep(name) {

@@ -1,4 +1,4 @@
-// Small DOM helpers. Text always goes in as text nodes (never innerHTML), so tool output, logs and specs cannot
+// Small DOM helpers (style: an object of CSS properties). Text always goes in as text nodes (never innerHTML), so tool output, logs and specs cannot
 // inject markup into the page.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -9,6 +9,7 @@ function build(node, attrs, children) {
     if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
     else if (k === 'text') node.textContent = v;
     else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k === 'style') Object.assign(node.style, v); // CSSOM, which the page's CSP allows (style attributes it does not)
     else node.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children.flat(Infinity)) {

@@ -48,9 +48,9 @@ export function runsPage(view) {
         onclick: () => { location.hash = href; }, onkeydown: e => { if (e.key === 'Enter') location.hash = href; }},
         h('td', {}, h('span', {class: stateClass(r.state)}, r.state + (r.pause_requested && r.state !== 'Paused' ? ' · pausing' : ''))),
         h('td', {}, h('a', {href, class: 'mono'}, r.id), h('div', {class: 'muted small'}, [r.repo, r.spec_path].filter(Boolean).join(' · '))),
-        h('td', {class: 'progress-cell'}, h('div', {class: barClass(r.state)}, h('span', {style: 'width:' + percent(progress)})),
+        h('td', {class: 'progress-cell'}, h('div', {class: barClass(r.state)}, h('span', {style: {width: percent(progress)}})),
           h('div', {class: 'muted small'}, percent(progress) + ' · ' + r.tasks_done + '/' + r.tasks_total + ' tasks · iteration ' + (r.iteration || 0))),
-        h('td', {}, h('div', {class: 'bar cost' + (costFraction > 0.9 ? ' over' : '')}, h('span', {style: 'width:' + percent(costFraction)})),
+        h('td', {}, h('div', {class: 'bar cost' + (costFraction > 0.9 ? ' over' : '')}, h('span', {style: {width: percent(costFraction)}})),
           h('div', {class: 'small'}, usd(r.cost_usd) + (r.budget_usd != null ? ' / ' + usd(r.budget_usd) : ' (no budget)'))),
         h('td', {class: 'small'}, r.model || ''),
         h('td', {class: 'small', title: r.updated_at}, age(r.updated_at), h('div', {class: 'muted'}, 'started ' + age(r.created_at))));
