@@ -185,6 +185,54 @@ public final class BuildManager {
      */
     public static Outcome start(Store store, Path repo, String spec, String specPath, RunLimits limits,
                                 Session session) throws GitException {
+        return prepare(store, repo, spec, specPath, limits, session).run();
+    }
+
+    /**
+     * A run ready to be driven, made by {@link #prepare} or {@link #prepareResume}: it exists in the store (row,
+     * events, worktree), and {@link #run()} drives its session on the calling thread. Call {@code run} once; the
+     * thread that prepared it and the one that runs it may differ.
+     */
+    public static final class Prepared {
+        private final BuildManager manager;
+        private final String reason;
+        private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Prepared(BuildManager manager, String reason) {
+            this.manager = manager;
+            this.reason = reason;
+        }
+
+        /** The run's id. */
+        public String runId() {
+            return manager.runId;
+        }
+
+        /**
+         * Drives the session until the run completes, fails or pauses; an interrupt of the calling thread pauses
+         * it ({@link Status#INTERRUPTED}).
+         *
+         * @throws IllegalStateException when called a second time
+         */
+        public Outcome run() {
+            if (!ran.compareAndSet(false, true)) {
+                throw new IllegalStateException("the session of run " + manager.runId + " was already run");
+            }
+            return manager.session(reason);
+        }
+    }
+
+    /**
+     * Creates a run on {@code repo} (its row, its {@code run_started} event, its branch and worktree from
+     * {@code HEAD}) and returns before the loop: {@link Prepared#run()} plans and loops.
+     *
+     * @param spec      the spec's text
+     * @param specPath  where it came from, for the log
+     * @throws GitException when {@code repo} is not a git repository with a commit, or a worktree cannot be made
+     * @throws StoreException when the store cannot be written
+     */
+    public static Prepared prepare(Store store, Path repo, String spec, String specPath, RunLimits limits,
+                                   Session session) throws GitException {
         Git main = Git.open(repo);
         Path root = main.root();
         String base = main.head();
@@ -203,7 +251,7 @@ public final class BuildManager {
         m.emit(new RunEvent.RunStarted(runId, root.toString(), worktree.toString(), branch, base,
                 session.provider().model().toString(), spec, limits.asMap()));
         m.git = main.addWorktree(worktree, branch, base);
-        return m.session("start");
+        return new Prepared(m, "start");
     }
 
     /**
@@ -219,6 +267,20 @@ public final class BuildManager {
      */
     public static Outcome resume(Store store, String runId, UnaryOperator<RunLimits> override, Session session)
             throws GitException {
+        return prepareResume(store, runId, override, session).run();
+    }
+
+    /**
+     * Prepares a paused, interrupted or crashed run to continue, as {@link #resume} does (settles cut-off calls,
+     * stores changed limits, restores the worktree), and returns before the loop: {@link Prepared#run()} continues
+     * it.
+     *
+     * @throws IllegalArgumentException when there is no such run, or it has ended (the message says what the user
+     *                                  can do)
+     * @throws GitException when its worktree cannot be restored
+     */
+    public static Prepared prepareResume(Store store, String runId, UnaryOperator<RunLimits> override,
+                                         Session session) throws GitException {
         RunRecord record = store.run(runId).orElseThrow(() -> new IllegalArgumentException("there is no run " + runId
                 + " in " + store.file() + "; see munero sessions list"));
         RunState current = RunState.ofLabel(record.state());
@@ -239,7 +301,7 @@ public final class BuildManager {
         m.git = restored.worktree();
         restored.damage().ifPresent(damage -> m.emit(new RunEvent.WorktreeRebuilt(m.worktree.toString(), damage,
                 restored.movedTo().map(Path::toString).orElse(null), h.lastCheckpoint())));
-        return m.session("resume");
+        return new Prepared(m, "resume");
     }
 
     /**
