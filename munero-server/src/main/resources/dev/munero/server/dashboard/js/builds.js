@@ -70,7 +70,7 @@ export function buildsPage(view, params) {
       const r = live.get(name) || results.get(name);
       const status = r ? (r.status === 'RUNNING' ? 'running' : STATUS[r.status] || 'pending') : 'pending';
       const sub = !r ? 'not in the last build' : r.status === 'RUNNING' ? 'running'
-        : r.status.toLowerCase() + (r.status === 'CACHED' ? '' : ' · ' + duration(r.duration_millis));
+        : r.status.toLowerCase() + (r.status === 'CACHED' || r.status === 'SKIPPED' ? '' : ' · ' + duration(r.duration_millis));
       return {id: name, label: name, sub, status, deps: n.depends_on || [], emphasis: critical.has(name),
         title: name + (n.command ? '\n' + n.command : '') + (r && r.reasons ? '\n' + r.reasons.join('\n') : '')};
     });
@@ -122,9 +122,9 @@ export function buildsPage(view, params) {
     try {
       const started = await api('/api/v1/builds', {method: 'POST', body: {repo}});
       live = new Map();
-      toast('Build ' + started.id + ' started.');
+      toast('Build ' + started.build_id + ' started.');
       if (stream) stream.stop();
-      stream = new EventStream('/api/v1/builds/' + encodeURIComponent(started.id) + '/events', {
+      stream = new EventStream('/api/v1/builds/' + encodeURIComponent(started.build_id) + '/events', {
         onEvent: e => {
           const p = snake(e.payload || {});
           const name = p.step || p.name;

@@ -75,6 +75,7 @@ export function runPage(view, id, repo) {
   async function refresh() {
     try {
       detail = await api(base + repoQuery(repo));
+      repo = repo || detail.repo_id;
       mark(['header', 'graph']);
     } catch (err) {
       toast(err.message, 'error');
@@ -89,12 +90,24 @@ export function runPage(view, id, repo) {
       mark(parts);
     },
     onStatus: setConnection,
-    onEnd: async () => {
-      await refresh();
-      // an end frame raced with a resume: the run is running again, so follow it again
-      if (detail && isRunning(detail.summary.state)) setTimeout(() => stream.start(), 1000);
-    },
+    onEnd: () => { refresh(); watchEnded(); },
   });
+
+  // The stream ends when the run stops writing events (Paused, Completed, Failed). While it is ended the page asks
+  // for the run every 2 s, and follows the stream again once the run runs again (a resume from here, from another
+  // tab or from the CLI, or an end frame that raced with a resume).
+  let endedTimer = 0;
+  function watchEnded() {
+    clearInterval(endedTimer);
+    endedTimer = setInterval(async () => {
+      await refresh();
+      if (detail && isRunning(detail.summary.state)) {
+        clearInterval(endedTimer);
+        endedTimer = 0;
+        stream.start();
+      }
+    }, 2000);
+  }
 
   async function act(what) {
     if (busy) return;
@@ -110,7 +123,7 @@ export function runPage(view, id, repo) {
         await api(base + '/resume' + repoQuery(repo), {method: 'POST', body: add > 0 ? {add_budget_usd: add} : {}});
         els.addBudget.value = '';
         toast('Resuming.');
-        stream.start();
+        watchEnded();
       }
     } catch (err) {
       toast(err.message, 'error');
@@ -148,7 +161,7 @@ export function runPage(view, id, repo) {
     els.addBudget.hidden = st !== 'Paused';
     if (sum) {
       fill(els.meta,
-        metaItem('spec', sum.spec_path), metaItem('repo', sum.repo), metaItem('model', sum.model),
+        metaItem('spec', sum.spec_path), metaItem('repo', detail.repo_id || sum.repo), metaItem('model', sum.model),
         metaItem('branch', sum.branch), metaItem('iteration', sum.iteration || model.iteration || '—'),
         metaItem('sessions', detail.sessions), metaItem('started', age(sum.created_at)));
       const done = sum.tasks_done, total = sum.tasks_total;
@@ -255,7 +268,7 @@ export function runPage(view, id, repo) {
   refresh().then(() => stream.start());
   mark(['header', 'graph', 'cost', 'transcript', 'checks']);
   const ticker = setInterval(() => mark(['header']), 15000);
-  return () => { stream.stop(); clearInterval(ticker); clearTimeout(refreshTimer); setConnection(null); };
+  return () => { stream.stop(); clearInterval(ticker); clearInterval(endedTimer); clearTimeout(refreshTimer); setConnection(null); };
 }
 
 function metaItem(label, value) {

@@ -41,13 +41,14 @@ export function runsPage(view) {
       return;
     }
     fill(body, rows.map(r => {
-      const href = '#/runs/' + encodeURIComponent(r.id) + '?repo=' + encodeURIComponent(r.repo || '');
+      const repo = r.repo_id || r.repo || '';
+      const href = '#/runs/' + encodeURIComponent(r.id) + '?repo=' + encodeURIComponent(repo);
       const progress = r.state === 'Completed' ? 1 : r.progress;
       const costFraction = r.budget_usd ? r.cost_usd / r.budget_usd : 0;
       return h('tr', {class: 'run-row', dataset: {id: r.id}, tabindex: 0,
         onclick: () => { location.hash = href; }, onkeydown: e => { if (e.key === 'Enter') location.hash = href; }},
         h('td', {}, h('span', {class: stateClass(r.state)}, r.state + (r.pause_requested && r.state !== 'Paused' ? ' · pausing' : ''))),
-        h('td', {}, h('a', {href, class: 'mono'}, r.id), h('div', {class: 'muted small'}, [r.repo, r.spec_path].filter(Boolean).join(' · '))),
+        h('td', {}, h('a', {href, class: 'mono'}, r.id), h('div', {class: 'muted small'}, [repo, r.spec_path].filter(Boolean).join(' · '))),
         h('td', {class: 'progress-cell'}, h('div', {class: barClass(r.state)}, h('span', {style: {width: percent(progress)}})),
           h('div', {class: 'muted small'}, percent(progress) + ' · ' + r.tasks_done + '/' + r.tasks_total + ' tasks · iteration ' + (r.iteration || 0))),
         h('td', {}, h('div', {class: 'bar cost' + (costFraction > 0.9 ? ' over' : '')}, h('span', {style: {width: percent(costFraction)}})),
