@@ -101,7 +101,8 @@ export function runPage(view, id, repo) {
     clearInterval(endedTimer);
     endedTimer = setInterval(async () => {
       await refresh();
-      if (detail && isRunning(detail.summary.state)) {
+      // running again, or it wrote events this page has not seen (a resumed run may finish between two looks)
+      if (detail && (isRunning(detail.summary.state) || detail.summary.last_seq > stream.lastSeq)) {
         clearInterval(endedTimer);
         endedTimer = 0;
         stream.start();
@@ -134,15 +135,20 @@ export function runPage(view, id, repo) {
     }
   }
 
+  /** The run's state from whichever is newer: the events shown, or the last GET of the run. */
   function state() {
-    return model.state || (detail && detail.summary.state);
+    if (detail && (!model.state || detail.summary.last_seq >= stream.lastSeq)) return detail.summary.state;
+    return model.state;
   }
 
   function render() {
     frame = 0;
     const parts = dirty;
     dirty = new Set();
-    if (parts.has('header')) renderHeader();
+    if (parts.has('header')) {
+      renderHeader();
+      parts.add('cost');
+    }
     if (parts.has('graph')) renderGraph();
     if (parts.has('cost')) renderCost();
     if (parts.has('transcript')) renderTranscript();
@@ -170,7 +176,8 @@ export function runPage(view, id, repo) {
       els.progressText.textContent = percent(st === 'Completed' ? 1 : sum.progress) + ' · ' + done + '/' + total + ' tasks';
     }
     const spent = model.cost.length ? model.cost[model.cost.length - 1].spent : sum ? sum.cost_usd : 0;
-    const projected = model.cost.length ? model.cost[model.cost.length - 1].projected : null;
+    // a projection is for a run that is still going; an ended run's cost is final
+    const projected = model.cost.length && !isEnded(st) ? model.cost[model.cost.length - 1].projected : null;
     const budget = model.budget ?? (sum && sum.budget_usd);
     fill(els.costText,
       h('span', {class: 'big'}, usd(spent)),
@@ -211,7 +218,8 @@ export function runPage(view, id, repo) {
   }
 
   function renderCost() {
-    fill(els.cost, costChart(model.cost, {progress: detail ? detail.summary.progress : 0}));
+    const points = isEnded(state()) ? model.cost.map(p => ({...p, projected: null})) : model.cost;
+    fill(els.cost, costChart(points, {progress: detail ? detail.summary.progress : 0}));
   }
 
   function renderTranscript() {

@@ -80,10 +80,13 @@ export class RunModel {
         this.pauseRequested = true;
         return ['header'];
       case 'run_paused':
+        for (const task of this.tasks.values()) {
+          if (task.status === 'running') Object.assign(task, {status: 'stopped', condition: 'paused'});
+        }
         this.paused = p;
         this.pauseRequested = false;
         this.state = 'Paused';
-        return ['header'];
+        return ['header', 'graph', 'transcript'];
       case 'rolled_back':
         this.state = p.to_state;
         this.ended = null;

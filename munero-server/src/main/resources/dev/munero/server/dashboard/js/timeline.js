@@ -7,7 +7,7 @@ import {clock, usd, duration, shortCommit} from './format.js';
 import {scopeTask} from './runmodel.js';
 
 const PHASES = {planning: 'Planning', executing: 'Executing tasks', observing: 'Running checks', reflecting: 'Reflecting'};
-const VERBOSE = new Set(['model_call', 'tool_call', 'cost_update', 'checkpoint', 'state_changed', 'mcp_status']);
+const VERBOSE = new Set(['run_created', 'model_call', 'tool_call', 'cost_update', 'checkpoint', 'state_changed', 'mcp_status']);
 
 export class Timeline {
   constructor(root, {onTask} = {}) {
@@ -56,6 +56,9 @@ export class Timeline {
     const p = e.payload || {};
     const it = typeof p.iteration === 'number' && p.iteration > 0 ? p.iteration : this.current;
     switch (e.type) {
+      case 'run_created':
+        this.row(0, e, 'info', 'Run created', p.spec_path ? 'spec: ' + p.spec_path : '');
+        break;
       case 'run_started':
         this.row(0, e, 'info', 'Run started', (p.model || '') + (p.branch ? ' on ' + p.branch : ''));
         break;
@@ -63,7 +66,7 @@ export class Timeline {
         this.row(this.current, e, 'info', 'Session ' + p.session + ' started', p.reason);
         break;
       case 'state_changed':
-        this.row(this.current, e, 'state', p.from + ' → ' + p.to, p.reason);
+        this.row(this.current, e, 'transition', p.from + ' → ' + p.to, p.reason);
         break;
       case 'phase_started':
         this.row(it, e, 'phase', PHASES[p.phase] || p.phase);
@@ -127,6 +130,12 @@ export class Timeline {
         this.row(this.current, e, 'warn', 'Pause requested', p.by ? 'by ' + p.by : '');
         break;
       case 'run_paused':
+        for (const r of this.taskRows.values()) {
+          if (r.classList.contains('running')) {
+            r.className = 'row task warn';
+            r.querySelector('.task-result').textContent = 'stopped: the run paused (it is done again on resume)';
+          }
+        }
         this.row(this.current, e, 'warn', 'Paused', p.reason, p.needed_usd != null ? 'needs a budget of ' + usd(p.needed_usd) : '');
         break;
       case 'limits_changed':

@@ -2,12 +2,12 @@
 
 import {h} from './dom.js';
 
-/** Shows a message for 6 s; kind "error" keeps it until clicked. */
+/** Shows a message for 4 s; kind "error" keeps it until clicked. */
 export function toast(message, kind = 'info') {
   const t = h('div', {class: 'toast ' + kind, role: kind === 'error' ? 'alert' : 'status'}, message);
   t.addEventListener('click', () => t.remove());
   document.getElementById('toasts').append(t);
-  if (kind !== 'error') setTimeout(() => t.remove(), 6000);
+  if (kind !== 'error') setTimeout(() => t.remove(), 4000);
 }
 
 const LABELS = {connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Run ended'};
