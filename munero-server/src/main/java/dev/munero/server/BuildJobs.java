@@ -13,10 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ExecutionException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code step_started}, {@code step_finished} (the step result), {@code warning}, {@code build_finished} (the
  * report). Step output lines are not streamed (the step log route has them). One build per repository at a time
  * from this server; a build from a terminal holds the workspace's build lock, and a build started here waits for
- * it. Thread-safe.
+ * it. On server stop, running builds are cancelled (their process trees killed). Thread-safe.
  */
 final class BuildJobs {
     private final Map<String, Job> byId = new ConcurrentHashMap<>();
@@ -41,35 +39,33 @@ final class BuildJobs {
     }
 
     /**
-     * Starts a build and returns once it has an id (the engine started it) or failed to start.
+     * Prepares a build (its id, targets and options resolved, nothing run yet) and runs it on a virtual thread.
      *
-     * @throws AppException as {@link Builds#build} does before the first step (INVALID for an unknown target or a
-     *                      bad configuration); CONFLICT when this server already runs a build of the repository
+     * @throws AppException as {@link Builds#prepare} does (INVALID for an unknown target, a bad configuration or
+     *                      {@code jobs < 1}); CONFLICT when this server already runs a build of the repository
      */
-    Job start(ServedRepo repo, Builds.BuildRequest request) throws InterruptedException {
-        Job job = new Job(repo);
-        if (runningByRepo.putIfAbsent(repo.id(), job) != null) {
+    Job start(ServedRepo repo, Builds.BuildRequest request) {
+        Builds.Prepared prepared = repo.builds().prepare(request);
+        Job job = new Job(repo, prepared);
+        Job other = runningByRepo.putIfAbsent(repo.id(), job);
+        if (other != null) {
             throw AppException.conflict("a build of " + repo.id() + " is already running in this server (build "
-                    + runningByRepo.get(repo.id()).id + "); wait for it, or watch it on its events stream");
+                    + other.id() + "); wait for it, or watch it on its events stream");
         }
-        Thread.ofVirtual().name("munero-build-" + repo.id()).start(() -> {
+        byId.put(job.id(), job);
+        Thread.ofVirtual().name("munero-build-" + job.id()).start(() -> {
             try {
-                BuildReport report = repo.builds().build(request, job);
-                job.finish(report, null);
+                job.finish(prepared.run(job), null);
             } catch (AppException e) {
                 job.finish(null, e);
             } catch (RuntimeException e) {
-                log.println("munero serve: the build of " + repo.id() + " failed: " + e);
+                log.println("munero serve: build " + job.id() + " of " + repo.id() + " failed: " + e);
                 job.finish(null, AppException.unavailable("the build failed: " + e.getMessage(), e));
             } finally {
                 runningByRepo.remove(repo.id(), job);
             }
         });
-        try {
-            return job.started.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof AppException a ? a : new IllegalStateException(e.getCause());
-        }
+        return job;
     }
 
     /** A build this server ran or runs. */
@@ -85,19 +81,22 @@ final class BuildJobs {
     /** One build: its events, its state ({@code running}, then {@code passed}, {@code failed}...), its report. */
     final class Job implements BuildListener, EventSource {
         final ServedRepo repo;
-        final CompletableFuture<Job> started = new CompletableFuture<>();
+        private final Builds.Prepared prepared;
         private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         private final List<Frame> frames = new ArrayList<>();
         private final List<StepResult> finished = new ArrayList<>();
         private final Set<EventConnection> clients = new CopyOnWriteArraySet<>();
-        private volatile String id;
+        private final String id;
         private volatile String state = "running";
-        private volatile int total;
+        private final int total;
         private volatile BuildReport report;
         private volatile AppException error;
 
-        Job(ServedRepo repo) {
+        Job(ServedRepo repo, Builds.Prepared prepared) {
             this.repo = repo;
+            this.prepared = prepared;
+            this.id = prepared.id();
+            this.total = prepared.selectedSteps();
         }
 
         String id() {
@@ -126,13 +125,9 @@ final class BuildJobs {
 
         @Override
         public void buildStarted(String runId, int steps, List<String> order) {
-            id = runId;
-            total = steps;
-            byId.put(runId, this);
             ObjectNode p = Json.MAPPER.createObjectNode().put("steps", steps);
             order.forEach(p.putArray("order")::add);
             emit("build_started", p);
-            started.complete(this);
         }
 
         @Override
@@ -162,11 +157,13 @@ final class BuildJobs {
             report = r;
             error = e;
             state = r != null ? r.status().name().toLowerCase(Locale.ROOT) : "error";
-            if (!started.isDone()) {
-                started.completeExceptionally(e != null ? e : new IllegalStateException("the build did not start"));
-            }
             clients.forEach(c -> c.offer(Frame.stateChanged(state)));
             done.countDown();
+        }
+
+        /** Stops the build (its processes are killed); it ends as cancelled. */
+        void cancel() {
+            prepared.cancel();
         }
 
         /** Waits up to {@code wait} for the build to end. */

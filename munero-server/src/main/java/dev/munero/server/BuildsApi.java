@@ -43,15 +43,15 @@ final class BuildsApi {
     record Build(String buildId, String repo, String state, int stepsTotal, List<StepResult> steps,
                  BuildReport report, String error) { }
 
-    void start(Context ctx) throws InterruptedException {
+    void start(Context ctx) {
         StartBuild body = Json.body(ctx, StartBuild.class, START_SHAPE);
         ServedRepo repo = repos.get(body.repo());
         if (body.jobs() != null && body.jobs() < 1) {
             throw ProblemException.badRequest("jobs must be at least 1, was " + body.jobs());
         }
         BuildJobs.Job job = jobs.start(repo, new Builds.BuildRequest(
-                body.targets() == null ? List.of() : body.targets(), body.jobs(), Boolean.TRUE.equals(body.keepGoing()),
-                Boolean.TRUE.equals(body.force()), !Boolean.TRUE.equals(body.noCache()), env));
+                body.targets() == null ? List.of() : body.targets(), body.jobs(), body.keepGoing(),
+                Boolean.TRUE.equals(body.force()), !Boolean.TRUE.equals(body.noCache()), false, null, env));
         ctx.status(202).json(view(job));
     }
 
@@ -62,17 +62,23 @@ final class BuildsApi {
             ctx.json(view(job.get()));
             return;
         }
+        AppException last = null;
         for (ServedRepo repo : chosen(ctx)) {
-            for (BuildReport r : repo.builds().reports(500)) {
-                if (r.runId().equals(id)) {
-                    ctx.json(new Build(id, repo.id(), r.status().name().toLowerCase(java.util.Locale.ROOT),
-                            r.steps().size(), r.steps(), r, null));
-                    return;
+            try {
+                BuildReport r = repo.builds().report(id);
+                ctx.json(new Build(id, repo.id(), r.status().name().toLowerCase(java.util.Locale.ROOT),
+                        r.steps().size(), r.steps(), r, null));
+                return;
+            } catch (AppException e) {
+                if (e.kind() != AppException.Kind.NOT_FOUND) {
+                    throw e;
                 }
+                last = e;
             }
         }
-        throw ProblemException.notFound("there is no build " + id + " in the served repositories' reports "
-                + "(.munero/reports/); GET /api/v1/repos/{repo}/builds/latest gives the newest");
+        throw chosen(ctx).size() == 1 && last != null ? last : ProblemException.notFound("there is no build " + id
+                + " in the served repositories' reports (.munero/reports/); GET /api/v1/repos/{repo}/builds/latest "
+                + "gives the newest");
     }
 
     void stepLog(Context ctx) {

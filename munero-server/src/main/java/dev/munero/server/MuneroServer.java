@@ -165,8 +165,8 @@ public final class MuneroServer implements AutoCloseable {
     }
 
     /**
-     * Stops: asks the runs it drives to pause and waits for them ({@link Config#stopWait} each), waits as long for running
-     * builds to finish, closes every WebSocket (1001, going away), stops following, closes the stores and stops Jetty.
+     * Stops: asks the runs it drives to pause and waits for them ({@link Config#stopWait} each), cancels running builds
+     * and waits as long for them, closes every WebSocket (1001, going away), stops following, closes the stores and stops Jetty.
      * Idempotent.
      */
     public synchronized void stop() {
@@ -177,7 +177,8 @@ public final class MuneroServer implements AutoCloseable {
         try {
             registry.stopAll(config.stopWait);
             for (BuildJobs.Job job : jobs.running()) {
-                job.awaitDone(config.stopWait); // a build cannot be paused: it may finish
+                job.cancel(); // a build cannot be paused; a cancelled one reports CANCELLED
+                job.awaitDone(config.stopWait);
             }
             follower.stop();
         } catch (InterruptedException e) {

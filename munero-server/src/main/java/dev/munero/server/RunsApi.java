@@ -140,10 +140,11 @@ final class RunsApi {
         ResumeRun body = Json.body(ctx, ResumeRun.class, RESUME_SHAPE);
         Duration timeout = body.timeout() == null ? null : duration(body.timeout(), "timeout");
         Runs runs = repo.runs();
-        Runs.Detail detail = runs.show(id);
-        RunSettings settings = settings(repo, Map.of("model", detail.summary().model()));
-        Runs.Started started = runs.resume(id, new Runs.Resume(body.budgetUsd(), body.addBudgetUsd(), timeout,
-                body.maxIterations()), sessions.open(repo.path(), settings, new EventBus()));
+        Runs.Resume request = new Runs.Resume(body.budgetUsd(), body.addBudgetUsd(), timeout, body.maxIterations());
+        // refused (ended, running, bad budget) before a session is made for it
+        Runs.Summary resumable = runs.resumable(id, request);
+        RunSettings settings = settings(repo, Map.of("model", resumable.model()));
+        Runs.Started started = runs.resume(id, request, sessions.open(repo.path(), settings, new EventBus()));
         registry.launch(repo, started);
         ctx.status(202).json(new Accepted(id, repo.id(), runs.show(id).summary().state(), "resumed"));
     }

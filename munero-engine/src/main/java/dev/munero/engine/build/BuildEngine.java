@@ -105,12 +105,35 @@ public final class BuildEngine {
      * @throws IOException when the report or the state cannot be written
      */
     public BuildReport build() throws IOException {
+        return build(newRunId());
+    }
+
+    /**
+     * Runs the build under a run id chosen by the caller (the server answers with it before the build starts).
+     *
+     * @param runId the report's and the log directory's id, as {@link #newRunId()} makes it
+     * @return the report (also written to {@code .munero/reports/})
+     * @throws IOException when the report or the state cannot be written
+     */
+    public BuildReport build(String runId) throws IOException {
+        if (!Reports.isRunId(runId)) {
+            throw new IllegalArgumentException("not a build id: " + runId);
+        }
         try (BuildLock lock = lock()) {
             excludeStateDir();
-            return doBuild();
+            return doBuild(runId);
         } finally {
             finished.countDown();
         }
+    }
+
+    /**
+     * A new build id: {@code yyyyMMdd-HHmmss-NNNNN} (UTC now, then five random digits), sortable by time.
+     * Thread-safe.
+     */
+    public static String newRunId() {
+        // decimal, not hex: a recorded agent session masks digits in tool results (a log path holds the run id)
+        return RUN_ID.format(Instant.now()) + "-" + String.format("%05d", ThreadLocalRandom.current().nextInt(100_000));
     }
 
     /** Waits for any other build of this state directory (issue 9.9); interrupted, it builds nothing. */
@@ -134,12 +157,10 @@ public final class BuildEngine {
         }
     }
 
-    private BuildReport doBuild() throws IOException {
+    private BuildReport doBuild(String runId) throws IOException {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         java.util.function.LongSupplier clock = () -> (System.nanoTime() - t0) / 1_000_000;
-        // decimal, not hex: a recorded agent session masks digits in tool results (a log path holds the run id)
-        String runId = RUN_ID.format(startedAt) + "-" + String.format("%05d", ThreadLocalRandom.current().nextInt(100_000));
         BuildState state = BuildState.load(options.stateDir());
         Path logDir = options.stateDir().resolve("logs").resolve(runId);
         StepWorker worker = new StepWorker(project.root(), options, project.profile(), new LocalCache(options.cacheDir()),
@@ -416,19 +437,37 @@ public final class BuildEngine {
      * @throws IOException when an input cannot be read
      */
     public List<PlannedStep> plan() throws IOException {
+        return planWithFingerprints().stream().map(Planned::step).toList();
+    }
+
+    /**
+     * A planned step with the fingerprint its cache key is made of.
+     *
+     * @param step        the step's line of the plan
+     * @param fingerprint what went into its key; null when the step would be skipped
+     */
+    public record Planned(PlannedStep step, dev.munero.engine.cache.Fingerprint fingerprint) {
+    }
+
+    /**
+     * {@link #plan()} with each step's fingerprint, for explaining a cache key.
+     *
+     * @throws IOException when an input cannot be read
+     */
+    public List<Planned> planWithFingerprints() throws IOException {
         BuildState state = BuildState.load(options.stateDir());
         StepWorker worker = new StepWorker(project.root(), options, project.profile(), new LocalCache(options.cacheDir()),
                 runner, listener, options.stateDir().resolve("logs").resolve("dry-run"), state);
         long[] priority = priorities(state);
         Map<String, String> keys = new HashMap<>();
-        List<PlannedStep> out = new ArrayList<>();
+        List<Planned> out = new ArrayList<>();
         for (String name : plannedOrder(priority)) {
             StepSpec spec = graph.step(graph.indexOf(name));
             Optional<SkipCondition> skip = worker.skipCondition(spec);
             if (skip.isPresent()) {
                 keys.put(name, "skipped");
-                out.add(new PlannedStep(name, PlannedStep.Action.SKIP, null, spec.command().display(), spec.cwd(),
-                        List.of("skipIf: " + skip.get().describe())));
+                out.add(new Planned(new PlannedStep(name, PlannedStep.Action.SKIP, null, spec.command().display(), spec.cwd(),
+                        List.of("skipIf: " + skip.get().describe())), null));
                 continue;
             }
             Map<String, String> depKeys = new HashMap<>();
@@ -437,11 +476,11 @@ public final class BuildEngine {
             }
             StepWorker.Probe probe = worker.probe(spec, depKeys);
             keys.put(name, probe.key());
-            out.add(probe.hit().isPresent()
+            out.add(new Planned(probe.hit().isPresent()
                     ? new PlannedStep(name, PlannedStep.Action.RESTORE, probe.key(), spec.command().display(), spec.cwd(),
                     List.of("cache hit: up to date"))
                     : new PlannedStep(name, PlannedStep.Action.RUN, probe.key(), spec.command().display(), spec.cwd(),
-                    probe.reasons()));
+                    probe.reasons()), probe.fingerprint()));
         }
         return out;
     }

@@ -70,6 +70,22 @@ public final class Reports {
                 verifyMissing, finishedOrder);
     }
 
+    private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("\\d{8}-\\d{6}-\\d{5}");
+
+    /** Whether {@code id} has the shape of a build id ({@link BuildEngine#newRunId()}), so it is safe in a path. */
+    public static boolean isRunId(String id) {
+        return id != null && RUN_ID.matcher(id).matches();
+    }
+
+    /**
+     * Where a build writes a step's output: {@code <stateDir>/logs/<runId>/<step, made file-safe>.log}. A Maven
+     * step built together with others writes into the first member's {@code .maven-N.log} instead (its report's
+     * {@link StepResult#logFile()} names it).
+     */
+    public static Path logFile(Path stateDir, String runId, String step) {
+        return stateDir.resolve("logs").resolve(runId).resolve(StepWorker.safeName(step) + ".log");
+    }
+
     /** The report as indented JSON. */
     public static String toJson(BuildReport report) {
         return JSON.writeValueAsString(report);
@@ -120,7 +136,7 @@ public final class Reports {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (name.matches("\\d{8}-\\d{6}-[0-9a-f]{4}" + (files ? "\\.json" : ""))) {
+                if (isRunId(files && name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) && Files.isDirectory(p) != files) {
                     runs.add(p);
                 }
             }

@@ -158,6 +158,9 @@ public final class ProcessRunner {
             while ((line = r.readLine()) != null) {
                 w.write(line);
                 w.newLine();
+                if (!r.ready()) {
+                    w.flush(); // nothing more waiting: make the log readable while the step runs (the server's step logs)
+                }
                 sink.accept(line);
             }
         } catch (IOException e) {

@@ -1,0 +1,154 @@
+package dev.munero.cli;
+
+import dev.munero.agent.safety.Sandbox;
+import dev.munero.agent.safety.SandboxMode;
+import dev.munero.agent.safety.SandboxUnavailableException;
+import dev.munero.core.BuildManager;
+import dev.munero.core.app.AppException;
+import dev.munero.llm.ChatModel;
+import dev.munero.llm.ProviderException;
+import dev.munero.llm.UserConfig;
+import dev.munero.llm.pricing.ModelInfo;
+import dev.munero.llm.record.ReplayChatModel;
+import dev.munero.server.MuneroServer;
+import dev.munero.server.SessionFactory;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code munero serve}: the REST + WebSocket API over the given repositories until Ctrl-C, then a clean stop (the
+ * runs it drives pause and can be resumed).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the runs and builds of one or more repositories over HTTP: a REST API under /api/v1 "
+                + "(its OpenAPI document at /api/v1/openapi.json) and WebSocket event streams. Runs started over "
+                + "the API run in this process; runs started by munero run in a terminal show up and stream too. "
+                + "Stops on Ctrl-C: the runs it drives pause (munero resume continues them).", ""},
+        footer = {"", "Exit codes: 0 stopped by Ctrl-C; 2 a bad option, a repository that is not a directory, or a "
+                + "port already in use."})
+final class ServeCommand implements Callable<Integer> {
+    private final Invocation invocation;
+
+    ServeCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address to listen on (default 127.0.0.1: this machine only).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070",
+            description = "The port (default 7070; 0 picks a free one and prints it).")
+    int port;
+
+    @Option(names = "--repo", paramLabel = "DIR",
+            description = "A repository to serve (repeatable; default: the current directory). Its id in URLs is "
+                    + "its directory's name.")
+    List<Path> repos = new ArrayList<>();
+
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Runs started over the API replay this recording (from munero run --record) instead of "
+                    + "calling a model: no network, no key.")
+    Path replay;
+
+    @Override
+    public Integer call() {
+        if (port < 0 || port > 65535) {
+            invocation.err().println("munero: error: --port must be 0 to 65535, was " + port);
+            return ExitCodes.USAGE;
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (Path r : repos.isEmpty() ? List.of(Path.of(".")) : repos) {
+            Path dir = invocation.cwd().resolve(r).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                invocation.err().println("munero: error: --repo " + r + ": " + dir + " is not a directory");
+                return ExitCodes.USAGE;
+            }
+            dirs.add(dir);
+        }
+        Path replayFile = null;
+        if (replay != null) {
+            try {
+                replayFile = FileErrors.readable(invocation.cwd().resolve(replay).toAbsolutePath().normalize(),
+                        "the recording");
+            } catch (IllegalArgumentException e) {
+                invocation.err().println("munero: error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
+        MuneroServer server;
+        try {
+            server = MuneroServer.start(new MuneroServer.Config(dirs, sessions(replayFile)).host(bind).port(port)
+                    .env(invocation.env()).log(invocation.err()));
+        } catch (IllegalArgumentException e) {
+            invocation.err().println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (JavalinBindException e) {
+            invocation.err().println("munero: error: cannot listen on " + bind + ":" + port + " (" + e.getMessage()
+                    + "); pick another --port, or 0 for a free one");
+            return ExitCodes.USAGE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (AutoCloseable ignored = invocation.interrupts().register(() -> {
+            invocation.err().println("munero serve: stopping: the runs it drives pause (munero resume continues "
+                    + "them)");
+            server.stop();
+            stopped.countDown();
+        })) {
+            invocation.out().println("munero serve: " + server.url() + "  (API " + server.url() + "api/v1/, "
+                    + "OpenAPI " + server.url() + "api/v1/openapi.json)");
+            server.repos().all().forEach(r -> invocation.out().println("  repository " + r.id() + ": " + r.path()));
+            invocation.out().println("Ctrl-C stops it.");
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            server.stop();
+            throw new IllegalStateException(e);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Sessions made as munero run makes them: the model (or the replay), its prices, the sandbox. */
+    private SessionFactory sessions(Path replayFile) {
+        return (repo, settings, bus) -> {
+            ChatModel chat;
+            try {
+                chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replayFile, null);
+            } catch (IllegalArgumentException e) {
+                throw AppException.invalid(e.getMessage());
+            } catch (ProviderException e) {
+                throw AppException.unavailable(e.getMessage(), e);
+            } catch (IOException e) {
+                throw AppException.unavailable("cannot resolve " + repo + ": " + e.getMessage(), e);
+            }
+            ModelInfo prices = RunDriver.prices(invocation, chat);
+            if (settings.budgetUsd().value().isPresent() && !prices.priced()) {
+                throw AppException.invalid("a budget (" + settings.budgetUsd().source() + ") needs the price of "
+                        + chat.model() + ", and Munero has none: add it to " + RunDriver.userPrices(invocation)
+                        + " (same format as Munero's models.toml, see README), or run without a budget");
+            }
+            Sandbox sandbox;
+            try {
+                sandbox = SandboxChoice.select(SandboxMode.parse(settings.sandbox().value()),
+                        UserConfig.load(invocation.env()));
+            } catch (SandboxUnavailableException e) {
+                throw AppException.unavailable(e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw AppException.invalid(e.getMessage());
+            }
+            return new BuildManager.Session(chat, prices, invocation.env(), sandbox, Clock.systemUTC(), bus,
+                    chat instanceof ReplayChatModel ? BuildManager.Learning.RUN_ONLY : BuildManager.Learning.SHARED);
+        };
+    }
+}
