@@ -4,6 +4,7 @@ import dev.munero.agent.safety.Sandbox;
 import dev.munero.agent.safety.SandboxMode;
 import dev.munero.agent.safety.SandboxUnavailableException;
 import dev.munero.core.BuildManager;
+import dev.munero.core.app.Access;
 import dev.munero.core.app.AppException;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ProviderException;
@@ -12,11 +13,15 @@ import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.llm.record.ReplayChatModel;
 import dev.munero.server.MuneroServer;
 import dev.munero.server.SessionFactory;
+import dev.munero.server.security.RateLimit;
+import dev.munero.server.security.SecurityOptions;
+import dev.munero.server.security.ServerGuard;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,8 +48,24 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "The address to listen on (default 127.0.0.1: this machine only).")
+            description = "The address to listen on (default 127.0.0.1: this machine only). Any other address "
+                    + "needs --auth.")
     String bind;
+
+    @Option(names = "--auth", description = "Require a bearer token (munero token create) on every API route: viewer "
+            + "reads, operator starts, pauses, resumes and rolls back. Every token use and every mutating request "
+            + "goes to the audit log (munero audit).")
+    boolean auth;
+
+    @Option(names = "--cors", paramLabel = "ORIGIN", description = "Let pages of this origin (scheme://host[:port]) "
+            + "call the API from a browser (repeatable; default: none, and requests from other sites' pages are "
+            + "refused).")
+    List<String> cors = new ArrayList<>();
+
+    @Option(names = "--rate-limit", paramLabel = "N/PERIOD", defaultValue = "600/m",
+            description = "Requests per token per period, e.g. 600/m, 10/s, 5000/h (default ${DEFAULT-VALUE}); over "
+                    + "it: 429 with Retry-After.")
+    String rateLimit;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070",
             description = "The port (default 7070; 0 picks a free one and prints it).")
@@ -85,23 +106,39 @@ final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
+        ServerGuard guard;
+        try {
+            guard = ServerGuard.open(invocation.env(), bind, new SecurityOptions(auth, cors,
+                    RateLimit.parse(rateLimit), Duration.ofSeconds(10)));
+        } catch (AppException e) {
+            return TokenCommand.fail(invocation.err(), e);
+        }
         MuneroServer server;
         try {
             server = MuneroServer.start(new MuneroServer.Config(dirs, sessions(replayFile)).host(bind).port(port)
-                    .env(invocation.env()).log(invocation.err()));
+                    .env(invocation.env()).log(invocation.err()).guard(guard).extensions(List.of(guard)));
         } catch (IllegalArgumentException e) {
+            guard.close();
             invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
         } catch (JavalinBindException e) {
+            guard.close();
             invocation.err().println("munero: error: cannot listen on " + bind + ":" + port + " (" + e.getMessage()
                     + "); pick another --port, or 0 for a free one");
             return ExitCodes.USAGE;
+        }
+        if (auth) {
+            long active = guard.access().list().stream().filter(Access.Token::active).count();
+            invocation.out().println("Auth on: " + active + " active token" + (active == 1 ? "" : "s") + " in "
+                    + guard.access().database() + (active == 0 ? "; make one with munero token create --role viewer"
+                    : "") + ". Audit log: munero audit.");
         }
         CountDownLatch stopped = new CountDownLatch(1);
         try (AutoCloseable ignored = invocation.interrupts().register(() -> {
             invocation.err().println("munero serve: stopping: the runs it drives pause (munero resume continues "
                     + "them)");
             server.stop();
+            guard.close();
             stopped.countDown();
         })) {
             invocation.out().println("munero serve: " + server.url() + "  (API " + server.url() + "api/v1/, "
@@ -112,8 +149,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.stop();
+            guard.close();
         } catch (Exception e) {
             server.stop();
+            guard.close();
             throw new IllegalStateException(e);
         }
         return ExitCodes.OK;

@@ -85,7 +85,7 @@ public final class MuneroServer implements AutoCloseable {
                             streams.checkBuild(ctx);
                         }
                     });
-                    c.routes.ws(route.path(), route.ws(), route.role());
+                    c.routes.ws(route.path(), guard.websocket(route.path(), route.ws()), route.role());
                 } else {
                     c.routes.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(), ctx -> {
                         guard.admit(ctx, route.role());
