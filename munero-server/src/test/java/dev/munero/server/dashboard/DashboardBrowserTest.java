@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.core.BuildManager;
+import dev.munero.core.events.RunEvent;
 import dev.munero.llm.pricing.ModelInfo;
+import dev.munero.core.app.Access;
 import dev.munero.server.MuneroServer;
+import dev.munero.server.security.SecurityOptions;
+import dev.munero.server.security.ServerGuard;
 import dev.munero.store.Store;
 import dev.munero.store.StoredEvent;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +29,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,14 +81,10 @@ class DashboardBrowserTest {
                 .gate("plan", 0, "plan")
                 .gate("task:greet", 0, "task-turn-1")
                 .gate("task:greet", 1, "all"); // held until the page has paused and resumed the run
-        Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "HOME", dir.resolve("home").toString(),
-                "MUNERO_CONFIG", dir.resolve("home/config.toml").toString());
+        ServerGuard guard = ServerGuard.over(Access.open(dir.resolve("home/server.db"), Clock.systemUTC()),
+                SecurityOptions.of(false)); // as munero serve without --auth: loopback, Host and Origin checked
         ByteArrayOutputStream serverLog = new ByteArrayOutputStream();
-        MuneroServer server = MuneroServer.start(new MuneroServer.Config(List.of(repo),
-                (r, settings, bus) -> new BuildManager.Session(model, PRICES, env, Sandbox.none(), Clock.systemUTC(),
-                        bus))
-                .port(0).env(env).poll(Duration.ofMillis(100))
-                .log(new PrintStream(serverLog, true, StandardCharsets.UTF_8)));
+        MuneroServer server = server(repo, model, guard, serverLog, e -> { });
         Path shots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(shots);
         try {
@@ -137,7 +139,73 @@ class DashboardBrowserTest {
         } finally {
             model.release("all");
             server.stop();
+            guard.close();
         }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void withAuthOnThePageAsksForATokenOnceAndUsesItForRestAndTheWebSocket() throws Exception {
+        assumeTrue(Browser.missing().isEmpty(), () -> "skipped: " + Browser.missing().orElseThrow());
+        Path repo = repository();
+        GatedModel model = new GatedModel().plan(PLAN)
+                .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("wrote it"))
+                .task("notes", "write_file", write("NOTES.md", "greeting.txt greets.\\n"), "finish", finish("notes"));
+        Access access = Access.open(dir.resolve("home/server.db"), Clock.systemUTC());
+        String secret = access.create("dashboard-test", Access.Role.OPERATOR).secret();
+        ServerGuard guard = ServerGuard.over(access, SecurityOptions.of(true));
+        ByteArrayOutputStream serverLog = new ByteArrayOutputStream();
+        CountDownLatch completed = new CountDownLatch(1);
+        MuneroServer server = server(repo, model, guard, serverLog, e -> {
+            if (e instanceof RunEvent.RunCompleted) {
+                completed.countDown();
+            }
+        });
+        Path shots = Files.createDirectories(Path.of("target", "screenshots").toAbsolutePath());
+        try {
+            HttpResponse<String> started = send(server, HttpRequest.newBuilder(uri(server, "/api/v1/runs"))
+                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"spec\":\"Add greeting.txt saying hello world.\","
+                            + "\"model\":\"anthropic:claude-sonnet-4-6\",\"max_iterations\":2}")));
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+            String runId = JSON.readTree(started.body()).path("summary").path("id").asString();
+            assertThat(completed.await(5, TimeUnit.MINUTES)).as("the run completed").isTrue();
+
+            Browser.Result result = Browser.run(Path.of(getClass().getResource("dashboard-auth.mjs").toURI()), Map.of(
+                    "BASE_URL", "http://127.0.0.1:" + server.port(),
+                    "RUN_ID", runId,
+                    "TOKEN", secret,
+                    "SHOTS", shots.toString(),
+                    "PROFILE", Files.createDirectories(dir.resolve("chromium-profile")).toString()),
+                    command -> { }, 15);
+            result.screenshots().forEach(p -> System.out.println("dashboard screenshot: " + p));
+            if (result.exitCode() != 0) {
+                fail("the browser script failed (exit " + result.exitCode() + "):\n" + result.failure()
+                        + "\n--- its output:\n" + String.join("\n", result.stdout())
+                        + "\n--- the server's log:\n" + serverLog.toString(StandardCharsets.UTF_8));
+            }
+            assertThat(result.stdout()).contains("@ok");
+            // the wrong token was refused and audited; the right one was used by the page
+            assertThat(access.audit(1000)).anySatisfy(a -> assertThat(a.status()).isEqualTo(401));
+            assertThat(access.list()).singleElement().satisfies(tok -> assertThat(tok.lastUsedAt()).isPresent());
+        } finally {
+            server.stop();
+            guard.close();
+        }
+    }
+
+    /** munero serve in-process on 127.0.0.1 (a free port), its runs' sessions on {@code model}; events to {@code seen}. */
+    private MuneroServer server(Path repo, GatedModel model, ServerGuard guard, ByteArrayOutputStream log,
+                                Consumer<RunEvent> seen) {
+        Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "HOME", dir.resolve("home").toString(),
+                "MUNERO_CONFIG", dir.resolve("home/config.toml").toString());
+        return MuneroServer.start(new MuneroServer.Config(List.of(repo),
+                (r, settings, bus) -> {
+                    bus.subscribe(seen);
+                    return new BuildManager.Session(model, PRICES, env, Sandbox.none(), Clock.systemUTC(), bus);
+                })
+                .port(0).env(env).poll(Duration.ofMillis(100)).guard(guard).extensions(List.of(guard))
+                .log(new PrintStream(log, true, StandardCharsets.UTF_8)));
     }
 
     /** A git repository whose munero.yaml has the run's check step (greeting) and two more for the builds page. */
@@ -173,16 +241,25 @@ class DashboardBrowserTest {
         }
     }
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static URI uri(MuneroServer server, String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static HttpResponse<String> send(MuneroServer server, HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> get(MuneroServer server, String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + path)).timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(server, HttpRequest.newBuilder(uri(server, path)));
     }
 
     private static HttpResponse<String> post(MuneroServer server, String path, String json)
             throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                        + path)).header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(server, HttpRequest.newBuilder(uri(server, path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private static String write(String path, String content) {

@@ -62,7 +62,13 @@ await context.addInitScript(() => {
 const page = context.pages()[0] || await context.newPage();
 const errors = [];
 page.on('pageerror', e => errors.push(e.message));
-page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+// the browser logs every 4xx/5xx answer as a console error; those are checked by the response handler below
+page.on('console', m => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+page.on('response', r => {
+  // a repository where no build has run yet answers 404 for its latest build: the page says so
+  const expected = r.status() === 404 && /\/builds\/latest$/.test(new URL(r.url()).pathname);
+  if (r.status() >= 400 && !expected) errors.push(r.status() + ' from ' + r.request().method() + ' ' + r.url());
+});
 page.on('request', r => {
   const u = new URL(r.url());
   if (u.protocol !== 'data:' && u.hostname !== '127.0.0.1') errors.push('a request left 127.0.0.1: ' + r.url());
@@ -158,6 +164,9 @@ try {
       () => document.getElementById('step-graph')?.innerText);
     await until(page, 'the steps table marks the critical path', () => document.querySelector('#steps .badge.crit'), null,
       () => document.getElementById('steps')?.innerText);
+    await page.click('#step-graph [data-id="greeting"]');
+    await until(page, 'the failed step shows its log', () => /does not say hello world/.test(document.querySelector('.step-log pre.log')?.textContent || ''),
+      null, () => document.querySelector('.step-log')?.innerText);
     await shot(page, 'builds');
   }
 

@@ -132,7 +132,7 @@ export function buildsPage(view, params) {
           else if (e.type === 'step_finished' && name) live.set(name, {...p, name});
           render();
         },
-        onStatus: setConnection,
+        onStatus: status => setConnection(status, 'Build'),
         onEnd: () => { buildBtn.disabled = false; live = new Map(); load(); },
       }).start();
     } catch (err) {

@@ -10,12 +10,12 @@ export function toast(message, kind = 'info') {
   if (kind !== 'error') setTimeout(() => t.remove(), 4000);
 }
 
-const LABELS = {connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Run ended'};
+const LABELS = {connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…'};
 
-/** The event stream's status: connecting, live, reconnecting, ended; null hides it. */
-export function setConnection(status) {
+/** The event stream's status: connecting, live, reconnecting, ended (of a "Run" or a "Build"); null hides it. */
+export function setConnection(status, what = 'Run') {
   const el = document.getElementById('conn');
   el.hidden = !status;
   el.className = 'conn conn-' + status;
-  el.textContent = LABELS[status] || '';
+  el.textContent = status === 'ended' ? what + ' ended' : LABELS[status] || '';
 }
