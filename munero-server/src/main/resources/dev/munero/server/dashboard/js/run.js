@@ -57,9 +57,9 @@ export function runPage(view, id, repo) {
         h('section', {class: 'card timeline-card'}, h('div', {class: 'card-head'}, h('h2', {}, 'Timeline'), verbose), els.timeline),
         h('div', {class: 'side'},
           h('section', {class: 'card'}, h('h2', {}, 'Task graph'), els.graph),
-          h('section', {class: 'card'}, h('h2', {}, 'Cost over time'), els.cost))),
+          h('section', {class: 'card'}, h('h2', {}, 'Agent transcript'), els.transcriptTabs, els.transcript))),
       h('div', {class: 'run-grid lower'},
-        h('section', {class: 'card'}, h('h2', {}, 'Agent transcript'), els.transcriptTabs, els.transcript),
+        h('section', {class: 'card'}, h('h2', {}, 'Cost over time'), els.cost),
         h('section', {class: 'card'}, h('h2', {}, 'Checks'), els.checks))));
 
   function mark(parts) {
