@@ -25,7 +25,7 @@ export function buildsPage(view, params) {
       h('section', {class: 'card'}, h('h2', {}, 'Steps'), steps, log))));
 
   let repo = params.get('repo');
-  let report = null, graph = null, live = new Map(), stream = null;
+  let report = null, graph = null, live = new Map(), stream = null, running = null; // running: {id, total} of a build started here
 
   async function load() {
     const list = await api('/api/v1/repos');
@@ -48,7 +48,13 @@ export function buildsPage(view, params) {
   }
 
   function render() {
-    if (!report) {
+    if (running) {
+      const done = [...live.values()].filter(r => r.status !== 'RUNNING').length;
+      fill(summary, h('div', {class: 'figures'},
+        figure('Status', h('span', {class: 'state state-building'}, 'RUNNING')),
+        figure('Build', h('span', {class: 'mono'}, running.id)),
+        figure('Steps', done + ' of ' + running.total + ' finished')));
+    } else if (!report) {
       fill(summary, h('p', {class: 'empty'}, 'No build has run in ' + repo + ' yet. Press Build, or run munero build there.'));
     } else {
       const c = report.counts || {};
@@ -69,7 +75,7 @@ export function buildsPage(view, params) {
       const n = graph ? graph.nodes.find(x => x.name === name) : {depends_on: []};
       const r = live.get(name) || results.get(name);
       const status = r ? (r.status === 'RUNNING' ? 'running' : STATUS[r.status] || 'pending') : 'pending';
-      const sub = !r ? 'not in the last build' : r.status === 'RUNNING' ? 'running'
+      const sub = !r ? (running ? 'waiting' : 'not in the last build') : r.status === 'RUNNING' ? 'running'
         : r.status.toLowerCase() + (r.status === 'CACHED' || r.status === 'SKIPPED' ? '' : ' · ' + duration(r.duration_millis));
       return {id: name, label: name, sub, status, deps: n.depends_on || [], emphasis: critical.has(name),
         title: name + (n.command ? '\n' + n.command : '') + (r && r.reasons ? '\n' + r.reasons.join('\n') : '')};
@@ -104,7 +110,8 @@ export function buildsPage(view, params) {
       return;
     }
     const head = h('div', {class: 'check-head'}, h('strong', {class: 'mono'}, name),
-      h('span', {class: 'muted'}, r.status.toLowerCase() + (r.exit_code != null ? ' · exit ' + r.exit_code : '') + ' · ' + duration(r.duration_millis)));
+      h('span', {class: 'muted'}, r.status.toLowerCase() + (r.exit_code != null ? ' · exit ' + r.exit_code : '')
+        + (r.status === 'SKIPPED' ? '' : ' · ' + duration(r.duration_millis))));
     const reasons = h('ul', {class: 'reasons'}, (r.reasons || []).map(x => h('li', {}, x)));
     fill(log, head, reasons, h('p', {class: 'muted'}, 'Loading the log…'));
     try {
@@ -122,18 +129,20 @@ export function buildsPage(view, params) {
     try {
       const started = await api('/api/v1/builds', {method: 'POST', body: {repo}});
       live = new Map();
+      running = {id: started.build_id, total: started.steps_total};
       toast('Build ' + started.build_id + ' started.');
       if (stream) stream.stop();
       stream = new EventStream('/api/v1/builds/' + encodeURIComponent(started.build_id) + '/events', {
         onEvent: e => {
           const p = snake(e.payload || {});
           const name = p.step || p.name;
+          if (e.type === 'build_started') running.total = p.steps;
           if (e.type === 'step_started' && name) live.set(name, {name, status: 'RUNNING', start_millis: p.start_millis});
           else if (e.type === 'step_finished' && name) live.set(name, {...p, name});
           render();
         },
         onStatus: status => setConnection(status, 'Build'),
-        onEnd: () => { buildBtn.disabled = false; live = new Map(); load(); },
+        onEnd: () => { buildBtn.disabled = false; live = new Map(); running = null; load(); },
       }).start();
     } catch (err) {
       buildBtn.disabled = false;
