@@ -1,4 +1,5 @@
-// Cost over time as SVG: the spent line (from cost_update events), the budget as a red line, and the projection
+// Cost over time as SVG: the spent line (from cost_update events), the budget as a red line (named at the top
+// edge when it is more than 4 times the spending), and the projection
 // of the final cost (spent / progress) as a dashed line from the last point to where the run is expected to end.
 
 import {s} from './dom.js';
@@ -22,7 +23,10 @@ export function costChart(points, {progress = 0, width = 640, height = 210} = {}
   const projected = last.projected;
   if (projected != null && progress > 0 && progress < 1) tEnd = Math.max(tEnd, t0 + (last.t - t0) / progress);
   const budget = last.budget;
-  const top = Math.max(...points.map(p => p.spent), projected || 0, budget || 0, 0.0001) * 1.12;
+  const most = Math.max(...points.map(p => p.spent), projected || 0, 0.0001);
+  // a budget far above what the run spends would flatten the line: then it is named at the top edge instead
+  const budgetOnChart = budget != null && budget <= most * 4;
+  const top = Math.max(most, budgetOnChart ? budget : 0) * 1.12;
   const x = t => L + (t - t0) / (tEnd - t0) * (width - L - R);
   const y = v => T + (1 - v / top) * (height - T - B);
   const axis = s('g', {class: 'axis'});
@@ -47,10 +51,13 @@ export function costChart(points, {progress = 0, width = 640, height = 210} = {}
   }
   svg.append(s('path', {d: d + ` L${x(last.t)},${y(0)} Z`, class: 'spent-area'}),
     s('path', {d, class: 'spent-line'}));
-  if (budget != null) {
+  if (budgetOnChart) {
     svg.append(s('line', {x1: L, x2: width - R, y1: y(budget), y2: y(budget), class: 'budget-line'}),
       s('text', {x: width - R - 4, y: y(budget) - 5, 'text-anchor': 'end', class: 'budget-label'},
         'budget ' + usd(budget)));
+  } else if (budget != null) {
+    svg.append(s('text', {x: width - R - 4, y: T + 4, 'text-anchor': 'end', class: 'budget-label'},
+      '↑ budget ' + usd(budget) + ' · ' + share(last.spent / budget) + ' spent'));
   }
   if (projected != null) {
     svg.append(s('line', {x1: x(last.t), y1: y(last.spent), x2: x(tEnd), y2: y(projected), class: 'projection-line'}),
@@ -60,4 +67,9 @@ export function costChart(points, {progress = 0, width = 640, height = 210} = {}
   }
   svg.append(s('circle', {cx: x(last.t), cy: y(last.spent), r: 3.5, class: 'spent-dot'}));
   return svg;
+}
+
+function share(fraction) {
+  const pct = fraction * 100;
+  return (pct < 10 ? pct.toFixed(1) : Math.round(pct)) + '%';
 }
