@@ -72,14 +72,21 @@ export function runPage(view, id, repo) {
     if (!refreshTimer) refreshTimer = setTimeout(async () => { refreshTimer = 0; await refresh(); }, 400);
   }
 
-  async function refresh() {
-    try {
-      detail = await api(base + repoQuery(repo));
-      repo = repo || detail.repo_id;
-      mark(['header', 'graph']);
-    } catch (err) {
-      toast(err.message, 'error');
-    }
+  let refreshing = null;
+  /** GET the run (one request at a time; callers during one share it). */
+  function refresh() {
+    refreshing ||= (async () => {
+      try {
+        detail = await api(base + repoQuery(repo));
+        repo = repo || detail.repo_id;
+        mark(['header', 'graph']);
+      } catch (err) {
+        toast(err.message, 'error');
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
   }
 
   const stream = new EventStream(base + '/events' + repoQuery(repo), {

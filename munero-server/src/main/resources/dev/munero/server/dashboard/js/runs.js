@@ -23,7 +23,10 @@ export function runsPage(view) {
           body))));
 
   let rows = [];
+  let loading = false; // one request at a time: a slow server (or the token prompt) must not pile them up
   async function load() {
+    if (loading) return;
+    loading = true;
     try {
       const q = filter.value ? '&state=' + encodeURIComponent(filter.value) : '';
       const page = await api('/api/v1/runs?limit=100' + q);
@@ -32,6 +35,8 @@ export function runsPage(view) {
       render();
     } catch (err) {
       fill(body, h('tr', {}, h('td', {colspan: 6, class: 'empty'}, err.message)));
+    } finally {
+      loading = false;
     }
   }
 

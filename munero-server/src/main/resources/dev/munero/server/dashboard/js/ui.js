@@ -4,9 +4,11 @@ import {h} from './dom.js';
 
 /** Shows a message for 4 s; kind "error" keeps it until clicked. */
 export function toast(message, kind = 'info') {
+  const box = document.getElementById('toasts');
+  if ([...box.children].some(c => c.textContent === message)) return; // a repeated failure is shown once
   const t = h('div', {class: 'toast ' + kind, role: kind === 'error' ? 'alert' : 'status'}, message);
   t.addEventListener('click', () => t.remove());
-  document.getElementById('toasts').append(t);
+  box.append(t);
   if (kind !== 'error') setTimeout(() => t.remove(), 4000);
 }
 
