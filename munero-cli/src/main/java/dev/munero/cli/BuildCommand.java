@@ -1,14 +1,11 @@
 package dev.munero.cli;
 
-import dev.munero.engine.Workspace;
-import dev.munero.engine.build.BuildEngine;
-import dev.munero.engine.build.BuildOptions;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Builds;
 import dev.munero.engine.build.BuildReport;
 import dev.munero.engine.build.PlannedStep;
 import dev.munero.engine.build.Reports;
-import dev.munero.engine.config.BuildSettings;
 import dev.munero.engine.config.ConfigException;
-import dev.munero.engine.graph.TargetSelection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -16,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,73 +86,67 @@ class BuildCommand implements Callable<Integer> {
     public Integer call() {
         Trace.mark("command line parsed");
         PrintWriter err = spec.commandLine().getErr();
-        Workspace ws = workspace.open(invocation, err);
-        Trace.mark("workspace opened");
-        if (ws == null) {
-            return ExitCodes.USAGE;
+        Builds.Snapshot ws;
+        Builds builds;
+        try {
+            builds = Builds.of(workspace.locate(invocation.cwd()), workspace.profile, caches(invocation));
+            ws = builds.snapshot();
+        } catch (AppException e) {
+            return printError(err, e);
         }
+        ws.warnings().forEach(w -> err.println("munero: warning: " + w));
+        Trace.mark("workspace opened");
         if (jobs != null && jobs < 1) {
             err.println("munero: error: --jobs must be at least 1, was " + jobs);
             return ExitCodes.USAGE;
         }
-        BuildSettings settings = ws.project().settings();
-        Path root = ws.project().root();
-        Path cache = cacheDir != null ? cacheDir.toAbsolutePath().normalize()
-                : settings.cacheDir().map(d -> root.resolve(d).normalize()).orElse(root.resolve(".munero/cache"));
-        int effectiveJobs = jobs != null ? jobs : settings.jobs().orElse(Runtime.getRuntime().availableProcessors());
-        boolean effectiveKeepGoing = keepGoing != null ? keepGoing : settings.keepGoing().orElse(false);
-        String scope = TargetSelection.packageAt(ws.graph(), workspace.locate(invocation.cwd()).startRelative());
-        TargetSelection selection;
+        Builds.BuildRequest request = new Builds.BuildRequest(explain != null ? List.of() : requested(), jobs, keepGoing,
+                force, !noCache, verbose, cacheDir, invocation.env());
+        if (explain != null) {
+            try {
+                return explain(ws.explain(explain, request), builds.root());
+            } catch (AppException e) {
+                if (e.kind() == AppException.Kind.INVALID && !(e.getCause() instanceof ConfigException)) {
+                    err.println("munero: error: --explain " + e.getMessage()); // a task of several steps
+                    return ExitCodes.USAGE;
+                }
+                return printError(err, e);
+            } catch (Exception e) {
+                err.println("munero: error: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+        }
+        Builds.Prepared prepared;
         try {
-            selection = TargetSelection.resolve(ws.graph(), explain != null ? List.of(explain) : requested(), scope,
-                    ws.defaultTasks());
-        } catch (ConfigException e) {
-            WorkspaceOptions.printProblems(err, e);
-            return ExitCodes.USAGE;
+            prepared = ws.prepare(request);
+        } catch (AppException e) {
+            return printError(err, e);
         }
-        if (explain != null && selection.targets().size() != 1) {
-            err.println("munero: error: --explain " + explain + " names " + selection.targets().size() + " steps ("
-                    + String.join(", ", selection.targets()) + "); name one of them");
-            return ExitCodes.USAGE;
-        }
-        BuildOptions options = new BuildOptions(selection.targets(), effectiveJobs, effectiveKeepGoing, force, !noCache, verbose,
-                cache, root.resolve(".munero"), invocation.env(),
-                invocation.warm() == null ? null : invocation.warm().hashes());
-
+        Path root = builds.root();
         boolean interactive = !json && invocation.interactive();
         PrintStream human = json ? invocation.err() : invocation.out();
         BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json, invocation.columns(),
-                selection.description()).shownFrom(invocation.cwd());
-        BuildEngine engine;
+                prepared.description()).shownFrom(invocation.cwd());
         try {
-            engine = new BuildEngine(ws.project(), ws.graph(), options, console);
-        } catch (ConfigException e) {
-            WorkspaceOptions.printProblems(err, e);
-            return ExitCodes.USAGE;
-        }
-        try {
-            if (explain != null) {
-                return plan(engine, human, selection.targets().get(0));
-            }
             human.printf("munero: workspace %s, %s, profile %s, %d jobs%n", workspace.describe(invocation.cwd()),
-                    ws.project().origin(), ws.project().profile(), effectiveJobs);
-            human.printf("munero: %s %s (%d of %d steps)%n", dryRun ? "planning" : "building", what(selection, engine),
-                    engine.graph().size(), ws.graph().size());
+                    prepared.origin(), prepared.profile(), prepared.jobs());
+            human.printf("munero: %s %s (%d of %d steps)%n", dryRun ? "planning" : "building", what(prepared),
+                    prepared.selectedSteps(), prepared.totalSteps());
             if (dryRun) {
-                return plan(engine, human, null);
+                return plan(prepared.plan(console), human);
             }
             BuildReport report;
             try (AutoCloseable ignored = invocation.interrupts().register(() -> {
-                engine.cancel();
+                prepared.cancel();
                 try {
                     // returns as soon as the tree is killed and the report written; generous for a loaded machine,
                     // where 10 s let the JVM exit before the kill (InterruptTest under the full suite, issue 11)
-                    engine.awaitFinished(60_000);
+                    prepared.awaitFinished(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             })) {
-                report = engine.build();
+                report = prepared.run(console);
             }
             Trace.mark("build finished");
             if (json) {
@@ -171,39 +163,65 @@ class BuildCommand implements Callable<Integer> {
         }
     }
 
+    /** The daemon's warm caches, or none in a one-off process. */
+    static Builds.Caches caches(Invocation invocation) {
+        return invocation.warm() == null ? null : new Builds.Caches(invocation.warm().workspaces(), invocation.warm().hashes());
+    }
+
+    /**
+     * Prints an application error as the CLI always has: each configuration problem on its own
+     * {@code munero: error:} line, and returns its exit code.
+     */
+    static int printError(PrintWriter err, AppException e) {
+        if (e.getCause() instanceof ConfigException problems) {
+            WorkspaceOptions.printProblems(err, problems);
+        } else {
+            err.println("munero: error: " + e.getMessage());
+            err.flush();
+        }
+        return e.kind() == AppException.Kind.UNAVAILABLE ? ExitCodes.FAILED : ExitCodes.USAGE;
+    }
+
     /** "b:build and its dependencies", "build: a:build, b:build", "every step": what is built, in words. */
-    private static String what(TargetSelection selection, BuildEngine engine) {
-        List<String> t = selection.targets();
+    private static String what(Builds.Prepared prepared) {
+        List<String> t = prepared.targets();
         String names = t.size() <= 3 ? String.join(", ", t) : t.size() + " targets";
-        String head = selection.description().equals(String.join(" ", t)) ? names : selection.description() + ": " + names;
-        if (engine.graph().size() == t.size()) {
+        String head = prepared.description().equals(String.join(" ", t)) ? names : prepared.description() + ": " + names;
+        if (prepared.selectedSteps() == t.size()) {
             return head;
         }
         return head + (t.size() == 1 ? " and its dependencies" : " and their dependencies");
     }
 
-    private int plan(BuildEngine engine, PrintStream human, String explain) throws IOException {
-        List<PlannedStep> plan = engine.plan();
-        if (explain != null) {
-            plan = plan.stream().filter(p -> p.name().equals(explain)).toList();
+    private int explain(Builds.Explanation e, Path root) throws IOException {
+        PrintStream human = json ? invocation.err() : invocation.out();
+        if (!e.warnings().isEmpty()) {
+            BuildConsole console = new BuildConsole(human, root, false, !json, invocation.columns(), e.step())
+                    .shownFrom(invocation.cwd());
+            e.warnings().forEach(console::warning);
         }
         if (json) {
-            invocation.out().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(plan));
+            PlannedStep p = new PlannedStep(e.step(), e.action(), e.cacheKey(), e.command(), e.cwd(), e.reasons());
+            invocation.out().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(List.of(p)));
             return ExitCodes.OK;
         }
-        if (explain != null) {
-            PlannedStep p = plan.get(0);
-            String state = switch (p.action()) {
-                case RUN -> "is NOT up to date: it would run";
-                case RESTORE -> "is up to date: it would be restored from the cache";
-                case SKIP -> "would be skipped";
-            };
-            human.printf("%s %s%n", p.name(), state);
-            human.printf("  command: %s%n  cwd:     %s%n", p.command(), p.cwd());
-            if (p.cacheKey() != null) {
-                human.printf("  key:     %s%n", p.cacheKey());
-            }
-            p.reasons().forEach(r -> human.printf("  - %s%n", r));
+        String state = switch (e.action()) {
+            case RUN -> "is NOT up to date: it would run";
+            case RESTORE -> "is up to date: it would be restored from the cache";
+            case SKIP -> "would be skipped";
+        };
+        human.printf("%s %s%n", e.step(), state);
+        human.printf("  command: %s%n  cwd:     %s%n", e.command(), e.cwd());
+        if (e.cacheKey() != null) {
+            human.printf("  key:     %s%n", e.cacheKey());
+        }
+        e.reasons().forEach(r -> human.printf("  - %s%n", r));
+        return ExitCodes.OK;
+    }
+
+    private int plan(List<PlannedStep> plan, PrintStream human) throws IOException {
+        if (json) {
+            invocation.out().println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(plan));
             return ExitCodes.OK;
         }
         int w = plan.stream().mapToInt(p -> p.name().length()).max().orElse(4);

@@ -1,10 +1,7 @@
 package dev.munero.cli;
 
-import dev.munero.core.RunHistory;
-import dev.munero.core.git.Git;
-import dev.munero.core.git.GitException;
-import dev.munero.store.Store;
-import java.nio.file.Path;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Runs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show what changed in a run between the checkpoints of iterations A and B (0 = where the run "
                 + "started), as a unified diff.", ""},
-        footer = {"", "Exit codes: 0 ok, 1 git failed, 2 no such run or iteration."})
+        footer = {"", "Exit codes: 0 ok, 1 git or the run database failed, 2 no such run or iteration."})
 final class DiffCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -37,31 +34,16 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            RunStore.run(store, run.id);
-            RunHistory h = RunHistory.fold(store.events(run.id, 0));
-            for (int i : new int[] {from, to}) {
-                if (!h.iterationCommits().containsKey(i)) {
-                    invocation.err().println("munero: error: run " + run.id + " has no checkpoint for iteration " + i
-                            + "; it has " + h.iterationCommits().keySet() + " (0 is where it started)");
-                    return ExitCodes.USAGE;
-                }
-            }
-            Git git = Git.open(Path.of(h.repo()));
-            String a = h.iterationCommits().get(from);
-            String b = h.iterationCommits().get(to);
+        try (Runs runs = RunDriver.open(invocation, RunDriver.repo(invocation, run.directory), false)) {
+            Runs.Diff diff = runs.diff(run.id, from, to);
             if (stat) {
-                git.changedFiles(a, b).forEach(invocation.out()::println);
+                diff.files().forEach(invocation.out()::println);
             } else {
-                invocation.out().print(git.diff(a, b));
+                invocation.out().print(diff.patch());
             }
             return ExitCodes.OK;
-        } catch (RunStore.Missing e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
-        } catch (GitException e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.FAILED;
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
     }
 }

@@ -1,8 +1,7 @@
 package dev.munero.cli;
 
-import dev.munero.engine.Workspace;
-import dev.munero.engine.config.StepSpec;
-import dev.munero.engine.graph.BuildGraph;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Builds;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,82 +40,62 @@ final class GraphCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Workspace ws = workspace.open(invocation, spec.commandLine().getErr());
-        if (ws == null) {
-            return ExitCodes.USAGE;
+        PrintWriter err = spec.commandLine().getErr();
+        Builds builds;
+        Builds.Graph graph;
+        try {
+            builds = Builds.of(workspace.locate(invocation.cwd()), workspace.profile, BuildCommand.caches(invocation));
+            Builds.Snapshot ws = builds.snapshot();
+            ws.warnings().forEach(w -> err.println("munero: warning: " + w));
+            graph = ws.graph(List.of());
+        } catch (AppException e) {
+            return BuildCommand.printError(err, e);
         }
         if (format == Format.text) {
             out.println("# workspace " + workspace.describe(invocation.cwd()));
         }
-        out.print(render(ws.graph(), format, ws.project().origin()));
+        out.print(switch (format) {
+            case text -> text(graph);
+            case json -> json(graph);
+            case dot, mermaid -> builds.render(graph, format.name());
+        });
         out.flush();
         return ExitCodes.OK;
     }
 
-    static String render(BuildGraph g, Format format, String origin) {
+    private static String text(Builds.Graph g) {
         StringBuilder sb = new StringBuilder();
         String nl = System.lineSeparator();
-        switch (format) {
-            case text -> {
-                sb.append("# ").append(g.size()).append(" steps from ").append(origin).append(nl);
-                for (StepSpec s : g.steps()) {
-                    sb.append(s.name());
-                    if (!s.dependsOn().isEmpty()) {
-                        sb.append("  <- ").append(String.join(", ", s.dependsOn()));
-                    }
-                    sb.append(nl).append("    ").append(s.command().display());
-                    if (!".".equals(s.cwd())) {
-                        sb.append("   (in ").append(s.cwd()).append(')');
-                    }
-                    sb.append(nl);
-                }
+        sb.append("# ").append(g.nodes().size()).append(" steps from ").append(g.origin()).append(nl);
+        for (Builds.Node s : g.nodes()) {
+            sb.append(s.name());
+            if (!s.dependsOn().isEmpty()) {
+                sb.append("  <- ").append(String.join(", ", s.dependsOn()));
             }
-            case dot -> {
-                sb.append("digraph munero {").append(nl).append("  rankdir=LR;").append(nl);
-                for (StepSpec s : g.steps()) {
-                    sb.append("  ").append(dotId(s.name())).append(';').append(nl);
-                    for (String d : s.dependsOn()) {
-                        sb.append("  ").append(dotId(d)).append(" -> ").append(dotId(s.name())).append(';').append(nl);
-                    }
-                }
-                sb.append('}').append(nl);
+            sb.append(nl).append("    ").append(s.command());
+            if (!".".equals(s.cwd())) {
+                sb.append("   (in ").append(s.cwd()).append(')');
             }
-            case mermaid -> {
-                sb.append("graph LR").append(nl);
-                Map<String, String> ids = new LinkedHashMap<>();
-                for (StepSpec s : g.steps()) {
-                    ids.put(s.name(), "s" + ids.size());
-                    sb.append("  ").append(ids.get(s.name())).append("[\"").append(s.name().replace("\"", "#quot;"))
-                            .append("\"]").append(nl);
-                }
-                for (StepSpec s : g.steps()) {
-                    for (String d : s.dependsOn()) {
-                        sb.append("  ").append(ids.get(d)).append(" --> ").append(ids.get(s.name())).append(nl);
-                    }
-                }
-            }
-            case json -> {
-                List<Map<String, Object>> steps = new ArrayList<>();
-                for (StepSpec s : g.steps()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("name", s.name());
-                    m.put("command", s.command().toArgv());
-                    m.put("cwd", s.cwd());
-                    m.put("dependsOn", s.dependsOn());
-                    m.put("inputs", s.inputs());
-                    m.put("outputs", s.outputs());
-                    steps.add(m);
-                }
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("origin", origin);
-                doc.put("steps", steps);
-                sb.append(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(doc)).append(nl);
-            }
+            sb.append(nl);
         }
         return sb.toString();
     }
 
-    private static String dotId(String name) {
-        return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    private static String json(Builds.Graph g) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (Builds.Node s : g.nodes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("command", s.argv());
+            m.put("cwd", s.cwd());
+            m.put("dependsOn", s.dependsOn());
+            m.put("inputs", s.inputs());
+            m.put("outputs", s.outputs());
+            steps.add(m);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("origin", g.origin());
+        doc.put("steps", steps);
+        return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + System.lineSeparator();
     }
 }

@@ -1,7 +1,8 @@
 package dev.munero.cli;
 
-import dev.munero.core.BuildManager;
-import dev.munero.store.Store;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Runs;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Mixin;
         description = {"Ask a running run to pause. The process running it sees the request within a second, stops "
                 + "its agents, resets its worktree to the last checkpoint, saves its state and exits with code 3; "
                 + "continue it with munero resume ID.", ""},
-        footer = {"", "Exit codes: 0 requested, 2 no such run or it has ended (the message says what to do)."})
+        footer = {"", "Exit codes: 0 requested, 1 the run database failed, 2 no such run or it has ended (the message says "
+                + "what to do)."})
 final class PauseCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -24,15 +26,14 @@ final class PauseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            RunStore.run(store, run.id);
-            BuildManager.requestPause(store, run.id, "munero pause (pid " + ProcessHandle.current().pid() + ")");
+        Path repo = RunDriver.repo(invocation, run.directory);
+        try (Runs runs = RunDriver.open(invocation, repo, false)) {
+            runs.pause(run.id, "munero pause (pid " + ProcessHandle.current().pid() + ")");
             invocation.out().println("pause requested for run " + run.id + "; see munero sessions show"
-                    + RunDriver.directoryOption(invocation, RunStore.repo(invocation, run.directory)) + " " + run.id);
+                    + RunDriver.directoryOption(invocation, repo) + " " + run.id);
             return ExitCodes.OK;
-        } catch (RunStore.Missing | IllegalArgumentException e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
     }
 }

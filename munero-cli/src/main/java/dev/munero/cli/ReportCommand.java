@@ -1,8 +1,9 @@
 package dev.munero.cli;
 
 import dev.munero.core.RunMetrics;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Runs;
 import dev.munero.core.events.RunEvents;
-import dev.munero.store.Store;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
         description = {"Print a run's metrics: time per phase, model calls, tokens by kind, cost, tool calls, check "
                 + "runs, peak memory, and the size of its event log. The same numbers are in "
                 + ".munero/reports/run-ID.json.", ""},
-        footer = {"", "Exit codes: 0 ok, 2 no such run."})
+        footer = {"", "Exit codes: 0 ok, 1 the run database failed, 2 no such run."})
 final class ReportCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -32,21 +33,19 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = invocation.out();
-        try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            var record = RunStore.run(store, run.id);
-            RunMetrics m = RunMetrics.of(store.events(run.id, 0));
+        try (Runs runs = RunDriver.open(invocation, RunDriver.repo(invocation, run.directory), false)) {
+            Runs.Detail d = runs.show(run.id);
             if (json) {
-                out.println(RunEvents.JSON.writeValueAsString(RunEvents.JSON.valueToTree(m)));
+                out.println(RunEvents.JSON.writeValueAsString(RunEvents.JSON.valueToTree(d.metrics())));
                 return ExitCodes.OK;
             }
-            print(out, run.id, record.state(), m);
-            if (dev.munero.core.RunState.ofLabel(record.state()).isFinal()) {
-                out.println(dev.munero.core.BuildManager.endedMessage(record, "report"));
+            print(out, run.id, d.summary().state(), d.metrics());
+            if (d.endedMessage() != null) {
+                out.println(d.endedMessage());
             }
             return ExitCodes.OK;
-        } catch (RunStore.Missing e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
     }
 

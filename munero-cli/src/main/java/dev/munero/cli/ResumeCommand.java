@@ -1,16 +1,13 @@
 package dev.munero.cli;
 
-import dev.munero.core.BuildManager;
-import dev.munero.core.RunHistory;
-import dev.munero.core.RunLimits;
-import dev.munero.core.RunState;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.RunSessions;
+import dev.munero.core.app.Runs;
+import dev.munero.core.events.EventBus;
 import dev.munero.engine.config.Durations;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.ProviderException;
-import dev.munero.store.Store;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.OptionalDouble;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Continue a paused, interrupted or killed run from its last completed step: finished tasks are "
                 + "not redone, and model calls that completed are answered from .munero/munero.db instead of being "
                 + "sent (and paid for) again. The run keeps its model and settings; the flags below change them.", ""},
-        footer = {"", "Exit codes: as munero run: 0 checks pass, 1 failed, 2 usage, 3 paused again, 130 interrupted."})
+        footer = {"", "Exit codes: as munero run: 0 checks pass, 1 failed (or git, the run database or the sandbox "
+                + "failed), 2 usage, no such run or it has ended, 3 paused again, 130 interrupted."})
 final class ResumeCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -65,73 +63,35 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path repo = RunStore.repo(invocation, run.directory);
+        Path repo = RunDriver.repo(invocation, run.directory);
         if (events != null && !events.equals("jsonl")) {
             invocation.err().println("munero: error: --events takes jsonl, not " + events);
             return ExitCodes.USAGE;
         }
-        Store store;
-        try {
-            store = RunStore.open(repo, false);
-        } catch (RunStore.Missing e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
-        }
-        try (store) {
-            var stored = RunStore.run(store, run.id);
-            if (RunState.ofLabel(stored.state()).isFinal()) {
-                invocation.err().println("munero: error: " + BuildManager.endedMessage(stored, "resume"));
-                return ExitCodes.USAGE;
-            }
-            if (budgetUsd != null && addBudgetUsd != null) {
-                invocation.err().println("munero: error: give --budget-usd (a new total) or --add-budget-usd (an "
-                        + "increase), not both");
-                return ExitCodes.USAGE;
-            }
-            if (budgetUsd != null && !(budgetUsd > 0) || addBudgetUsd != null && !(addBudgetUsd > 0)) {
-                invocation.err().println("munero: error: a budget must be more than 0 USD, was "
-                        + (budgetUsd != null ? budgetUsd : addBudgetUsd));
-                return ExitCodes.USAGE;
-            }
-            double spent = stored.summary().path("cost_usd").asDouble(0);
-            RunHistory history = RunHistory.fold(store.events(run.id, 0));
-            ChatModel chat;
-            java.time.Duration newTimeout;
-            dev.munero.agent.safety.SandboxMode mode;
+        try (Runs runs = RunDriver.open(invocation, repo, false)) {
+            // an ended run or a bad budget is said before any model set-up (no key is asked for a completed run)
+            Runs.Summary stored = runs.resumable(run.id, new Runs.Resume(budgetUsd, addBudgetUsd, null, maxIterations));
+            Duration newTimeout;
             try {
-                mode = dev.munero.agent.safety.SandboxMode.parse(dev.munero.core.config.RunSettingsResolver.resolve(repo,
-                        invocation.env(), sandbox == null ? java.util.Map.of() : java.util.Map.of("sandbox", sandbox),
-                        dev.munero.llm.UserConfig.load(invocation.env())).sandbox().value());
                 newTimeout = timeout == null ? null : Durations.parse(timeout);
-                chat = RunDriver.model(invocation, history.model(), repo.toRealPath(), replay, record);
                 RunConsole.level(logLevel);
-            } catch (IllegalArgumentException | ProviderException | dev.munero.core.config.SettingsException e) {
+            } catch (IllegalArgumentException e) {
                 invocation.err().println("munero: error: " + e.getMessage());
                 return ExitCodes.USAGE;
-            } catch (IOException e) {
-                invocation.err().println("munero: error: " + repo + ": " + e.getMessage());
-                return ExitCodes.USAGE;
             }
-            return RunDriver.drive(invocation, store, repo, chat, mode, events, logLevel, true,
-                    session -> BuildManager.resume(store, run.id, l -> new RunLimits(
-                            budget(l.budgetUsd(), spent),
-                            newTimeout == null ? l.timeout() : newTimeout,
-                            maxIterations == null ? l.maxIterations() : maxIterations, l.agents(), l.maxTurns(),
-                            l.maxOutputTokens(), l.permissionMode(), l.allow()), session));
-        } catch (RunStore.Missing e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
+            Runs.Resume request = new Runs.Resume(budgetUsd, addBudgetUsd, newTimeout, maxIterations);
+            EventBus bus = new EventBus();
+            try (RunSessions.Made made = RunSessions.resume(repo, stored, sandbox, absolute(replay), absolute(record),
+                    invocation.env(), RunSessions.userConfig(invocation.env()), Clock.systemUTC(), bus)) {
+                return RunDriver.drive(invocation, runs, made, bus, events, logLevel,
+                        () -> runs.resume(run.id, request, made.session()));
+            }
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
     }
 
-    /** The budget the resumed run gets: the new total, or the stored one (else what was spent) plus the increase. */
-    private OptionalDouble budget(OptionalDouble stored, double spentUsd) {
-        if (budgetUsd != null) {
-            return OptionalDouble.of(budgetUsd);
-        }
-        if (addBudgetUsd != null) {
-            return OptionalDouble.of((stored.isPresent() ? stored.getAsDouble() : spentUsd) + addBudgetUsd);
-        }
-        return stored;
+    private Path absolute(Path file) {
+        return file == null ? null : invocation.cwd().resolve(file).toAbsolutePath().normalize();
     }
 }

@@ -1,9 +1,8 @@
 package dev.munero.cli;
 
 import dev.munero.core.BuildManager;
-import dev.munero.core.RunState;
-import dev.munero.core.git.GitException;
-import dev.munero.store.Store;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Runs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
                 + "(0 = where the run started). Later commits stay reachable with git reflog. Tasks finished after "
                 + "that checkpoint are to be done again, and the run becomes Paused (a completed or failed run is "
                 + "reopened): munero resume ID runs its checks on that code and continues from there.", ""},
-        footer = {"", "Exit codes: 0 restored, 1 git failed, 2 no such run or iteration, or the run is running."})
+        footer = {"", "Exit codes: 0 restored, 1 git or the run database failed, 2 no such run or iteration, or the run is running."})
 final class RollbackCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -34,17 +33,9 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Store store = RunStore.open(RunStore.repo(invocation, run.directory), false)) {
-            var record = RunStore.run(store, run.id);
-            if (!force && !RunState.ofLabel(record.state()).isFinal()
-                    && RunState.ofLabel(record.state()) != RunState.PAUSED) {
-                invocation.err().println("munero: error: run " + run.id + " is " + record.state()
-                        + "; pause it first (munero pause" + RunDriver.directoryOption(invocation,
-                        RunStore.repo(invocation, run.directory)) + " " + run.id + "), or pass --force if its process is gone");
-                return ExitCodes.USAGE;
-            }
-            BuildManager.RolledBack done = BuildManager.rollback(store, run.id, iteration);
-            invocation.out().println("run " + run.id + ": branch " + record.summary().path("branch").asString()
+        try (Runs runs = RunDriver.open(invocation, RunDriver.repo(invocation, run.directory), false)) {
+            BuildManager.RolledBack done = runs.rollback(run.id, iteration, force);
+            invocation.out().println("run " + run.id + ": branch " + runs.summary(run.id).branch()
                     + " is back at iteration " + iteration + " (" + done.commit() + ")");
             invocation.out().println("  the run is " + done.to().label() + (done.from() == done.to() ? ""
                     : " (it was " + done.from().label() + ")") + "; " + (done.undone().isEmpty()
@@ -52,12 +43,8 @@ final class RollbackCommand implements Callable<Integer> {
             invocation.out().println("next: munero resume " + run.id + " runs the checks on this code and continues "
                     + "from there");
             return ExitCodes.OK;
-        } catch (RunStore.Missing | IllegalArgumentException e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
-        } catch (GitException e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.FAILED;
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
     }
 }

@@ -1,19 +1,12 @@
 package dev.munero.cli;
 
-import dev.munero.agent.safety.PermissionMode;
-import dev.munero.agent.safety.SandboxMode;
-import dev.munero.core.BuildManager;
-import dev.munero.core.RunLimits;
-import dev.munero.core.config.RunSettings;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.RunSessions;
+import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettingsResolver;
-import dev.munero.core.config.SettingsException;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.ProviderException;
-import dev.munero.llm.UserConfig;
-import dev.munero.store.Store;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.munero.core.events.EventBus;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +29,8 @@ import picocli.CommandLine.Option;
                 "Settings come from these flags, then MUNERO_* environment variables, then the run: section of "
                 + "munero.yaml (see munero config).",
                 ""},
-        footer = {"", "Exit codes: 0 every check passed, 1 the checks still fail after the last iteration, 2 bad "
+        footer = {"", "Exit codes: 0 every check passed, 1 the checks still fail after the last iteration (or, before "
+                + "the run could start, git, the run database or the sandbox failed), 2 bad "
                 + "usage or configuration, 3 paused (budget, timeout, munero pause, provider failure: resumable), "
                 + "130 interrupted (resumable)."})
 final class RunCommand implements Callable<Integer> {
@@ -111,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path repo = RunStore.repo(invocation, directory);
+        Path repo = RunDriver.repo(invocation, directory);
         if (events != null && !events.equals("jsonl")) {
             invocation.err().println("munero: error: --events takes jsonl, not " + events);
             return ExitCodes.USAGE;
@@ -132,56 +126,22 @@ final class RunCommand implements Callable<Integer> {
             invocation.err().println("munero: error: the spec " + specFile + " is empty");
             return ExitCodes.USAGE;
         }
-        RunSettings settings;
-        RunLimits limits;
-        ChatModel chat;
+        EventBus bus = new EventBus();
+        RunSessions.Planned planned;
         try {
-            settings = RunSettingsResolver.resolve(repo, invocation.env(), flags(), UserConfig.load(invocation.env()));
-            limits = limits(settings);
-            if (limits.permissionMode() == PermissionMode.ASK) {
-                // issue 11.7: before any model call; the agents of a run have no terminal to ask on
-                invocation.err().println("munero: error: permission mode ask (" + settings.permissionMode().source()
-                        + ") cannot work in munero run: its agents work without a terminal, so no one could be asked. "
-                        + "Use --permission-mode auto-edit (the default) with --allow 'PATTERN' for the commands "
-                        + "they need, or full; or use munero agent on a terminal to approve each step.");
-                return ExitCodes.USAGE;
-            }
-            chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replay, record);
-            if (limits.budgetUsd().isPresent() && !RunDriver.prices(invocation, chat).priced()) {
-                // issue 11.10: CostGuard refuses every call of an unpriced model under a budget; say so before starting
-                invocation.err().println("munero: error: a budget (" + settings.budgetUsd().source() + ") needs "
-                        + "the price of " + chat.model() + ", and Munero has none: add it to "
-                        + RunDriver.userPrices(invocation) + " (same format as Munero's models.toml, see README), "
-                        + "or run without a budget");
-                return ExitCodes.USAGE;
-            }
-        } catch (SettingsException | IllegalArgumentException | ProviderException e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
-        } catch (IOException e) {
-            invocation.err().println("munero: error: " + repo + ": " + e.getMessage());
-            return ExitCodes.USAGE;
+            planned = RunSessions.start(repo, specText, repo.relativize(specFile).toString(), flags(),
+                    replay == null ? null : invocation.cwd().resolve(replay).toAbsolutePath().normalize(),
+                    record == null ? null : invocation.cwd().resolve(record).toAbsolutePath().normalize(),
+                    invocation.env(), RunSessions.userConfig(invocation.env()), Clock.systemUTC(), bus);
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
-        Store store;
-        try {
-            store = RunStore.open(repo, true);
-        } catch (RunStore.Missing e) {
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
+        try (RunSessions.Made made = planned.made(); Runs runs = RunDriver.open(invocation, repo, true)) {
+            return RunDriver.drive(invocation, runs, made, bus, events, planned.settings().logLevel().value(),
+                    () -> runs.start(planned.request(), made.session()));
+        } catch (AppException e) {
+            return RunDriver.error(invocation, e);
         }
-        try (store) {
-            String shownSpec = repo.relativize(specFile.toAbsolutePath().normalize()).toString();
-            return RunDriver.drive(invocation, store, repo, chat, SandboxMode.parse(settings.sandbox().value()), events,
-                    settings.logLevel().value(),
-                    settings.metricsEnabled().value(),
-                    session -> BuildManager.start(store, repo, specText, shownSpec, limits, session));
-        }
-    }
-
-    static RunLimits limits(RunSettings s) {
-        return new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(), s.agents().value(),
-                s.maxTurns().value(), s.maxOutputTokens().value(), PermissionMode.parse(s.permissionMode().value()),
-                s.allow().value());
     }
 
     private Map<String, Object> flags() {

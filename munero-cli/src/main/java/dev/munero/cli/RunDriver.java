@@ -1,68 +1,54 @@
 package dev.munero.cli;
 
-import dev.munero.agent.safety.Sandbox;
-import dev.munero.agent.safety.SandboxMode;
 import dev.munero.core.BuildManager;
 import dev.munero.core.RunMetrics;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.RunSessions;
+import dev.munero.core.app.Runs;
 import dev.munero.core.events.EventBus;
-import dev.munero.core.events.RunEvents;
-import dev.munero.engine.AtomicFiles;
 import dev.munero.llm.ChatModel;
-import dev.munero.llm.ModelRef;
-import dev.munero.llm.Providers;
-import dev.munero.llm.UserConfig;
-import dev.munero.llm.pricing.ModelInfo;
-import dev.munero.llm.pricing.ModelTable;
-import dev.munero.llm.record.RecordingChatModel;
-import dev.munero.llm.record.ReplayChatModel;
-import dev.munero.llm.resilience.RateLimits;
-import dev.munero.llm.resilience.RetrySettings;
-import dev.munero.store.Store;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * What {@code munero run} and {@code munero resume} share: the model stack (provider, or a replay, with an optional
- * recording), the console, Ctrl-C handling, the run report in {@code .munero/reports/run-ID.json}, the summary
- * and the exit code.
+ * What {@code munero run} and {@code munero resume} share on the terminal: the console, Ctrl-C handling, the
+ * session's notices, the summary and the exit code; and what every session command shares: the repository of
+ * {@code -C DIR}, hints that work from the user's directory, and the exit code of an {@link AppException}. The runs
+ * themselves are {@link Runs}' (and their sessions {@link RunSessions}').
  */
 final class RunDriver {
     /** A paused run (budget, timeout, pause request, provider failure): resumable. */
     static final int PAUSED = 3;
 
-    /** Work the driver runs: a start or a resume. */
-    interface Work {
-        BuildManager.Outcome run(BuildManager.Session session) throws Exception;
-    }
-
     private RunDriver() {
     }
 
+    /** The repository: {@code -C DIR} resolved against the invocation's directory. */
+    static Path repo(Invocation invocation, Path directory) {
+        return invocation.cwd().resolve(directory).toAbsolutePath().normalize();
+    }
+
+    /** The runs of {@code repo}, with hints that work from the user's directory. @throws AppException as open */
+    static Runs open(Invocation invocation, Path repo, boolean create) {
+        return Runs.open(repo, Clock.systemUTC(), create, directoryOption(invocation, repo));
+    }
+
     /**
-     * The model for a run: a replay of {@code replay} when given (no network, no key), else the provider, wrapped in
-     * a recording to {@code record} when given. Digests mask the repository's path, so a recording replays in
-     * another directory.
-     *
-     * @throws dev.munero.llm.ProviderException (CONFIGURATION) when the provider's key is missing
-     * @throws IllegalArgumentException         when the model name or the recording is invalid
+     * Prints {@code munero: error: MESSAGE} and returns the exit code of its kind (docs/ARCHITECTURE.md): 2 for
+     * NOT_FOUND, INVALID and CONFLICT (the user can fix the command), 1 for UNAVAILABLE (git, the file system, the
+     * sandbox failed).
      */
-    static ChatModel model(Invocation invocation, String model, Path repo, Path replay, Path record) {
-        Map<String, String> substitutions = Map.of(repo.toString(), "<repo>");
-        if (replay != null) {
-            return new ReplayChatModel(FileErrors.readable(invocation.cwd().resolve(replay).toAbsolutePath().normalize(),
-                    "the recording"), ModelRef.parse(model), substitutions);
-        }
-        ChatModel chat = Providers.open(ModelRef.parse(model), invocation.env(), UserConfig.load(invocation.env()),
-                new Providers.Options(false, Duration.ofMinutes(10), RetrySettings.DEFAULTS, RateLimits.NONE, r -> { }));
-        return record == null ? chat : new RecordingChatModel(chat, invocation.cwd().resolve(record), substitutions);
+    static int error(Invocation invocation, AppException e) {
+        invocation.err().println("munero: error: " + e.getMessage());
+        return switch (e.kind()) {
+            case NOT_FOUND, INVALID, CONFLICT -> ExitCodes.USAGE;
+            case UNAVAILABLE -> ExitCodes.FAILED;
+        };
     }
 
     /**
@@ -86,39 +72,33 @@ final class RunDriver {
         return p.startsWith(cwd) && !p.equals(cwd) ? cwd.relativize(p).toString() : p.toString();
     }
 
-    /**
-     * The warning for a model with no known price, said at the start of a session: what is unknown and where the
-     * user can add the price; {@code consequence} says what that means for this command.
-     */
+    /** See {@link RunSessions#unpricedWarning}. */
     static String unpricedWarning(ChatModel model, Path userPrices, String consequence) {
-        return "munero: warning: " + model.model() + " has no known price (neither in Munero's table nor in "
-                + userPrices + "): " + consequence;
+        return RunSessions.unpricedWarning(model, userPrices, consequence);
     }
 
     private static String quoted(String word) {
         return word.matches("[A-Za-z0-9_./:@%+=,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
-    static ModelInfo prices(Invocation invocation, ChatModel model) {
-        return ModelTable.withUserFile(userPrices(invocation)).lookup(model.model());
-    }
-
-    /** The user's own price file, {@code models.toml} beside the user config. */
-    static Path userPrices(Invocation invocation) {
-        return UserConfig.load(invocation.env()).sibling("models.toml");
-    }
-
-    /** Runs {@code work} with the console and Ctrl-C wired, then writes the report and prints the summary. */
-    static int drive(Invocation invocation, Store store, Path repo, ChatModel model, SandboxMode sandboxMode, String events,
-                     String logLevel, boolean metrics, Work work) {
+    /**
+     * Drives a run on this thread with the console and Ctrl-C wired: prints the session's notices, calls
+     * {@code begin} (a start or a resume), runs it, then prints the summary. The run report is written by
+     * {@link Runs.Started#run()}.
+     *
+     * @return the exit code: 0 completed, 1 failed, 3 paused, 130 interrupted, or as {@link #error}
+     */
+    static int drive(Invocation invocation, Runs runs, RunSessions.Made made, EventBus bus, String events,
+                     String logLevel, Supplier<Runs.Started> begin) {
         PrintStream out = invocation.out();
         boolean jsonl = "jsonl".equals(events);
+        PrintStream notes = jsonl ? invocation.err() : out;
         RunConsole console = new RunConsole(out, invocation.interactive() && Terminal.isInteractive(invocation.env()),
                 jsonl, RunConsole.level(logLevel), Clock.systemUTC());
-        EventBus bus = new EventBus();
         bus.subscribe(console);
         Thread runner = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
+        Runs.Started started;
         BuildManager.Outcome outcome;
         try (AutoCloseable ignored = invocation.interrupts().register(() -> {
             runner.interrupt();
@@ -128,58 +108,22 @@ final class RunDriver {
                 Thread.currentThread().interrupt();
             }
         })) {
-            UserConfig config = UserConfig.load(invocation.env());
-            Sandbox sandbox = SandboxChoice.select(sandboxMode, config);
-            SandboxChoice.notice(sandbox).ifPresent((jsonl ? invocation.err() : out)::println);
-            BuildManager.Learning learning = BuildManager.Learning.SHARED;
-            if (model instanceof ReplayChatModel) {
-                // issue 11.6: lessons of other runs would change the recorded requests, so a replay runs on its own
-                learning = BuildManager.Learning.RUN_ONLY;
-                (jsonl ? invocation.err() : out).println("replay: this run sees only its own lessons; it does not "
-                        + "read or add to the repository's learning store, so its requests match the recording");
-            }
-            ModelInfo prices = prices(invocation, model);
-            if (!prices.priced()) {
-                (jsonl ? invocation.err() : out).println(unpricedWarning(model, config.sibling("models.toml"),
-                        "its cost will be shown as unknown, and a budget cannot be enforced (every call under one "
-                        + "is refused)"));
-            }
-            BuildManager.Session session = new BuildManager.Session(model, prices, invocation.env(), sandbox,
-                    Clock.systemUTC(), bus, learning);
-            outcome = work.run(session);
-        } catch (dev.munero.core.git.GitException | IllegalArgumentException | dev.munero.llm.ProviderException
-                 | dev.munero.agent.safety.SandboxUnavailableException e) {
+            made.notices().forEach(notes::println);
+            started = begin.get();
+            outcome = started.run();
+        } catch (AppException e) {
             console.close();
-            invocation.err().println("munero: error: " + e.getMessage());
-            return ExitCodes.USAGE;
+            return error(invocation, e);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
             done.countDown();
-            if (model instanceof RecordingChatModel recording) {
-                recording.close();
-            }
         }
         console.close();
-        RunMetrics m = RunMetrics.of(store.events(outcome.runId(), 0));
-        Path report = repo.resolve(".munero").resolve("reports").resolve("run-" + outcome.runId() + ".json");
-        try {
-            var json = RunEvents.JSON.createObjectNode().put("run", outcome.runId())
-                    .put("status", outcome.status().name().toLowerCase(Locale.ROOT)).put("message", outcome.message())
-                    .put("branch", outcome.branch()).put("worktree", outcome.worktree())
-                    .put("cost_usd", outcome.costUsd()).put("iterations", outcome.iterations());
-            if (outcome.neededUsd() != null) {
-                json.put("needed_usd", outcome.neededUsd());
-            }
-            if (metrics) {
-                json.set("metrics", RunEvents.JSON.valueToTree(m));
-            }
-            AtomicFiles.write(report, RunEvents.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json)
-                    .getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            invocation.err().println("munero: warning: cannot write the run report " + report + ": " + e.getMessage());
-        }
-        PrintStream summary = jsonl ? invocation.err() : out;
+        started.reportProblem().ifPresent(p -> invocation.err().println("munero: warning: " + p));
+        RunMetrics m = runs.report(outcome.runId());
+        Path report = runs.reportFile(outcome.runId());
+        PrintStream summary = notes;
         summary.println();
         String status = outcome.status().name().toLowerCase(Locale.ROOT);
         summary.println("run " + outcome.runId() + ": " + status
@@ -194,7 +138,7 @@ final class RunDriver {
         m.costByPhase().forEach((k, v) -> summary.printf(Locale.ROOT, "  %-12s $%.4f%n", k, v));
         summary.println("branch: " + outcome.branch() + "  (worktree " + outcome.worktree() + ")");
         // issue 11.9: commands and paths that work from the user's directory, not only from the repository
-        String c = directoryOption(invocation, repo);
+        String c = directoryOption(invocation, runs.repo());
         String git = c.isEmpty() ? "git" : "git" + c;
         switch (outcome.status()) {
             case COMPLETED -> summary.println("next: " + git + " diff HEAD " + outcome.branch() + ", then " + git

@@ -4,14 +4,15 @@ import dev.munero.agent.safety.Sandbox;
 import dev.munero.agent.safety.SandboxMode;
 import dev.munero.agent.safety.SandboxSettings;
 import dev.munero.agent.safety.SandboxUnavailableException;
+import dev.munero.core.app.RunSessions;
 import dev.munero.llm.UserConfig;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The sandbox of {@code munero agent}, {@code run} and {@code resume}: the mode from the flag (or the run settings),
- * the caches from the user config's {@code [sandbox]} table, and the one line that says where commands run when they
- * are not contained. Stateless.
+ * The sandbox of {@code munero agent}: the mode from the flag, the caches from the user config's {@code [sandbox]}
+ * table, and the one line that says where commands run when they are not contained ({@code run} and {@code resume}
+ * get theirs from {@link RunSessions}). Stateless.
  */
 final class SandboxChoice {
     /** The {@code --sandbox} help text, shared by the commands. */
@@ -54,15 +55,8 @@ final class SandboxChoice {
         return Sandbox.select(mode, SandboxSettings.fromConfig(config.tree(), config.file().toString()));
     }
 
-    /** The line to show once when commands are not contained; empty in the sandbox. */
+    /** The line to show once when commands are not contained; empty in the sandbox ({@link RunSessions#sandboxNotice}). */
     static Optional<String> notice(Sandbox sandbox) {
-        return switch (sandbox) {
-            case Sandbox.Bubblewrap b -> Optional.empty();
-            case Sandbox.None n -> Optional.of("munero: commands run unsandboxed, as you (--sandbox off): they can read "
-                    + "and change what you can");
-            case Sandbox.Unavailable u -> Optional.of("munero: no sandbox: " + u.reason() + ". Only read-only commands "
-                    + "on the allow list run; builds and checks run unsandboxed, as you. --sandbox off runs every "
-                    + "command unsandboxed.");
-        };
+        return RunSessions.sandboxNotice(sandbox);
     }
 }

@@ -1,19 +1,14 @@
 package dev.munero.cli;
 
-import dev.munero.core.RunHistory;
 import dev.munero.core.RunMetrics;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Runs;
 import dev.munero.core.events.RunEvents;
-import dev.munero.core.git.Git;
-import dev.munero.core.git.GitException;
-import dev.munero.core.plan.PlanTask;
 import dev.munero.engine.config.Durations;
-import dev.munero.store.RunRecord;
-import dev.munero.store.Store;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "sessions", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List, show and clean up the runs (sessions) of munero run kept in .munero/munero.db.", ""},
         subcommands = {SessionsCommand.ListRuns.class, SessionsCommand.Show.class, SessionsCommand.Cleanup.class},
-        footer = {"", "Exit codes: 0 ok, 2 usage error (no such run, no database)."})
+        footer = {"", "Exit codes: 0 ok, 1 the run database failed, 2 usage error (no such run, no database)."})
 final class SessionsCommand implements Runnable {
     final Invocation invocation;
 
@@ -60,7 +55,11 @@ final class SessionsCommand implements Runnable {
         }
 
         Path repo() {
-            return RunStore.repo(invocation(), directory);
+            return RunDriver.repo(invocation(), directory);
+        }
+
+        Runs open() {
+            return RunDriver.open(invocation(), repo(), false);
         }
     }
 
@@ -69,43 +68,46 @@ final class SessionsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintStream out = invocation().out();
-            try (Store store = RunStore.open(repo(), false)) {
-                List<RunRecord> runs = store.runs();
+            try (Runs runs = open()) {
+                List<Runs.Summary> all = new ArrayList<>();
+                Runs.Page<Runs.Summary> page;
+                do {
+                    page = runs.list(new Runs.Query(null, Runs.MAX_PAGE, all.size()));
+                    all.addAll(page.items());
+                } while (!page.items().isEmpty() && all.size() < page.total());
                 if (json) {
                     ArrayNode array = RunEvents.JSON.createArrayNode();
-                    runs.forEach(r -> array.add(row(r)));
+                    all.forEach(r -> array.add(row(r)));
                     out.println(RunEvents.JSON.writeValueAsString(array));
                     return ExitCodes.OK;
                 }
-                if (runs.isEmpty()) {
+                if (all.isEmpty()) {
                     out.println("no runs yet; start one with munero run --spec SPEC.md");
                     return ExitCodes.OK;
                 }
                 out.printf(Locale.ROOT, "%-20s %-14s %-20s %5s %7s %10s  %s%n", "RUN", "STATE", "STARTED", "ITER",
                         "TASKS", "COST", "BRANCH");
-                for (RunRecord r : runs) {
-                    ObjectNode s = r.summary();
+                for (Runs.Summary r : all) {
                     out.printf(Locale.ROOT, "%-20s %-14s %-20s %5d %7s %10s  %s%n", r.id(), r.state(),
-                            r.createdAt().toString().substring(0, 19).replace('T', ' '), s.path("iteration").asInt(),
-                            s.path("tasks_done").asInt() + "/" + s.path("tasks_total").asInt(),
-                            String.format(Locale.ROOT, "$%.4f", s.path("cost_usd").asDouble()),
-                            s.path("branch").asString(""));
+                            r.createdAt().toString().substring(0, 19).replace('T', ' '), r.iteration(),
+                            r.tasksDone() + "/" + r.tasksTotal(), String.format(Locale.ROOT, "$%.4f", r.costUsd()),
+                            r.branch());
                 }
                 return ExitCodes.OK;
-            } catch (RunStore.Missing e) {
-                invocation().err().println("munero: error: " + e.getMessage());
-                return ExitCodes.USAGE;
+            } catch (AppException e) {
+                return RunDriver.error(invocation(), e);
             }
         }
     }
 
-    static ObjectNode row(RunRecord r) {
+    /** A run as {@code --json} prints it: id, state, times, then its stored projection as it is. */
+    static ObjectNode row(Runs.Summary r) {
         ObjectNode o = RunEvents.JSON.createObjectNode();
         o.put("id", r.id());
         o.put("state", r.state());
         o.put("created_at", r.createdAt().toString());
         o.put("updated_at", r.updatedAt().toString());
-        o.setAll(r.summary());
+        o.setAll(r.stored());
         return o;
     }
 
@@ -118,52 +120,50 @@ final class SessionsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintStream out = invocation().out();
-            try (Store store = RunStore.open(repo(), false)) {
-                RunRecord r = RunStore.run(store, id);
-                var events = store.events(id, 0);
-                RunHistory h = RunHistory.fold(events);
-                RunMetrics m = RunMetrics.of(events);
+            try (Runs runs = open()) {
+                Runs.Detail d = runs.show(id);
+                Runs.Summary r = d.summary();
+                RunMetrics m = d.metrics();
                 if (json) {
                     ObjectNode o = row(r);
-                    o.set("iteration_commits", RunEvents.JSON.valueToTree(h.iterationCommits()));
-                    o.set("done", RunEvents.JSON.valueToTree(h.done()));
-                    h.plan().ifPresent(p -> o.set("plan", RunEvents.JSON.valueToTree(p.tasks().stream()
-                            .map(PlanTask::id).toList())));
+                    o.set("iteration_commits", RunEvents.JSON.valueToTree(d.iterationCommits()));
+                    o.set("done", RunEvents.JSON.valueToTree(d.done()));
+                    if (!d.tasks().isEmpty()) {
+                        o.set("plan", RunEvents.JSON.valueToTree(d.tasks().stream().map(Runs.Task::id).toList()));
+                    }
                     o.set("metrics", RunEvents.JSON.valueToTree(m));
                     out.println(RunEvents.JSON.writeValueAsString(o));
                     return ExitCodes.OK;
                 }
-                ObjectNode s = r.summary();
                 out.println("run " + r.id() + ": " + r.state()
-                        + (s.has("paused_reason") ? " (" + s.path("paused_reason").asString() + ")" : ""));
-                out.println("  repository  " + h.repo());
-                out.println("  spec        " + s.path("spec_path").asString(""));
-                out.println("  model       " + h.model());
-                out.println("  branch      " + h.branch() + "  (worktree " + h.worktree() + ")");
-                out.println("  started     " + r.createdAt() + ", last event " + r.updatedAt() + ", " + h.sessions()
-                        + " session" + (h.sessions() == 1 ? "" : "s"));
+                        + (r.pausedReason() != null ? " (" + r.pausedReason() + ")" : ""));
+                out.println("  repository  " + r.repo());
+                out.println("  spec        " + r.specPath());
+                out.println("  model       " + r.model());
+                out.println("  branch      " + r.branch() + "  (worktree " + d.worktree() + ")");
+                out.println("  started     " + r.createdAt() + ", last event " + r.updatedAt() + ", " + d.sessions()
+                        + " session" + (d.sessions() == 1 ? "" : "s"));
                 out.printf(Locale.ROOT, "  cost        $%.4f over %d model calls (%d answered from the store)%s%n",
                         m.costUsd(), m.modelCalls(), m.modelCallsFromStore(), m.interruptedCalls() == 0 ? ""
                                 : String.format(Locale.ROOT, "; $%.4f estimated for %d call%s cut off",
                                 m.estimatedUsd(), m.interruptedCalls(), m.interruptedCalls() == 1 ? "" : "s"));
-                h.plan().ifPresent(plan -> {
+                if (!d.tasks().isEmpty()) {
                     out.println("  tasks:");
-                    for (PlanTask t : plan.tasks()) {
-                        out.println("    [" + (h.done().contains(t.id()) ? "x" : " ") + "] " + t.id() + ": "
+                    for (Runs.Task t : d.tasks()) {
+                        out.println("    [" + (t.done() ? "x" : " ") + "] " + t.id() + ": "
                                 + t.description().strip().lines().findFirst().orElse(""));
                     }
-                    out.println("  checks: " + String.join(", ", plan.checks().stream().map(c -> c.name()).toList()));
-                });
+                    out.println("  checks: " + String.join(", ", d.checks()));
+                }
                 out.println("  checkpoints (iteration: commit):");
-                h.iterationCommits().forEach((i, c) -> out.println("    " + i + ": " + c
+                d.iterationCommits().forEach((i, c) -> out.println("    " + i + ": " + c
                         + (i == 0 ? "  (where the run started)" : "")));
-                if (dev.munero.core.RunState.ofLabel(r.state()).isFinal()) {
-                    out.println(dev.munero.core.BuildManager.endedMessage(r, "show"));
+                if (d.endedMessage() != null) {
+                    out.println(d.endedMessage());
                 }
                 return ExitCodes.OK;
-            } catch (RunStore.Missing e) {
-                invocation().err().println("munero: error: " + e.getMessage());
-                return ExitCodes.USAGE;
+            } catch (AppException e) {
+                return RunDriver.error(invocation(), e);
             }
         }
     }
@@ -189,55 +189,26 @@ final class SessionsCommand implements Runnable {
                 invocation().err().println("munero: error: --max-age " + maxAge + ": " + e.getMessage());
                 return ExitCodes.USAGE;
             }
-            Instant cutoff = Instant.now().minus(age);
-            try (Store store = RunStore.open(repo(), false)) {
-                ArrayNode deleted = RunEvents.JSON.createArrayNode();
-                for (RunRecord r : store.runs()) {
-                    if (!r.updatedAt().isBefore(cutoff)) {
-                        continue;
-                    }
-                    deleted.add(r.id());
-                    if (!json) {
-                        out.println((dryRun ? "would delete " : "deleted ") + r.id() + " (" + r.state() + ", idle since "
-                                + r.updatedAt() + "); branch " + r.summary().path("branch").asString("") + " kept");
-                    }
-                    if (dryRun) {
-                        continue;
-                    }
-                    RunHistory h = RunHistory.fold(store.events(r.id(), 0));
-                    removeWorktrees(repo(), r.id(), h.worktree());
-                    store.deleteRun(r.id());
-                }
+            try (Runs runs = open()) {
+                List<Runs.Summary> deleted = runs.cleanup(age, dryRun);
                 if (json) {
+                    ArrayNode ids = RunEvents.JSON.createArrayNode();
+                    deleted.forEach(r -> ids.add(r.id()));
                     out.println(RunEvents.JSON.writeValueAsString(RunEvents.JSON.createObjectNode()
-                            .put("dry_run", dryRun).set("runs", deleted)));
-                } else if (deleted.isEmpty()) {
+                            .put("dry_run", dryRun).set("runs", ids)));
+                    return ExitCodes.OK;
+                }
+                for (Runs.Summary r : deleted) {
+                    out.println((dryRun ? "would delete " : "deleted ") + r.id() + " (" + r.state() + ", idle since "
+                            + r.updatedAt() + "); branch " + r.branch() + " kept");
+                }
+                if (deleted.isEmpty()) {
                     out.println("no run is idle for more than " + maxAge);
                 }
                 return ExitCodes.OK;
-            } catch (RunStore.Missing e) {
-                invocation().err().println("munero: error: " + e.getMessage());
-                return ExitCodes.USAGE;
+            } catch (AppException e) {
+                return RunDriver.error(invocation(), e);
             }
-        }
-    }
-
-    private static void removeWorktrees(Path repo, String runId, String worktree) {
-        try {
-            Git git = Git.open(repo);
-            Path dir = repo.resolve(".munero").resolve("worktrees");
-            if (!worktree.isEmpty()) {
-                git.removeWorktree(Path.of(worktree));
-            }
-            if (Files.isDirectory(dir)) {
-                try (var list = Files.list(dir)) {
-                    for (Path p : list.filter(p -> p.getFileName().toString().startsWith(runId + "-")).toList()) {
-                        git.removeWorktree(p);
-                    }
-                }
-            }
-        } catch (GitException | java.io.IOException e) {
-            // the rows go anyway; a stale worktree is visible in git worktree list
         }
     }
 }

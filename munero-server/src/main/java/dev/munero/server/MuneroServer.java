@@ -53,7 +53,7 @@ public final class MuneroServer implements AutoCloseable {
         this.follower = new RunFollower(repos, observers, config.poll.toMillis(), config.log);
         this.jobs = new BuildJobs(observers, config.clock, config.log);
         Streams streams = new Streams(repos, follower, jobs, observers, config.queueFrames,
-                config.heartbeat.toMillis());
+                config.heartbeat.toMillis(), config.slowClient.toMillis(), config.log);
         List<ApiRoute> table = new ArrayList<>(ApiRoutes.table(new RunsApi(repos, registry, config.sessions,
                 config.env), new BuildsApi(repos, jobs, config.env), streams));
         table.addAll(extra);
@@ -229,6 +229,7 @@ public final class MuneroServer implements AutoCloseable {
         Duration heartbeat = Duration.ofSeconds(15);
         int queueFrames = 1024;
         Duration poll = Duration.ofMillis(250);
+        Duration slowClient = Duration.ofSeconds(30);
         Duration stopWait = Duration.ofSeconds(60);
         PrintStream log = System.err;
         Clock clock = Clock.systemUTC();
@@ -284,12 +285,24 @@ public final class MuneroServer implements AutoCloseable {
             return this;
         }
 
-        /** How many frames a WebSocket client may fall behind before it is closed with 1008 (default 1024). */
+        /**
+         * How many live frames a WebSocket client's queue holds (default 1024); past that, they are read back from
+         * the log.
+         */
         public Config queueFrames(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("queue frames must be at least 1, was " + value);
             }
             queueFrames = value;
+            return this;
+        }
+
+        /**
+         * How long a WebSocket client's socket may accept nothing while a frame waits before the client is closed
+         * with 1008 as too slow (default 30 s).
+         */
+        public Config slowClient(Duration value) {
+            slowClient = value;
             return this;
         }
 

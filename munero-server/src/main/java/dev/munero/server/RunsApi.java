@@ -103,9 +103,9 @@ final class RunsApi {
     }
 
     void events(Context ctx) {
-        ServedRepo repo = locate(ctx);
         long since = Params.integer(ctx, "since", 0, 0, Long.MAX_VALUE);
         int limit = (int) Params.integer(ctx, "limit", 500, 1, 5000);
+        ServedRepo repo = locate(ctx);
         ctx.json(repo.runs().events(ctx.pathParam("id"), since, limit));
     }
 

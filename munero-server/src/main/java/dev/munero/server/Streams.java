@@ -20,9 +20,13 @@ final class Streams {
     private final List<StreamObserver> observers;
     private final int capacity;
     private final long heartbeatMillis;
+    private final long slowAfterMillis;
+    private final java.io.PrintStream log;
 
     Streams(Repos repos, RunFollower follower, BuildJobs jobs, List<StreamObserver> observers, int capacity,
-            long heartbeatMillis) {
+            long heartbeatMillis, long slowAfterMillis, java.io.PrintStream log) {
+        this.slowAfterMillis = slowAfterMillis;
+        this.log = log;
         this.repos = repos;
         this.follower = follower;
         this.jobs = jobs;
@@ -52,7 +56,7 @@ final class Streams {
             String id = ctx.pathParam("id");
             ServedRepo repo = repos.holding(id, ctx.queryParam("repo"));
             EventConnection c = new EventConnection(ctx, RunFollower.source(repo.runs(), id), since(ctx), capacity,
-                    heartbeatMillis);
+                    heartbeatMillis, slowAfterMillis, log);
             ctx.attribute(CONNECTION, c);
             follower.subscribe(repo, id, c);
             opened("runs");
@@ -65,7 +69,7 @@ final class Streams {
     void builds(WsConfig ws) {
         ws.onConnect(ctx -> {
             BuildJobs.Job job = jobs.get(ctx.pathParam("id")).orElseThrow();
-            EventConnection c = new EventConnection(ctx, job, since(ctx), capacity, heartbeatMillis);
+            EventConnection c = new EventConnection(ctx, job, since(ctx), capacity, heartbeatMillis, slowAfterMillis, log);
             ctx.attribute(CONNECTION, c);
             job.subscribe(c);
             opened("builds");

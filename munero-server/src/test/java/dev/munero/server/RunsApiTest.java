@@ -26,6 +26,7 @@ class RunsApiTest {
         if (server != null) {
             server.stop();
         }
+        System.err.print(log); // the server's log, kept in the test report
     }
 
     @Test

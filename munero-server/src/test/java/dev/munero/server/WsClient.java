@@ -74,7 +74,7 @@ final class WsClient implements WebSocket.Listener {
 
     /** The next frame, waiting up to minutes (a loaded machine). */
     JsonNode next() throws InterruptedException {
-        JsonNode f = frames.poll(5, TimeUnit.MINUTES);
+        JsonNode f = frames.poll(Long.getLong("ws.wait", 300), TimeUnit.SECONDS);
         if (f == null) {
             throw new AssertionError("no frame within 5 minutes");
         }

@@ -130,12 +130,18 @@ public final class Store implements AutoCloseable {
 
     /** A run's events in order, from {@code afterSeq} (exclusive; 0 for all). */
     public synchronized List<StoredEvent> events(String runId, long afterSeq) {
+        return events(runId, afterSeq, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} (1 or more) of a run's events in order, from {@code afterSeq} (exclusive; 0 for all). */
+    public synchronized List<StoredEvent> events(String runId, long afterSeq, int limit) {
         return read("read events of run " + runId, () -> {
             List<StoredEvent> result = new ArrayList<>();
             try (PreparedStatement q = connection.prepareStatement(
-                    "SELECT seq, at, type, payload FROM events WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+                    "SELECT seq, at, type, payload FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
                 q.setString(1, runId);
                 q.setLong(2, afterSeq);
+                q.setInt(3, limit);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         result.add(new StoredEvent(rs.getLong(1), runId, Instant.parse(rs.getString(2)),

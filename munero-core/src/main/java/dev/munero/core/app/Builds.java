@@ -67,7 +67,7 @@ public final class Builds {
      * The workspace at (or above) {@code dir}, in the default profile ({@code development}), with caches of its own
      * kept for this object's life (what a long-lived caller such as the server wants).
      *
-     * @throws AppException NOT_FOUND when {@code dir} does not exist
+     * @throws AppException NOT_FOUND when {@code dir} does not exist or is not a directory
      */
     public static Builds of(Path dir) {
         return of(WorkspaceRoot.find(dir), ConfigLoader.DEFAULT_PROFILE, Caches.fresh());
@@ -186,7 +186,8 @@ public final class Builds {
     /**
      * Why a step would run or hit the cache now: its cache key and the inputs that make it.
      *
-     * @throws AppException NOT_FOUND for an unknown step (the message names close matches)
+     * @throws AppException NOT_FOUND for an unknown step (the message names close matches); INVALID for a bad
+     *                      configuration or a task of several steps
      */
     public Explanation explain(String step) {
         return explain(step, BuildRequest.of(List.of()));
@@ -454,12 +455,18 @@ public final class Builds {
             String name = selection.targets().get(0);
             Prepared prepared = prepare(new BuildRequest(List.of(name), 1, false, options.force(), options.useCache(),
                     false, options.cacheDir(), options.env()));
-            BuildEngine.Planned planned = prepared.planned().stream().filter(p -> p.step().name().equals(name))
+            List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+            BuildEngine.Planned planned = prepared.planned(new BuildListener() {
+                @Override
+                public void warning(String message) {
+                    warnings.add(message);
+                }
+            }).stream().filter(p -> p.step().name().equals(name))
                     .findFirst().orElseThrow();
             PlannedStep p = planned.step();
             StepSpec spec = ws.graph().step(ws.graph().indexOf(name));
             return new Explanation(name, p.action(), p.cacheKey(), p.action() == PlannedStep.Action.RESTORE, p.command(),
-                    p.cwd(), p.reasons(), inputs(planned.fingerprint()), spec.dependsOn());
+                    p.cwd(), p.reasons(), inputs(planned.fingerprint()), spec.dependsOn(), List.copyOf(warnings));
         }
 
         /** The package the search for the root started in ({@code "."}: the whole workspace). */
@@ -570,12 +577,20 @@ public final class Builds {
          * @throws AppException UNAVAILABLE when an input cannot be read
          */
         public List<PlannedStep> plan() {
-            return planned().stream().map(BuildEngine.Planned::step).toList();
+            return plan(BuildListener.NONE);
         }
 
-        private List<BuildEngine.Planned> planned() {
+        /**
+         * {@link #plan()}, telling {@code listener} what the user should know on the way (a corrupt cache entry,
+         * treated as a miss).
+         */
+        public List<PlannedStep> plan(BuildListener listener) {
+            return planned(listener).stream().map(BuildEngine.Planned::step).toList();
+        }
+
+        private List<BuildEngine.Planned> planned(BuildListener listener) {
             try {
-                return engine(BuildListener.NONE).planWithFingerprints();
+                return engine(listener).planWithFingerprints();
             } catch (IOException e) {
                 throw AppException.unavailable(e.getMessage(), e);
             }
@@ -715,9 +730,12 @@ public final class Builds {
      *                  {@code file:PATH}, {@code dependency:STEP}, {@code outputs}), each with its SHA-256 (a
      *                  dependency: its cache key); empty when skipped
      * @param dependsOn the steps it needs first
+     * @param warnings  what the user should know that is not part of the answer (a corrupt cache entry, treated as
+     *                  a miss)
      */
     public record Explanation(String step, PlannedStep.Action action, String cacheKey, boolean cached, String command,
-                              String cwd, List<String> reasons, List<Input> inputs, List<String> dependsOn) { }
+                              String cwd, List<String> reasons, List<Input> inputs, List<String> dependsOn,
+                              List<String> warnings) { }
 
     /**
      * One part of a cache key.

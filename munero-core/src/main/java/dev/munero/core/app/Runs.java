@@ -132,6 +132,11 @@ public final class Runs implements AutoCloseable {
         return new Page<>(items, matched.size(), query.limit(), query.offset());
     }
 
+    /** The run's line of the list, without folding its log. @throws AppException NOT_FOUND */
+    public Summary summary(String id) {
+        return summary(record(id));
+    }
+
     /** @throws AppException NOT_FOUND when there is no such run */
     public Detail show(String id) {
         RunRecord r = record(id);
@@ -158,7 +163,7 @@ public final class Runs implements AutoCloseable {
             throw AppException.invalid("since must be 0 or more, was " + since);
         }
         record(id);
-        return read(() -> store.events(id, since)).stream().limit(limit)
+        return read(() -> store.events(id, since, limit)).stream()
                 .map(e -> new Event(e.seq(), e.runId(), e.at(), e.type(), e.payload())).toList();
     }
 
@@ -470,6 +475,7 @@ public final class Runs implements AutoCloseable {
     private final class Driven implements Started {
         private final BuildManager.Prepared prepared;
         private final boolean metrics;
+        private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile String reportProblem;
 
         Driven(BuildManager.Prepared prepared, boolean metrics) {
@@ -484,11 +490,13 @@ public final class Runs implements AutoCloseable {
 
         @Override
         public BuildManager.Outcome run() {
+            if (!ran.compareAndSet(false, true)) {
+                throw AppException.conflict("the session of run " + runId() + " was already run; to continue the "
+                        + "run, resume it");
+            }
             BuildManager.Outcome outcome;
             try {
                 outcome = prepared.run();
-            } catch (IllegalStateException e) {
-                throw AppException.conflict(e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw AppException.invalid(e.getMessage());
             } catch (StoreException e) {

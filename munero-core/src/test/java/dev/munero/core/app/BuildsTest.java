@@ -57,6 +57,16 @@ class BuildsTest {
         return Builds.of(repo);
     }
 
+    /** A listener that counts {@code latch} down at a step's first line of output. */
+    private static BuildListener onOutput(CountDownLatch latch) {
+        return new BuildListener() {
+            @Override
+            public void stepOutput(String step, String line) {
+                latch.countDown();
+            }
+        };
+    }
+
     private static StepResult step(BuildReport r, String name) {
         return r.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
@@ -365,12 +375,7 @@ class BuildsTest {
         Builds builds = Builds.of(repo);
         CountDownLatch printed = new CountDownLatch(1);
         Builds.Prepared prepared = builds.prepare(new Builds.BuildRequest(List.of(), 1, null, false, false, true, null, null));
-        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(new BuildListener() {
-            @Override
-            public void stepOutput(String step, String line) {
-                printed.countDown();
-            }
-        }));
+        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(onOutput(printed)));
         assertThat(printed.await(5, TimeUnit.MINUTES)).isTrue();
         // when
         String log = builds.stepLog(prepared.id(), "slow", 0);
@@ -396,12 +401,7 @@ class BuildsTest {
         Builds builds = Builds.of(repo);
         CountDownLatch started = new CountDownLatch(1);
         Builds.Prepared prepared = builds.prepare(new Builds.BuildRequest(List.of(), 1, null, false, true, true, null, null));
-        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(new BuildListener() {
-            @Override
-            public void stepOutput(String step, String line) {
-                started.countDown();
-            }
-        }));
+        CompletableFuture<BuildReport> running = CompletableFuture.supplyAsync(() -> prepared.run(onOutput(started)));
         assertThat(started.await(5, TimeUnit.MINUTES)).isTrue();
         // when
         prepared.cancel();
@@ -438,5 +438,65 @@ class BuildsTest {
         assertThat(builds.reports(5)).isEmpty();
         assertThatThrownBy(() -> builds.reports(0)).isInstanceOfSatisfying(AppException.class,
                 e -> assertThat(e.kind()).isEqualTo(AppException.Kind.INVALID));
+    }
+
+    @Test
+    void twoBuildsOfOneWorkspaceRunOneAfterTheOtherAndTheSecondSaysItWaits() throws Exception {
+        // given a build holding the workspace's lock until a file appears
+        write("munero.yaml", """
+                steps:
+                  - name: slow
+                    command: "echo started; while [ ! -f go ]; do sleep 0.1; done"
+                    shell: true
+                """);
+        Builds server = Builds.of(repo);
+        Builds terminal = Builds.of(repo);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch waiting = new CountDownLatch(1);
+        Builds.Prepared first = server.prepare(new Builds.BuildRequest(List.of(), 1, null, false, true, true, null, null));
+        CompletableFuture<BuildReport> one = CompletableFuture.supplyAsync(() -> first.run(onOutput(started)));
+        assertThat(started.await(5, TimeUnit.MINUTES)).isTrue();
+        // when a second build of the same workspace starts
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<BuildReport> two = CompletableFuture.supplyAsync(() -> terminal.build(Builds.BuildRequest.of(List.of()),
+                new BuildListener() {
+                    @Override
+                    public void warning(String message) {
+                        warnings.add(message);
+                        waiting.countDown();
+                    }
+                }));
+        // then it waits, says so, and reuses the first one's result
+        assertThat(waiting.await(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(warnings.get(0)).startsWith("another build of this repository is running in this Munero process");
+        assertThat(two).isNotDone();
+        Files.writeString(repo.resolve("go"), "");
+        assertThat(one.get(5, TimeUnit.MINUTES).status()).isEqualTo(BuildStatus.PASSED);
+        assertThat(step(two.get(5, TimeUnit.MINUTES), "slow").status()).isEqualTo(StepStatus.CACHED);
+    }
+
+    @Test
+    void theReportsAndLogsOfTheNewest50BuildsAreKept() throws Exception {
+        // given 55 reports and log folders of old builds
+        Builds builds = pipeline();
+        BuildReport real = builds.build(Builds.BuildRequest.of(List.of("compile")), BuildListener.NONE);
+        String json = Files.readString(repo.resolve(".munero/reports/" + real.runId() + ".json"));
+        for (int i = 0; i < 55; i++) {
+            String id = String.format("20200101-0000%02d-00000", i);
+            Files.writeString(repo.resolve(".munero/reports/" + id + ".json"), json.replace(real.runId(), id)
+                    .replace(real.startedAt(), String.format("2020-01-01T00:00:%02dZ", i)));
+            Files.createDirectories(repo.resolve(".munero/logs/" + id));
+        }
+        // when another build finishes
+        BuildReport next = builds.build(Builds.BuildRequest.of(List.of("compile")), BuildListener.NONE);
+        // then the oldest are gone: 50 remain, the newest first
+        List<BuildReport> kept = builds.reports(100);
+        assertThat(kept).hasSize(50);
+        assertThat(kept.get(0)).isEqualTo(next);
+        assertThat(kept.get(1)).isEqualTo(real);
+        assertThat(kept.get(49).runId()).isEqualTo("20200101-000007-00000");
+        try (var logs = Files.list(repo.resolve(".munero/logs"))) {
+            assertThat(logs.count()).isEqualTo(50);
+        }
     }
 }
