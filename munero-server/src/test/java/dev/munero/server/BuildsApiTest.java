@@ -51,7 +51,8 @@ class BuildsApiTest {
                 .startsWith("build_started", "step_started").endsWith("build_finished");
         assertThat(events.getFirst().at("/event/build_id").asString()).isEqualTo(id);
         assertThat(events).filteredOn(e -> e.at("/event/type").asString().equals("step_finished"))
-                .extracting(e -> e.at("/event/payload/name").asString() + " " + e.at("/event/payload/status").asString())
+                .extracting(e -> e.at("/event/payload/name").asString() + " "
+                        + e.at("/event/payload/status").asString())
                 .contains("compile FAILED");
         // a reconnect with since= gets the rest only
         WsClient again = WsClient.connect(server, "/api/v1/builds/" + id + "/events?since=2", false);

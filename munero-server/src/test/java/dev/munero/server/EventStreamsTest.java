@@ -90,7 +90,8 @@ class EventStreamsTest {
             store.createRun(id, "Building", JsonNodeFactory.instance.objectNode().put("repo", repo.toString()),
                     JsonNodeFactory.instance.objectNode());
         }
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c.queueFrames(16).slowClient(Duration.ofSeconds(5)));
+        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log,
+                c -> c.queueFrames(16).slowClient(Duration.ofSeconds(5)));
         WsClient fast = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
         WsClient slow = WsClient.connect(server, "/api/v1/runs/" + id + "/events", true);
         assertThat(fast.next().at("/event/type").asString()).isEqualTo("run_created");
