@@ -1,24 +1,18 @@
 package dev.munero.cli;
 
-import dev.munero.agent.safety.Sandbox;
-import dev.munero.agent.safety.SandboxMode;
-import dev.munero.agent.safety.SandboxUnavailableException;
-import dev.munero.core.BuildManager;
+import dev.munero.core.app.Access;
 import dev.munero.core.app.AppException;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.ProviderException;
-import dev.munero.llm.UserConfig;
-import dev.munero.llm.pricing.ModelInfo;
-import dev.munero.llm.record.ReplayChatModel;
 import dev.munero.server.MuneroServer;
 import dev.munero.server.SessionFactory;
 import dev.munero.server.metrics.MetricsExtension;
 import dev.munero.server.metrics.MuneroMetrics;
+import dev.munero.server.security.RateLimit;
+import dev.munero.server.security.SecurityOptions;
+import dev.munero.server.security.ServerGuard;
 import io.javalin.util.JavalinBindException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,8 +40,24 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "The address to listen on (default 127.0.0.1: this machine only).")
+            description = "The address to listen on (default 127.0.0.1: this machine only). Any other address "
+                    + "needs --auth.")
     String bind;
+
+    @Option(names = "--auth", description = "Require a bearer token (munero token create) on the API (the OpenAPI "
+            + "document and the dashboard's files stay open): viewer reads, operator starts, pauses, resumes and "
+            + "rolls back. Every token use and every mutating request goes to the audit log (munero audit).")
+    boolean auth;
+
+    @Option(names = "--cors", paramLabel = "ORIGIN", description = "Let pages of this origin (scheme://host[:port]) "
+            + "call the API from a browser (repeatable; default: none, and requests from other sites' pages are "
+            + "refused).")
+    List<String> cors = new ArrayList<>();
+
+    @Option(names = "--rate-limit", paramLabel = "N/PERIOD", defaultValue = "600/m",
+            description = "Requests per token per period, e.g. 600/m, 10/s, 5000/h (default ${DEFAULT-VALUE}); over "
+                    + "it: 429 with Retry-After.")
+    String rateLimit;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070",
             description = "The port (default 7070; 0 picks a free one and prints it).")
@@ -88,25 +98,42 @@ final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
+        ServerGuard guard;
+        try {
+            guard = ServerGuard.open(invocation.env(), bind, new SecurityOptions(auth, cors,
+                    RateLimit.parse(rateLimit), Duration.ofSeconds(10)));
+        } catch (AppException e) {
+            return TokenCommand.fail(invocation.err(), e);
+        }
         MuneroServer server;
         MetricsExtension metrics = new MetricsExtension(MuneroMetrics.builder().build());
         try {
-            server = MuneroServer.start(new MuneroServer.Config(dirs, sessions(replayFile)).host(bind).port(port)
-                    .env(invocation.env()).log(invocation.err()).extensions(List.of(metrics)));
+            server = MuneroServer.start(new MuneroServer.Config(dirs, SessionFactory.standard(invocation.env(),
+                    replayFile)).host(bind).port(port).env(invocation.env()).log(invocation.err()).guard(guard)
+                    .extensions(List.of(guard, metrics)));
         } catch (IllegalArgumentException e) {
+            guard.close();
             invocation.err().println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
         } catch (JavalinBindException e) {
+            guard.close();
             invocation.err().println("munero: error: cannot listen on " + bind + ":" + port + " (" + e.getMessage()
                     + "); pick another --port, or 0 for a free one");
             return ExitCodes.USAGE;
         }
         metrics.serve(server.repos()); // the runs-by-state gauge reads each served repository's runs
+        if (auth) {
+            long active = guard.access().list().stream().filter(Access.Token::active).count();
+            invocation.out().println("Auth on: " + active + " active token" + (active == 1 ? "" : "s") + " in "
+                    + guard.access().database() + (active == 0 ? "; make one with munero token create --role viewer"
+                    : "") + ". Audit log: munero audit.");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (AutoCloseable ignored = invocation.interrupts().register(() -> {
             invocation.err().println("munero serve: stopping: the runs it drives pause (munero resume continues "
                     + "them)");
             server.stop();
+            guard.close();
             stopped.countDown();
         })) {
             invocation.out().println("munero serve: " + server.url() + "  (API " + server.url() + "api/v1/, "
@@ -117,43 +144,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.stop();
+            guard.close();
         } catch (Exception e) {
             server.stop();
+            guard.close();
             throw new IllegalStateException(e);
         }
         return ExitCodes.OK;
-    }
-
-    /** Sessions made as munero run makes them: the model (or the replay), its prices, the sandbox. */
-    private SessionFactory sessions(Path replayFile) {
-        return (repo, settings, bus) -> {
-            ChatModel chat;
-            try {
-                chat = RunDriver.model(invocation, settings.model().value(), repo.toRealPath(), replayFile, null);
-            } catch (IllegalArgumentException e) {
-                throw AppException.invalid(e.getMessage());
-            } catch (ProviderException e) {
-                throw AppException.unavailable(e.getMessage(), e);
-            } catch (IOException e) {
-                throw AppException.unavailable("cannot resolve " + repo + ": " + e.getMessage(), e);
-            }
-            ModelInfo prices = RunDriver.prices(invocation, chat);
-            if (settings.budgetUsd().value().isPresent() && !prices.priced()) {
-                throw AppException.invalid("a budget (" + settings.budgetUsd().source() + ") needs the price of "
-                        + chat.model() + ", and Munero has none: add it to " + RunDriver.userPrices(invocation)
-                        + " (same format as Munero's models.toml, see README), or run without a budget");
-            }
-            Sandbox sandbox;
-            try {
-                sandbox = SandboxChoice.select(SandboxMode.parse(settings.sandbox().value()),
-                        UserConfig.load(invocation.env()));
-            } catch (SandboxUnavailableException e) {
-                throw AppException.unavailable(e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw AppException.invalid(e.getMessage());
-            }
-            return new BuildManager.Session(chat, prices, invocation.env(), sandbox, Clock.systemUTC(), bus,
-                    chat instanceof ReplayChatModel ? BuildManager.Learning.RUN_ONLY : BuildManager.Learning.SHARED);
-        };
     }
 }

@@ -1,6 +1,8 @@
 package dev.munero.server;
 
 import io.javalin.http.Context;
+import io.javalin.websocket.WsConfig;
+import java.util.function.Consumer;
 
 /**
  * The hook the security layer plugs into: it sees every routed request before its handler (HTTP requests and the
@@ -25,5 +27,16 @@ public interface Guard {
 
     /** After the route answered (or was refused): {@code ctx.statusCode()} is final. Must not throw. */
     default void completed(Context ctx, Role required) {
+    }
+
+    /**
+     * The handler to register for a WebSocket route: {@code handler} itself, or one that holds a connection
+     * {@link #admit} let through without a header until it authenticates with its first frame (security's
+     * {@code TokenGuard}).
+     *
+     * @param path the route's path as registered
+     */
+    default Consumer<WsConfig> websocket(String path, Consumer<WsConfig> handler) {
+        return handler;
     }
 }

@@ -1,5 +1,6 @@
 package dev.munero.server;
 
+import dev.munero.server.dashboard.Dashboard;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson3;
@@ -72,6 +73,7 @@ public final class MuneroServer implements AutoCloseable {
             c.jetty.host = config.host;
             c.jetty.port = config.port;
             Problems.install(c.routes, config.log);
+            Dashboard.mount(c);
             for (ApiRoute route : routes) {
                 if (route.isWebSocket()) {
                     boolean runs = route.path().startsWith(ApiRoutes.PREFIX + "/runs/");
@@ -83,7 +85,7 @@ public final class MuneroServer implements AutoCloseable {
                             streams.checkBuild(ctx);
                         }
                     });
-                    c.routes.ws(route.path(), route.ws(), route.role());
+                    c.routes.ws(route.path(), guard.websocket(route.path(), route.ws()), route.role());
                 } else {
                     c.routes.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(), ctx -> {
                         guard.admit(ctx, route.role());

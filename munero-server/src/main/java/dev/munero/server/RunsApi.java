@@ -1,14 +1,10 @@
 package dev.munero.server;
 
 import dev.munero.core.RunLimits;
-import dev.munero.core.app.AppException;
+import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettings;
-import dev.munero.core.config.RunSettingsResolver;
-import dev.munero.core.config.SettingsException;
 import dev.munero.core.events.EventBus;
-import dev.munero.agent.safety.PermissionMode;
-import dev.munero.llm.UserConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -194,33 +190,16 @@ final class RunsApi {
         put(flags, "max_iterations", body.maxIterations());
         put(flags, "timeout", body.timeout());
         RunSettings settings = settings(repo, flags);
-        RunLimits limits = limits(settings);
+        RunLimits limits = RunSessions.limits(settings);
         Runs runs = repo.runsCreating();
-        Runs.Started started = runs.start(new Runs.Start(spec, specPath, limits),
+        Runs.Started started = runs.start(new Runs.Start(spec, specPath, limits, settings.metricsEnabled().value()),
                 sessions.open(repo.path(), settings, new EventBus()));
         registry.launch(repo, started);
         ctx.status(201).json(withRepo(Json.MAPPER.valueToTree(runs.show(started.runId())), repo));
     }
 
     private RunSettings settings(ServedRepo repo, Map<String, ?> flags) {
-        try {
-            return RunSettingsResolver.resolve(repo.path(), env, flags, UserConfig.load(env));
-        } catch (SettingsException e) {
-            throw AppException.invalid(e.getMessage());
-        }
-    }
-
-    /** The run's limits from its settings, as {@code munero run} makes them. */
-    private static RunLimits limits(RunSettings s) {
-        RunLimits limits = new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(),
-                s.agents().value(), s.maxTurns().value(), s.maxOutputTokens().value(),
-                PermissionMode.parse(s.permissionMode().value()), s.allow().value());
-        if (limits.permissionMode() == PermissionMode.ASK) {
-            throw AppException.invalid("permission mode ask (" + s.permissionMode().source() + ") cannot work in a "
-                    + "run started over the API: its agents work without a terminal, so no one could be asked; use "
-                    + "auto-edit (the default) with allow patterns for the commands they need, or full");
-        }
-        return limits;
+        return RunSessions.settings(repo.path(), flags, env, RunSessions.userConfig(env));
     }
 
     private static Duration duration(String text, String field) {
