@@ -133,6 +133,23 @@ class MetricsFromRunEventsTest {
     }
 
     @Test
+    void theRunsTableAndTheEventsComeThroughTheApplicationApiAsTheServerReadsThem() {
+        try (Runs runs = Runs.open(run.repo, java.time.Clock.systemUTC(), false)) {
+            MuneroMetrics metrics = MuneroMetrics.builder().countEventsFrom(Instant.EPOCH)
+                    .repository(REPO, RunTable.of(runs)).failOnBadRegistration(true).jvmMetrics(false).build();
+            runs.events(run.outcome.runId(), 0, 10_000).forEach(e -> metrics.onRunEvent(REPO, e));
+
+            Exposition scraped = new Exposition(metrics.scrape());
+
+            assertThat(RunTable.of(runs).countByState()).containsEntry("Completed", 1L)
+                    .containsEntry("Building", 0L).hasSize(RunState.values().length);
+            assertThat(scraped.value("munero_runs", "repo", REPO, "state", "Completed")).isEqualTo(1);
+            assertThat(scraped.value("munero_model_calls_total", "result", "answered")).isEqualTo(8);
+            assertThat(scraped.sum("munero_run_events_total")).isEqualTo(run.events.size());
+        }
+    }
+
+    @Test
     void aRunsTableThatCannotBeReadKeepsTheLastValuesAndCountsTheError() {
         boolean[] broken = {false};
         MuneroMetrics metrics = MuneroMetrics.builder().jvmMetrics(false).failOnBadRegistration(true)
