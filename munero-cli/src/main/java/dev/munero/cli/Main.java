@@ -47,6 +47,9 @@ public final class Main {
         subcommands.put("diff", () -> new DiffCommand(invocation));
         subcommands.put("config", () -> new ConfigCommand(invocation));
         subcommands.put("demo", () -> new DemoCommand(invocation));
+        subcommands.put("serve", () -> new ServeCommand(invocation));
+        subcommands.put("token", () -> new TokenCommand(invocation));
+        subcommands.put("audit", () -> new AuditCommand(invocation));
         // munero help [COMMAND]: picocli's help command, which needs every command registered
         subcommands.put("help", CommandLine.HelpCommand::new);
         Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? subcommands.get(args[0]) : null;

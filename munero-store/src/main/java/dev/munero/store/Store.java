@@ -1,7 +1,5 @@
 package dev.munero.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,9 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.sqlite.SQLiteConfig;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,10 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Thread-safe: one connection, every operation synchronized. Other processes may open the same file at the
  * same time (another terminal pausing a run); SQLite serialises their writes, waiting up to
- * {@value #BUSY_TIMEOUT_MILLIS} ms for a lock.
+ * {@value SqliteFile#BUSY_TIMEOUT_MILLIS} ms for a lock.
  */
 public final class Store implements AutoCloseable {
-    static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path file;
@@ -62,31 +56,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Path file, Clock clock) {
         Path absolute = file.toAbsolutePath();
-        String url = "jdbc:sqlite:" + absolute;
-        try {
-            Files.createDirectories(absolute.getParent());
-        } catch (IOException e) {
-            throw new StoreException("cannot create the directory of " + absolute + ": " + e.getMessage(), e);
-        }
-        try {
-            Flyway.configure().dataSource(url, null, null)
-                    .locations("classpath:dev/munero/store/migration")
-                    .loggers("slf4j")
-                    .load().migrate();
-        } catch (FlywayException e) {
-            throw new StoreException("cannot bring the schema of " + absolute + " up to date: " + e.getMessage(), e);
-        }
-        try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // WAL + NORMAL: a process crash loses no commit
-            config.enforceForeignKeys(true);
-            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-            Connection connection = config.createConnection(url);
-            return new Store(absolute, connection, clock); // autocommit; writes use explicit BEGIN IMMEDIATE
-        } catch (SQLException e) {
-            throw new StoreException("cannot open " + absolute + ": " + e.getMessage(), e);
-        }
+        return new Store(absolute, SqliteFile.open(absolute, "classpath:dev/munero/store/migration"), clock);
     }
 
     /** The database file. */
@@ -494,44 +464,11 @@ public final class Store implements AutoCloseable {
         return (ObjectNode) JSON.readTree(json);
     }
 
-    private interface Work<T> {
-        T run() throws SQLException;
+    private <T> T transaction(String what, SqliteFile.Work<T> work) {
+        return SqliteFile.transaction(connection, file, what, work);
     }
 
-    /**
-     * Runs {@code work} in one write transaction. {@code BEGIN IMMEDIATE} takes the write lock first, so a
-     * transaction that reads and then writes never has to upgrade its lock: two processes wait for each other
-     * (busy timeout) instead of one failing with SQLITE_BUSY.
-     */
-    private <T> T transaction(String what, Work<T> work) {
-        try {
-            try (Statement begin = connection.createStatement()) {
-                begin.execute("BEGIN IMMEDIATE");
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            T result = work.run();
-            try (Statement commit = connection.createStatement()) {
-                commit.execute("COMMIT");
-            }
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try (Statement rollback = connection.createStatement()) {
-                rollback.execute("ROLLBACK");
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T read(String what, Work<T> work) {
-        try {
-            return work.run(); // autocommit: each statement reads a consistent snapshot
-        } catch (SQLException e) {
-            throw new StoreException("cannot " + what + " in " + file + ": " + e.getMessage(), e);
-        }
+    private <T> T read(String what, SqliteFile.Work<T> work) {
+        return SqliteFile.read(file, what, work);
     }
 }
