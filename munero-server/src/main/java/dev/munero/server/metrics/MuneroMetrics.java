@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code munero_run_phase_duration_seconds{repo,phase}} (histogram);
  *   <li>{@code munero_websocket_clients{stream}}: open WebSocket event streams (runs, builds);
  *   <li>{@code munero_run_events_total{repo,type}}, {@code munero_run_events_undecodable_total{repo}},
- *       {@code munero_runs_read_errors_total{repo}}; and the JVM's memory, threads, CPU use and uptime.
+ *       {@code munero_build_events_undecodable_total{repo}}, {@code munero_runs_read_errors_total{repo}}; and the
+ *       JVM's memory, threads, CPU use and uptime.
  * </ul>
  * Every metric has HELP text and one fixed set of label names on every code path; every label's values are bounded
  * (a repository or model past the first 100 or 50 is {@code other}, a tool outside the standard tools is
