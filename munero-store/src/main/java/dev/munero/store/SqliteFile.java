@@ -1,6 +1,9 @@
 package dev.munero.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,13 +48,13 @@ public final class SqliteFile {
         } catch (IOException e) {
             throw new StoreException("cannot create the directory of " + absolute + ": " + e.getMessage(), e);
         }
-        try {
-            Flyway.configure().dataSource(url, null, null)
-                    .locations(migrations)
-                    .loggers("slf4j")
-                    .load().migrate();
-        } catch (FlywayException e) {
-            throw new StoreException("cannot bring the schema of " + absolute + " up to date: " + e.getMessage(), e);
+        // Two processes may open a new file at once (munero serve following a repository while munero run creates
+        // its database): Flyway has no lock of its own on SQLite, so both would apply V1 and one fail with
+        // SQLITE_BUSY or "table already exists". An OS lock on a sibling file makes them take turns; the second
+        // then finds the schema up to date. Its connections wait for the other's write lock (busy_timeout).
+        Path lockFile = absolute.resolveSibling(absolute.getFileName() + ".migrate.lock");
+        synchronized (SqliteFile.class) { // the OS lock is per process: threads of one JVM take turns here
+            migrate(absolute, url, migrations, lockFile);
         }
         try {
             SQLiteConfig config = new SQLiteConfig();
@@ -62,6 +65,21 @@ public final class SqliteFile {
             return config.createConnection(url); // autocommit; writes use explicit BEGIN IMMEDIATE
         } catch (SQLException e) {
             throw new StoreException("cannot open " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(Path absolute, String url, String migrations, Path lockFile) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            Flyway.configure().dataSource(url + "?busy_timeout=" + BUSY_TIMEOUT_MILLIS, null, null)
+                    .locations(migrations)
+                    .loggers("slf4j")
+                    .load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot bring the schema of " + absolute + " up to date: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot lock " + lockFile + " to bring the schema of " + absolute
+                    + " up to date: " + e.getMessage(), e);
         }
     }
 

@@ -300,4 +300,29 @@ class StoreTest {
             assertThat(events.getLast().payload().path("n").asLong()).isEqualTo(ticks);
         }
     }
+
+    @Test
+    void processesThatOpenANewDatabaseAtOnceTakeTurnsMigratingIt() throws Exception {
+        // issue 12: munero serve follows a repository while munero run creates its database; Flyway has no lock on
+        // SQLite, so two first opens at once failed with SQLITE_BUSY in a migration
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> children = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            children.add(new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), OpenAndCreate.class.getName(), db().toString(), "r" + i)
+                    .redirectErrorStream(true).start());
+        }
+        try (Store here = Store.open(db(), Clock.systemUTC())) {
+            here.createRun("here", "Building", JSON.createObjectNode(), JSON.createObjectNode());
+        }
+        for (Process child : children) {
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("the child ends").isTrue();
+            assertThat(child.exitValue()).as(output).isZero();
+            assertThat(output).contains("ok");
+        }
+        try (Store store = Store.open(db(), Clock.systemUTC())) {
+            assertThat(store.runs()).extracting(RunRecord::id).containsExactlyInAnyOrder("here", "r0", "r1", "r2", "r3");
+        }
+    }
 }
