@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * runs it drives pause and can be resumed).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve the runs and builds of one or more repositories over HTTP: a REST API under /api/v1 "
+        description = {"Serve the runs and builds of one or more repositories over HTTP: a dashboard at /, a REST "
+                + "API under /api/v1 "
                 + "(its OpenAPI document at /api/v1/openapi.json), WebSocket event streams and Prometheus metrics at "
                 + "/metrics. Runs started over "
                 + "the API run in this process; runs started by munero run in a terminal show up and stream too. "

@@ -206,6 +206,9 @@ final class EventConnection {
         } catch (ExecutionException e) {
             throw new SendFailed(e.getCause());
         } catch (TimeoutException e) {
+            log.println("munero serve: closed the event stream " + ws.sessionId() + " (1008, client too slow: its "
+                    + "socket took nothing for " + slowAfterMillis + " ms; it may reconnect with since=" + lastSent
+                    + ")");
             close(TOO_SLOW, "client too slow; reconnect with since=" + lastSent);
             throw new InterruptedException("too slow");
         }

@@ -166,7 +166,8 @@ public final class MuneroServer implements AutoCloseable {
 
     /**
      * Stops: asks the runs it drives to pause and waits for them ({@link Config#stopWait} each), cancels running builds
-     * and waits as long for them, closes every WebSocket (1001, going away), stops following, closes the stores and stops Jetty.
+     * and waits as long for them, closes every WebSocket (1001, going away), stops following, closes the stores and
+     * stops Jetty.
      * Idempotent.
      */
     public synchronized void stop() {

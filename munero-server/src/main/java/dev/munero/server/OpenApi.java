@@ -55,7 +55,8 @@ final class OpenApi {
                 // a WebSocket upgrade is a GET; when the path also answers a plain GET, the one operation has both
                 ObjectNode op = item.has("get") ? (ObjectNode) item.get("get") : operation(item, route, "get");
                 op.putObject("x-websocket").put("summary", route.summary()).put("x-munero-role", route.role().label());
-                ((ObjectNode) op.get("responses")).putObject("101").put("description", "switches to the WebSocket protocol: "
+                ((ObjectNode) op.get("responses")).putObject("101").put("description",
+                        "switches to the WebSocket protocol: "
                         + route.summary());
                 if (!op.has("parameters") || op.get("parameters").isEmpty()) {
                     parameters(op, route);

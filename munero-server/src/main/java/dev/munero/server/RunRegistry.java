@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the run saves its state and is resumable), and the server waits for them. Thread-safe.
  */
 final class RunRegistry {
+    /** By repository id and run id. */
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final PrintStream log;
 
@@ -28,6 +29,7 @@ final class RunRegistry {
     /** Drives {@code started} on a new virtual thread; it leaves the registry when its session ends. */
     void launch(ServedRepo repo, Runs.Started started) {
         String id = started.runId();
+        String key = repo.id() + "/" + id; // run ids are unique per repository only
         Thread thread = Thread.ofVirtual().name("munero-run-" + id).unstarted(() -> {
             try {
                 BuildManager.Outcome outcome = started.run();
@@ -36,10 +38,10 @@ final class RunRegistry {
             } catch (RuntimeException | Error e) {
                 log.println("munero serve: run " + id + " (" + repo.id() + ") failed: " + e);
             } finally {
-                live.remove(id);
+                live.remove(key);
             }
         });
-        live.put(id, new Live(repo, id, thread));
+        live.put(key, new Live(repo, id, thread));
         thread.start();
     }
 

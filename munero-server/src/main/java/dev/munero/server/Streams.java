@@ -69,7 +69,8 @@ final class Streams {
     void builds(WsConfig ws) {
         ws.onConnect(ctx -> {
             BuildJobs.Job job = jobs.get(ctx.pathParam("id")).orElseThrow();
-            EventConnection c = new EventConnection(ctx, job, since(ctx), capacity, heartbeatMillis, slowAfterMillis, log);
+            EventConnection c = new EventConnection(ctx, job, since(ctx), capacity, heartbeatMillis, slowAfterMillis,
+                    log);
             ctx.attribute(CONNECTION, c);
             job.subscribe(c);
             opened("builds");

@@ -141,9 +141,11 @@ class RunsApiTest {
         JsonNode running = http.get("/api/v1/runs?repo=calc").json();
         assertThat(running.path("total").asInt()).isEqualTo(2);
         gate.open();
-        for (String id : List.of(r1, r2, r3)) {
-            WsClient ws = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
-            assertThat(ws.until("end").getLast().path("state").asString()).as("%s %s", id, log)
+        // run ids are unique per repository (they may repeat across repositories): ?repo= says which
+        for (String[] run : List.of(new String[] {r1, "calc"}, new String[] {r2, "calc"},
+                new String[] {r3, "calc-2"})) {
+            WsClient ws = WsClient.connect(server, "/api/v1/runs/" + run[0] + "/events?repo=" + run[1], false);
+            assertThat(ws.until("end").getLast().path("state").asString()).as("%s %s", run[0], log)
                     .isEqualTo("Completed");
         }
         JsonNode all = http.get("/api/v1/runs").json();

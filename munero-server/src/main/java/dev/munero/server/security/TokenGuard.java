@@ -105,8 +105,8 @@ public final class TokenGuard implements AutoCloseable {
      *
      * @param required the least role the route needs; null for a route anyone may call
      * @throws ProblemException 401 (no, malformed, unknown or revoked token), 403 (role too low, a foreign
-     *                 {@code Origin}, a non-loopback {@code Host} with auth off), 429 (over the token's rate limit), 503 (the server
-     *                 database cannot be read)
+     *                          {@code Origin}, a non-loopback {@code Host} with auth off), 429 (over the token's
+     *                          rate limit), 503 (the server database cannot be read)
      */
     public void admit(Context ctx, Access.Role required) {
         boolean upgrade = "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
@@ -199,7 +199,6 @@ public final class TokenGuard implements AutoCloseable {
     ScheduledExecutorService timer() {
         return timer;
     }
-
 
     static Access.Role pendingRole(WsContext ctx) {
         return ctx.attribute(WS_PENDING);
