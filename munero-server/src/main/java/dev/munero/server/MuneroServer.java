@@ -72,6 +72,10 @@ public final class MuneroServer implements AutoCloseable {
             c.router.ignoreTrailingSlashes = true;
             c.jetty.host = config.host;
             c.jetty.port = config.port;
+            // no permessage-deflate: Node 20's WebSocket client offers it but fails on compressed frames (close
+            // 1006 before the first event); event frames are small JSON, so nothing of worth is lost
+            c.jetty.modifyWebSocketServletFactory(factory -> factory.getAvailableExtensionNames()
+                    .remove("permessage-deflate"));
             Problems.install(c.routes, config.log);
             Dashboard.mount(c);
             for (ApiRoute route : routes) {
