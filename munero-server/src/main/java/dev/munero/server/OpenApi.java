@@ -215,6 +215,9 @@ final class OpenApi {
                 ObjectNode s = schemas.putObject(name).put("type", "object");
                 ObjectNode props = s.putObject("properties");
                 for (RecordComponent rc : c.getRecordComponents()) {
+                    if (rc.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
+                        continue; // not in the JSON either
+                    }
                     props.set(NAMES.nameForField(null, null, rc.getName()), schema(rc.getGenericType()));
                 }
             }

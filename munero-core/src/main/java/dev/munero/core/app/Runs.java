@@ -554,12 +554,14 @@ public final class Runs implements AutoCloseable {
      * @param progress  0 to 1: 1 when completed, else 0.1 for the plan and 0.7 × the share of its tasks done (the
      *                  live {@code progress} events also count the checks, but they are not kept in the log)
      * @param stored    the projection as it is stored (snake_case keys, what {@code munero sessions list --json}
-     *                  prints after the id, state and times); a copy
+     *                  prints after the id, state and times); a copy. Left out of JSON ({@code JsonIgnore}): the
+     *                  fields above say the same
      */
     public record Summary(String id, String state, Instant createdAt, Instant updatedAt, long lastSeq, String repo,
                           String specPath, String model, String branch, int iteration, int tasksDone, int tasksTotal,
                           double costUsd, Double budgetUsd, double progress, boolean pauseRequested,
-                          String pausedReason, Boolean checksPassed, ObjectNode stored) { }
+                          String pausedReason, Boolean checksPassed,
+                          @com.fasterxml.jackson.annotation.JsonIgnore ObjectNode stored) { }
 
     /** One task of the current plan. */
     public record Task(String id, String description, List<String> dependsOn, List<String> files, boolean done) { }
