@@ -111,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = MuneroServer.start(new MuneroServer.Config(dirs, SessionFactory.standard(invocation.env(),
                     replayFile)).host(bind).port(port).env(invocation.env()).log(invocation.err()).guard(guard)
-                    .extensions(List.of(guard, metrics)));
+                    .extensions(List.of(guard, metrics, new dev.munero.server.TokensApi(guard.access()))));
         } catch (IllegalArgumentException e) {
             guard.close();
             invocation.err().println("munero: error: " + e.getMessage());

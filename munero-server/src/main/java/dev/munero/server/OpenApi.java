@@ -199,7 +199,7 @@ final class OpenApi {
             ObjectNode s = scalar("string");
             ArrayNode values = s.putArray("enum");
             for (Object constant : c.getEnumConstants()) {
-                values.add(constant.toString());
+                values.add(Json.MAPPER.valueToTree(constant).asString()); // as the JSON has it (@JsonValue)
             }
             return s;
         }

@@ -62,7 +62,8 @@ public final class Access implements AutoCloseable {
             return compareTo(required) >= 0;
         }
 
-        /** {@code viewer}, {@code operator} or {@code admin}. */
+        /** {@code viewer}, {@code operator} or {@code admin}; also its JSON form, as {@code --role} takes it. */
+        @com.fasterxml.jackson.annotation.JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }

@@ -6,6 +6,7 @@ import dev.munero.core.app.Access;
 import dev.munero.server.ApiRoute;
 import dev.munero.server.MuneroServer;
 import dev.munero.server.Role;
+import dev.munero.server.TokensApi;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -50,7 +51,7 @@ class SecuredServerTest {
         guard = ServerGuard.over(access, SecurityOptions.of(true));
         server = MuneroServer.start(new MuneroServer.Config(List.of(dir.resolve("repo")), (repo, settings, bus) -> {
             throw new AssertionError("no run is started here");
-        }).port(0).guard(guard).extensions(List.of(guard)).log(new PrintStream(log, true, StandardCharsets.UTF_8)));
+        }).port(0).guard(guard).extensions(List.of(guard, new TokensApi(access))).log(new PrintStream(log, true, StandardCharsets.UTF_8)));
     }
 
     @AfterEach
@@ -143,5 +144,35 @@ class SecuredServerTest {
             }
             throw e;
         }
+    }
+
+    private HttpResponse<String> send(String method, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anAdminListsAndRevokesTokensAndReadsTheAuditLogOverTheApiButNeverSeesASecret() throws Exception {
+        // issue 12: admin manages tokens; no token's secret (nor its hash) is ever in a response
+        HttpResponse<String> list = send("GET", "/api/v1/tokens", secrets.get("admin"));
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(list.body()).contains("\"name\":\"operator\"", "\"role\":\"viewer\"").doesNotContain("mun_");
+        for (String secret : secrets.values()) {
+            assertThat(list.body()).doesNotContain(secret.substring(4, 20));
+        }
+        assertThat(send("GET", "/api/v1/tokens", secrets.get("operator")).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v1/runs", secrets.get("operator")).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> revoked = send("DELETE", "/api/v1/tokens/operator", secrets.get("admin"));
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(revoked.body()).contains("\"name\":\"operator\"").doesNotContain("mun_");
+        assertThat(send("GET", "/api/v1/runs", secrets.get("operator")).statusCode()).isEqualTo(401);
+        assertThat(send("DELETE", "/api/v1/tokens/nobody", secrets.get("admin")).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> audit = send("GET", "/api/v1/audit?limit=50", secrets.get("admin"));
+        assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+        assertThat(audit.body()).contains("DELETE /api/v1/tokens/operator").doesNotContain("mun_");
+        assertThat(send("GET", "/api/v1/audit?limit=0", secrets.get("admin")).statusCode()).isEqualTo(400);
     }
 }
