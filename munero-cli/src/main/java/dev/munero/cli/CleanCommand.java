@@ -1,15 +1,10 @@
 package dev.munero.cli;
 
-import dev.munero.engine.Workspace;
-import dev.munero.engine.cache.FileSets;
-import dev.munero.engine.cache.GitFiles;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Builds;
 import dev.munero.engine.cache.LocalCache;
-import dev.munero.engine.config.StepSpec;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -72,57 +67,30 @@ final class CleanCommand implements Callable<Integer> {
             if (cache) {
                 long max = maxSize == null ? 0 : parseSize(maxSize);
                 Path dir = cacheDir != null ? cacheDir.toAbsolutePath().normalize() : workspace.root(invocation.cwd()).resolve(".munero/cache");
-                LocalCache.PruneResult r = new LocalCache(dir).prune(max);
+                LocalCache.PruneResult r = Builds.pruneCache(dir, max);
                 out.printf("cache %s: removed %d entries and %d blobs (%s); kept %d entries (%s)%n", dir, r.removedEntries(),
                         r.removedBlobs(), bytes(r.freedBlobBytes()), r.keptEntries(), bytes(r.keptBytes()));
                 return ExitCodes.OK;
             }
-            Workspace ws = workspace.open(invocation, err);
-            if (ws == null) {
-                return ExitCodes.USAGE;
-            }
-            Path root = ws.project().root();
-            GitFiles git = GitFiles.snapshot(root);
-            if (!git.inGit() && !dryRun && !force) {
-                err.println("munero: error: " + root + " is not in a git work tree (" + git.why() + "), so Munero cannot "
-                        + "tell your files from build outputs; see what would go with 'munero clean --dry-run', then "
-                        + "remove it with 'munero clean --force'");
-                return ExitCodes.USAGE;
-            }
-            java.util.TreeSet<String> remove = new java.util.TreeSet<>();
-            java.util.TreeSet<String> tracked = new java.util.TreeSet<>();
-            for (StepSpec s : ws.graph().steps()) {
-                if (s.outputs().isEmpty()) {
-                    continue;
-                }
-                for (String rel : FileSets.expand(root, s.cwd(), s.outputs(), List.of())) {
-                    // issue 9.2: a file git tracks is never an output to delete, whatever a glob says
-                    (git.isTracked(rel) ? tracked : remove).add(rel);
-                }
-            }
-            int files = 0;
+            Builds.Snapshot ws = Builds.of(workspace.locate(invocation.cwd()), workspace.profile,
+                    BuildCommand.caches(invocation)).snapshot();
+            ws.warnings().forEach(w -> err.println("munero: warning: " + w));
+            Builds.Cleaning c = ws.clean(dryRun, force);
             if (dryRun) {
-                remove.forEach(out::println);
-            } else {
-                for (String rel : remove) {
-                    if (Files.deleteIfExists(root.resolve(rel))) {
-                        files++;
-                    }
-                }
+                c.outputs().forEach(out::println);
             }
-            if (!tracked.isEmpty()) {
-                err.printf("munero: warning: kept %d output file%s git tracks (%s%s)%n", tracked.size(),
-                        tracked.size() == 1 ? "" : "s", tracked.first(), tracked.size() > 1 ? ", ..." : "");
+            if (!c.tracked().isEmpty()) {
+                err.printf("munero: warning: kept %d output file%s git tracks (%s%s)%n", c.tracked().size(),
+                        c.tracked().size() == 1 ? "" : "s", c.tracked().getFirst(), c.tracked().size() > 1 ? ", ..." : "");
             }
             out.printf(dryRun ? "would remove %2$d output files of %3$d steps (--dry-run: nothing removed)%n"
-                    : "removed %1$d output files of %3$d steps%n", files, remove.size(), ws.graph().size());
+                    : "removed %1$d output files of %3$d steps%n", c.removed(), c.outputs().size(), c.steps());
             return ExitCodes.OK;
+        } catch (AppException e) {
+            return BuildCommand.printError(err, e);
         } catch (IllegalArgumentException e) {
             err.println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
-        } catch (IOException e) {
-            err.println("munero: error: " + e.getMessage());
-            return ExitCodes.FAILED;
         }
     }
 

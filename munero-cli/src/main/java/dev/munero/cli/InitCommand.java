@@ -1,15 +1,8 @@
 package dev.munero.cli;
 
-import dev.munero.engine.AtomicFiles;
-import dev.munero.engine.Workspace;
-import dev.munero.engine.config.ConfigLoader;
-import dev.munero.engine.config.ConfigWriter;
-import java.io.IOException;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Builds;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,43 +36,26 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path file = workspace.root(invocation.cwd()).resolve(ConfigLoader.FILE_NAME);
-        if (Files.exists(file) && !force && !stdout) {
-            err.println("munero: error: " + file + " exists; use --force to overwrite it, or --stdout to print the detected graph");
-            return ExitCodes.USAGE;
-        }
-        Workspace ws;
-        if (Files.exists(file)) {
-            // detect as if there were no munero.yaml: move nothing, read the detectors directly
-            try {
-                ws = Workspace.detect(workspace.root(invocation.cwd()), workspace.profile);
-            } catch (dev.munero.engine.config.ConfigException e) {
-                WorkspaceOptions.printProblems(err, e);
-                return ExitCodes.USAGE;
-            }
-        } else {
-            ws = workspace.open(invocation, err);
-            if (ws == null) {
-                return ExitCodes.USAGE;
-            }
-        }
-        String yaml = ConfigWriter.toYaml(ws.graph().steps(), List.of(
-                "munero.yaml: written by 'munero init' from the " + ws.project().origin().replace("auto-detected: ", "")
-                        + " build files found here.",
-                "Edit freely; fields: name, command, shell, cwd, env, passEnv, dependsOn, inputs, outputs, skipIf,",
-                "retries, retryBackoff, timeout, parallel, cache; plus settings, profiles and verify (see the README)."));
-        if (stdout) {
-            out.print(yaml);
-            out.flush();
-            return ExitCodes.OK;
-        }
         try {
-            AtomicFiles.write(file, yaml.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            err.println("munero: error: cannot write " + file + ": " + e.getMessage());
-            return ExitCodes.FAILED;
+            Builds builds = Builds.of(workspace.locate(invocation.cwd()), workspace.profile,
+                    BuildCommand.caches(invocation));
+            if (stdout) {
+                Builds.DetectedConfig detected = builds.detectConfig();
+                if (!detected.existed()) {
+                    detected.warnings().forEach(w -> err.println("munero: warning: " + w));
+                }
+                out.print(detected.yaml());
+                out.flush();
+                return ExitCodes.OK;
+            }
+            Builds.DetectedConfig written = builds.writeConfig(force);
+            if (!written.existed()) {
+                written.warnings().forEach(w -> err.println("munero: warning: " + w));
+            }
+            out.printf("wrote %s: %d steps (%s)%n", written.file(), written.steps(), written.origin());
+            return ExitCodes.OK;
+        } catch (AppException e) {
+            return BuildCommand.printError(err, e);
         }
-        out.printf("wrote %s: %d steps (%s)%n", file, ws.graph().size(), ws.project().origin());
-        return ExitCodes.OK;
     }
 }

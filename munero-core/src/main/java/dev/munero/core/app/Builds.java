@@ -1,5 +1,6 @@
 package dev.munero.core.app;
 
+import dev.munero.engine.AtomicFiles;
 import dev.munero.engine.Workspace;
 import dev.munero.engine.WorkspaceCache;
 import dev.munero.engine.WorkspaceRoot;
@@ -11,11 +12,15 @@ import dev.munero.engine.build.PlannedStep;
 import dev.munero.engine.build.Reports;
 import dev.munero.engine.build.StepResult;
 import dev.munero.engine.cache.FileHashCache;
+import dev.munero.engine.cache.FileSets;
+import dev.munero.engine.cache.GitFiles;
+import dev.munero.engine.cache.LocalCache;
 import dev.munero.engine.cache.Fingerprint;
 import dev.munero.engine.cache.Hashing;
 import dev.munero.engine.config.BuildSettings;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
+import dev.munero.engine.config.ConfigWriter;
 import dev.munero.engine.config.StepSpec;
 import dev.munero.engine.graph.BuildGraph;
 import dev.munero.engine.graph.TargetSelection;
@@ -111,6 +116,54 @@ public final class Builds {
         } catch (ConfigException e) {
             throw invalid(e);
         }
+    }
+
+    /**
+     * The graph detection finds here (whether or not a {@code munero.yaml} exists), as the {@code munero.yaml} text
+     * {@code munero init} writes: ready to edit.
+     *
+     * @throws AppException INVALID when the build files cannot be read into a graph (each problem with file:line)
+     */
+    public DetectedConfig detectConfig() {
+        Path file = root().resolve(ConfigLoader.FILE_NAME);
+        Workspace ws;
+        try {
+            // without a munero.yaml, the same (cached) read a build makes; with one, the detectors alone
+            ws = Files.exists(file) || caches == null ? Workspace.detect(root(), profile)
+                    : caches.workspaces().open(root(), profile);
+        } catch (ConfigException e) {
+            throw invalid(e);
+        }
+        String yaml = ConfigWriter.toYaml(ws.graph().steps(), List.of(
+                "munero.yaml: written by 'munero init' from the " + ws.project().origin().replace("auto-detected: ", "")
+                        + " build files found here.",
+                "Edit freely; fields: name, command, shell, cwd, env, passEnv, dependsOn, inputs, outputs, skipIf,",
+                "retries, retryBackoff, timeout, parallel, cache; plus settings, profiles and verify (see the README)."));
+        return new DetectedConfig(file, Files.exists(file), yaml, ws.graph().size(), ws.project().origin(),
+                ws.warnings());
+    }
+
+    /**
+     * Writes {@link #detectConfig()}'s text to {@code munero.yaml} (atomically: a temporary file, then a rename).
+     *
+     * @param overwrite replace an existing {@code munero.yaml}
+     * @return what was written
+     * @throws AppException CONFLICT when the file exists and {@code overwrite} is false (the message says what to
+     *                      do); INVALID as {@link #detectConfig()}; UNAVAILABLE when it cannot be written
+     */
+    public DetectedConfig writeConfig(boolean overwrite) {
+        Path file = root().resolve(ConfigLoader.FILE_NAME);
+        if (Files.exists(file) && !overwrite) {
+            throw AppException.conflict(file + " exists; use --force to overwrite it, or --stdout to print the "
+                    + "detected graph");
+        }
+        DetectedConfig detected = detectConfig();
+        try {
+            AtomicFiles.write(file, detected.yaml().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw AppException.unavailable("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return detected;
     }
 
     /**
@@ -390,6 +443,47 @@ public final class Builds {
         /** What detection could not use, for the user. */
         public List<String> warnings() {
             return ws.warnings();
+        }
+
+        /**
+         * Removes (with {@code dryRun}, only lists) the files the steps' declared outputs match, never a file git
+         * tracks (issue 9.2: whatever a glob says).
+         *
+         * @param force outside a git work tree, remove anyway (Munero cannot tell the user's files from outputs)
+         * @throws AppException INVALID outside a git work tree without {@code dryRun} or {@code force} (the message
+         *                      says how to look first); UNAVAILABLE when a file cannot be removed
+         */
+        public Cleaning clean(boolean dryRun, boolean force) {
+            Path root = ws.project().root();
+            GitFiles git = GitFiles.snapshot(root);
+            if (!git.inGit() && !dryRun && !force) {
+                throw AppException.invalid(root + " is not in a git work tree (" + git.why() + "), so Munero cannot "
+                        + "tell your files from build outputs; see what would go with 'munero clean --dry-run', then "
+                        + "remove it with 'munero clean --force'");
+            }
+            java.util.TreeSet<String> outputs = new java.util.TreeSet<>();
+            java.util.TreeSet<String> tracked = new java.util.TreeSet<>();
+            try {
+                for (StepSpec s : ws.graph().steps()) {
+                    if (!s.outputs().isEmpty()) {
+                        for (String rel : FileSets.expand(root, s.cwd(), s.outputs(), List.of())) {
+                            (git.isTracked(rel) ? tracked : outputs).add(rel);
+                        }
+                    }
+                }
+                int removed = 0;
+                if (!dryRun) {
+                    for (String rel : outputs) {
+                        if (Files.deleteIfExists(root.resolve(rel))) {
+                            removed++;
+                        }
+                    }
+                }
+                return new Cleaning(root, List.copyOf(outputs), removed, List.copyOf(tracked), ws.graph().size(),
+                        dryRun);
+            } catch (IOException e) {
+                throw AppException.unavailable(e.getMessage(), e);
+            }
         }
 
         /** See {@link Builds#prepare}. */
@@ -712,6 +806,43 @@ public final class Builds {
      */
     public record Node(String name, String packageDir, String cwd, String command, List<String> argv,
                        List<String> dependsOn, List<String> inputs, List<String> outputs) { }
+
+    /**
+     * A detected graph as {@code munero.yaml} text.
+     *
+     * @param file     where {@code munero.yaml} goes (the workspace root)
+     * @param existed  whether a {@code munero.yaml} was there before
+     * @param steps    how many steps it has
+     * @param origin   what it was detected from ({@code auto-detected: maven, npm})
+     * @param warnings what detection could not use
+     */
+    public record DetectedConfig(Path file, boolean existed, String yaml, int steps, String origin,
+                                 List<String> warnings) { }
+
+    /**
+     * What {@link Snapshot#clean} did.
+     *
+     * @param outputs the output files found (relative to {@code root}, sorted): removed, or with {@code dryRun} the
+     *                ones that would be
+     * @param removed how many of them were removed (0 with {@code dryRun}; a file already gone is not counted)
+     * @param tracked output files kept because git tracks them
+     * @param steps   the workspace's steps
+     */
+    public record Cleaning(Path root, List<String> outputs, int removed, List<String> tracked, int steps,
+                           boolean dryRun) { }
+
+    /**
+     * Prunes the cache in {@code cacheDir}, least recently used first, to at most {@code maxBytes}.
+     *
+     * @throws AppException UNAVAILABLE when the cache cannot be read or changed
+     */
+    public static LocalCache.PruneResult pruneCache(Path cacheDir, long maxBytes) {
+        try {
+            return new LocalCache(cacheDir).prune(maxBytes);
+        } catch (IOException e) {
+            throw AppException.unavailable(e.getMessage(), e);
+        }
+    }
 
     /** {@code from} needs {@code to} first. */
     public record Edge(String from, String to) { }

@@ -499,4 +499,70 @@ class BuildsTest {
             assertThat(logs.count()).isEqualTo(50);
         }
     }
+
+    private void git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.email=t@example.com", "-c", "user.name=t"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
+    void cleanRemovesTheDeclaredOutputsButNeverAFileGitTracksAndOutsideGitAsksFirst() throws Exception {
+        // given: a built workspace in git whose out/ holds one tracked file
+        Builds builds = pipeline();
+        builds.build(Builds.BuildRequest.of(List.of("compile")), new BuildListener() { });
+        write("out/keep.txt", "mine\n");
+        git("init", "-q");
+        git("add", "munero.yaml", "src/a.txt", "out/keep.txt");
+        git("commit", "-qm", "init");
+
+        // when: a dry run, then the real one
+        Builds.Cleaning dry = builds.snapshot().clean(true, false);
+        Builds.Cleaning done = builds.snapshot().clean(false, false);
+
+        // then
+        assertThat(dry.outputs()).containsExactly("out/a.out");
+        assertThat(dry.removed()).isZero();
+        assertThat(dry.tracked()).containsExactly("out/keep.txt");
+        assertThat(repo.resolve("out/a.out")).as("a dry run removes nothing").doesNotExist();
+        assertThat(done.removed()).isEqualTo(1);
+        assertThat(done.steps()).isEqualTo(3);
+        assertThat(repo.resolve("out/keep.txt")).hasContent("mine");
+    }
+
+    @Test
+    void cleanOutsideAGitWorkTreeIsRefusedUnlessForcedOrADryRun() throws Exception {
+        Builds builds = pipeline();
+        builds.build(Builds.BuildRequest.of(List.of("compile")), new BuildListener() { });
+        assertThatThrownBy(() -> builds.snapshot().clean(false, false)).isInstanceOf(AppException.class)
+                .hasMessageContaining("is not in a git work tree").hasMessageContaining("munero clean --dry-run")
+                .satisfies(e -> assertThat(((AppException) e).kind()).isEqualTo(AppException.Kind.INVALID));
+        assertThat(builds.snapshot().clean(true, false).outputs()).containsExactly("out/a.out");
+        assertThat(builds.snapshot().clean(false, true).removed()).isEqualTo(1);
+        assertThat(repo.resolve("out/a.out")).doesNotExist();
+    }
+
+    @Test
+    void theDetectedGraphIsWrittenAsMuneroYamlOnlyOverAnExistingOneWhenAsked() throws Exception {
+        // a Makefile project: detection finds its targets
+        write("Makefile", "all:\n\techo built > out.txt\n");
+        Builds builds = Builds.of(repo);
+        Builds.DetectedConfig detected = builds.detectConfig();
+        assertThat(detected.existed()).isFalse();
+        assertThat(detected.yaml()).contains("written by 'munero init'").contains("make");
+        assertThat(detected.steps()).isPositive();
+
+        Builds.DetectedConfig written = builds.writeConfig(false);
+        assertThat(repo.resolve("munero.yaml")).hasContent(detected.yaml().strip());
+        assertThatThrownBy(() -> builds.writeConfig(false)).isInstanceOfSatisfying(AppException.class, e -> {
+            assertThat(e.kind()).isEqualTo(AppException.Kind.CONFLICT);
+            assertThat(e.getMessage()).contains("munero.yaml exists; use --force");
+        });
+        write("munero.yaml", "steps: []\n");
+        assertThat(builds.detectConfig().existed()).isTrue();
+        assertThat(builds.writeConfig(true).steps()).isEqualTo(written.steps());
+        assertThat(repo.resolve("munero.yaml")).content().contains("written by 'munero init'");
+    }
 }
