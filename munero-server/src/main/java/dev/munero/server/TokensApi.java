@@ -29,11 +29,17 @@ public final class TokensApi implements Extension {
                         ctx -> ctx.json(access.list())),
                 ApiRoute.http("DELETE", p + "/tokens/{token}", Role.ADMIN, "Revoke a token by its id or name; it "
                         + "is refused from then on", List.of(), null, 200, new ApiRoute.Shape.Of(Access.Token.class),
-                        ctx -> ctx.json(access.revoke(ctx.pathParam("token")))),
+                        this::revoke),
                 ApiRoute.http("GET", p + "/audit", Role.ADMIN, "The audit log, newest first: who, what, when, from "
                         + "where, outcome", List.of(new ApiRoute.Param("limit", "integer",
                                 "at most this many rows, 1 to 10000 (default 100)")), null, 200,
                         new ApiRoute.Shape.ListOf(Access.AuditRecord.class), this::audit));
+    }
+
+    private void revoke(Context ctx) {
+        // the audit row names the admin who did it, from where (the guard admitted a token or, auth off, local)
+        String who = dev.munero.server.security.TokenGuard.principal(ctx).map(p -> p.name()).orElse(Access.LOCAL);
+        ctx.json(access.revoke(ctx.pathParam("token"), who, ctx.ip()));
     }
 
     private void audit(Context ctx) {

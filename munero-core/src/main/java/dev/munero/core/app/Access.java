@@ -272,6 +272,16 @@ public final class Access implements AutoCloseable {
      *                      does); UNAVAILABLE when the database cannot be written
      */
     public Token revoke(String idOrName) {
+        return revoke(idOrName, LOCAL, CLI);
+    }
+
+    /**
+     * Revokes the active token with this id or name on behalf of {@code who} (a token's name; {@code local} for the
+     * CLI) from {@code from} (a remote address; {@code cli}), and records that in the audit log.
+     *
+     * @throws AppException as {@link #revoke(String)}
+     */
+    public Token revoke(String idOrName, String who, String from) {
         List<TokenRow> all = store(() -> store.tokens());
         TokenRow target = all.stream().filter(t -> t.active() && (t.id().equals(idOrName) || t.name().equals(idOrName)))
                 .findFirst().orElseThrow(() -> AppException.notFound(all.stream().anyMatch(t -> t.id().equals(idOrName)
@@ -280,7 +290,7 @@ public final class Access implements AutoCloseable {
         TokenRow revoked = store(() -> store.revokeToken(target.id())).orElseThrow(
                 () -> AppException.conflict("token '" + idOrName + "' was revoked at the same time by another "
                         + "process"));
-        audit(new AuditEntry(LOCAL, Optional.of(revoked.id()), "token revoke " + revoked.name(), CLI, 0));
+        audit(new AuditEntry(who, Optional.of(revoked.id()), "token revoke " + revoked.name(), from, 0));
         return token(revoked);
     }
 

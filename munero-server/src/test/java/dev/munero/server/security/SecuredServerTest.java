@@ -173,6 +173,12 @@ class SecuredServerTest {
         HttpResponse<String> audit = send("GET", "/api/v1/audit?limit=50", secrets.get("admin"));
         assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
         assertThat(audit.body()).contains("DELETE /api/v1/tokens/operator").doesNotContain("mun_");
+        // the revoke itself is recorded as the admin's, from the admin's address, not as the CLI's
+        assertThat(guard.access().audit(50)).filteredOn(a -> a.action().equals("token revoke operator"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.who()).isEqualTo("admin");
+                    assertThat(a.remote()).isEqualTo("127.0.0.1");
+                });
         assertThat(send("GET", "/api/v1/audit?limit=0", secrets.get("admin")).statusCode()).isEqualTo(400);
     }
 }
