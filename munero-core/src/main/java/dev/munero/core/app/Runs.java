@@ -132,6 +132,21 @@ public final class Runs implements AutoCloseable {
         return new Page<>(items, matched.size(), query.limit(), query.offset());
     }
 
+    /**
+     * How many runs are in each state now, every state present (0 when none), in {@link RunState} order: one read
+     * of the runs table.
+     *
+     * @throws AppException UNAVAILABLE when the database cannot be read
+     */
+    public Map<String, Long> countByState() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (RunState state : RunState.values()) {
+            counts.put(state.label(), 0L);
+        }
+        read(() -> store.runs()).forEach(r -> counts.merge(r.state(), 1L, Long::sum));
+        return counts;
+    }
+
     /** The run's line of the list, without folding its log. @throws AppException NOT_FOUND */
     public Summary summary(String id) {
         return summary(record(id));

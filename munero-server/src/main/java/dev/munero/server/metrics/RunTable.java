@@ -2,7 +2,6 @@ package dev.munero.server.metrics;
 
 import dev.munero.core.RunState;
 import dev.munero.core.app.Runs;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,17 +21,11 @@ public interface RunTable {
     Map<String, Long> countByState();
 
     /**
-     * The runs table of {@code runs}: one {@link Runs#list} per state, reading only each page's total. Thread-safe as
+     * The runs table of {@code runs}: one read of it per scrape ({@link Runs#countByState}). Thread-safe as
      * {@link Runs} is.
      */
     static RunTable of(Runs runs) {
         Objects.requireNonNull(runs, "runs");
-        return () -> {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            for (RunState state : RunState.values()) {
-                counts.put(state.label(), (long) runs.list(new Runs.Query(state.label(), 1, 0)).total());
-            }
-            return counts;
-        };
+        return runs::countByState;
     }
 }
