@@ -347,25 +347,7 @@ class RunDemoTest {
 
     /** The example copied to a temp dir and committed as a fresh git repository, as the README does. */
     private Path copyExample() throws IOException, InterruptedException {
-        Path copy = tmp.resolve("run-calc");
-        try (Stream<Path> files = Files.walk(EXAMPLE)) {
-            for (Path file : files.toList()) {
-                Path rel = EXAMPLE.relativize(file);
-                if (rel.startsWith("out") || rel.startsWith(".munero")) {
-                    continue;
-                }
-                Path target = copy.resolve(rel.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        git(copy, "init", "-q", "-b", "main");
-        git(copy, "add", "-A");
-        git(copy, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "initial");
-        return copy;
+        return dev.munero.core.ExampleRepos.runCalc(tmp.resolve("run-calc"));
     }
 
     private static Path onlyRunReport(Path repo) throws IOException {

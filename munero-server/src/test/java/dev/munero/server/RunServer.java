@@ -2,6 +2,7 @@ package dev.munero.server;
 
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.core.BuildManager;
+import dev.munero.core.ExampleRepos;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ChatRequest;
 import dev.munero.llm.ChatResponse;
@@ -13,17 +14,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Test fixture: copies of {@code examples/run-calc} as git repositories, and a server whose runs replay the recorded
@@ -31,45 +29,14 @@ import java.util.stream.Stream;
  * {@link Gate} so a test can act in the middle of a run.
  */
 final class RunServer {
-    static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
-    static final Path SESSION = EXAMPLES.resolve("run-calc.session.jsonl");
+    static final Path SESSION = ExampleRepos.SESSION;
 
     private RunServer() {
     }
 
     /** A new git repository {@code dir/name} with the example's files, committed. */
     static Path example(Path dir, String name) throws IOException, InterruptedException {
-        Path source = EXAMPLES.resolve("run-calc");
-        Path repo = dir.resolve(name);
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path rel = source.relativize(file);
-                if (rel.startsWith("out") || rel.startsWith(".munero")) {
-                    continue;
-                }
-                Path target = repo.resolve(rel.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", "-A");
-        git(repo, "-c", "user.name=Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "example");
-        return repo;
-    }
-
-    static String git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
-        return out.strip();
+        return ExampleRepos.runCalc(dir.resolve(name));
     }
 
     /** The environment runs see: no user config, no keys. */

@@ -1,5 +1,6 @@
 package dev.munero.core.app;
 
+import dev.munero.core.ExampleRepos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,13 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CLI's message, found before any model call.
  */
 class RunSessionsTest {
-    private static final Path EXAMPLE = Path.of("..", "examples", "run-calc").toAbsolutePath().normalize();
-    private static final Path SESSION = EXAMPLE.resolveSibling("run-calc.session.jsonl");
+    private static final Path SESSION = ExampleRepos.SESSION;
     /** The model the bundled recording is of. */
     private static final String MODEL = "anthropic:claude-sonnet-4-6";
 
@@ -129,34 +126,7 @@ class RunSessionsTest {
 
     /** The example copied to a temp dir and committed as a fresh git repository, as the README does. */
     private Path copyExample() throws IOException, InterruptedException {
-        Path copy = tmp.resolve("run-calc");
-        try (Stream<Path> files = Files.walk(EXAMPLE)) {
-            for (Path file : files.toList()) {
-                Path rel = EXAMPLE.relativize(file);
-                if (rel.startsWith("out") || rel.startsWith(".munero")) {
-                    continue;
-                }
-                Path target = copy.resolve(rel.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        git(copy, "init", "-q", "-b", "main");
-        git(copy, "add", "-A");
-        git(copy, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "initial");
-        return copy;
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        return ExampleRepos.runCalc(tmp.resolve("run-calc"));
     }
 
     private static Map<String, String> environment() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.core.BuildManager;
+import dev.munero.core.ExampleRepos;
 import dev.munero.core.events.RunEvent;
 import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.core.app.Access;
@@ -26,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -225,20 +225,7 @@ class DashboardBrowserTest {
                     dependsOn: [greeting, lint]
                     inputs: [README.md]
                 """);
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", "-A");
-        git(repo, "-c", "user.name=Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "initial");
-        return repo;
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
+        return ExampleRepos.committed(repo);
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

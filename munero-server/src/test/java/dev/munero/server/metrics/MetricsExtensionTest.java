@@ -1,5 +1,6 @@
 package dev.munero.server.metrics;
 
+import dev.munero.core.ExampleRepos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.core.BuildManager;
@@ -97,7 +98,7 @@ class MetricsExtensionTest {
 
     @Test
     void aLiveRunIsInTheRunsGaugeAndItsWebSocketClientIsCountedWhileConnected() throws Exception {
-        Path repo = ReplayedRun.copyExample(dir.resolve("run-calc"));
+        Path repo = ExampleRepos.runCalc(dir.resolve("run-calc"));
         ReplayedRun.store(repo).close(); // the database made before the server watches it: see ReplayedRun.store
         serve(repo);
         HeldModel held = new HeldModel();

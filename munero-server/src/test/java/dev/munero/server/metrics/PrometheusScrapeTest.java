@@ -1,5 +1,6 @@
 package dev.munero.server.metrics;
 
+import dev.munero.core.ExampleRepos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -48,7 +49,7 @@ class PrometheusScrapeTest {
 
     @BeforeAll
     static void serveARepositoryAndRunTheExampleInIt() throws Exception {
-        Path repo = ReplayedRun.copyExample(dir.resolve(REPO));
+        Path repo = ExampleRepos.runCalc(dir.resolve(REPO));
         ReplayedRun.store(repo).close(); // the database made before the server watches it: see ReplayedRun.store
         MetricsExtension extension = new MetricsExtension(MuneroMetrics.builder().failOnBadRegistration(true).build());
         metrics = extension.metrics();

@@ -3,6 +3,7 @@ package dev.munero.server.metrics;
 import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.core.BuildManager;
+import dev.munero.core.ExampleRepos;
 import dev.munero.core.RunLimits;
 import dev.munero.core.app.Runs;
 import dev.munero.core.events.EventBus;
@@ -19,14 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The bundled example run, for real: {@code examples/run-calc} copied into a new git repository and driven by
@@ -35,8 +33,7 @@ import java.util.stream.Stream;
  * 6 tool calls, real javac/java checks, a real store. Also makes the other test repositories (git, committed).
  */
 final class ReplayedRun {
-    static final Path EXAMPLE = Path.of("..", "examples", "run-calc").toAbsolutePath().normalize();
-    static final Path SESSION = EXAMPLE.resolveSibling("run-calc.session.jsonl");
+    static final Path SESSION = ExampleRepos.SESSION;
     static final ModelRef MODEL = ModelRef.parse("anthropic:claude-sonnet-4-6");
 
     final Path repo;
@@ -54,7 +51,7 @@ final class ReplayedRun {
 
     /** Copies the example under {@code dir} and runs it to its end. */
     static ReplayedRun in(Path dir) throws Exception {
-        Path repo = copyExample(dir.resolve("run-calc"));
+        Path repo = ExampleRepos.runCalc(dir.resolve("run-calc"));
         try (Store store = store(repo)) {
             BuildManager.Outcome outcome = start(store, repo);
             return new ReplayedRun(repo, outcome, store.events(outcome.runId(), 0), countByState(store));
@@ -62,9 +59,9 @@ final class ReplayedRun {
     }
 
     /**
-     * The repository's store (its {@code .munero/munero.db}). Tests that serve the repository make it before the
-     * server starts: a server whose follower opens the file while another process is still creating its schema can
-     * make that migration fail with SQLITE_BUSY (seen here; a store/server matter, not the metrics').
+     * The repository's store (its {@code .munero/munero.db}), made when absent. (A server following a repository while
+     * another process creates its database once made that migration fail with SQLITE_BUSY; SqliteFile now migrates
+     * a new file in one process at a time, StoreTest#processesThatOpenANewDatabaseAtOnceTakeTurnsMigratingIt.)
      */
     static Store store(Path repo) throws IOException {
         Files.createDirectories(repo.resolve(".munero"));
@@ -103,47 +100,11 @@ final class ReplayedRun {
                 "MUNERO_CONFIG", "/nonexistent/munero/config.toml", "CI", "true");
     }
 
-    static Path copyExample(Path copy) throws IOException, InterruptedException {
-        try (Stream<Path> files = Files.walk(EXAMPLE)) {
-            for (Path file : files.toList()) {
-                Path rel = EXAMPLE.relativize(file);
-                if (rel.startsWith("out") || rel.startsWith(".munero")) {
-                    continue;
-                }
-                Path target = copy.resolve(rel.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        return committed(copy);
-    }
-
-    /** Makes {@code dir} a git repository with everything in it committed, as a user's repository is. */
-    static Path committed(Path dir) throws IOException, InterruptedException {
-        git(dir, "init", "-q", "-b", "main");
-        git(dir, "add", "-A");
-        git(dir, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "initial");
-        return dir;
-    }
-
     /** A repository with {@code input.txt} and this {@code munero.yaml}, committed. */
     static Path buildRepo(Path dir, String muneroYaml) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("input.txt"), "hello\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("munero.yaml"), muneroYaml, StandardCharsets.UTF_8);
-        return committed(dir);
-    }
-
-    static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
+        return ExampleRepos.committed(dir);
     }
 }
