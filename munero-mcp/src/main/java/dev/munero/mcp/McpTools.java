@@ -1,0 +1,354 @@
+package dev.munero.mcp;
+
+import dev.munero.core.RunLimits;
+import dev.munero.core.app.AppException;
+import dev.munero.core.app.Builds;
+import dev.munero.core.app.RunSessions;
+import dev.munero.core.app.Runs;
+import dev.munero.core.config.RunSettings;
+import dev.munero.core.events.EventBus;
+import dev.munero.core.events.RunEvents;
+import dev.munero.engine.build.BuildListener;
+import dev.munero.engine.build.BuildReport;
+import dev.munero.engine.build.StepResult;
+import dev.munero.engine.build.StepStatus;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * The ten tools: each reads its arguments, makes one call into {@link Runs} or {@link Builds} through the
+ * {@link McpBackend}, and answers the result as {@code structuredContent} (snake_case JSON, as the REST API) plus
+ * the same JSON as text. Every {@link AppException} (and a bad argument) becomes {@code isError} with its message.
+ * Thread-safe.
+ */
+final class McpTools {
+    /** Bytes of a failed step's log a {@code build} result carries. */
+    static final int LOG_TAIL_BYTES = 2000;
+    /** Events {@code run_events} returns when no limit is given, and at most. */
+    static final int EVENTS_DEFAULT = 200;
+    static final int EVENTS_MAX = 5000;
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final McpBackend backend;
+    private final Cancellations cancellations;
+
+    McpTools(McpBackend backend, Cancellations cancellations) {
+        this.backend = backend;
+        this.cancellations = cancellations;
+    }
+
+    /** One tool: its definition, the least role it needs, and its handler. */
+    record Def(String name, McpRole needs, String description, String input, String output,
+               BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, Object> handler) { }
+
+    /** The tools, in the order {@code tools/list} shows them. */
+    List<Def> defs() {
+        String id = "\"id\":{\"type\":\"string\"}";
+        String runOut = obj("\"id\":{\"type\":\"string\"},\"state\":{\"type\":\"string\"},\"cost_usd\":{\"type\":\"number\"}",
+                "id", "state");
+        String accepted = obj("\"run_id\":{\"type\":\"string\"},\"state\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}",
+                "run_id", "state");
+        String targets = "\"targets\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}";
+        return List.of(
+                new Def("build", McpRole.OPERATOR, "Build targets (default: the default tasks); per-step status, "
+                        + "cache hits, failures with log tails. Reports progress; cancellable.",
+                        obj(targets + ",\"force\":{\"type\":\"boolean\"},\"keep_going\":{\"type\":\"boolean\"}"),
+                        obj("\"build_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"steps\":"
+                                + "{\"type\":\"array\"},\"failures\":{\"type\":\"array\"}", "build_id", "status", "steps"),
+                        this::build),
+                new Def("graph", McpRole.VIEWER, "Task graph of the targets (default: all steps).", obj(targets),
+                        obj("\"nodes\":{\"type\":\"array\"},\"edges\":{\"type\":\"array\"}", "nodes", "edges"),
+                        (x, r) -> backend.builds().graph(args(r).texts("targets"))),
+                new Def("explain", McpRole.VIEWER, "Why a step would run or hit the cache: its cache key and inputs.",
+                        obj("\"step\":{\"type\":\"string\"}", "step"),
+                        obj("\"step\":{\"type\":\"string\"},\"action\":{\"type\":\"string\"},\"cache_key\":{}",
+                                "step", "action"),
+                        (x, r) -> backend.builds().explain(args(r).text("step"))),
+                new Def("run_start", McpRole.OPERATOR, "Start a build-manager run of a spec (text or a file in the "
+                        + "repository); it goes on in the background.",
+                        obj("\"spec\":{\"type\":\"string\"},\"spec_path\":{\"type\":\"string\"},\"budget_usd\":"
+                                + "{\"type\":\"number\"},\"model\":{\"type\":\"string\"},\"agents\":{\"type\":\"integer\"},"
+                                + "\"max_iterations\":{\"type\":\"integer\"},\"timeout\":{\"type\":\"string\"}"),
+                        runOut, this::runStart),
+                new Def("run_status", McpRole.VIEWER, "A run's state, plan tasks and checks.", obj(id, "id"),
+                        obj("\"summary\":{\"type\":\"object\"},\"tasks\":{\"type\":\"array\"}", "summary"),
+                        (x, r) -> backend.runs().existing().show(args(r).text("id"))),
+                new Def("run_events", McpRole.VIEWER, "A run's events after seq 'since', oldest first.",
+                        obj(id + ",\"since\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"}", "id"),
+                        obj("\"events\":{\"type\":\"array\"},\"next_since\":{\"type\":\"integer\"}", "events",
+                                "next_since"),
+                        this::runEvents),
+                new Def("run_pause", McpRole.OPERATOR, "Ask a run to pause; it saves its state and can be resumed.",
+                        obj(id, "id"), accepted, this::runPause),
+                new Def("run_resume", McpRole.OPERATOR, "Resume a paused or interrupted run, optionally with more "
+                        + "budget.", obj(id + ",\"budget_usd\":{\"type\":\"number\"},\"add_budget_usd\":{\"type\":"
+                        + "\"number\"},\"timeout\":{\"type\":\"string\"},\"max_iterations\":{\"type\":\"integer\"}",
+                        "id"), accepted, this::runResume),
+                new Def("run_cost", McpRole.VIEWER, "What a run cost (USD) and its budget, by phase, agent, task, "
+                        + "model.", obj(id, "id"),
+                        obj("\"run_id\":{\"type\":\"string\"},\"cost_usd\":{\"type\":\"number\"}", "run_id", "cost_usd"),
+                        (x, r) -> backend.runs().existing().cost(args(r).text("id"))),
+                new Def("runs_list", McpRole.VIEWER, "Runs, newest first; filter by state.",
+                        obj("\"state\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":"
+                                + "\"integer\"}"),
+                        obj("\"items\":{\"type\":\"array\"},\"total\":{\"type\":\"integer\"}", "items", "total"),
+                        this::runsList));
+    }
+
+    /** The SDK specifications of {@link #defs}, each refusing a caller whose role is below the tool's. */
+    List<SyncToolSpecification> specifications() {
+        List<SyncToolSpecification> out = new ArrayList<>();
+        for (Def d : defs()) {
+            McpSchema.Tool tool = McpSchema.Tool.builder().name(d.name()).description(d.description())
+                    .inputSchema(map(d.input())).outputSchema(map(d.output())).build();
+            out.add(SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+                McpRole role = MuneroMcpServer.roleOf(exchange.transportContext());
+                if (!MuneroMcpServer.allowed(exchange.transportContext(), d.needs())) {
+                    return error(d.name() + " needs the " + d.needs().label() + " role; this token is "
+                            + (role == null ? "without a role" : role.label()));
+                }
+                try {
+                    return ok(d.handler().apply(exchange, request));
+                } catch (AppException e) {
+                    return error(e.getMessage());
+                } catch (RuntimeException e) {
+                    return error(d.name() + " failed: " + e);
+                }
+            }).build());
+        }
+        return out;
+    }
+
+    /** The least role each tool needs, by name. */
+    Map<String, McpRole> roles() {
+        Map<String, McpRole> out = new HashMap<>();
+        defs().forEach(d -> out.put(d.name(), d.needs()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Object build(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Args a = args(request);
+        try (Cancellations.Registration cancel = cancellations.register(exchange)) {
+            return build(exchange, request, a, cancel);
+        }
+    }
+
+    private Object build(McpSyncServerExchange exchange, McpSchema.CallToolRequest request, Args a,
+                         Cancellations.Registration cancel) {
+        Builds builds = backend.builds();
+        Builds.Prepared prepared = builds.prepare(new Builds.BuildRequest(a.texts("targets"), null,
+                a.flag("keep_going", null), a.flag("force", false), true, false, null, backend.env()));
+        Object token = request.meta() == null ? null : request.meta().get("progressToken");
+        AtomicInteger done = new AtomicInteger();
+        int total = prepared.selectedSteps();
+        BuildListener listener = token == null ? BuildListener.NONE : new BuildListener() {
+            @Override
+            public void stepFinished(StepResult result) {
+                exchange.progressNotification(new McpSchema.ProgressNotification(token, done.incrementAndGet(),
+                        (double) total, result.name() + " " + result.status().name().toLowerCase(Locale.ROOT)));
+            }
+        };
+        cancel.attach(prepared::cancel);
+        BuildReport report = prepared.run(listener);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("build_id", report.runId());
+        out.put("status", report.status().name().toLowerCase(Locale.ROOT));
+        out.put("targets", report.targets());
+        out.put("duration_ms", report.durationMillis());
+        out.put("cache_hit_rate", report.cacheHitRate());
+        out.put("counts", report.counts());
+        List<Map<String, Object>> steps = new ArrayList<>();
+        List<Map<String, Object>> failures = new ArrayList<>();
+        for (StepResult s : report.steps()) {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", s.name());
+            step.put("status", s.status().name().toLowerCase(Locale.ROOT));
+            step.put("cache_hit", s.status() == StepStatus.CACHED);
+            step.put("duration_ms", s.durationMillis());
+            step.put("exit_code", s.exitCode());
+            steps.add(step);
+            if (s.status() == StepStatus.FAILED) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("step", s.name());
+                f.put("exit_code", s.exitCode());
+                f.put("reasons", s.reasons());
+                String tail;
+                try {
+                    tail = builds.stepLog(report.runId(), s.name(), LOG_TAIL_BYTES);
+                } catch (AppException e) {
+                    tail = "(no log: " + e.getMessage() + ")";
+                }
+                f.put("log_tail", tail);
+                failures.add(f);
+            }
+        }
+        out.put("steps", steps);
+        out.put("failures", failures);
+        return out;
+    }
+
+    private Object runStart(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Args a = args(request);
+        Path repo = backend.repo();
+        String text = a.optionalText("spec");
+        String file = a.optionalText("spec_path");
+        String spec;
+        String specPath;
+        if (text != null && file != null) {
+            throw AppException.invalid("run_start takes spec (the text) or spec_path (a file in the repository), "
+                    + "not both");
+        } else if (text != null) {
+            spec = text;
+            specPath = "mcp";
+        } else if (file != null) {
+            Path f = repo.resolve(file).normalize();
+            if (!f.startsWith(repo)) {
+                throw AppException.invalid("spec_path must be a file inside the repository " + repo + ", was " + file);
+            }
+            try {
+                spec = Files.readString(f, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw AppException.invalid("cannot read the spec " + file + " in " + repo + ": " + e.getMessage());
+            }
+            specPath = repo.relativize(f).toString();
+        } else {
+            throw AppException.invalid("run_start needs the spec: spec (the text) or spec_path (a file in the "
+                    + "repository)");
+        }
+        Map<String, Object> flags = new HashMap<>();
+        put(flags, "model", a.optionalText("model"));
+        put(flags, "budget_usd", a.number("budget_usd"));
+        put(flags, "agents", a.integer("agents", null, 1, 64));
+        put(flags, "max_iterations", a.integer("max_iterations", null, 1, 10_000));
+        put(flags, "timeout", a.optionalText("timeout"));
+        RunSettings settings = settings(flags);
+        RunLimits limits = RunSessions.limits(settings);
+        Runs runs = backend.runs().creating();
+        Runs.Started started = runs.start(new Runs.Start(spec, specPath, limits, settings.metricsEnabled().value()),
+                backend.sessions().open(repo, settings, new EventBus()));
+        backend.driver().launch(started);
+        return runs.summary(started.runId());
+    }
+
+    private Object runEvents(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Args a = args(request);
+        String id = a.text("id");
+        long since = a.integer("since", 0L, 0, Long.MAX_VALUE);
+        int limit = a.integer("limit", (long) EVENTS_DEFAULT, 1, EVENTS_MAX).intValue();
+        List<Runs.Event> events = backend.runs().existing().events(id, since, limit);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", events);
+        out.put("next_since", events.isEmpty() ? since : events.get(events.size() - 1).seq());
+        return out;
+    }
+
+    private Object runPause(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        String id = args(request).text("id");
+        Runs runs = backend.runs().existing();
+        runs.pause(id, "mcp " + client(exchange));
+        return accepted(id, runs.summary(id).state(), "pause requested; the run pauses within a second and saves "
+                + "its state");
+    }
+
+    private Object runResume(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Args a = args(request);
+        String id = a.text("id");
+        Runs runs = backend.runs().existing();
+        Runs.Resume resume = new Runs.Resume(a.number("budget_usd"), a.number("add_budget_usd"), a.duration("timeout"),
+                a.integer("max_iterations", null, 1, 10_000) == null ? null
+                        : a.integer("max_iterations", null, 1, 10_000).intValue());
+        // refused (ended, running, bad budget) before a session is made for it
+        Runs.Summary resumable = runs.resumable(id, resume);
+        RunSettings settings = settings(Map.of("model", resumable.model()));
+        Runs.Started started = runs.resume(id, resume, backend.sessions().open(backend.repo(), settings,
+                new EventBus()));
+        backend.driver().launch(started);
+        return accepted(id, runs.summary(id).state(), "resumed; the run goes on in the background");
+    }
+
+    private Object runsList(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Args a = args(request);
+        String state = a.optionalText("state");
+        int limit = a.integer("limit", 20L, 1, Runs.MAX_PAGE).intValue();
+        int offset = a.integer("offset", 0L, 0, Integer.MAX_VALUE).intValue();
+        Runs.Query query = new Runs.Query(state == null || state.isBlank() ? null : state, limit, offset);
+        return backend.runs().ifAny().map(r -> r.list(query))
+                .orElse(new Runs.Page<>(List.of(), 0, limit, offset));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private RunSettings settings(Map<String, ?> flags) {
+        return RunSessions.settings(backend.repo(), flags, backend.env(), RunSessions.userConfig(backend.env()));
+    }
+
+    private static Map<String, Object> accepted(String id, String state, String message) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run_id", id);
+        out.put("state", state);
+        out.put("message", message);
+        return out;
+    }
+
+    private static String client(McpSyncServerExchange exchange) {
+        McpSchema.Implementation info = exchange.getClientInfo();
+        return info == null ? "client" : info.name();
+    }
+
+    private static Args args(McpSchema.CallToolRequest request) {
+        return new Args(request.name(), request.arguments());
+    }
+
+    private static void put(Map<String, Object> flags, String key, Object value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+
+    /** The value as snake_case JSON: structured content (an object) and the same text. */
+    static CallToolResult ok(Object value) {
+        String json = RunEvents.JSON.writeValueAsString(value);
+        Map<String, Object> structured = RunEvents.JSON.readValue(json, MAP);
+        return CallToolResult.builder().structuredContent(structured).addTextContent(json).isError(false).build();
+    }
+
+    /** A failed call: {@code isError} with the message as text. */
+    static CallToolResult error(String message) {
+        return CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+
+    /** An object schema with {@code properties} (a JSON fragment) and the required names. */
+    private static String obj(String properties, String... required) {
+        StringBuilder sb = new StringBuilder("{\"type\":\"object\",\"properties\":{").append(properties).append('}');
+        if (required.length > 0) {
+            sb.append(",\"required\":[");
+            for (int i = 0; i < required.length; i++) {
+                sb.append(i == 0 ? "" : ",").append('"').append(required[i]).append('"');
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static Map<String, Object> map(String json) {
+        return RunEvents.JSON.readValue(json, MAP);
+    }
+}
