@@ -184,6 +184,7 @@ final class McpTools {
             step.put("cache_hit", s.status() == StepStatus.CACHED);
             step.put("duration_ms", s.durationMillis());
             step.put("exit_code", s.exitCode());
+            step.put("cache_key", s.cacheKey());
             steps.add(step);
             if (s.status() == StepStatus.FAILED) {
                 Map<String, Object> f = new LinkedHashMap<>();
