@@ -66,8 +66,8 @@ final class McpTools {
                 "run_id", "state");
         String targets = "\"targets\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}";
         return List.of(
-                new Def("build", McpRole.OPERATOR, "Build targets (default: the default tasks); per-step status, "
-                        + "cache hits, failures with log tails. Reports progress; cancellable.",
+                new Def("build", McpRole.OPERATOR, "Build targets (none: the default tasks): per-step status, cache "
+                        + "hits, failures with log tails.",
                         obj(targets + ",\"force\":{\"type\":\"boolean\"},\"keep_going\":{\"type\":\"boolean\"}"),
                         obj("\"build_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"steps\":"
                                 + "{\"type\":\"array\"},\"failures\":{\"type\":\"array\"}", "build_id", "status", "steps"),
