@@ -273,9 +273,9 @@ final class McpTools {
         Args a = args(request);
         String id = a.text("id");
         Runs runs = backend.runs().existing();
+        Long iterations = a.integer("max_iterations", null, 1, 10_000);
         Runs.Resume resume = new Runs.Resume(a.number("budget_usd"), a.number("add_budget_usd"), a.duration("timeout"),
-                a.integer("max_iterations", null, 1, 10_000) == null ? null
-                        : a.integer("max_iterations", null, 1, 10_000).intValue());
+                iterations == null ? null : iterations.intValue());
         // refused (ended, running, bad budget) before a session is made for it
         Runs.Summary resumable = runs.resumable(id, resume);
         RunSettings settings = settings(Map.of("model", resumable.model()));

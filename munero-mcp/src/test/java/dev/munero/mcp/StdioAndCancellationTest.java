@@ -84,6 +84,10 @@ class StdioAndCancellationTest {
                 + " tokens (TokenEstimator, the agent's estimate)");
         assertThat(answer.at("/result/tools")).hasSize(10);
         assertThat(tokens).isLessThan(2000);
+
+        // the host closes its end: the server sees the end of its input (munero mcp then closes and exits)
+        host.shutdownOutput();
+        assertThat(serving.awaitClosed(Duration.ofMinutes(5))).isTrue();
     }
 
     @Test
