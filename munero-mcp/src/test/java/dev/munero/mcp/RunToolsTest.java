@@ -108,7 +108,9 @@ class RunToolsTest {
 
         Thread closer = Thread.ofVirtual().start(fixture.backend::close); // what munero mcp does at the end of stdin
         try (Runs runs = Runs.open(repo, Clock.systemUTC(), false)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
             while (!runs.summary(id).pauseRequested()) {
+                assertThat(System.nanoTime()).as("closing asked the run to pause").isLessThan(deadline);
                 Thread.sleep(50);
             }
             gate.open();
