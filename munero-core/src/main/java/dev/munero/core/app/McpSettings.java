@@ -1,7 +1,15 @@
 package dev.munero.core.app;
 
 import dev.munero.agent.mcp.McpServerSpec;
+import dev.munero.agent.mcp.McpServerStatus;
+import dev.munero.agent.mcp.McpServers;
 import dev.munero.agent.mcp.McpSpecException;
+import dev.munero.agent.mcp.McpStatusListener;
+import dev.munero.agent.mcp.McpTool;
+import dev.munero.agent.safety.Sandbox;
+import dev.munero.agent.safety.SandboxMode;
+import dev.munero.agent.tools.Tool;
+import dev.munero.core.config.RunSettings;
 import dev.munero.engine.AtomicFiles;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
@@ -227,6 +235,65 @@ public final class McpSettings {
         return new Server(s.name(), s.spec(), s.origin(), s.source(), s.overrides(), bin);
     }
 
+    /**
+     * What {@link #check} found.
+     *
+     * @param server       the server as configured (with {@link Server#installed()} when it starts from an install)
+     * @param status       its status after the handshake: {@code up} with its version, tool count and start-up
+     *                     latency, or {@code down} with the error
+     * @param tools        its tools as the agents see them, {@code mcp__<server>__<tool>}; empty when down
+     * @param allowPattern the {@code --allow} pattern that lets a run's agents call every one of them
+     * @param sandbox      where a stdio server ran, as {@link dev.munero.agent.safety.Sandbox#describe()}
+     */
+    public record Check(Server server, McpServerStatus status, List<String> tools, String allowPattern,
+                        String sandbox) {
+        public Check {
+            tools = List.copyOf(tools);
+        }
+    }
+
+    /**
+     * The real handshake with one server, as a run would start it (the installed binary when there is one; a stdio
+     * server in the repository, through the sandbox the run's settings choose, with this environment): start it,
+     * {@code initialize}, {@code tools/list}, stop it. One attempt, no retries: what fails is reported at once.
+     *
+     * @param name    the server
+     * @param install first install its npm package into Munero's cache ({@link #install})
+     * @throws AppException NOT_FOUND for an unknown server; INVALID as {@link #list} or for run settings that cannot
+     *                      be used (the sandbox); UNAVAILABLE when npm fails, the sandbox cannot start, or the thread
+     *                      is interrupted
+     */
+    public Check check(String name, boolean install) {
+        Server server = install ? install(name) : server(name);
+        RunSettings settings = RunSessions.settings(repo, Map.of(), env, config);
+        Sandbox sandbox = RunSessions.sandbox(sandboxMode(settings), config);
+        McpServers.Options once = new McpServers.Options(1, McpServers.Options.DEFAULTS.backoff(),
+                McpServers.Options.DEFAULTS.maxBackoff(), McpServers.Options.DEFAULTS.healthInterval(), 0);
+        try (McpServers hub = McpServers.start(List.of(server.effective()),
+                new McpServers.Launch(sandbox, RunSessions.realPath(repo), env), McpStatusListener.NONE, once)) {
+            McpServerStatus status = hub.status(name).orElseThrow();
+            List<String> tools = hub.tools().stream().map(Tool::name).toList();
+            return new Check(server, status, tools, allowPattern(name), sandbox.describe());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AppException.unavailable("the check of MCP server '" + name + "' was interrupted", e);
+        }
+    }
+
+    /** The {@code --allow} pattern for every tool of server {@code name}: {@code mcp__<name>__*}. */
+    public static String allowPattern(String name) {
+        String one = McpTool.toolName(name, "x");
+        return one.substring(0, one.length() - 1) + "*";
+    }
+
+    private static SandboxMode sandboxMode(RunSettings settings) {
+        try {
+            return SandboxMode.parse(settings.sandbox().value());
+        } catch (IllegalArgumentException e) {
+            throw AppException.invalid(settings.sandbox().source() + ": " + e.getMessage());
+        }
+    }
+
     // ---- the three sources ----
 
     private List<Server> fromRepository() {
@@ -359,8 +426,8 @@ public final class McpSettings {
         }
     }
 
-    /** {@code ~/.config/munero/mcp.json} when the file is under {@code $HOME}. */
-    String shortPath(Path file) {
+    /** {@code file} for messages: {@code ~/.config/munero/mcp.json} when it is under {@code $HOME}. */
+    public String shortPath(Path file) {
         String home = env.get("HOME");
         if (home != null && !home.isBlank() && file.startsWith(Path.of(home))) {
             return Path.of("~").resolve(Path.of(home).relativize(file)).toString();

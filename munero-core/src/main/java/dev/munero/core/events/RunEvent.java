@@ -72,6 +72,7 @@ public sealed interface RunEvent {
          * One server's state.
          *
          * @param state         {@code up}, {@code down} or {@code restarting}; null in rows before issue 13
+         * @param required      whether the run needs it ({@code required: true} in its configuration)
          * @param version       the server's own name and version from its initialize answer, e.g.
          *                      {@code secure-filesystem-server 0.2.0}; null when it never answered
          * @param tools         how many tools it offers the agents
@@ -81,8 +82,8 @@ public sealed interface RunEvent {
          * @param error         why it is down or restarting; null when up
          * @param restarts      how many times it was restarted after a crash in this session
          */
-        public record Server(String name, String state, String version, int tools, List<String> toolNames,
-                             Long latencyMillis, String error, int restarts) {
+        public record Server(String name, String state, boolean required, String version, int tools,
+                             List<String> toolNames, Long latencyMillis, String error, int restarts) {
             public Server {
                 toolNames = toolNames == null ? List.of() : List.copyOf(toolNames);
             }
@@ -90,7 +91,7 @@ public sealed interface RunEvent {
             /** A row before issue 13 listed servers by name only. */
             @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
             public static Server named(String name) {
-                return new Server(name, null, null, 0, List.of(), null, null, 0);
+                return new Server(name, null, false, null, 0, List.of(), null, null, 0);
             }
         }
     }
