@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * npm MCP servers installed into Munero's cache, so a run does not depend on {@code npx} downloading its package at
  * start-up (the seeds' {@code installServer}). A server is {@code npx}-launched when its command is {@code npx} and
  * its arguments are {@code [-y|--yes|-q|--quiet ...] PACKAGE[@VERSION] SERVER-ARGS...} (the form every MCP server's
- * README gives). {@link #install} runs {@code npm install --prefix DIR --no-audit --no-fund PACKAGE[@VERSION]} into a
- * temporary directory of the cache and renames it to {@code ~/.cache/munero/mcp/PACKAGE@VERSION} (the version npm
+ * README gives). {@link #install} runs {@code npm install --prefix DIR --no-audit --no-fund --prefer-offline
+ * PACKAGE[@VERSION]} (npm's own cache first) into a temporary directory of the cache and renames it to {@code ~/.cache/munero/mcp/PACKAGE@VERSION} (the version npm
  * installed; {@code $XDG_CACHE_HOME/munero/mcp} when set), so a half-done install is never used. {@link #installed}
  * finds it again: the exact version when the arguments name one, else the most recently installed version of the
  * package; the server then starts as {@code DIR/node_modules/.bin/BIN SERVER-ARGS...} (BIN from the package's
@@ -170,7 +170,7 @@ final class McpInstalls {
 
     private void npm(Path prefix, String spec) {
         List<String> command = List.of("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                "--loglevel", "error", spec);
+                "--prefer-offline", "--loglevel", "error", spec);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
