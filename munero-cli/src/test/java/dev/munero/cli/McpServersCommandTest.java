@@ -145,6 +145,29 @@ class McpServersCommandTest {
     }
 
     @Test
+    void checkInstallInstallsAnNpxServerThatThenStartsFromTheCacheInsideBubblewrap() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")) || Files.isExecutable(Path.of("/bin/bwrap")),
+                "bubblewrap is not installed; skipping the MCP server in the sandbox");
+        assumeTrue(Files.isDirectory(Path.of(System.getProperty("user.home"), ".npm")), "no npm cache (~/.npm) to "
+                + "install from offline; skipping munero mcp servers check --install");
+        env.put("MUNERO_SANDBOX", "on");
+        env.put("npm_config_offline", "true"); // from npm's cache: the test does not depend on the registry
+        env.put("npm_config_cache", System.getProperty("user.home") + "/.npm");
+        assertThat(servers("add", "fs", "--", "npx", "-y", "@modelcontextprotocol/server-filesystem@2026.8.31", ".")
+                .exitCode()).isZero();
+
+        Cli.Result check = servers("check", "fs", "--install");
+
+        assumeTrue(!check.all().contains("ENOTCACHED"), "the package is not in npm's cache: " + check.all());
+        Path bin = tmp.resolve("home/.cache/munero/mcp/@modelcontextprotocol/server-filesystem@2026.8.31/node_modules"
+                + "/.bin/mcp-server-filesystem");
+        assertThat(check.exitCode()).as(check.all()).isZero();
+        assertThat(check.out()).contains("Installed fs: " + bin, "fs: up (secure-filesystem-server",
+                "started as: " + bin + " .  (~/.config/munero/mcp.json:3; bubblewrap");
+        assertThat(servers("list").out()).contains("[installed: " + bin + "]");
+    }
+
+    @Test
     void checkOfAServerThatCannotStartExitsWith1AndSaysWhy() {
         assertThat(servers("add", "broken", "--timeout", "20s", "--", tmp.resolve("no-such-server").toString())
                 .exitCode()).isZero();

@@ -54,22 +54,7 @@ class McpRunTest {
 
     @Test
     void anAgentReadsAFileThroughTheFilesystemServerAndUsesItAndAKilledServerIsRestarted() throws Exception {
-        assumeTrue(Files.isExecutable(FILESYSTEM_SERVER), "the npm package @modelcontextprotocol/server-filesystem is "
-                + "not installed at " + FILESYSTEM_SERVER + " (.ci/run installs it); skipping the MCP run");
-        Path repo = ExampleRepos.runCalc(tmp.resolve("run-calc"));
-        Files.writeString(repo.resolve("FACT.txt"), FACT + "\n", StandardCharsets.UTF_8);
-        Files.writeString(repo.resolve("munero.yaml"), Files.readString(repo.resolve("munero.yaml")) + """
-
-                run:
-                  allow: ["mcp__fs__*"]
-                  mcpServers:
-                    fs:
-                      command: %s
-                      args: ["."]
-                      required: true
-                """.formatted(FILESYSTEM_SERVER), StandardCharsets.UTF_8);
-        ExampleRepos.git(repo, "add", "-A");
-        ExampleRepos.git(repo, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "fact");
+        Path repo = repoWithFilesystemServer();
 
         EventBus bus = new EventBus();
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
@@ -179,6 +164,68 @@ class McpRunTest {
         }
     }
 
+    @Test
+    void aResumedSessionStartsTheServersAgain() throws Exception {
+        Path repo = repoWithFilesystemServer();
+        try (Runs runs = Runs.open(repo, Clock.systemUTC(), true)) {
+            // a budget below the plan call's worst case: the run pauses before any model call, after ConfiguringMCP
+            ScriptedModel first = new ScriptedModel(null, List.of());
+            String runId;
+            try (RunSessions.Made made = session(repo, first, new EventBus())) {
+                Runs.Started started = runs.start(new Runs.Start("anything", "SPEC.md", RunSessions.limits(
+                        settings(repo, Map.of("budget_usd", "0.01"))), false), made.session());
+                runId = started.runId();
+                assertThat(started.run().status()).isEqualTo(BuildManager.Status.PAUSED);
+            }
+            assertThat(serverProcesses()).as("servers after the first session").isEmpty();
+            ScriptedModel second = new ScriptedModel("""
+                    {"summary":"nothing to change","tasks":[{"id":"look","description":"List the allowed directories",
+                      "files":["FACT.txt"],"depends_on":[]}],"checks":[{"name":"fact","run":"test -f FACT.txt"}]}""",
+                    List.of(request -> call("mcp__fs__list_allowed_directories", "{}"),
+                            request -> call("finish", "{\"summary\":\"" + (lastToolResult(request).contains(
+                                    ".munero/worktrees/" + runId) ? "the server works in the run's worktree"
+                                    : "unexpected directory") + "\"}")));
+            try (RunSessions.Made made = session(repo, second, new EventBus())) {
+                BuildManager.Outcome outcome = runs.resume(runId, new Runs.Resume(5.0, null, null, null),
+                        made.session()).run();
+                assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
+            }
+
+            List<Runs.Event> events = runs.events(runId, 0, 10_000);
+            assertThat(events.stream().filter(e -> e.type().equals("mcp_status"))
+                    .map(e -> e.payload().path("cause").asString() + ":" + e.payload().path("status").asString()))
+                    .containsExactly("start:ready", "resume:ready");
+            assertThat(events.stream().filter(e -> e.type().equals("task_finished"))
+                    .map(e -> e.payload().path("summary").asString())).containsExactly(
+                            "the server works in the run's worktree");
+        }
+        assertThat(serverProcesses()).isEmpty();
+    }
+
+    /**
+     * The bundled example with {@code FACT.txt} and the filesystem server configured in {@code munero.yaml}
+     * (required, its tools allowed), committed; skips the test without the server.
+     */
+    private Path repoWithFilesystemServer() throws Exception {
+        assumeTrue(Files.isExecutable(FILESYSTEM_SERVER), "the npm package @modelcontextprotocol/server-filesystem is "
+                + "not installed at " + FILESYSTEM_SERVER + " (.ci/run installs it); skipping the MCP run");
+        Path repo = ExampleRepos.runCalc(tmp.resolve("run-calc"));
+        Files.writeString(repo.resolve("FACT.txt"), FACT + "\n", StandardCharsets.UTF_8);
+        Files.writeString(repo.resolve("munero.yaml"), Files.readString(repo.resolve("munero.yaml")) + """
+
+                run:
+                  allow: ["mcp__fs__*"]
+                  mcpServers:
+                    fs:
+                      command: %s
+                      args: ["."]
+                      required: true
+                """.formatted(FILESYSTEM_SERVER), StandardCharsets.UTF_8);
+        ExampleRepos.git(repo, "add", "-A");
+        ExampleRepos.git(repo, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "fact");
+        return repo;
+    }
+
     // ---- the session, as munero run makes it, with the scripted model ----
 
     private static Map<String, String> environment() {
@@ -191,8 +238,14 @@ class McpRunTest {
     }
 
     private static RunSettings settings(Path repo) {
+        return settings(repo, Map.of());
+    }
+
+    private static RunSettings settings(Path repo, Map<String, String> more) {
         Map<String, String> env = environment();
-        return RunSessions.settings(repo, Map.of("max_iterations", "1"), env, RunSessions.userConfig(env));
+        Map<String, String> flags = new HashMap<>(more);
+        flags.put("max_iterations", "1");
+        return RunSessions.settings(repo, flags, env, RunSessions.userConfig(env));
     }
 
     private static RunSessions.Made session(Path repo, ChatModel model, EventBus bus) {
