@@ -150,6 +150,7 @@ final class McpServersCommand implements Runnable {
                 check.tools().forEach(doc.putArray("tools")::add);
                 doc.put("allow", check.allowPattern());
                 doc.put("sandbox", check.sandbox());
+                doc.put("hint", check.hint());
                 out.println(JSON.writeValueAsString(doc));
                 return status.up() ? ExitCodes.OK : ExitCodes.FAILED;
             }
@@ -161,6 +162,9 @@ final class McpServersCommand implements Runnable {
                 out.println(s.name() + ": " + status.state().label() + ": " + status.error());
                 out.println("  started as: " + s.effective().describe() + "  (" + s.source() + "; " + check.sandbox()
                         + ")");
+                if (check.hint() != null) {
+                    out.println("  " + check.hint());
+                }
                 return ExitCodes.FAILED;
             }
             String version = status.serverName() == null ? "" : status.serverName()

@@ -244,9 +244,10 @@ public final class McpSettings {
      * @param tools        its tools as the agents see them, {@code mcp__<server>__<tool>}; empty when down
      * @param allowPattern the {@code --allow} pattern that lets a run's agents call every one of them
      * @param sandbox      where a stdio server ran, as {@link dev.munero.agent.safety.Sandbox#describe()}
+     * @param hint         what to try when a server started through {@code npx} is down (install it), else null
      */
     public record Check(Server server, McpServerStatus status, List<String> tools, String allowPattern,
-                        String sandbox) {
+                        String sandbox, String hint) {
         public Check {
             tools = List.copyOf(tools);
         }
@@ -273,7 +274,11 @@ public final class McpSettings {
                 new McpServers.Launch(sandbox, RunSessions.realPath(repo), env), McpStatusListener.NONE, once)) {
             McpServerStatus status = hub.status(name).orElseThrow();
             List<String> tools = hub.tools().stream().map(Tool::name).toList();
-            return new Check(server, status, tools, allowPattern(name), sandbox.describe());
+            String hint = status.up() || server.installed() != null || McpInstalls.npx(server.spec()).isEmpty() ? null
+                    : "it is started with npx, which fetches its package at start-up" + (sandbox.contains()
+                    ? " and has no network in the sandbox" : "") + ": install it once with munero mcp servers check "
+                    + name + " --install (later starts use the installed binary)";
+            return new Check(server, status, tools, allowPattern(name), sandbox.describe(), hint);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw AppException.unavailable("the check of MCP server '" + name + "' was interrupted", e);
