@@ -54,7 +54,7 @@ class McpRunTest {
 
     @Test
     void anAgentReadsAFileThroughTheFilesystemServerAndUsesItAndAKilledServerIsRestarted() throws Exception {
-        Path repo = repoWithFilesystemServer();
+        Path repo = repoWithFilesystemServer(true);
 
         EventBus bus = new EventBus();
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
@@ -106,6 +106,11 @@ class McpRunTest {
                     .payload();
             assertThat(first.path("status").asString()).isEqualTo("ready");
             assertThat(first.path("cause").asString()).isEqualTo("start");
+            assertThat(first.path("servers").findValuesAsString("name")).containsExactly("fs", "memory", "thinking");
+            assertThat(first.path("servers").findValuesAsString("state")).containsExactly("up", "up", "up");
+            assertThat(first.path("servers").get(1).path("tool_names").toString()).contains("mcp__memory__read_graph");
+            assertThat(first.path("servers").get(2).path("tool_names").toString())
+                    .contains("mcp__thinking__sequentialthinking");
             JsonNode fs = first.path("servers").get(0);
             assertThat(fs.path("name").asString()).isEqualTo("fs");
             assertThat(fs.path("state").asString()).isEqualTo("up");
@@ -166,7 +171,7 @@ class McpRunTest {
 
     @Test
     void aResumedSessionStartsTheServersAgain() throws Exception {
-        Path repo = repoWithFilesystemServer();
+        Path repo = repoWithFilesystemServer(false);
         try (Runs runs = Runs.open(repo, Clock.systemUTC(), true)) {
             // a budget below the plan call's worst case: the run pauses before any model call, after ConfiguringMCP
             ScriptedModel first = new ScriptedModel(null, List.of());
@@ -204,11 +209,27 @@ class McpRunTest {
 
     /**
      * The bundled example with {@code FACT.txt} and the filesystem server configured in {@code munero.yaml}
-     * (required, its tools allowed), committed; skips the test without the server.
+     * (required, its tools allowed), committed; with {@code others}, also the memory and sequential-thinking
+     * servers (not required). Skips the test without the servers.
      */
-    private Path repoWithFilesystemServer() throws Exception {
+    private Path repoWithFilesystemServer(boolean others) throws Exception {
         assumeTrue(Files.isExecutable(FILESYSTEM_SERVER), "the npm package @modelcontextprotocol/server-filesystem is "
                 + "not installed at " + FILESYSTEM_SERVER + " (.ci/run installs it); skipping the MCP run");
+        String more = "";
+        if (others) {
+            Path bin = FILESYSTEM_SERVER.getParent();
+            assumeTrue(Files.isExecutable(bin.resolve("mcp-server-memory")) && Files.isExecutable(
+                    bin.resolve("mcp-server-sequential-thinking")), "server-memory or server-sequential-thinking is "
+                    + "not installed in " + bin + " (.ci/run installs them); skipping the MCP run");
+            more = """
+                        memory:
+                          command: %s
+                          env: {MEMORY_FILE_PATH: %s}
+                        thinking:
+                          command: %s
+                    """.formatted(bin.resolve("mcp-server-memory"), tmp.resolve("memory.json"),
+                    bin.resolve("mcp-server-sequential-thinking"));
+        }
         Path repo = ExampleRepos.runCalc(tmp.resolve("run-calc"));
         Files.writeString(repo.resolve("FACT.txt"), FACT + "\n", StandardCharsets.UTF_8);
         Files.writeString(repo.resolve("munero.yaml"), Files.readString(repo.resolve("munero.yaml")) + """
@@ -220,7 +241,7 @@ class McpRunTest {
                       command: %s
                       args: ["."]
                       required: true
-                """.formatted(FILESYSTEM_SERVER), StandardCharsets.UTF_8);
+                """.formatted(FILESYSTEM_SERVER) + more, StandardCharsets.UTF_8);
         ExampleRepos.git(repo, "add", "-A");
         ExampleRepos.git(repo, "-c", "user.name=demo", "-c", "user.email=demo@localhost", "commit", "-q", "-m", "fact");
         return repo;
