@@ -33,6 +33,8 @@ final class McpPhase implements AutoCloseable {
     private final Map<String, McpServerStatus> latest = new LinkedHashMap<>();
     /** Whether the session's first {@code mcp_status} was appended; guarded by {@link #latest}. */
     private boolean reported;
+    /** Whether the session ended: what the servers do while they stop is not the run's; guarded by {@link #latest}. */
+    private boolean closed;
     private volatile McpServers hub;
 
     McpPhase(RunContext ctx) {
@@ -89,6 +91,9 @@ final class McpPhase implements AutoCloseable {
     /** Stops the servers with their process trees. Idempotent. */
     @Override
     public void close() {
+        synchronized (latest) {
+            closed = true;
+        }
         McpServers h = hub;
         if (h != null) {
             h.close();
@@ -101,7 +106,7 @@ final class McpPhase implements AutoCloseable {
                 return; // not a server of this session
             }
             latest.put(status.name(), status);
-            if (reported) {
+            if (reported && !closed) {
                 ctx.emit(new RunEvent.McpStatus(overall(), List.of(server(status)), "change"));
             }
         }
