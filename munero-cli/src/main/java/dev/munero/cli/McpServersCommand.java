@@ -182,9 +182,10 @@ final class McpServersCommand implements Runnable {
     @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Add a server to mcp.json beside the user config (created when missing).",
                     "  munero mcp servers add fs -- npx -y @modelcontextprotocol/server-filesystem .",
-                    "  munero mcp servers add docs --url https://example.com/mcp --header 'Authorization=Bearer "
-                            + "${DOCS_TOKEN}'",
-                    "${VAR} is expanded from the environment when the server starts."})
+                    "  munero mcp servers add docs --url https://example.com/mcp \\",
+                    "      --header 'Authorization=Bearer $${DOCS_TOKEN}'",
+                    "$${VAR} in the command, its arguments, --env and --header values is expanded from the "
+                            + "environment when the server starts (as Claude Code does); mcp.json keeps it as written."})
     static final class Add extends Sub {
         @Parameters(index = "0", paramLabel = "NAME", description = "The server's name (letters, digits, _ and -).")
         String name;

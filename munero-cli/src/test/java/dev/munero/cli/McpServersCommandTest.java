@@ -127,6 +127,15 @@ class McpServersCommandTest {
     }
 
     @Test
+    void addsHelpShowsVariablesAsWritten() {
+        Cli.Result help = servers("add", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--header 'Authorization=Bearer ${DOCS_TOKEN}'", "${VAR} in the command")
+                .doesNotContain("null");
+    }
+
+    @Test
     void checkDoesTheHandshakeAndPrintsTheToolsAndTheAllowLine() throws IOException {
         assumeTrue(Files.isExecutable(FILESYSTEM_SERVER), "the npm package @modelcontextprotocol/server-filesystem is "
                 + "not installed at " + FILESYSTEM_SERVER + " (.ci/run installs it); skipping munero mcp servers check");
