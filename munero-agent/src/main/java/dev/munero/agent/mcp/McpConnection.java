@@ -6,6 +6,7 @@ import dev.munero.engine.exec.ProcessRunner;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -130,7 +131,7 @@ final class McpConnection implements AutoCloseable {
             if (c.stdio != null && c.stdio.startError() != null) {
                 throw new McpStartException(c.stdio.startError(), false);
             }
-            throw new McpStartException(e.getMessage(), true);
+            throw new McpStartException(e.getMessage(), e.kind() != McpCallException.Kind.REFUSED);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -234,6 +235,14 @@ final class McpConnection implements AutoCloseable {
             if (cause instanceof TimeoutException) {
                 throw new McpCallException(McpCallException.Kind.TIMEOUT, "did not answer " + what + " within "
                         + Durations.format(spec.timeout()));
+            }
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof McpHttpClientTransportAuthorizationException auth) {
+                    int code = auth.getResponseInfo() != null ? auth.getResponseInfo().statusCode() : 401;
+                    throw new McpCallException(McpCallException.Kind.REFUSED, "refused " + what + " with HTTP " + code
+                            + " (not authorized): check the server's 'headers' (e.g. \"Authorization\": \"Bearer "
+                            + "${TOKEN}\")");
+                }
             }
             Throwable root = McpError.findRootCause(cause);
             throw new McpCallException(McpCallException.Kind.GONE, what + " failed: "

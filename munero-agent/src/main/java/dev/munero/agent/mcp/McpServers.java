@@ -235,6 +235,9 @@ public final class McpServers implements AutoCloseable {
             }
             return error ? ToolResult.error(text) : ToolResult.ok(text);
         } catch (McpCallException e) {
+            if (e.kind() == McpCallException.Kind.GONE) {
+                c.fail(e.getMessage()); // an HTTP server's broken connection: its supervision reconnects
+            }
             String message = "MCP server '" + server + "' " + e.getMessage();
             return ToolResult.error(e.kind() == McpCallException.Kind.GONE ? message + "; it is being restarted"
                     : e.kind() == McpCallException.Kind.ERROR && !c.tools().stream().anyMatch(t -> t.name().equals(tool))

@@ -110,6 +110,48 @@ class NpmMcpServersTest {
         }
     }
 
+    @Test
+    void aStreamableHttpServerBuiltOnTheTypeScriptSdkIsCalledWithItsHeaders() throws Exception {
+        Path sdk = McpFixtures.NPM_BIN.getParent().resolve("@modelcontextprotocol").resolve("sdk");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(sdk), "the TypeScript MCP SDK is not installed at "
+                + sdk + "; install it with: npm install --prefix ~/.cache/munero-test/mcp @modelcontextprotocol/sdk");
+        McpFixtures.assumeNode();
+        Path script = workspace.resolve("http-mcp-server.js");
+        try (var in = getClass().getResourceAsStream("http-mcp-server.js")) {
+            Files.copy(in, script);
+        }
+        Process server = new ProcessBuilder("node", script.toString(), sdk.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine();
+            assertThat(first).startsWith("listening ");
+            String url = "http://127.0.0.1:" + first.substring("listening ".length()) + "/mcp";
+            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("MUNERO_TEST_HEADER", "yes");
+            ToolContext context = ToolContext.builder(workspace).build();
+            List<McpServerSpec> specs = List.of(McpServerSpec.http("web", url, Map.of("x-munero-test",
+                    "${MUNERO_TEST_HEADER}")), McpServerSpec.http("refused", url, Map.of()));
+            try (McpServers hub = McpServers.start(specs, new McpServers.Launch(dev.munero.agent.safety.Sandbox.none(),
+                    workspace, env), recorder, QUICK)) {
+                McpServerStatus web = hub.status("web").orElseThrow();
+                McpServerStatus refused = hub.status("refused").orElseThrow();
+                assertThat(web.state()).isEqualTo(State.UP);
+                assertThat(web.serverName()).isEqualTo("http-fake");
+                assertThat(web.serverVersion()).isEqualTo("0.9.0");
+                assertThat(refused.state()).isEqualTo(State.DOWN);
+                assertThat(refused.error()).startsWith("refused initialize with HTTP 401 (not authorized): check the "
+                        + "server's 'headers'").doesNotContain("attempts");
+
+                ToolResult sum = call(hub, "mcp__web__add", "{\"a\": 2, \"b\": 3}", context);
+
+                assertThat(sum.error()).isFalse();
+                assertThat(sum.content()).isEqualTo("5");
+            }
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
+    }
+
     private static String json(Object value) {
         return McpFixtures.JSON.writeValueAsString(value);
     }
