@@ -66,6 +66,27 @@ class NpmMcpServersTest {
     }
 
     @Test
+    void theFilesystemServerInstalledInTheHiddenHomeRunsInsideBubblewrap() throws Exception {
+        Path bin = npmServer("mcp-server-filesystem");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.munero.agent.safety.Sandbox.bubblewrapAvailable(),
+                "bwrap is not installed or cannot start a sandbox here");
+        Files.writeString(workspace.resolve("inside.txt"), "seen from the sandbox\n");
+        McpServerSpec spec = McpServerSpec.stdio("fs", bin.toString(), List.of(workspace.toString()), Map.of());
+        ToolContext context = ToolContext.builder(workspace).build();
+        McpServers.Launch sandboxed = new McpServers.Launch(dev.munero.agent.safety.Sandbox.bubblewrap(), workspace,
+                System.getenv());
+        try (McpServers hub = McpServers.start(List.of(spec), sandboxed, recorder, QUICK)) {
+            assertThat(recorder.next().state()).isEqualTo(State.UP);
+            assertThat(hub.process("fs").orElseThrow().info().command().orElse("")).endsWith("bwrap");
+
+            ToolResult file = call(hub, "mcp__fs__read_text_file",
+                    json(Map.of("path", workspace.resolve("inside.txt").toString())), context);
+
+            assertThat(file.content()).isEqualTo("seen from the sandbox\n");
+        }
+    }
+
+    @Test
     void theMemoryServerCreatesAnEntityAndReadsItBack() throws Exception {
         Path bin = npmServer("mcp-server-memory");
         Path memory = workspace.resolve("memory.jsonl");
