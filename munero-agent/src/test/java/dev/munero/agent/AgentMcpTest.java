@@ -11,6 +11,7 @@ import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.Tools;
+import dev.munero.engine.exec.ProcessRunner;
 import dev.munero.llm.ContentBlock;
 import dev.munero.llm.pricing.ModelInfo;
 import java.io.InputStream;
@@ -34,9 +35,8 @@ class AgentMcpTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        String path = System.getenv("PATH");
-        assumeTrue(path != null && java.util.Arrays.stream(path.split(":"))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "node"))), "node is not on the PATH");
+        assumeTrue(!ProcessRunner.resolveProgram("node", System.getenv(), workspace).equals("node"),
+                "node is not on the PATH: the fake MCP server is a Node script");
         script = workspace.resolve("fake-mcp-server.js");
         try (InputStream in = getClass().getResourceAsStream("/dev/munero/agent/mcp/fake-mcp-server.js")) {
             Files.copy(in, script);
