@@ -190,7 +190,8 @@ class PermissionGateTest {
                 mcpContext(PermissionMode.AUTO_EDIT, Approver.noTerminal(), List.of(), List.of()));
 
         assertThat(decision).isInstanceOf(Decision.Deny.class);
-        assertThat(decision.reason()).contains("no terminal to ask on")
-                .contains("--allow 'mcp__fs__write_file' (or --allow 'mcp__fs__*' for every tool of its server");
+        assertThat(decision.reason()).startsWith("not allowed without approval, and there is no terminal to ask on: "
+                + "mcp__fs__write_file {\"path\":\"x\"}; the user can allow it with --allow 'mcp__fs__write_file' "
+                + "(or --allow 'mcp__fs__*' for every tool of its server");
     }
 }
