@@ -6,6 +6,7 @@ import dev.munero.engine.exec.ProcessRunner;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -87,7 +88,8 @@ final class McpConnection implements AutoCloseable {
                     argv.add(expand(spec, "args", a, launch.environment()));
                 }
                 argv.set(0, ProcessRunner.resolveProgram(argv.get(0), env, launch.workspace()));
-                List<String> wrapped = launch.sandbox().wrap(argv, launch.workspace(), launch.workspace(), env);
+                List<String> wrapped = sandboxFor(launch, argv, env).wrap(argv, launch.workspace(), launch.workspace(),
+                        env);
                 StdioTransport t = new StdioTransport(spec.name(), wrapped, env, launch.workspace(), json);
                 yield new McpConnection(spec, t, t, json);
             }
@@ -130,11 +132,57 @@ final class McpConnection implements AutoCloseable {
             if (c.stdio != null && c.stdio.startError() != null) {
                 throw new McpStartException(c.stdio.startError(), false);
             }
-            throw new McpStartException(e.getMessage(), true);
+            throw new McpStartException(e.getMessage(), e.kind() != McpCallException.Kind.REFUSED);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
         }
+    }
+
+    private static final java.util.Set<String> INTERPRETERS = java.util.Set.of("node", "python", "python3", "bun",
+            "deno");
+
+    /**
+     * The session's sandbox, and for bubblewrap one that also binds back, read-only, the installed server the command
+     * line starts when it lies in the hidden home directory: the program's {@code node_modules} directory (an npm
+     * server installed with {@code npm install --prefix}, e.g. by {@code munero mcp servers check --install}), or
+     * its directory; for an interpreter ({@code node}, {@code python3}, ...) the same for its script (the first
+     * argument). Nothing else of the home directory becomes visible; other arguments (a directory a server should
+     * serve) must lie in the workspace.
+     */
+    static dev.munero.agent.safety.Sandbox sandboxFor(McpServers.Launch launch, List<String> argv,
+                                                      Map<String, String> env) {
+        if (!(launch.sandbox() instanceof dev.munero.agent.safety.Sandbox.Bubblewrap b) || env.get("HOME") == null) {
+            return launch.sandbox();
+        }
+        java.nio.file.Path home = java.nio.file.Path.of(env.get("HOME")).toAbsolutePath().normalize();
+        List<String> candidates = new ArrayList<>(List.of(argv.getFirst()));
+        String program = java.nio.file.Path.of(argv.getFirst()).getFileName().toString();
+        if (INTERPRETERS.contains(program)) {
+            argv.stream().skip(1).filter(a -> !a.startsWith("-")).findFirst().ifPresent(candidates::add);
+        }
+        List<String> binds = new ArrayList<>(b.settings().caches());
+        for (String c : candidates) {
+            java.nio.file.Path p;
+            try {
+                p = launch.workspace().resolve(c).toRealPath();
+            } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                continue;
+            }
+            if (!p.startsWith(home) || p.startsWith(launch.workspace())) {
+                continue;
+            }
+            java.nio.file.Path root = p.getParent();
+            for (java.nio.file.Path q = p.getParent(); q != null && q.startsWith(home); q = q.getParent()) {
+                if (q.getFileName() != null && q.getFileName().toString().equals("node_modules")) {
+                    root = q;
+                    break;
+                }
+            }
+            binds.add(root.toString());
+        }
+        return binds.size() == b.settings().caches().size() ? b : new dev.munero.agent.safety.Sandbox.Bubblewrap(
+                b.bwrap(), new dev.munero.agent.safety.SandboxSettings(binds, b.settings().cachesWritable()));
     }
 
     /** The server's {@code initialize} answer. */
@@ -234,6 +282,14 @@ final class McpConnection implements AutoCloseable {
             if (cause instanceof TimeoutException) {
                 throw new McpCallException(McpCallException.Kind.TIMEOUT, "did not answer " + what + " within "
                         + Durations.format(spec.timeout()));
+            }
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof McpHttpClientTransportAuthorizationException auth) {
+                    int code = auth.getResponseInfo() != null ? auth.getResponseInfo().statusCode() : 401;
+                    throw new McpCallException(McpCallException.Kind.REFUSED, "refused " + what + " with HTTP " + code
+                            + " (not authorized): check the server's 'headers' (e.g. \"Authorization\": \"Bearer "
+                            + "${TOKEN}\")");
+                }
             }
             Throwable root = McpError.findRootCause(cause);
             throw new McpCallException(McpCallException.Kind.GONE, what + " failed: "

@@ -183,6 +183,10 @@ public record McpServerSpec(String name, String command, List<String> args, Map<
                 default -> throw new McpSpecException(name, "type", "must be 'stdio' or 'http', got '" + type + "'");
             }
         }
+        if (command == null && urlText == null) {
+            throw new McpSpecException(name, null, "needs 'command' (a stdio server) or 'url' (a Streamable HTTP "
+                    + "server)");
+        }
         boolean stdio = command != null;
         if (stdio && urlText != null) {
             throw new McpSpecException(name, null, "has both 'command' and 'url'; give one: 'command' for stdio, "

@@ -235,6 +235,9 @@ public final class McpServers implements AutoCloseable {
             }
             return error ? ToolResult.error(text) : ToolResult.ok(text);
         } catch (McpCallException e) {
+            if (e.kind() == McpCallException.Kind.GONE) {
+                c.fail(e.getMessage()); // an HTTP server's broken connection: its supervision reconnects
+            }
             String message = "MCP server '" + server + "' " + e.getMessage();
             return ToolResult.error(e.kind() == McpCallException.Kind.GONE ? message + "; it is being restarted"
                     : e.kind() == McpCallException.Kind.ERROR && !c.tools().stream().anyMatch(t -> t.name().equals(tool))
@@ -263,8 +266,11 @@ public final class McpServers implements AutoCloseable {
         }
         List<Thread> stopping = new ArrayList<>();
         for (Server s : servers) {
-            McpConnection c = s.connection;
-            s.connection = null;
+            McpConnection c;
+            synchronized (s) {
+                c = s.connection;
+                s.connection = null;
+            }
             if (c != null) {
                 stopping.add(Thread.ofVirtual().start(c::close));
             }
@@ -354,12 +360,14 @@ public final class McpServers implements AutoCloseable {
                 attempt++;
                 try {
                     McpConnection c = McpConnection.open(spec, launch, JSON);
-                    if (closed) {
-                        c.close();
-                        return "the session ended";
+                    synchronized (this) { // close() takes the connection under the same lock, after setting closed
+                        if (!closed) {
+                            connection = c;
+                            return null;
+                        }
                     }
-                    connection = c;
-                    return null;
+                    c.close();
+                    return "the session ended";
                 } catch (McpStartException e) {
                     last = e.getMessage();
                     if (!e.retriable()) {

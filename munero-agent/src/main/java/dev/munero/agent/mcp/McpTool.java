@@ -87,13 +87,6 @@ public final class McpTool implements Tool {
     }
 
     @Override
-    public String summary(JsonNode input) {
-        String args = String.valueOf(input);
-        String s = name + " " + args;
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
-    @Override
     public ToolResult execute(JsonNode input, ToolContext context) throws InterruptedException {
         if (input == null || !input.isObject()) {
             return ToolResult.error(name + " takes an object of arguments, got " + input);

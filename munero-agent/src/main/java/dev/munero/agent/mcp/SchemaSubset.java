@@ -27,26 +27,13 @@ final class SchemaSubset {
 
     /** The object schema of a tool's input; a missing or non-object schema gives an object without properties. */
     static ObjectNode reduce(JsonNode schema) {
-        ObjectNode out = NODES.objectNode();
-        out.put("type", "object");
         if (schema == null || !schema.isObject()) {
+            ObjectNode out = NODES.objectNode().put("type", "object");
             out.putObject("properties");
             return out;
         }
+        ObjectNode out = object(schema, 0);
         copyDescription(schema, out);
-        ObjectNode props = out.putObject("properties");
-        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
-            props.set(p.getKey(), element(p.getValue(), 0));
-        }
-        ArrayNode required = NODES.arrayNode();
-        for (JsonNode r : schema.path("required")) {
-            if (r.isString() && props.has(r.stringValue())) {
-                required.add(r.stringValue());
-            }
-        }
-        if (!required.isEmpty()) {
-            out.set("required", required);
-        }
         if (schema.path("additionalProperties").isBoolean()) {
             out.put("additionalProperties", schema.get("additionalProperties").booleanValue());
         }
@@ -89,10 +76,7 @@ final class SchemaSubset {
             return fallback(node);
         }
         ObjectNode out = switch (type) {
-            case "object" -> {
-                ObjectNode o = reduceNested(typed, depth);
-                yield o;
-            }
+            case "object" -> object(typed, depth);
             case "array" -> {
                 ObjectNode a = NODES.objectNode();
                 a.put("type", "array");
@@ -106,7 +90,8 @@ final class SchemaSubset {
         return out;
     }
 
-    private static ObjectNode reduceNested(JsonNode schema, int depth) {
+    /** An object schema: its properties reduced, its required names that are properties. */
+    private static ObjectNode object(JsonNode schema, int depth) {
         ObjectNode out = NODES.objectNode();
         out.put("type", "object");
         ObjectNode props = out.putObject("properties");

@@ -135,8 +135,8 @@ public final class PermissionGate {
             }
             // auto-edit: only this command needed approval; the model can work without it
             if (tool.kind() == ToolKind.MCP) {
-                return Decision.deny("not allowed without approval, and there is no terminal to ask on: " + summary
-                        + "; the user can allow it with " + mcpAllowHint(tool.name()) + " or --permission-mode full. "
+                return Decision.deny("not allowed without approval, and there is no terminal to ask on: "
+                        + tool.name() + " " + summary + "; the user can allow it with " + mcpAllowHint(tool.name()) + " or --permission-mode full. "
                         + "Try another way, or explain in finish what you need");
             }
             return Decision.deny("not allowed without approval, and there is no terminal to ask on: " + summary

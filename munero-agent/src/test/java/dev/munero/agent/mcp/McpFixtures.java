@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.ToolResult;
+import dev.munero.engine.exec.ProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -59,16 +60,7 @@ final class McpFixtures {
     }
 
     static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
+        return !ProcessRunner.resolveProgram(program, System.getenv(), Path.of(".")).equals(program);
     }
 
     static Tool tool(McpServers hub, String name) {
