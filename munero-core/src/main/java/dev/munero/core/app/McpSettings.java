@@ -267,7 +267,7 @@ public final class McpSettings {
     public Check check(String name, boolean install) {
         Server server = install ? install(name) : server(name);
         RunSettings settings = RunSessions.settings(repo, Map.of(), env, config);
-        Sandbox sandbox = RunSessions.sandbox(sandboxMode(settings), config, env);
+        Sandbox sandbox = RunSessions.sandbox(sandboxMode(settings), config);
         McpServers.Options once = new McpServers.Options(1, McpServers.Options.DEFAULTS.backoff(),
                 McpServers.Options.DEFAULTS.maxBackoff(), McpServers.Options.DEFAULTS.healthInterval(), 0);
         try (McpServers hub = McpServers.start(List.of(server.effective()),

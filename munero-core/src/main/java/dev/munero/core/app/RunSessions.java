@@ -168,23 +168,14 @@ public final class RunSessions {
     }
 
     /**
-     * The sandbox for {@code mode} with the user config's {@code [sandbox]} caches, and Munero's cache of installed
-     * MCP servers ({@code ~/.cache/munero/mcp}, see {@link McpSettings#install}) bound back too, so a stdio MCP server
-     * installed there starts inside bubblewrap, which hides the home directory (issue 13).
+     * The sandbox for {@code mode} with the user config's {@code [sandbox]} caches.
      *
-     * @param env the environment ({@code HOME}, {@code XDG_CACHE_HOME}: where that cache is)
      * @throws AppException UNAVAILABLE for {@code on} where bubblewrap cannot start; INVALID when the user config's
      *                      {@code [sandbox]} table is invalid
      */
-    public static Sandbox sandbox(SandboxMode mode, UserConfig config, Map<String, String> env) {
+    public static Sandbox sandbox(SandboxMode mode, UserConfig config) {
         try {
-            SandboxSettings settings = SandboxSettings.fromConfig(config.tree(), config.file().toString());
-            List<String> caches = new ArrayList<>(settings.caches());
-            String mcp = new McpInstalls(env).root().toString();
-            if (!caches.contains(mcp)) {
-                caches.add(mcp);
-            }
-            return Sandbox.select(mode, new SandboxSettings(caches, settings.cachesWritable()));
+            return Sandbox.select(mode, SandboxSettings.fromConfig(config.tree(), config.file().toString()));
         } catch (SandboxUnavailableException e) {
             throw AppException.unavailable(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -249,7 +240,7 @@ public final class RunSessions {
      */
     public static Made session(ChatModel model, SandboxMode mode, Map<String, String> env, UserConfig config,
                                Clock clock, EventBus bus) {
-        Sandbox sandbox = sandbox(mode, config, env);
+        Sandbox sandbox = sandbox(mode, config);
         List<String> notices = new ArrayList<>();
         sandboxNotice(sandbox).ifPresent(notices::add);
         BuildManager.Learning learning = learning(model);
