@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Prints a run's events: a line per step (plan, task, tool call at {@code debug}, checks, lessons, checkpoints,
- * cost), and on a terminal a live status line under them (phase, tasks done/total, progress, ETA, cost) that is
- * rewritten in place. With {@code --events jsonl} every event is one JSON line on stdout instead.
+ * Prints a run's events: a line per step (MCP servers, plan, task, tool call at {@code debug}, checks, lessons,
+ * checkpoints, cost), and on a terminal a live status line under them (phase, tasks done/total, progress, ETA, cost)
+ * that is rewritten in place. With {@code --events jsonl} every event is one JSON line on stdout instead.
  *
  * <p>Thread-safe: parallel agents publish from several threads.
  */
@@ -59,6 +59,7 @@ final class RunConsole implements Consumer<RunEvent> {
                     + ")" : null;
             case RunEvent.StateChanged c -> level == Level.DEBUG ? "state " + c.from() + " -> " + c.to() + " ("
                     + c.reason() + ")" : null;
+            case RunEvent.McpStatus m -> mcp(m);
             case RunEvent.PlanAccepted p -> plan(p);
             case RunEvent.IterationStarted i -> "iteration " + i.iteration();
             case RunEvent.TaskStarted t -> "  task " + t.task() + (t.agent() > 1 ? " (agent " + t.agent() + ")" : "")
@@ -131,6 +132,42 @@ final class RunConsole implements Consumer<RunEvent> {
     private static String seconds(long millis) {
         long s = Math.round(millis / 1000.0);
         return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+    }
+
+    /** One line per server: {@code MCP server fs: up, 14 tools (secure-filesystem-server 0.2.0, 850 ms)}. */
+    private static String mcp(RunEvent.McpStatus m) {
+        if (m.servers().isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (RunEvent.McpStatus.Server s : m.servers()) {
+            if (!b.isEmpty()) {
+                b.append('\n');
+            }
+            b.append("  MCP server ").append(s.name()).append(": ").append(s.state() == null ? "unknown" : s.state());
+            if ("up".equals(s.state())) {
+                b.append(", ").append(count(s.tools(), "tool"));
+                List<String> about = new java.util.ArrayList<>();
+                if (s.version() != null) {
+                    about.add(s.version());
+                }
+                if (s.latencyMillis() != null) {
+                    about.add(s.latencyMillis() + " ms");
+                }
+                if (!about.isEmpty()) {
+                    b.append(" (").append(String.join(", ", about)).append(')');
+                }
+            } else if (s.error() != null) {
+                b.append(": ").append(s.error());
+            }
+            if (s.restarts() > 0) {
+                b.append(" [").append(count(s.restarts(), "restart")).append(']');
+            }
+            if (s.required() && !"up".equals(s.state())) {
+                b.append(" (required)");
+            }
+        }
+        return b.toString();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package dev.munero.core;
 
+import dev.munero.agent.mcp.McpServerSpec;
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.core.events.EventBus;
 import dev.munero.core.events.RunEvent;
@@ -86,13 +87,31 @@ public final class BuildManager {
      * @param sandbox  where task agents' commands and the checks' steps run
      * @param clock    time
      * @param bus      where events are published after they are stored
+     * @param learning whose lessons the session sees
+     * @param mcpServers the MCP servers the session starts for its task agents (issue 13; see
+     *                 {@link dev.munero.core.app.McpSettings#forRun}); empty for none
      */
     public record Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
-                          EventBus bus, Learning learning) {
-        /** A session that shares the repository's learning store. */
+                          EventBus bus, Learning learning, List<McpServerSpec> mcpServers) {
+        public Session {
+            mcpServers = List.copyOf(mcpServers);
+        }
+
+        /** A session without MCP servers. */
+        public Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
+                       EventBus bus, Learning learning) {
+            this(provider, prices, env, sandbox, clock, bus, learning, List.of());
+        }
+
+        /** A session that shares the repository's learning store, without MCP servers. */
         public Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
                        EventBus bus) {
             this(provider, prices, env, sandbox, clock, bus, Learning.SHARED);
+        }
+
+        /** This session with {@code servers} as its MCP servers. */
+        public Session withMcpServers(List<McpServerSpec> servers) {
+            return new Session(provider, prices, env, sandbox, clock, bus, learning, servers);
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.Set;
  * report, a configuration error) or to {@link #PAUSED} (budget or timeout reached, {@code munero pause}); a paused
  * run resumes into {@link #BUILDING}. {@link #COMPLETING} lasts while the run records its completion: a run killed
  * there is finished by its next session. A final state is left only by {@code munero rollback}, which reopens the
- * run as {@link #PAUSED}. {@link #CONFIGURING_MCP} does nothing until MCP support lands, but every run passes
- * through it so that the persisted history already has its shape.
+ * run as {@link #PAUSED}. In {@link #CONFIGURING_MCP} a new run starts the MCP servers of its agents (issue 13);
+ * every run passes through it, with or without servers.
  */
 public enum RunState {
     INITIALIZING("Initializing"),

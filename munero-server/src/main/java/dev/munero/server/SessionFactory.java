@@ -32,7 +32,8 @@ public interface SessionFactory {
     /**
      * Sessions as {@code munero run} makes them ({@link RunSessions}): the settings' model from its provider (its key
      * from {@code env}), or a replay of {@code replay} for every run when given; its prices; the settings' sandbox;
-     * the learning choice. A budget on a model without a price is refused (INVALID), as in the CLI.
+     * the learning choice; the configured MCP servers. A budget on a model without a price is refused (INVALID), as
+     * in the CLI.
      *
      * @param env    the environment: provider keys, {@code MUNERO_*}, the user config's location
      * @param replay an absolute recording every run replays, or null
@@ -50,7 +51,8 @@ public interface SessionFactory {
             } catch (IllegalArgumentException e) {
                 throw AppException.invalid(settings.sandbox().source() + ": " + e.getMessage());
             }
-            return RunSessions.session(model, mode, environment, config, Clock.systemUTC(), bus).session();
+            return RunSessions.session(model, mode, environment, config, Clock.systemUTC(), bus).session()
+                    .withMcpServers(RunSessions.mcpServers(repo, environment, config));
         };
     }
 }

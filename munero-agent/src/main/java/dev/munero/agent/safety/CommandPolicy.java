@@ -87,6 +87,20 @@ public record CommandPolicy(List<String> allowed, List<String> denied) {
     }
 
     /**
+     * The first {@link #denied()} pattern that matches {@code name} as a whole, e.g. {@code mcp__fs__*} for the MCP
+     * tool name {@code mcp__fs__write_file} (patterns as for commands; the built-in deny list is for shell commands
+     * and does not apply).
+     */
+    public Optional<String> deniedName(String name) {
+        return denied.stream().filter(p -> compile(p).matcher(name).matches()).findFirst();
+    }
+
+    /** The first {@link #allowed()} pattern that matches {@code name} as a whole (see {@link #deniedName}). */
+    public Optional<String> allowedName(String name) {
+        return allowed.stream().filter(p -> compile(p).matcher(name).matches()).findFirst();
+    }
+
+    /**
      * Decides whether {@code command} may run in {@code mode}.
      *
      * @param command the text given to {@code sh -c}

@@ -15,7 +15,11 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@link ToolKind#EDIT} and {@link ToolKind#BUILD}: allowed, except in {@link PermissionMode#ASK}, where the
  *       user is asked;</li>
  *   <li>{@link ToolKind#COMMAND}: {@link #command} decides: the context's {@link dev.munero.agent.safety.CommandPolicy}
- *       with the sandbox in mind; when it says ask, the user is asked.</li>
+ *       with the sandbox in mind; when it says ask, the user is asked;</li>
+ *   <li>{@link ToolKind#MCP}: {@link #mcp} decides, by the tool's full name ({@code mcp__fs__read_file}): a deny
+ *       pattern of the command policy denies in every mode; {@code ask} asks; an allow pattern ({@code --allow
+ *       'mcp__fs__*'}) allows; otherwise {@code full} allows and {@code auto-edit} asks. Where no one can be asked
+ *       (headless), the call is denied with the allow pattern that would let it run.</li>
  * </ul>
  * Asking goes to the context's {@link dev.munero.agent.safety.Approver} with {@link Tool#summary}. The result is
  * never {@link Decision.Ask}: an approval gives {@link Decision.Allow}, a refusal {@link Decision.Deny} with a reason
@@ -62,6 +66,40 @@ public final class PermissionGate {
     }
 
     /**
+     * Whether the MCP tool named {@code name} ({@code mcp__<server>__<tool>}) may run in {@code context}, before asking
+     * anyone: a {@link dev.munero.agent.safety.CommandPolicy#deniedName deny pattern} denies in every mode, {@code ask}
+     * asks, an {@link dev.munero.agent.safety.CommandPolicy#allowedName allow pattern} allows, {@code full} allows,
+     * {@code auto-edit} asks. The sandbox does not change it: an MCP server may act outside the workspace (an HTTP
+     * server always does), so only the user's patterns and mode decide.
+     *
+     * @return {@link Decision.Allow}, {@link Decision.Ask} or {@link Decision.Deny} with a reason the model can read
+     */
+    public static Decision mcp(String name, ToolContext context) {
+        PermissionMode mode = context.permissionMode();
+        Optional<String> denied = context.commandPolicy().deniedName(name);
+        if (denied.isPresent()) {
+            return Decision.deny("denied by policy: " + name + " matches the deny pattern '" + denied.get() + "'");
+        }
+        if (mode == PermissionMode.ASK) {
+            return Decision.ask("permission mode ask");
+        }
+        Optional<String> allowed = context.commandPolicy().allowedName(name);
+        if (allowed.isPresent()) {
+            return Decision.allow("matches the allow pattern '" + allowed.get() + "'");
+        }
+        return mode == PermissionMode.FULL ? Decision.allow("permission mode full")
+                : Decision.ask("the MCP tool " + name + " is not on the allow list");
+    }
+
+    /** The allow patterns that would let MCP tool {@code name} run: itself, and all of its server's tools. */
+    static String mcpAllowHint(String name) {
+        int end = name.indexOf("__", "mcp__".length());
+        String server = end > 0 ? name.substring(0, end + 2) + "*" : null;
+        return "--allow '" + name + "'" + (server != null ? " (or --allow '" + server + "' for every tool of its "
+                + "server; run.allow in munero.yaml)" : "");
+    }
+
+    /**
      * Whether {@code tool} may run with {@code input}.
      *
      * @return {@link Decision.Allow} or {@link Decision.Deny}, with a reason the model can read, e.g.
@@ -82,6 +120,7 @@ public final class PermissionGate {
                 yield command.isBlank() ? Decision.deny(tool.name() + " needs a non-empty 'command' string")
                         : command(command, context);
             }
+            case MCP -> mcp(tool.name(), context);
         };
         if (!(decision instanceof Decision.Ask ask)) {
             return decision;
@@ -95,6 +134,11 @@ public final class PermissionGate {
                 throw noWayToAsk; // every action needs approval: the run cannot do anything
             }
             // auto-edit: only this command needed approval; the model can work without it
+            if (tool.kind() == ToolKind.MCP) {
+                return Decision.deny("not allowed without approval, and there is no terminal to ask on: "
+                        + tool.name() + " " + summary + "; the user can allow it with " + mcpAllowHint(tool.name()) + " or --permission-mode full. "
+                        + "Try another way, or explain in finish what you need");
+            }
             return Decision.deny("not allowed without approval, and there is no terminal to ask on: " + summary
                     + "; the user can allow it with --allow or --permission-mode full. Try another way, or explain "
                     + "in finish what you need");

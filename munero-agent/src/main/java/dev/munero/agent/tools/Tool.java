@@ -15,7 +15,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public interface Tool {
 
-    /** The name the model calls, {@code [a-z_]+}, e.g. {@code read_file}. */
+    /**
+     * The name the model calls, unique among an agent's tools and matching {@code ^[a-zA-Z0-9_-]{1,64}$} (the pattern
+     * the Anthropic and OpenAI APIs accept; {@link dev.munero.llm.ToolDefinition} checks it): the built-in tools use
+     * {@code [a-z_]+}, e.g. {@code read_file}; MCP tools are {@code mcp__<server>__<tool>}
+     * ({@link dev.munero.agent.mcp.McpTool#toolName}).
+     */
     String name();
 
     /** What the tool does, for the model: one short paragraph. */

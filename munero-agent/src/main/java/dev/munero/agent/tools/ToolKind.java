@@ -10,6 +10,11 @@ public enum ToolKind {
     BUILD,
     /** Runs an arbitrary command. Follows the allow and deny lists; asks in {@code ask} mode. */
     COMMAND,
+    /**
+     * Calls a tool of an MCP server ({@code mcp__<server>__<tool>}): decided like a command named by the tool's full
+     * name: deny patterns deny, allow patterns allow, otherwise {@code full} allows and the other modes ask.
+     */
+    MCP,
     /** Ends the agent's work with a summary. Never asks. */
     FINISH
 }

@@ -107,4 +107,91 @@ class PermissionGateTest {
         assertThat(decision).isInstanceOf(Decision.Deny.class);
         assertThat(decision.reason()).isEqualTo("run_command needs a non-empty 'command' string");
     }
+
+    /** An MCP tool as the gate sees it: a name and the kind (the gate never calls it). */
+    private static Tool mcpTool(String name) {
+        return new Tool() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return "an MCP tool";
+            }
+
+            @Override
+            public tools.jackson.databind.node.ObjectNode inputSchema() {
+                return Schema.object().build();
+            }
+
+            @Override
+            public ToolKind kind() {
+                return ToolKind.MCP;
+            }
+
+            @Override
+            public ToolResult execute(tools.jackson.databind.JsonNode input, ToolContext context) {
+                throw new AssertionError("the gate must not run the tool");
+            }
+        };
+    }
+
+    private ToolContext mcpContext(PermissionMode mode, Approver approver, List<String> allow, List<String> deny) {
+        return ToolContext.builder(workspace).permissionMode(mode).approver(approver)
+                .commandPolicy(dev.munero.agent.safety.CommandPolicy.defaults().withAllowed(allow).withDenied(deny))
+                .build();
+    }
+
+    @Test
+    void anMcpToolOnTheDenyListIsDeniedInEveryModeWithoutAsking() throws Exception { // issue 13
+        for (PermissionMode mode : PermissionMode.values()) {
+            Decision decision = PermissionGate.check(mcpTool("mcp__fs__write_file"), Args.of("path", "x"),
+                    mcpContext(mode, recording(true), List.of("mcp__fs__*"), List.of("mcp__fs__write_*")));
+
+            assertThat(decision).isInstanceOf(Decision.Deny.class);
+            assertThat(decision.reason()).isEqualTo("denied by policy: mcp__fs__write_file matches the deny pattern "
+                    + "'mcp__fs__write_*'");
+        }
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void anMcpToolOnTheAllowListRunsInAutoEditAndFullModeAllowsEveryOther() throws Exception { // issue 13
+        Decision allowed = PermissionGate.check(mcpTool("mcp__fs__read_file"), Args.of(),
+                mcpContext(PermissionMode.AUTO_EDIT, recording(false), List.of("mcp__fs__*"), List.of()));
+        Decision full = PermissionGate.check(mcpTool("mcp__memory__read_graph"), Args.of(),
+                mcpContext(PermissionMode.FULL, recording(false), List.of(), List.of()));
+
+        assertThat(allowed).isInstanceOf(Decision.Allow.class);
+        assertThat(allowed.reason()).isEqualTo("matches the allow pattern 'mcp__fs__*'");
+        assertThat(full).isInstanceOf(Decision.Allow.class);
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void anMcpToolOffTheAllowListAsksInAutoEditAndEveryMcpToolAsksInAskMode() throws Exception { // issue 13
+        Decision autoEdit = PermissionGate.check(mcpTool("mcp__memory__create_entities"), Args.of("n", "1"),
+                mcpContext(PermissionMode.AUTO_EDIT, recording(true), List.of("mcp__fs__*"), List.of()));
+        Decision ask = PermissionGate.check(mcpTool("mcp__fs__read_file"), Args.of(),
+                mcpContext(PermissionMode.ASK, recording(false), List.of("mcp__fs__*"), List.of()));
+
+        assertThat(autoEdit).isInstanceOf(Decision.Allow.class);
+        assertThat(ask).isInstanceOf(Decision.Deny.class);
+        assertThat(ask.reason()).startsWith("the user refused mcp__fs__read_file");
+        assertThat(asked).hasSize(2);
+        assertThat(asked.get(0)).startsWith("mcp__memory__create_entities: ");
+    }
+
+    @Test
+    void headlessAnMcpToolThatNeedsApprovalIsDeniedWithTheAllowPatternToAdd() throws Exception { // issue 13
+        Decision decision = PermissionGate.check(mcpTool("mcp__fs__write_file"), Args.of("path", "x"),
+                mcpContext(PermissionMode.AUTO_EDIT, Approver.noTerminal(), List.of(), List.of()));
+
+        assertThat(decision).isInstanceOf(Decision.Deny.class);
+        assertThat(decision.reason()).startsWith("not allowed without approval, and there is no terminal to ask on: "
+                + "mcp__fs__write_file {\"path\":\"x\"}; the user can allow it with --allow 'mcp__fs__write_file' "
+                + "(or --allow 'mcp__fs__*' for every tool of its server");
+    }
 }

@@ -37,7 +37,8 @@ import java.util.Optional;
  * run's settings and limits (flags, {@code MUNERO_*}, {@code munero.yaml}, the user config), the model (the
  * provider from a {@code provider:model} name, or a {@link ReplayChatModel} of a recording, optionally wrapped in a
  * {@link RecordingChatModel}), its prices (Munero's model table and the user's {@code models.toml} beside the user
- * config), the sandbox, and whose lessons the run sees ({@link BuildManager.Learning}).
+ * config), the sandbox, whose lessons the run sees ({@link BuildManager.Learning}), and the MCP servers its agents
+ * get ({@link McpSettings}).
  *
  * <p>Every failure a user can fix is an {@link AppException}: INVALID for settings, model names, a missing API
  * key, an unreadable recording, {@code permission_mode: ask}, or a budget on a model without a price; UNAVAILABLE
@@ -273,7 +274,8 @@ public final class RunSessions {
         RunLimits limits = limits(settings);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, record, env, config);
         requirePrice(settings, limits, model, config);
-        Made made = session(model, sandboxMode(settings), env, config, clock, bus);
+        List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
+        Made made = withMcpServers(session(model, sandboxMode(settings), env, config, clock, bus), mcp);
         return new Planned(settings, new Runs.Start(spec, specPath, limits, settings.metricsEnabled().value()), made);
     }
 
@@ -290,8 +292,25 @@ public final class RunSessions {
                               Map<String, String> env, UserConfig config, Clock clock, EventBus bus) {
         SandboxMode mode = sandboxMode(settings(repo, sandbox == null ? Map.of() : Map.of("sandbox", sandbox), env,
                 config));
+        List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
         ChatModel model = model(run.model(), realPath(repo), replay, record, env, config);
-        return session(model, mode, env, config, clock, bus);
+        return withMcpServers(session(model, mode, env, config, clock, bus), mcp);
+    }
+
+    /**
+     * The MCP servers a session of a run on {@code repo} starts for its task agents: {@code run.mcpServers} in its
+     * {@code munero.yaml}, then the user's ({@link McpSettings#forRun}).
+     *
+     * @throws AppException INVALID naming the file (and line), server and key of an entry that cannot be used
+     */
+    public static List<dev.munero.agent.mcp.McpServerSpec> mcpServers(Path repo, Map<String, String> env,
+                                                                       UserConfig config) {
+        return new McpSettings(repo, env, config).forRun();
+    }
+
+    /** {@code made} whose session starts {@code servers}. */
+    public static Made withMcpServers(Made made, List<dev.munero.agent.mcp.McpServerSpec> servers) {
+        return new Made(made.session().withMcpServers(servers), made.notices());
     }
 
     private static SandboxMode sandboxMode(RunSettings settings) {

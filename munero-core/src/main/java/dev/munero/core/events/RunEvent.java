@@ -51,9 +51,49 @@ public sealed interface RunEvent {
         public String type() { return "phase_started"; }
     }
 
-    /** MCP servers: none are supported yet, so this says so (state ConfiguringMCP). */
-    record McpStatus(String status, List<String> servers) implements RunEvent {
+    /**
+     * The MCP servers of the run's agents: all of them when a session starts them ({@code cause} {@code start} in
+     * state ConfiguringMCP, {@code resume} when a resumed session starts them again), or the one server whose state
+     * changed during the session ({@code cause} {@code change}: it crashed, is restarting, is up again).
+     *
+     * <p>Compatibility: rows written before issue 13 have {@code status} "no MCP servers: MCP support is not built
+     * yet", {@code servers} as a list of names (always empty) and no {@code cause}; they read as servers with only a
+     * name and a null cause.
+     *
+     * @param status  over every configured server after this event: {@code ready} (every server up), {@code degraded}
+     *                (some down or restarting) or {@code none} (no server configured)
+     * @param servers the servers this event reports
+     * @param cause   {@code start}, {@code resume} or {@code change}; null in rows before issue 13
+     */
+    record McpStatus(String status, List<Server> servers, String cause) implements RunEvent {
         public String type() { return "mcp_status"; }
+
+        /**
+         * One server's state.
+         *
+         * @param state         {@code up}, {@code down} or {@code restarting}; null in rows before issue 13
+         * @param required      whether the run needs it ({@code required: true} in its configuration)
+         * @param version       the server's own name and version from its initialize answer, e.g.
+         *                      {@code secure-filesystem-server 0.2.0}; null when it never answered
+         * @param tools         how many tools it offers the agents
+         * @param toolNames     their names as the agents see them ({@code mcp__<server>__<tool>})
+         * @param latencyMillis how long its last start took (process start, initialize, tools/list), ms; null when
+         *                      it never started
+         * @param error         why it is down or restarting; null when up
+         * @param restarts      how many times it was restarted after a crash in this session
+         */
+        public record Server(String name, String state, boolean required, String version, int tools,
+                             List<String> toolNames, Long latencyMillis, String error, int restarts) {
+            public Server {
+                toolNames = toolNames == null ? List.of() : List.copyOf(toolNames);
+            }
+
+            /** A row before issue 13 listed servers by name only. */
+            @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+            public static Server named(String name) {
+                return new Server(name, null, false, null, 0, List.of(), null, null, 0);
+            }
+        }
     }
 
     /**

@@ -11,12 +11,13 @@ import dev.munero.core.plan.PlanningException;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ProviderException;
 import java.io.IOException;
-import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * One session of a run: the loop, and the one place its phases are wired. It records the session's start, starts
- * the {@link StopWatcher}, moves a new run through {@code Initializing → ConfiguringMCP → PreparingBuild}, plans
+ * the {@link StopWatcher}, moves a new run through {@code Initializing → ConfiguringMCP → PreparingBuild} (starting
+ * the MCP servers of its agents, {@link McpPhase}; a resumed session starts them again), plans
  * ({@link Planning}) if the run has no plan, and then loops: execute the ready tasks ({@link Execution}, serial or
  * parallel), observe ({@link Observing}: checks and the iteration's checkpoint), and either complete, fail after
  * {@code --max-iterations}, or reflect ({@link Reflecting}) and start the next iteration. Between phases it checks
@@ -35,14 +36,16 @@ public final class RunLoop {
     private final Execution execution;
     private final Reflecting reflecting;
     private final Outcomes outcomes;
+    private final McpPhase mcp;
 
     /** Wires the phases of a session over {@code ctx}. */
     public RunLoop(RunContext ctx) {
         this.ctx = ctx;
         ScopedModels models = new ScopedModels(ctx);
         Lessons lessons = new Lessons(ctx);
+        this.mcp = new McpPhase(ctx);
         this.planning = new Planning(ctx, models, lessons);
-        this.execution = Execution.forAgents(ctx, new TaskRunner(ctx, models, lessons));
+        this.execution = Execution.forAgents(ctx, new TaskRunner(ctx, models, lessons, mcp));
         this.reflecting = new Reflecting(ctx, models, lessons);
         this.outcomes = new Outcomes(ctx);
     }
@@ -76,6 +79,7 @@ public final class RunLoop {
         } catch (GitException | IOException e) {
             return outcomes.pause(e.getMessage(), null);
         } finally {
+            mcp.close();
             ctx.stop.release();
             watcher.interrupt();
             Thread.interrupted();
@@ -86,11 +90,18 @@ public final class RunLoop {
         LoopState run = ctx.run;
         if (ctx.state() == RunState.INITIALIZING) {
             ctx.move(RunState.CONFIGURING_MCP, "start");
-            ctx.emit(new RunEvent.McpStatus("no MCP servers: MCP support is not built yet", List.of()));
+            Optional<String> cannot = mcp.start("start");
+            if (cannot.isPresent()) {
+                return outcomes.fail(cannot.get());
+            }
             ctx.move(RunState.PREPARING_BUILD, "MCP configured");
-        }
-        if (ctx.state() == RunState.COMPLETING) { // killed while recording its completion
+        } else if (ctx.state() == RunState.COMPLETING) { // killed while recording its completion
             return outcomes.complete(run.iteration, run.lastCheckpoint);
+        } else {
+            Optional<String> cannot = mcp.start("resume");
+            if (cannot.isPresent()) { // the run has work to keep: resumable once the server is fixed
+                return outcomes.pause(cannot.get(), null);
+            }
         }
         planning.planIfNone();
         if (ctx.state() != RunState.BUILDING) {

@@ -7,12 +7,16 @@ import dev.munero.agent.AgentResult;
 import dev.munero.agent.StopCondition;
 import dev.munero.agent.safety.Approver;
 import dev.munero.agent.safety.CommandPolicy;
+import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
+import dev.munero.agent.tools.Tools;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.plan.PlanTask;
 import dev.munero.llm.ProviderException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -21,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs one task of the plan as an agent session and records its end. {@link #run} starts the task
  * ({@code task_started}), gives the agent the task's prompt, the run's limits (turns, output tokens, the time
- * left until the run's deadline) and tools confined to the task's directory, and records each tool call
+ * left until the run's deadline), the standard tools confined to the task's directory and the tools of the session's
+ * MCP servers ({@link McpPhase#tools}, {@code mcp__<server>__<tool>}), and records each tool call
  * ({@code tool_call}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
  * task done ({@code task_finished}) and records its checkpoint commit, if it has one.
  *
@@ -34,13 +39,15 @@ final class TaskRunner {
     private final RunContext ctx;
     private final ScopedModels models;
     private final Lessons lessons;
+    private final McpPhase mcp;
     /** Each started tool call's arguments, by call id, for the event of its end. */
     private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
 
-    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons) {
+    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons, McpPhase mcp) {
         this.ctx = ctx;
         this.models = models;
         this.lessons = lessons;
+        this.mcp = mcp;
     }
 
     /**
@@ -61,8 +68,10 @@ final class TaskRunner {
         Duration left = ctx.stop.timeLeft();
         AgentLimits agentLimits = new AgentLimits(ctx.limits.maxTurns(), OptionalDouble.empty(), left,
                 AgentLimits.DEFAULTS.maxRepeatedFailures(), ctx.limits.maxOutputTokens());
+        List<Tool> tools = new ArrayList<>(Tools.standard());
+        tools.addAll(mcp.tools());
         Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
-                .limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
+                .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
                 .build();
         String prompt = TaskPrompt.of(ctx.run.spec, ctx.run.plan, task, lessons.forTask(task));
         AgentResult result = agentLoop.run(prompt);

@@ -186,7 +186,7 @@ public final class ProcessRunner {
      * a process group, the group is stopped and killed at once; then every process of the tree still alive (those
      * that left the group) is killed parents first, and their new children too, until none is left.
      */
-    static void killTree(ProcessHandle root) {
+    public static void killTree(ProcessHandle root) {
         boolean group = SETSID.isPresent() && KILL.isPresent();
         if (group) {
             signalGroup("STOP", root.pid());

@@ -19,7 +19,7 @@ import tools.jackson.core.JacksonException;
 
 /**
  * The meters fed by stored run events: model calls, tokens and cost by model, tool calls by tool and outcome, the
- * checks' cache hits and misses, phase durations, and every event by type.
+ * checks' cache hits and misses, phase durations, MCP server state changes, and every event by type.
  *
  * <p>Each event counts once: an event whose seq is not above the last one seen for its run is ignored (a follower
  * that re-reads after a reconnect does not double-count), and so is one appended before {@code countFrom} (the log's
@@ -45,6 +45,7 @@ final class RunEventMeters implements RunEventObserver {
             Tools.standard().stream().map(Tool::name).collect(Collectors.toSet()));
     private final LabelValues phases = LabelValues.closed(PHASES);
     private final LabelValues types = LabelValues.capped(64);
+    private final LabelValues mcpStates = LabelValues.closed(Set.of("up", "down", "restarting"));
 
     private final Meter.MeterProvider<Counter> events;
     private final Meter.MeterProvider<Counter> undecodable;
@@ -56,6 +57,7 @@ final class RunEventMeters implements RunEventObserver {
     private final Meter.MeterProvider<Counter> cacheHits;
     private final Meter.MeterProvider<Counter> cacheMisses;
     private final Meter.MeterProvider<Timer> phaseDuration;
+    private final Meter.MeterProvider<Counter> mcpChanges;
 
     private final Map<String, RunTrack> runs = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -100,8 +102,8 @@ final class RunEventMeters implements RunEventObserver {
                         + "worst case, as munero cost does)")
                 .withRegistry(registry);
         toolCalls = Counter.builder("munero.tool.calls")
-                .description("Tool calls of task agents, by tool (a name outside the standard tools is other) and "
-                        + "outcome: ok or error")
+                .description("Tool calls of task agents, by tool (mcp for a tool of an MCP server, other for any "
+                        + "other name outside the standard tools) and outcome: ok or error")
                 .withRegistry(registry);
         cacheHits = Counter.builder("munero.cache.hits")
                 .description("Build steps restored from the cache, by origin: build (builds the server ran) or "
@@ -115,6 +117,11 @@ final class RunEventMeters implements RunEventObserver {
                 .description("Duration of run phases (planning, executing, observing, reflecting), from a phase's "
                         + "start to the next phase, a pause, the end of the run or the next session's start")
                 .serviceLevelObjectives(Buckets.PHASE)
+                .withRegistry(registry);
+        mcpChanges = Counter.builder("munero.mcp.server.changes")
+                .description("State changes of the MCP servers of runs' agents, by the state entered: up, down or "
+                        + "restarting (each server's state when a session starts it, then every change during the "
+                        + "session)")
                 .withRegistry(registry);
     }
 
@@ -172,8 +179,8 @@ final class RunEventMeters implements RunEventObserver {
             }
             case "tool_call" -> {
                 RunEvent.ToolCalled call = read(event, RunEvent.ToolCalled.class);
-                toolCalls.withTags("repo", repo, "tool", tools.of(call.name()), "outcome", call.error() ? "error" : "ok")
-                        .increment();
+                String tool = call.name() != null && call.name().startsWith("mcp__") ? "mcp" : tools.of(call.name());
+                toolCalls.withTags("repo", repo, "tool", tool, "outcome", call.error() ? "error" : "ok").increment();
             }
             case "checks_finished" -> {
                 RunEvent.ChecksFinished checks = read(event, RunEvent.ChecksFinished.class);
@@ -184,6 +191,13 @@ final class RunEventMeters implements RunEventObserver {
                 endPhase(repo, run, event.at());
                 run.phase = phases.of(read(event, RunEvent.PhaseStarted.class).phase());
                 run.phaseStartedAt = event.at();
+            }
+            case "mcp_status" -> {
+                for (RunEvent.McpStatus.Server server : read(event, RunEvent.McpStatus.class).servers()) {
+                    if (server.state() != null) { // rows before issue 13 name servers without a state
+                        mcpChanges.withTags("repo", repo, "state", mcpStates.of(server.state())).increment();
+                    }
+                }
             }
             case "run_paused", "run_completed", "run_failed", "session_started" -> endPhase(repo, run, event.at());
             default -> {

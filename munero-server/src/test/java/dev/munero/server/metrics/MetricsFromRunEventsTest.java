@@ -7,6 +7,7 @@ import dev.munero.core.BuildManager;
 import dev.munero.core.RunMetrics;
 import dev.munero.core.RunState;
 import dev.munero.core.app.Runs;
+import dev.munero.core.events.RunEvents;
 import dev.munero.store.StoredEvent;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -273,6 +274,40 @@ class MetricsFromRunEventsTest {
     }
 
     /** {@code template} as another run's event {@code seq}, with one payload field changed. */
+    @Test
+    void mcpServerStateChangesAreCountedByStateAndRowsBeforeIssue13CountNone() { // issue 13
+        MuneroMetrics metrics = metrics();
+        Instant at = run.events.getLast().at();
+        java.util.function.Function<String, ObjectNode> server = state -> RunEvents.JSON.createObjectNode()
+                .put("name", "fs").put("state", state).put("required", false).put("tools", 14).put("restarts", 0);
+        ObjectNode start = RunEvents.JSON.createObjectNode().put("status", "ready").put("cause", "start");
+        start.putArray("servers").add(server.apply("up")).add(server.apply("up").put("name", "memory"));
+        ObjectNode crashed = RunEvents.JSON.createObjectNode().put("status", "degraded").put("cause", "change");
+        crashed.putArray("servers").add(server.apply("restarting"));
+        ObjectNode back = RunEvents.JSON.createObjectNode().put("status", "ready").put("cause", "change");
+        back.putArray("servers").add(server.apply("up"));
+        ObjectNode old = RunEvents.JSON.createObjectNode().put("status", "no MCP servers: MCP support is not built yet");
+        old.putArray("servers");
+        ObjectNode oldNamed = old.deepCopy();
+        ((tools.jackson.databind.node.ArrayNode) oldNamed.get("servers")).add("fs");
+        ObjectNode call = RunEvents.JSON.createObjectNode().put("scope", "task:1:copy").put("task", "copy")
+                .put("name", "mcp__fs__read_text_file").put("arguments", "{}").put("error", false).put("result", "x")
+                .put("duration_millis", 3);
+        List<ObjectNode> payloads = List.of(start, crashed, back, old, oldNamed);
+        for (int i = 0; i < payloads.size(); i++) {
+            metrics.onRunEvent(REPO, new Runs.Event(i + 1, "mcp-run", at, "mcp_status", payloads.get(i)));
+        }
+        metrics.onRunEvent(REPO, new Runs.Event(payloads.size() + 1, "mcp-run", at, "tool_call", call));
+
+        Exposition scraped = new Exposition(metrics.scrape());
+
+        assertThat(scraped.value("munero_mcp_server_changes_total", "repo", REPO, "state", "up")).isEqualTo(3);
+        assertThat(scraped.value("munero_mcp_server_changes_total", "state", "restarting")).isEqualTo(1);
+        assertThat(scraped.sum("munero_mcp_server_changes_total")).isEqualTo(4);
+        assertThat(scraped.value("munero_run_events_undecodable_total", "repo", REPO)).isZero();
+        assertThat(scraped.value("munero_tool_calls_total", "tool", "mcp", "outcome", "ok")).isEqualTo(1);
+    }
+
     private static Runs.Event event(long seq, String runId, StoredEvent template, String field, String value) {
         ObjectNode payload = template.payload().deepCopy();
         payload.put(field, value);

@@ -171,8 +171,11 @@ export class Timeline {
         this.row(this.current, e, 'info', 'Cost ' + usd(p.spent_usd),
           p.projected_usd != null ? 'projected ' + usd(p.projected_usd) : '');
         break;
-      case 'mcp_status':
-        this.row(this.current, e, 'info', 'MCP: ' + p.status);
+      case 'mcp_status': // servers: objects since issue 13, names (always none) before
+        this.row(this.current, e, p.status === 'degraded' ? 'bad' : 'info', 'MCP: ' + p.status,
+          (p.servers || []).map(s => typeof s === 'string' ? s
+            : s.name + ' ' + s.state + (s.state === 'up' ? ', ' + s.tools + ' tools' : s.error ? ': ' + s.error : ''))
+            .join(' · '));
         break;
       default:
         this.row(this.current, e, 'info', e.type.replace(/_/g, ' '));
