@@ -91,10 +91,17 @@ final class StdioTransport implements McpClientTransport {
             }
             process = p;
             Thread.ofVirtual().name("mcp-" + server + "-stdout").start(() -> readStdout(p, handler));
-            Thread.ofVirtual().name("mcp-" + server + "-stderr").start(() -> readStderr(p));
-            p.onExit().thenAccept(exited -> {
-                if (!closing) {
-                    failure.complete("exited with code " + exited.exitValue() + tail());
+            Thread stderrReader = Thread.ofVirtual().name("mcp-" + server + "-stderr").start(() -> readStderr(p));
+            Thread.ofVirtual().name("mcp-" + server + "-exit").start(() -> {
+                try {
+                    int code = p.waitFor();
+                    // its last words: stderr reaches its end just after the exit (a child still holding it: 2 s)
+                    stderrReader.join(java.time.Duration.ofSeconds(2));
+                    if (!closing) {
+                        failure.complete("exited with code " + code + tail());
+                    }
+                } catch (InterruptedException e) {
+                    // not interrupted by anyone: the thread is private
                 }
             });
         });
