@@ -94,8 +94,8 @@ public final class McpBackend implements AutoCloseable {
     }
 
     /**
-     * The backend of {@code munero mcp}: {@code repo}'s runs (opened on first use, as the CLI does), a fresh
-     * {@link Builds} with caches kept for the process's life, sessions made as {@code munero run} makes them
+     * The backend of {@code munero mcp}: {@code repo}'s runs (opened on first use, as the CLI does), the
+     * {@link Builds} of the workspace at or above {@code repo} with caches kept for the process's life, sessions made as {@code munero run} makes them
      * ({@link #standardSessions}, notices on standard error), runs driven on virtual threads and asked to pause on
      * {@link #close}.
      *
@@ -112,8 +112,8 @@ public final class McpBackend implements AutoCloseable {
      * @throws AppException NOT_FOUND when {@code repo} is not a directory
      */
     public static McpBackend local(Path repo, Map<String, String> env, Sessions sessions) {
-        Builds builds = Builds.of(repo);
-        Path dir = builds.root();
+        Builds builds = Builds.of(repo); // the workspace at or above repo, as munero build -C finds it
+        Path dir = repo.toAbsolutePath().normalize(); // runs live in repo itself, as munero run -C has them
         LocalRuns runs = new LocalRuns(dir, Clock.systemUTC());
         VirtualDriver driver = new VirtualDriver(runs, System.err);
         return new McpBackend(dir, env, runs, () -> builds, sessions, driver, () -> {

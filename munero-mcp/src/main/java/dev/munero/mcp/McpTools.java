@@ -66,8 +66,8 @@ final class McpTools {
                 "run_id", "state");
         String targets = "\"targets\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}";
         return List.of(
-                new Def("build", McpRole.OPERATOR, "Build targets (default: the default tasks); per-step status, "
-                        + "cache hits, failures with log tails. Reports progress; cancellable.",
+                new Def("build", McpRole.OPERATOR, "Build targets (none: the default tasks): per-step status, cache "
+                        + "hits, failures with log tails.",
                         obj(targets + ",\"force\":{\"type\":\"boolean\"},\"keep_going\":{\"type\":\"boolean\"}"),
                         obj("\"build_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"steps\":"
                                 + "{\"type\":\"array\"},\"failures\":{\"type\":\"array\"}", "build_id", "status", "steps"),
@@ -273,9 +273,9 @@ final class McpTools {
         Args a = args(request);
         String id = a.text("id");
         Runs runs = backend.runs().existing();
+        Long iterations = a.integer("max_iterations", null, 1, 10_000);
         Runs.Resume resume = new Runs.Resume(a.number("budget_usd"), a.number("add_budget_usd"), a.duration("timeout"),
-                a.integer("max_iterations", null, 1, 10_000) == null ? null
-                        : a.integer("max_iterations", null, 1, 10_000).intValue());
+                iterations == null ? null : iterations.intValue());
         // refused (ended, running, bad budget) before a session is made for it
         Runs.Summary resumable = runs.resumable(id, resume);
         RunSettings settings = settings(Map.of("model", resumable.model()));

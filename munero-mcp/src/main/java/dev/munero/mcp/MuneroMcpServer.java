@@ -89,6 +89,18 @@ public final class MuneroMcpServer {
          */
         boolean awaitClosed(Duration timeout) throws InterruptedException;
 
+        /**
+         * Waits until the client has gone (stdio: standard input ended), however long that takes: what
+         * {@code munero mcp} does before it closes the backend.
+         *
+         * @throws InterruptedException when interrupted while waiting
+         */
+        default void awaitClosed() throws InterruptedException {
+            while (!awaitClosed(Duration.ofDays(1))) {
+                // keep waiting
+            }
+        }
+
         @Override
         void close();
     }

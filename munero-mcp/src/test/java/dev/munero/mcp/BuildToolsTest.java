@@ -51,6 +51,10 @@ class BuildToolsTest {
         }
         assertThat(repo.resolve(".munero/reports/" + report.get("build_id") + ".json")).isRegularFile();
         // one progress notification per finished step, with the steps selected as the total
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        while (progress.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // they may still be on their way to the consumer
+        }
         assertThat(progress).extracting(p -> p.progressToken() + " " + p.progress() + "/" + p.total())
                 .containsExactly("p1 1.0/2.0", "p1 2.0/2.0");
 
