@@ -50,6 +50,11 @@ final class McpCommand implements Callable<Integer> {
     /** Serves on {@code in} and the invocation's standard output until {@code in} ends. */
     int serve(InputStream in) {
         PrintStream err = invocation.err();
+        if (invocation.warm() != null) {
+            err.println("munero: error: munero mcp cannot run in the build daemon: its host speaks to it on its own "
+                    + "stdin and stdout (run it with ./munero mcp, which never uses the daemon)");
+            return ExitCodes.USAGE;
+        }
         Path dir = invocation.cwd().resolve(directory).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             err.println("munero: error: -C " + directory + ": " + dir + " is not a directory");

@@ -125,4 +125,18 @@ class McpCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("-C nowhere: " + dir.resolve("nowhere")
                 + " is not a directory");
     }
+
+    @Test
+    void refusesToRunInsideTheBuildDaemonWhoseStdinIsNotTheHosts() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Invocation inDaemon = new Invocation(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), dir, false, onInterrupt -> () -> { },
+                new Invocation.Warm(null, null));
+        McpCommand command = new McpCommand(inDaemon);
+        command.directory = Path.of(".");
+        assertThat(command.serve(new ByteArrayInputStream(new byte[0]))).isEqualTo(ExitCodes.USAGE);
+        assertThat(out.size()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot run in the build daemon");
+    }
 }
