@@ -50,7 +50,8 @@ final class McpConfigCommand implements Callable<Integer> {
     String host;
 
     @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
-            description = "The repository the host's Munero acts on (default: the current directory).")
+            description = "The repository the host's Munero acts on (default: the current directory). With --http "
+                    + "it is the first repository munero serve was given instead.")
     Path directory;
 
     @Option(names = "--http", paramLabel = "URL", description = "Register the /mcp endpoint of a running munero serve "
