@@ -118,7 +118,7 @@ class McpHostsIT {
                 .header("Authorization", "Bearer " + operator).header("Accept", "text/event-stream").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
-        assertThat(munero(env, "audit")).contains("host-op").contains("POST /mcp");
+        assertThat(munero(env, "audit")).contains("host-op").contains("POST /mcp tools/call build");
     }
 
     @Test
@@ -180,10 +180,12 @@ class McpHostsIT {
         assertThat(first.get("isError").asBoolean()).as("%s", first).isFalse();
         assertThat(first.at("/structuredContent/status").asString()).isEqualTo("passed");
         assertThat(first.at("/structuredContent/counts/passed").asInt()).isEqualTo(6);
-        assertThat(first.get("progress").asInt()).as("a progress notification per step").isEqualTo(6);
         assertThat(repo.resolve("build/greeting.txt")).content().contains("Munero");
         JsonNode cached = find(out, "call", 1);
         assertThat(cached.at("/structuredContent/counts/cached").asInt()).as("%s", cached).isEqualTo(6);
+        // a progress notification per step of each call (some the TypeScript client reads too late to attribute)
+        assertThat(first.get("progress").asInt() + cached.get("progress").asInt() + out.get("lateProgress").asInt())
+                .isEqualTo(6 * (1 + CACHED_CALLS));
         List<Double> ms = cached.get("ms").valueStream().map(JsonNode::asDouble).sorted().toList();
         assertThat(ms).hasSize(CACHED_CALLS);
         System.out.printf("issue 13: build of cached examples/polyglot (6 steps) over %s: median %.1f ms of %d calls "

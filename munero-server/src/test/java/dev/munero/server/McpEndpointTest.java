@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,11 +113,28 @@ class McpEndpointTest {
         Path first = server.repos().all().getFirst().path();
         assertThat(first.resolve("out/calc/Calc.class")).exists();
         assertThat(server.repos().all().get(1).path().resolve("out")).doesNotExist();
-        assertThat(guard.access().audit(100)).anySatisfy(e -> {
-            assertThat(e.who()).isEqualTo("mcp-operator");
-            assertThat(e.action()).isEqualTo("POST /mcp");
-            assertThat(e.status()).isEqualTo(200);
-        });
+        // the audit log names the MCP message of each request, the tool of a call
+        List<String> audited = guard.access().audit(100).stream().filter(e -> e.who().equals("mcp-operator"))
+                .map(e -> e.action() + " " + e.status()).toList();
+        assertThat(audited).contains("POST /mcp initialize 200", "POST /mcp notifications/initialized 202",
+                "POST /mcp tools/list 200", "POST /mcp tools/call build 200");
+    }
+
+    @Test
+    void theAuditDetailIsTheMessagesMethodAndToolOrUriShortAndWithoutControlCharacters() {
+        assertThat(detail("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"build\","
+                + "\"arguments\":{}}}")).isEqualTo("tools/call build");
+        assertThat(detail("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/read\",\"params\":{\"uri\":"
+                + "\"munero://runs/r1/report\\u0007\"}}")).isEqualTo("resources/read munero://runs/r1/report");
+        assertThat(detail("{\"method\":\"tools/call\",\"params\":{\"name\":\"" + "x".repeat(500) + "\"}}"))
+                .hasSize(200);
+        assertThat(detail("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")).isNull();
+        assertThat(detail("not json")).isNull();
+        assertThat(McpEndpoint.detail("{\"method\":\"tools/list\"}".getBytes(StandardCharsets.UTF_8), true)).isNull();
+    }
+
+    private static String detail(String body) {
+        return McpEndpoint.detail(body.getBytes(StandardCharsets.UTF_8), false);
     }
 
     @Test
