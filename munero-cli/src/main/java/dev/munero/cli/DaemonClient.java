@@ -35,9 +35,10 @@ public final class DaemonClient {
 
     public static void main(String[] args) {
         LauncherSecrets.takeOrExit();
-        if (args.length > 0 && (args[0].equals("daemon") || args[0].equals("agent"))) {
+        if (args.length > 0 && (args[0].equals("daemon") || args[0].equals("agent") || args[0].equals("mcp"))) {
             // managing the daemon is not a job for the daemon; an agent run needs this terminal's input to ask for
-            // permission, and runs for minutes, so the daemon's faster start-up is worth nothing to it
+            // permission, and runs for minutes, so the daemon's faster start-up is worth nothing to it; munero mcp
+            // speaks to its host on this process's own stdin and stdout
             System.exit(Main.run(args));
             return;
         }

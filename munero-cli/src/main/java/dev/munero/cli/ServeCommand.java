@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the runs and builds of one or more repositories over HTTP: a dashboard at /, a REST "
                 + "API under /api/v1 "
-                + "(its OpenAPI document at /api/v1/openapi.json), WebSocket event streams and Prometheus metrics at "
-                + "/metrics. Runs started over "
+                + "(its OpenAPI document at /api/v1/openapi.json), WebSocket event streams, Prometheus metrics at "
+                + "/metrics and Munero's MCP server at /mcp (Streamable HTTP, on the first repository; munero mcp "
+                + "config HOST --http URL registers it in a host). Runs started over "
                 + "the API run in this process; runs started by munero run in a terminal show up and stream too. "
                 + "Stops on Ctrl-C: the runs it drives pause (munero resume continues them).", ""},
         footer = {"", "Exit codes: 0 stopped by Ctrl-C; 2 a bad option, a repository that is not a directory, or a "
@@ -138,7 +139,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         })) {
             invocation.out().println("munero serve: " + server.url() + "  (API " + server.url() + "api/v1/, "
-                    + "OpenAPI " + server.url() + "api/v1/openapi.json, metrics " + server.url() + "metrics)");
+                    + "OpenAPI " + server.url() + "api/v1/openapi.json, metrics " + server.url() + "metrics, MCP "
+                    + server.url() + "mcp)");
             server.repos().all().forEach(r -> invocation.out().println("  repository " + r.id() + ": " + r.path()));
             invocation.out().println("Ctrl-C stops it.");
             stopped.await();

@@ -19,8 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code munero serve}: one HTTP server (Javalin 7 on Jetty 12, requests on virtual threads) for one or more
  * repositories, with the REST routes of {@link ApiRoutes} under {@code /api/v1}, the WebSocket event streams, the
- * OpenAPI document at {@code /api/v1/openapi.json}, and whatever the {@link Extension}s add (metrics, the
- * dashboard). Runs started over the API run in this process, on virtual threads ({@link RunRegistry}); runs
+ * OpenAPI document at {@code /api/v1/openapi.json}, the MCP endpoint at {@code /mcp} on the first repository
+ * ({@link McpEndpoint}), and whatever the {@link Extension}s add (metrics, the dashboard). Runs started over the API run in this process, on virtual threads ({@link RunRegistry}); runs
  * started elsewhere (a CLI in another process) are followed through their repository's SQLite log.
  *
  * <p>Lifecycle: {@link #start} binds and returns; {@link #stop} asks the runs it drives to pause, waits for them,
@@ -35,6 +35,7 @@ public final class MuneroServer implements AutoCloseable {
     private final RunRegistry registry;
     private final RunFollower follower;
     private final BuildJobs jobs;
+    private final McpEndpoint mcp;
     private final List<ApiRoute> routes;
     private final Javalin app;
     private final String openApi;
@@ -56,6 +57,8 @@ public final class MuneroServer implements AutoCloseable {
                 config.heartbeat.toMillis(), config.slowClient.toMillis(), config.log);
         List<ApiRoute> table = new ArrayList<>(ApiRoutes.table(new RunsApi(repos, registry, config.sessions,
                 config.env), new BuildsApi(repos, jobs, config.env), streams));
+        this.mcp = new McpEndpoint(repos.all().getFirst(), config.env, config.sessions, registry);
+        table.addAll(mcp.routes());
         table.addAll(extra);
         table.add(ApiRoute.http("GET", OPENAPI_PATH, Role.PUBLIC, "This document (OpenAPI 3.1)", List.of(), null,
                 200, new ApiRoute.Shape.AnyObject("the OpenAPI 3.1 document"), ctx -> ctx.contentType(
@@ -179,6 +182,7 @@ public final class MuneroServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        mcp.close(); // no new MCP calls; runs it started are in the registry and pause below
         try {
             registry.stopAll(config.stopWait);
             for (BuildJobs.Job job : jobs.running()) {

@@ -54,6 +54,11 @@ import java.util.regex.Pattern;
  */
 public final class TokenGuard implements AutoCloseable {
     static final String PRINCIPAL = "munero.principal";
+    /**
+     * A request attribute a route may set (a short text, no secret) to say more in its audit row than method and
+     * path: {@code /mcp} names the MCP message, e.g. {@code tools/call build}.
+     */
+    public static final String AUDIT_DETAIL = "munero.audit-detail";
     private static final String PRESENTED = "munero.token-presented";
     private static final String AUDITED = "munero.audited";
     private static final String WS_PENDING = "munero.ws-pending-role";
@@ -146,7 +151,7 @@ public final class TokenGuard implements AutoCloseable {
 
     /**
      * Appends the request to the audit log when it was mutating (not GET, HEAD or OPTIONS) or presented a token, with
-     * its final status. Call after every HTTP request, refused ones included. Never throws: a failed append is logged
+     * its final status; the action is method and path, then the route's {@link #AUDIT_DETAIL} when it set one. Call after every HTTP request, refused ones included. Never throws: a failed append is logged
      * (without the request's headers).
      */
     public void completed(Context ctx) {
@@ -161,8 +166,9 @@ public final class TokenGuard implements AutoCloseable {
         }
         Principal p = ctx.attribute(PRINCIPAL);
         String who = p != null ? p.name() : options.auth() ? Access.NOBODY : Access.LOCAL;
-        audit(who, p == null ? Optional.empty() : p.tokenId(), method + " " + ctx.path(), remote(ctx),
-                ctx.statusCode());
+        Object detail = ctx.attribute(AUDIT_DETAIL);
+        audit(who, p == null ? Optional.empty() : p.tokenId(), method + " " + ctx.path()
+                + (detail == null ? "" : " " + detail), remote(ctx), ctx.statusCode());
     }
 
     /** Who an admitted request is from: a token's principal, {@link Principal#LOCAL}, or empty on a public route. */
