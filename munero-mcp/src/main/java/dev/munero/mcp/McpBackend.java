@@ -1,6 +1,5 @@
 package dev.munero.mcp;
 
-import dev.munero.agent.safety.SandboxMode;
 import dev.munero.core.BuildManager;
 import dev.munero.core.app.AppException;
 import dev.munero.core.app.Builds;
@@ -8,8 +7,6 @@ import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettings;
 import dev.munero.core.events.EventBus;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.UserConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,9 +92,9 @@ public final class McpBackend implements AutoCloseable {
 
     /**
      * The backend of {@code munero mcp}: {@code repo}'s runs (opened on first use, as the CLI does), the
-     * {@link Builds} of the workspace at or above {@code repo} with caches kept for the process's life, sessions made as {@code munero run} makes them
-     * ({@link #standardSessions}, notices on standard error), runs driven on virtual threads and asked to pause on
-     * {@link #close}.
+     * {@link Builds} of the workspace at or above {@code repo} with caches kept for the process's life, sessions
+     * made as {@code munero run} makes them ({@link #standardSessions}, notices on standard error), runs driven on
+     * virtual threads and asked to pause on {@link #close}.
      *
      * @param env the environment: provider keys, {@code MUNERO_*}, the user config's location; builds see it too
      * @throws AppException NOT_FOUND when {@code repo} is not a directory
@@ -134,25 +131,15 @@ public final class McpBackend implements AutoCloseable {
     }
 
     /**
-     * Sessions as {@code munero run} makes them ({@link RunSessions}): the settings' model from its provider (its
-     * key from {@code env}), its prices, the settings' sandbox, the learning choice; a budget on a model without a
-     * price is refused (INVALID), as in the CLI. What the CLI would print before the run (the sandbox notice, an
-     * unknown price) goes to {@code notices}.
+     * Sessions as {@code munero run} makes them ({@link RunSessions#forSettings}): the settings' model from its
+     * provider (its key from {@code env}), its prices, the settings' sandbox, the learning choice, the repository's
+     * MCP servers; a budget on a model without a price is refused (INVALID), as in the CLI. What the CLI would print
+     * before the run (the sandbox notice, an unknown price) goes to {@code notices}.
      */
     public static Sessions standardSessions(Map<String, String> env, PrintStream notices) {
         Map<String, String> environment = Map.copyOf(env);
         return (repo, settings, bus) -> {
-            UserConfig config = RunSessions.userConfig(environment);
-            ChatModel model = RunSessions.model(settings.model().value(), RunSessions.realPath(repo), null, null,
-                    environment, config);
-            RunSessions.requirePrice(settings, RunSessions.limits(settings), model, config);
-            SandboxMode mode;
-            try {
-                mode = SandboxMode.parse(settings.sandbox().value());
-            } catch (IllegalArgumentException e) {
-                throw AppException.invalid(settings.sandbox().source() + ": " + e.getMessage());
-            }
-            RunSessions.Made made = RunSessions.session(model, mode, environment, config, Clock.systemUTC(), bus);
+            RunSessions.Made made = RunSessions.forSettings(repo, settings, null, environment, Clock.systemUTC(), bus);
             made.notices().forEach(notices::println);
             return made.session();
         };

@@ -77,20 +77,25 @@ final class McpTools {
                         (x, r) -> backend.builds().graph(args(r).texts("targets"))),
                 new Def("explain", McpRole.VIEWER, "Why a step would run or hit the cache: its cache key and inputs.",
                         obj("\"step\":{\"type\":\"string\"}", "step"),
-                        obj("\"step\":{\"type\":\"string\"},\"action\":{\"type\":\"string\"},\"cache_key\":{}",
+                        obj("\"step\":{\"type\":\"string\"},\"action\":{\"type\":\"string\"},"
+                                + "\"cache_key\":{\"type\":[\"string\",\"null\"]}",
                                 "step", "action"),
                         (x, r) -> backend.builds().explain(args(r).text("step"))),
                 new Def("run_start", McpRole.OPERATOR, "Start a build-manager run of a spec (text or a file in the "
                         + "repository); it goes on in the background.",
-                        obj("\"spec\":{\"type\":\"string\"},\"spec_path\":{\"type\":\"string\"},\"budget_usd\":"
-                                + "{\"type\":\"number\"},\"model\":{\"type\":\"string\"},\"agents\":{\"type\":\"integer\"},"
-                                + "\"max_iterations\":{\"type\":\"integer\"},\"timeout\":{\"type\":\"string\"}"),
+                        obj("\"spec\":{\"type\":\"string\",\"description\":\"what to build\"},\"spec_path\":{\"type\":"
+                                + "\"string\",\"description\":\"or a spec file in the repository\"},\"budget_usd\":"
+                                + "{\"type\":\"number\"},\"model\":{\"type\":\"string\",\"description\":"
+                                + "\"provider:model\"},\"agents\":{\"type\":\"integer\"},"
+                                + "\"max_iterations\":{\"type\":\"integer\"},\"timeout\":{\"type\":\"string\",\"description\":"
+                                + "\"e.g. 30m\"}"),
                         runOut, this::runStart),
                 new Def("run_status", McpRole.VIEWER, "A run's state, plan tasks and checks.", obj(id, "id"),
                         obj("\"summary\":{\"type\":\"object\"},\"tasks\":{\"type\":\"array\"}", "summary"),
                         (x, r) -> backend.runs().existing().show(args(r).text("id"))),
                 new Def("run_events", McpRole.VIEWER, "A run's events after seq 'since', oldest first.",
-                        obj(id + ",\"since\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"}", "id"),
+                        obj(id + ",\"since\":{\"type\":\"integer\",\"description\":\"last seq seen; 0 from "
+                                + "the start\"},\"limit\":{\"type\":\"integer\"}", "id"),
                         obj("\"events\":{\"type\":\"array\"},\"next_since\":{\"type\":\"integer\"}", "events",
                                 "next_since"),
                         this::runEvents),

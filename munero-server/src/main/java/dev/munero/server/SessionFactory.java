@@ -1,13 +1,10 @@
 package dev.munero.server;
 
-import dev.munero.agent.safety.SandboxMode;
 import dev.munero.core.BuildManager;
 import dev.munero.core.app.AppException;
 import dev.munero.core.app.RunSessions;
 import dev.munero.core.config.RunSettings;
 import dev.munero.core.events.EventBus;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.UserConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -40,19 +37,7 @@ public interface SessionFactory {
      */
     static SessionFactory standard(Map<String, String> env, Path replay) {
         Map<String, String> environment = Map.copyOf(env);
-        return (repo, settings, bus) -> {
-            UserConfig config = RunSessions.userConfig(environment);
-            ChatModel model = RunSessions.model(settings.model().value(), RunSessions.realPath(repo), replay, null,
-                    environment, config);
-            RunSessions.requirePrice(settings, RunSessions.limits(settings), model, config);
-            SandboxMode mode;
-            try {
-                mode = SandboxMode.parse(settings.sandbox().value());
-            } catch (IllegalArgumentException e) {
-                throw AppException.invalid(settings.sandbox().source() + ": " + e.getMessage());
-            }
-            return RunSessions.session(model, mode, environment, config, Clock.systemUTC(), bus).session()
-                    .withMcpServers(RunSessions.mcpServers(repo, environment, config));
-        };
+        return (repo, settings, bus) -> RunSessions.forSettings(repo, settings, replay, environment, Clock.systemUTC(),
+                bus).session();
     }
 }

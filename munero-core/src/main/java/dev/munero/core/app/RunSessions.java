@@ -298,6 +298,26 @@ public final class RunSessions {
     }
 
     /**
+     * The session of a run whose settings a front end resolved itself (from a REST or MCP request,
+     * {@code munero.yaml} and the user config), made as {@code munero run} makes it: the settings' model from its
+     * provider (its key from {@code env}) or a replay, the budget's price check ({@link #requirePrice}), the
+     * settings' sandbox, the learning choice and the repository's MCP servers ({@link #mcpServers}).
+     *
+     * @param replay an absolute recording every run replays, or null
+     * @return the session and what the CLI would print before the run (sandbox notice, unknown price)
+     * @throws AppException INVALID for a bad model, sandbox, budget without a price or MCP server entry;
+     *                      UNAVAILABLE when the provider or sandbox cannot be set up
+     */
+    public static Made forSettings(Path repo, RunSettings settings, Path replay, Map<String, String> env,
+                                   Clock clock, EventBus bus) {
+        UserConfig config = userConfig(env);
+        ChatModel model = model(settings.model().value(), realPath(repo), replay, null, env, config);
+        requirePrice(settings, limits(settings), model, config);
+        List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
+        return withMcpServers(session(model, sandboxMode(settings), env, config, clock, bus), mcp);
+    }
+
+    /**
      * The MCP servers a session of a run on {@code repo} starts for its task agents: {@code run.mcpServers} in its
      * {@code munero.yaml}, then the user's ({@link McpSettings#forRun}).
      *
