@@ -70,7 +70,7 @@ final class McpCommand implements Callable<Integer> {
             MuneroMcpServer server = new MuneroMcpServer(backend);
             err.println("munero mcp: serving " + backend.repo() + " over stdio (MCP); the host ends it by closing "
                     + "standard input");
-            try (MuneroMcpServer.Serving serving = server.stdio(in, protocol);
+            try (MuneroMcpServer.Serving serving = server.stdio(in, protocol, err);
                  AutoCloseable ignored = invocation.interrupts().register(() -> {
                      err.println("munero mcp: stopping: the runs it started pause (munero resume continues them)");
                      backend.close();

@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -110,13 +111,17 @@ public final class MuneroMcpServer {
      * Nothing else may write to {@code System.out} while it serves; diagnostics go to standard error.
      */
     public Serving stdio() {
-        return stdio(System.in, System.out);
+        return stdio(System.in, System.out, System.err);
     }
 
-    /** {@link #stdio()} on the streams given (tests, or a host that hands its own pipes). */
-    public Serving stdio(InputStream in, OutputStream out) {
+    /**
+     * {@link #stdio()} on the streams given (tests, or a host that hands its own pipes). A line of {@code in} that is
+     * not JSON is skipped with a note on {@code notices} ({@link JsonLines}); the session goes on.
+     */
+    public Serving stdio(InputStream in, OutputStream out, PrintStream notices) {
         CountDownLatch closed = new CountDownLatch(1);
-        StdioServerTransportProvider stdio = new StdioServerTransportProvider(MAPPER, in, out);
+        StdioServerTransportProvider stdio = new StdioServerTransportProvider(MAPPER, new JsonLines(in, notices),
+                out);
         McpServerTransportProvider provider = new McpServerTransportProvider() {
             @Override
             public void setSessionFactory(McpServerSession.Factory factory) {

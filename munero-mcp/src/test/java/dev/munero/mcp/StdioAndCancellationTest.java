@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.llm.TokenEstimator;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,6 +56,8 @@ class StdioAndCancellationTest {
     private Socket accepted;
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<JsonNode> notifications = new LinkedBlockingQueue<>();
+    /** What the server wrote to its standard error. */
+    private final ByteArrayOutputStream notices = new ByteArrayOutputStream();
 
     @AfterEach
     void stop() throws Exception {
@@ -65,6 +69,20 @@ class StdioAndCancellationTest {
                 c.close();
             }
         }
+    }
+
+    @Test
+    void aLineThatIsNotJsonIsSkippedWithANoteAndTheSessionGoesOn() throws Exception {
+        Path repo = McpFixture.runCalc(dir, "calc");
+        OutputStream out = serveOverStdio(repo);
+        initialize(out);
+
+        send(out, "this is not json");
+        send(out, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+
+        assertThat(response(2).at("/result/tools").size()).isEqualTo(10);
+        assertThat(notices.toString(StandardCharsets.UTF_8))
+                .contains("skipped a line of standard input that is not JSON").contains("this is not json");
     }
 
     @Test
@@ -151,7 +169,8 @@ class StdioAndCancellationTest {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         host = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
         accepted = listener.accept();
-        serving = new MuneroMcpServer(backend).stdio(accepted.getInputStream(), accepted.getOutputStream());
+        serving = new MuneroMcpServer(backend).stdio(accepted.getInputStream(), accepted.getOutputStream(),
+                new PrintStream(notices, true, StandardCharsets.UTF_8));
         BufferedReader in = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
         Thread.ofVirtual().start(() -> {
             try {
