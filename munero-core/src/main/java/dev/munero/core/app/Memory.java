@@ -1,6 +1,7 @@
 package dev.munero.core.app;
 
 import dev.munero.core.BuildManager;
+import dev.munero.memory.Author;
 import dev.munero.memory.Entry;
 import dev.munero.memory.ExportReport;
 import dev.munero.memory.Filter;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -23,8 +25,8 @@ import java.util.function.Supplier;
  * The memory bank of one repository (issue 14): every use case a front end has for it, as one method each — the
  * CLI's {@code munero memory}, the REST server's {@code /api/v1/repos/{repo}/memory...} and the MCP server's
  * {@code memory_search} call this, on the same database file as the runs ({@code .munero/munero.db}), so every
- * front end sees the entries the agents of {@code munero run} stored. Records in and out are munero-memory's
- * ({@link Entry}, {@link SearchResult}...); every failure a user can cause or fix is an {@link AppException}:
+ * front end sees the entries the agents of {@code munero run} stored. Requests are munero-memory's records
+ * ({@link PutRequest}, {@link Filter}); entries come out as {@link Item}s, searches as {@link Found}; every failure a user can cause or fix is an {@link AppException}:
  * NOT_FOUND (no database, no such entry), INVALID (a malformed namespace, key, kind, tag, limit, JSON value, or a
  * Markdown file that is not an entry), CONFLICT (a stale expected version: the message names the current version
  * and its author), UNAVAILABLE (the database or a directory cannot be read or written).
@@ -78,12 +80,15 @@ public final class Memory implements AutoCloseable {
      *
      * @throws AppException INVALID when {@code limit} is not 1 to {@value #MAX_LIMIT} or the query has no word
      */
-    public SearchResult search(String query, Filter filter, int limit) {
+    public Found search(String query, Filter filter, int limit) {
         if (query == null || query.isBlank()) {
             throw AppException.invalid("the search query is empty; give words to look for");
         }
         checkLimit(limit);
-        return call(() -> bank.search(query, filter, limit));
+        SearchResult result = call(() -> bank.search(query, filter, limit));
+        return new Found(result.mode(), result.hits().stream().map(h -> new Hit(Item.of(h.entry()), h.bm25(),
+                h.cosine().isPresent() ? h.cosine().getAsDouble() : null,
+                h.fused().isPresent() ? h.fused().getAsDouble() : null)).toList());
     }
 
     /**
@@ -91,14 +96,14 @@ public final class Memory implements AutoCloseable {
      *
      * @throws AppException INVALID when {@code limit} is not 1 to {@value #MAX_LIMIT}
      */
-    public List<Entry> list(Filter filter, int limit) {
+    public List<Item> list(Filter filter, int limit) {
         checkLimit(limit);
-        return call(() -> bank.list(filter, limit));
+        return call(() -> bank.list(filter, limit)).stream().map(Item::of).toList();
     }
 
     /** @throws AppException NOT_FOUND when there is no such entry; INVALID for a malformed namespace or key */
-    public Entry show(String namespace, String key) {
-        return call(() -> bank.get(namespace, key)).orElseThrow(() -> AppException.notFound("there is no memory "
+    public Item show(String namespace, String key) {
+        return call(() -> bank.get(namespace, key)).map(Item::of).orElseThrow(() -> AppException.notFound("there is no memory "
                 + "entry " + namespace + "/" + key + " in " + repo + "; see munero memory list"));
     }
 
@@ -109,10 +114,10 @@ public final class Memory implements AutoCloseable {
      * @throws AppException CONFLICT when the entry is not at the expected version (the message names the current
      *                      version and its author); INVALID for a JSON value that does not parse
      */
-    public Entry put(PutRequest request) {
+    public Item put(PutRequest request) {
         return call(() -> {
             try {
-                return bank.put(request);
+                return Item.of(bank.put(request));
             } catch (StaleVersionException e) {
                 throw AppException.conflict(e.getMessage());
             }
@@ -189,6 +194,38 @@ public final class Memory implements AutoCloseable {
     public void close() {
         bank.close();
     }
+
+    /**
+     * An entry as the front ends show it (JSON: snake_case fields, {@code value_type} {@code text} or {@code json},
+     * times ISO-8601 UTC).
+     *
+     * @param author who wrote this version: agent, task and run, each null when not known
+     */
+    public record Item(String namespace, String key, String kind, String value, String valueType, List<String> tags,
+                       Author author, Instant createdAt, Instant updatedAt, long version) {
+        /** The view of {@code e}. */
+        public static Item of(Entry e) {
+            return new Item(e.namespace(), e.key(), e.kind(), e.value(), e.valueType().wireName(), e.tags(),
+                    e.author(), e.createdAt(), e.updatedAt(), e.version());
+        }
+    }
+
+    /**
+     * One search hit: the entry and its scores (higher is better).
+     *
+     * @param bm25   the full-text relevance (FTS5 bm25, negated)
+     * @param cosine the embeddings' cosine similarity, null in full-text mode
+     * @param fused  the reciprocal-rank-fusion score, null in full-text mode
+     */
+    public record Hit(Item entry, double bm25, Double cosine, Double fused) { }
+
+    /**
+     * What a search found.
+     *
+     * @param mode {@code full-text} (bm25 only) or {@code hybrid} (bm25 and cosine, fused)
+     * @param hits best first
+     */
+    public record Found(String mode, List<Hit> hits) { }
 
     private static void checkLimit(int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
