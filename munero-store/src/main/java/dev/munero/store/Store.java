@@ -34,6 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@value SqliteFile#BUSY_TIMEOUT_MILLIS} ms for a lock.
  */
 public final class Store implements AutoCloseable {
+    /** The Flyway location of the schema of Munero's database file, for other stores opening the same file. */
+    public static final String MIGRATIONS = "classpath:dev/munero/store/migration";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path file;
@@ -56,7 +59,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Path file, Clock clock) {
         Path absolute = file.toAbsolutePath();
-        return new Store(absolute, SqliteFile.open(absolute, "classpath:dev/munero/store/migration"), clock);
+        return new Store(absolute, SqliteFile.open(absolute, MIGRATIONS), clock);
     }
 
     /** The database file. */
