@@ -1,9 +1,11 @@
 package dev.munero.memory.embed;
 
+import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ProviderException;
 import dev.munero.llm.ProviderException.Kind;
 import dev.munero.llm.Providers;
 import dev.munero.llm.UserConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +55,25 @@ public final class Embedders {
                 + ") need an API key: set " + keyVariable + " (or api_key under [providers.openai] in "
                 + config.file() + ")"));
         return new OpenAiEmbedder(url, key, settings.model(), "check " + keyVariable, TIMEOUT);
+    }
+
+    /**
+     * The embedder a repository's settings configure ({@link EmbeddingSettings#resolve}), for
+     * {@code MemoryBank.open(file, clock, embedder)}; nothing is sent.
+     *
+     * @param repo   the repository root; its munero.yaml may be absent
+     * @param env    the environment
+     * @param config the user config
+     * @return empty when no embedder is configured (search is then full-text only)
+     * @throws ConfigException          when munero.yaml exists but is not valid
+     * @throws IllegalArgumentException when a setting is wrong (the message names where it is written)
+     * @throws ProviderException        of kind {@code CONFIGURATION} when OpenAI's key is missing or the URL is not
+     *                                  an http(s) URL
+     */
+    public static Optional<Embedder> forRepository(Path repo, Map<String, String> env, UserConfig config)
+            throws ConfigException {
+        Optional<EmbeddingSettings> settings = EmbeddingSettings.resolve(repo, config);
+        return settings.isEmpty() ? Optional.empty() : Optional.of(open(settings.get(), env, config));
     }
 
     private static Optional<String> setting(Map<String, String> env, String variable, UserConfig config,

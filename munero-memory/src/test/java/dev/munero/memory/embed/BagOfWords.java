@@ -14,10 +14,15 @@ final class BagOfWords {
     }
 
     static float[] vector(String text) {
-        float[] v = new float[DIMENSIONS];
+        return vector(text, DIMENSIONS);
+    }
+
+    /** The same with {@code dimensions} dimensions (1536 sizes a benchmark like OpenAI's text-embedding-3-small). */
+    static float[] vector(String text, int dimensions) {
+        float[] v = new float[dimensions];
         for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
             if (!word.isEmpty()) {
-                v[Math.floorMod(word.hashCode(), DIMENSIONS)] += 1;
+                v[Math.floorMod(word.hashCode(), dimensions)] += 1;
             }
         }
         return v;

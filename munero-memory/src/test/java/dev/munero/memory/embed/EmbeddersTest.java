@@ -32,10 +32,11 @@ class EmbeddersTest {
     void withoutAnyEmbeddingsSectionThereAreNoSettings() throws Exception {
         Path repo = repo("steps:\n  - name: build\n    command: [\"true\"]\n");
         assertThat(EmbeddingSettings.resolve(repo, userConfig(""))).isEmpty();
+        assertThat(Embedders.forRepository(repo, Map.of(), userConfig(""))).isEmpty();
     }
 
     @Test
-    void munmeroYamlWinsOverTheUserConfigAndSaysWhereItWasSet() throws Exception {
+    void muneroYamlWinsOverTheUserConfigAndSaysWhereItWasSet() throws Exception {
         Path repo = repo("steps:\n  - name: build\n    command: [\"true\"]\nmemory:\n  embeddings:\n    provider: ollama\n"
                 + "    model: nomic-embed-text\n");
         var config = userConfig("[memory.embeddings]\nprovider = \"openai\"\nmodel = \"text-embedding-3-small\"\n");
@@ -43,7 +44,8 @@ class EmbeddersTest {
 
         assertThat(settings.provider()).isEqualTo("ollama");
         assertThat(settings.from()).contains("munero.yaml:5");
-        assertThat(Embedders.open(settings, Map.of(), config).modelId()).isEqualTo("ollama:nomic-embed-text");
+        assertThat(Embedders.forRepository(repo, Map.of(), config).orElseThrow().modelId())
+                .isEqualTo("ollama:nomic-embed-text");
     }
 
     @Test
