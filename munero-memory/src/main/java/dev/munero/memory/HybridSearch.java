@@ -52,13 +52,13 @@ final class HybridSearch {
     }
 
     static SearchResult search(MemoryBank bank, VectorIndex index, String query, Filter filter, int limit) {
+        if (query.isBlank()) {
+            return new SearchResult(SearchResult.FULL_TEXT, List.of()); // as without an embedder: nothing to find
+        }
         Optional<String> backfillProblem = embedQuietly(bank, index, List.of());
         int pool = Math.min(MemoryBank.MAX_LIMIT, Math.max(4 * limit, 50));
         List<SearchHit> bm25 = bank.fullText(query, filter, pool);
         String model = index.embedder().modelId();
-        if (query.isBlank()) {
-            return new SearchResult(SearchResult.FULL_TEXT, List.of(), Optional.of("the query has no words"));
-        }
         float[] queryVector;
         try {
             queryVector = index.embedder().embed(List.of(query)).getFirst();

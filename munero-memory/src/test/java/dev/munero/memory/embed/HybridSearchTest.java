@@ -72,6 +72,10 @@ class HybridSearchTest {
             assertThat(server.bodies().getFirst().path("input").get(0).asString())
                     .isEqualTo("build/tool\nbuild\nmaven 3.9");
             assertThat(bank.stats().vectors()).isEqualTo(1);
+            assertThat(bank.stats().searchMode()).isEqualTo(SearchResult.HYBRID);
+
+            bank.delete("project", "build/tool", 1);
+            assertThat(vectorRow(e.id())).as("the vector goes with its entry").isNull();
         }
     }
 
