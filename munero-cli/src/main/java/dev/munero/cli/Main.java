@@ -41,6 +41,7 @@ public final class Main {
         subcommands.put("resume", () -> new ResumeCommand(invocation));
         subcommands.put("pause", () -> new PauseCommand(invocation));
         subcommands.put("sessions", () -> new SessionsCommand(invocation));
+        subcommands.put("memory", () -> new MemoryCommand(invocation));
         subcommands.put("cost", () -> new CostCommand(invocation));
         subcommands.put("report", () -> new ReportCommand(invocation));
         subcommands.put("rollback", () -> new RollbackCommand(invocation));

@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.core.events.RunEvent;
 import dev.munero.llm.Usage;
-import dev.munero.store.LessonRecord;
+import dev.munero.memory.Filter;
+import dev.munero.memory.MemoryBank;
 import dev.munero.store.Store;
 import dev.munero.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
@@ -87,12 +88,16 @@ class BuildManagerTest {
                     .extracting(e -> e.payload().path("passed").asBoolean()).containsExactly(false, true);
             assertThat(events).filteredOn(e -> e.type().equals("plan_accepted")).last()
                     .satisfies(e -> assertThat(e.payload().path("redo").toString()).isEqualTo("[\"greet\"]"));
-            // the lesson is in the learning store, confirmed by the passing iteration
-            List<LessonRecord> lessons = store.lessons(10);
-            assertThat(lessons).singleElement().satisfies(l -> {
-                assertThat(l.check()).isEqualTo("greeting");
-                assertThat(l.confirmed()).isTrue();
-            });
+            // the lesson is in the memory bank (kind lesson, namespace project), confirmed by the passing iteration
+            try (MemoryBank memory = MemoryBank.open(store.file(), java.time.Clock.systemUTC())) {
+                assertThat(memory.list(new Filter("project", "lesson", List.of()), 10)).singleElement()
+                        .satisfies(l -> {
+                            assertThat(l.key()).isEqualTo("lesson/" + outcome.runId() + "/1/0");
+                            assertThat(l.tags()).containsExactly("greeting", "greeting.txt", "confirmed");
+                            assertThat(l.value()).startsWith("What failed: grep found no 'hello world'");
+                            assertThat(l.author().run()).isEqualTo(outcome.runId());
+                        });
+            }
             // the second agent was told the lesson, since it shares the task's file
             assertThat(Files.readString(Path.of(outcome.worktree()).resolve("greeting.txt"))).isEqualTo("hello world\n");
             assertThat(RunHistory.fold(events).iterationCommits()).containsOnlyKeys(0, 1, 2);

@@ -5,8 +5,10 @@ import static dev.munero.server.ApiRoute.http;
 import dev.munero.core.BuildManager;
 import dev.munero.core.RunMetrics;
 import dev.munero.core.app.Builds;
+import dev.munero.core.app.Memory;
 import dev.munero.core.app.Runs;
 import dev.munero.engine.build.BuildReport;
+import dev.munero.memory.MemoryStats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +27,7 @@ final class ApiRoutes {
         return new ApiRoute.Param(name, type, description);
     }
 
-    static List<ApiRoute> table(RunsApi runs, BuildsApi builds, Streams streams) {
+    static List<ApiRoute> table(RunsApi runs, BuildsApi builds, MemoryApi memory, Streams streams) {
         List<ApiRoute> r = new ArrayList<>();
         ApiRoute.Param repo = q("repo", "string", "the repository id, when two served repositories have the run");
         r.add(http("GET", PREFIX + "/repos", Role.VIEWER, "The served repositories", List.of(), null, 200,
@@ -88,6 +90,34 @@ final class ApiRoutes {
         r.add(http("GET", PREFIX + "/repos/{repo}/steps/{step}/explain", Role.VIEWER, "Why a step would run or hit "
                 + "the cache now", List.of(), null, 200, new ApiRoute.Shape.Of(Builds.Explanation.class),
                 builds::explain));
+        memoryRoutes(r, memory);
         return r;
+    }
+
+    /** The memory bank's routes (issue 14): viewers read, operators write. */
+    private static void memoryRoutes(List<ApiRoute> r, MemoryApi memory) {
+        String base = PREFIX + "/repos/{repo}/memory";
+        ApiRoute.Param namespace = q("namespace", "string", "only this namespace: project, run:ID or agent:NAME");
+        ApiRoute.Param kind = q("kind", "string", "only this kind (note, lesson...)");
+        ApiRoute.Param tag = q("tag", "string", "only entries with these tags (repeated or comma-separated: all)");
+        ApiRoute.Param entryNamespace = q("namespace", "string", "the entry's namespace (default project)");
+        ApiRoute.Param key = q("key", "string", "the entry's key");
+        r.add(http("GET", base, Role.VIEWER, "Memory entries by namespace and key", List.of(namespace, kind, tag,
+                q("limit", "integer", "at most this many, 1 to 10000 (default 50)")), null, 200,
+                new ApiRoute.Shape.ListOf(Memory.Item.class), memory::list));
+        r.add(http("GET", base + "/search", Role.VIEWER, "Memory entries matching words, best first (bm25)",
+                List.of(q("q", "string", "the words to look for"), namespace, kind, tag,
+                        q("limit", "integer", "at most this many hits, 1 to 10000 (default 10)")), null, 200,
+                new ApiRoute.Shape.Of(Memory.Found.class), memory::search));
+        r.add(http("GET", base + "/stats", Role.VIEWER, "Memory entries by namespace and kind, and the search mode",
+                List.of(), null, 200, new ApiRoute.Shape.Of(MemoryStats.class), memory::stats));
+        r.add(http("GET", base + "/entry", Role.VIEWER, "One memory entry", List.of(entryNamespace, key), null, 200,
+                new ApiRoute.Shape.Of(Memory.Item.class), memory::show));
+        r.add(http("PUT", base + "/entry", Role.OPERATOR, "Store a memory entry (versioned: a stale "
+                + "expected_version is a 409)", List.of(), new ApiRoute.Shape.Of(MemoryApi.PutEntry.class), 200,
+                new ApiRoute.Shape.Of(Memory.Item.class), memory::put));
+        r.add(http("DELETE", base + "/entry", Role.OPERATOR, "Delete a memory entry", List.of(entryNamespace, key,
+                q("expected_version", "integer", "delete only at this version (default: any)")), null, 200,
+                new ApiRoute.Shape.Of(MemoryApi.Deleted.class), memory::delete));
     }
 }

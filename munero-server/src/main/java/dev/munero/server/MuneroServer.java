@@ -56,7 +56,7 @@ public final class MuneroServer implements AutoCloseable {
         Streams streams = new Streams(repos, follower, jobs, observers, config.queueFrames,
                 config.heartbeat.toMillis(), config.slowClient.toMillis(), config.log);
         List<ApiRoute> table = new ArrayList<>(ApiRoutes.table(new RunsApi(repos, registry, config.sessions,
-                config.env), new BuildsApi(repos, jobs, config.env), streams));
+                config.env), new BuildsApi(repos, jobs, config.env), new MemoryApi(repos, config.clock), streams));
         this.mcp = new McpEndpoint(repos.all().getFirst(), config.env, config.sessions, registry);
         table.addAll(mcp.routes());
         table.addAll(extra);

@@ -18,13 +18,16 @@ import dev.munero.core.git.GitException;
 final class Outcomes {
     private final RunContext ctx;
 
-    Outcomes(RunContext ctx) {
+    private final Lessons lessons;
+
+    Outcomes(RunContext ctx, Lessons lessons) {
         this.ctx = ctx;
+        this.lessons = lessons;
     }
 
     /** Records the completion (from {@code Completing}) and ends the run as {@code Completed}. */
     Outcome complete(int iteration, String commit) {
-        ctx.store.confirmLessons(ctx.runId);
+        lessons.confirm();
         if (!ctx.run.ended) {
             ctx.emit(new RunEvent.RunCompleted(iteration, ctx.guard.spentUsd(), commit, Heap.peakBytes()));
         }

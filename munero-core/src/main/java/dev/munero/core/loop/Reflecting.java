@@ -1,6 +1,5 @@
 package dev.munero.core.loop;
 
-import dev.munero.core.BuildManager;
 import dev.munero.core.PlanJson;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.plan.CheckFailure;
@@ -10,15 +9,14 @@ import dev.munero.core.plan.PlanTask;
 import dev.munero.core.plan.Planner;
 import dev.munero.core.plan.PlanningException;
 import dev.munero.core.plan.Reflection;
-import dev.munero.store.LessonRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The reflect phase, after an iteration whose checks failed: one call (scope {@code reflect:<iteration>}) turns
- * the failures into lessons ({@code lesson_recorded}; also kept in the repository's learning store unless the
- * session learns {@link BuildManager.Learning#RUN_ONLY}) and a revised plan for the next iteration
+ * the failures into lessons ({@code lesson_recorded}; also kept in the memory bank as entries of kind
+ * {@code lesson}, in the namespace {@link Lessons#namespace()} names) and a revised plan for the next iteration
  * ({@code plan_accepted} with the tasks to redo): each revised or new task replaces the task of the same id or is
  * added; without any, one {@code fix-<N+1>} task naming the failed checks is added.
  *
@@ -47,17 +45,10 @@ final class Reflecting {
         Planner reflector = new Planner(models.forScope("reflect:" + iteration), ctx.limits.maxOutputTokens());
         Reflection reflection = reflector.reflect(run.spec, run.plan, List.copyOf(run.done), failures,
                 lessons.forChecks());
-        List<LessonRecord> kept = new ArrayList<>();
+        lessons.keep(iteration, reflection.lessons());
         for (int i = 0; i < reflection.lessons().size(); i++) {
             Lesson l = reflection.lessons().get(i);
-            kept.add(new LessonRecord(ctx.runId, iteration, i, ctx.session.clock().instant(), l.check(),
-                    l.whatFailed(), l.why(), l.fix(), l.files(), false));
-        }
-        if (ctx.session.learning() == BuildManager.Learning.SHARED) {
-            ctx.store.putLessons(kept);
-        }
-        for (LessonRecord l : kept) {
-            ctx.emit(new RunEvent.LessonRecorded(iteration, l.ordinal(), l.check(), l.whatFailed(), l.why(), l.fix(),
+            ctx.emit(new RunEvent.LessonRecorded(iteration, i, l.check(), l.whatFailed(), l.why(), l.fix(),
                     l.files()));
         }
         List<PlanTask> tasks = new ArrayList<>(run.plan.tasks());

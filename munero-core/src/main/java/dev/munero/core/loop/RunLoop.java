@@ -10,6 +10,7 @@ import dev.munero.core.plan.CheckFailure;
 import dev.munero.core.plan.PlanningException;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ProviderException;
+import dev.munero.memory.MemoryBank;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -37,17 +38,20 @@ public final class RunLoop {
     private final Reflecting reflecting;
     private final Outcomes outcomes;
     private final McpPhase mcp;
+    /** The repository's memory bank (its agents' tools, the lessons), on the store's file; closed by {@link #run}. */
+    private final MemoryBank memory;
 
     /** Wires the phases of a session over {@code ctx}. */
     public RunLoop(RunContext ctx) {
         this.ctx = ctx;
         ScopedModels models = new ScopedModels(ctx);
-        Lessons lessons = new Lessons(ctx);
+        this.memory = MemoryBank.open(ctx.store.file(), ctx.session.clock());
+        Lessons lessons = new Lessons(ctx, memory);
         this.mcp = new McpPhase(ctx);
         this.planning = new Planning(ctx, models, lessons);
-        this.execution = Execution.forAgents(ctx, new TaskRunner(ctx, models, lessons, mcp));
+        this.execution = Execution.forAgents(ctx, new TaskRunner(ctx, models, lessons, mcp, memory));
         this.reflecting = new Reflecting(ctx, models, lessons);
-        this.outcomes = new Outcomes(ctx);
+        this.outcomes = new Outcomes(ctx, lessons);
     }
 
     /**
@@ -80,6 +84,7 @@ public final class RunLoop {
             return outcomes.pause(e.getMessage(), null);
         } finally {
             mcp.close();
+            memory.close();
             ctx.stop.release();
             watcher.interrupt();
             Thread.interrupted();

@@ -12,6 +12,9 @@ import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.Tools;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.plan.PlanTask;
+import dev.munero.memory.Author;
+import dev.munero.memory.MemoryBank;
+import dev.munero.memory.tools.MemoryTools;
 import dev.munero.llm.ProviderException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs one task of the plan as an agent session and records its end. {@link #run} starts the task
  * ({@code task_started}), gives the agent the task's prompt, the run's limits (turns, output tokens, the time
- * left until the run's deadline), the standard tools confined to the task's directory and the tools of the session's
+ * left until the run's deadline), the standard tools confined to the task's directory, the memory bank's tools
+ * ({@link MemoryTools}: its writes attributed to {@code agent-<n>}, the task and the run) and the tools of the session's
  * MCP servers ({@link McpPhase#tools}, {@code mcp__<server>__<tool>}), and records each tool call
  * ({@code tool_call}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
  * task done ({@code task_finished}) and records its checkpoint commit, if it has one.
@@ -43,8 +47,11 @@ final class TaskRunner {
     /** Each started tool call's arguments, by call id, for the event of its end. */
     private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
 
-    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons, McpPhase mcp) {
+    private final MemoryBank memory;
+
+    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons, McpPhase mcp, MemoryBank memory) {
         this.ctx = ctx;
+        this.memory = memory;
         this.models = models;
         this.lessons = lessons;
         this.mcp = mcp;
@@ -69,6 +76,7 @@ final class TaskRunner {
         AgentLimits agentLimits = new AgentLimits(ctx.limits.maxTurns(), OptionalDouble.empty(), left,
                 AgentLimits.DEFAULTS.maxRepeatedFailures(), ctx.limits.maxOutputTokens());
         List<Tool> tools = new ArrayList<>(Tools.standard());
+        tools.addAll(MemoryTools.of(memory, new Author("agent-" + agent, task.id(), ctx.runId)));
         tools.addAll(mcp.tools());
         Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
                 .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
