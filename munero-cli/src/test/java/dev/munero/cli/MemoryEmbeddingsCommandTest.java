@@ -44,8 +44,8 @@ class MemoryEmbeddingsCommandTest {
         Cli.Result search = munero("memory", "search", "tests");
         assertThat(search.exitCode()).as("%s", search).isZero();
         assertThat(search.out()).startsWith("1 hit (full-text search)\nnote: ranked by full-text only: the query "
-                + "could not be embedded with ollama:nomic-embed-text: ollama:nomic-embed-text at http://127.0.0.1:"
-                + closedPort + "/api/embed: cannot connect");
+                + "could not be embedded: ollama:nomic-embed-text at http://127.0.0.1:" + closedPort
+                + "/api/embed: cannot connect");
         JsonNode found = JSON.readTree(munero("memory", "search", "tests", "--json").out());
         assertThat(found.path("mode").asString()).isEqualTo("full-text");
         assertThat(found.path("note").asString()).contains("cannot connect");

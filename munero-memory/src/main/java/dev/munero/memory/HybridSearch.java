@@ -64,8 +64,7 @@ final class HybridSearch {
             queryVector = index.embedder().embed(List.of(query)).getFirst();
         } catch (ProviderException e) {
             return new SearchResult(SearchResult.FULL_TEXT, bm25.subList(0, Math.min(limit, bm25.size())),
-                    Optional.of("ranked by full-text only: the query could not be embedded with " + model + ": "
-                            + e.getMessage()));
+                    Optional.of("ranked by full-text only: the query could not be embedded: " + e.getMessage()));
         }
         List<Object> args = new ArrayList<>();
         String where = MemoryBank.where(filter, args);

@@ -51,8 +51,8 @@ public final class Embedders {
         }
         String keyVariable = Providers.keyVariable(provider).orElseThrow();
         String key = setting(env, keyVariable, config, provider, "api_key").orElseThrow(() -> new ProviderException(
-                Kind.CONFIGURATION, "embeddings with openai:" + settings.model() + " (" + settings.from()
-                + ") need an API key: set " + keyVariable + " (or api_key under [providers.openai] in "
+                Kind.CONFIGURATION, "openai:" + settings.model() + " (" + settings.from()
+                + ") needs an API key: set " + keyVariable + " (or api_key under [providers.openai] in "
                 + config.file() + ")"));
         return new OpenAiEmbedder(url, key, settings.model(), "check " + keyVariable, TIMEOUT);
     }
