@@ -216,6 +216,9 @@ final class MarkdownFiles {
 
     private static long number(Path file, Map<?, ?> fields, String name) throws MemoryFileException {
         Object value = fields.get(name);
+        if (value == null) {
+            throw new MemoryFileException(file, "the front matter has no field " + name);
+        }
         if (!(value instanceof Number n) || n.longValue() != n.doubleValue()) {
             throw new MemoryFileException(file, "field " + name + " is " + value + ", not a whole number");
         }
