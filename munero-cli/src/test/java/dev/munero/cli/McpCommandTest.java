@@ -90,7 +90,7 @@ class McpCommandTest {
         stdout.close();
         assertThat(lines.poll(5, TimeUnit.MINUTES)).as("nothing more on stdout").isEqualTo(EOF);
         assertThat(init.at("/result/serverInfo/name").asString()).isEqualTo("munero");
-        assertThat(tools.at("/result/tools")).hasSize(10);
+        assertThat(tools.at("/result/tools")).hasSize(11);
         assertThat(graph.at("/result/structuredContent/nodes/0/name").asString()).isEqualTo("hello");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("munero mcp: serving " + repo);
     }

@@ -46,9 +46,9 @@ class McpHostsIT {
             .toAbsolutePath();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> TOOLS = List.of("build", "graph", "explain", "run_start", "run_status",
-            "run_events", "run_pause", "run_resume", "run_cost", "runs_list");
+            "run_events", "run_pause", "run_resume", "run_cost", "runs_list", "memory_search");
     private static final List<String> VIEWER_TOOLS = List.of("graph", "explain", "run_status", "run_events",
-            "run_cost", "runs_list");
+            "run_cost", "runs_list", "memory_search");
     private static final int CACHED_CALLS = 7;
 
     @TempDir

@@ -3,6 +3,7 @@ package dev.munero.mcp;
 import dev.munero.core.RunLimits;
 import dev.munero.core.app.AppException;
 import dev.munero.core.app.Builds;
+import dev.munero.core.app.Memory;
 import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettings;
@@ -12,6 +13,7 @@ import dev.munero.engine.build.BuildListener;
 import dev.munero.engine.build.BuildReport;
 import dev.munero.engine.build.StepResult;
 import dev.munero.engine.build.StepStatus;
+import dev.munero.memory.Filter;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,8 +34,8 @@ import java.util.function.BiFunction;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * The ten tools: each reads its arguments, makes one call into {@link Runs} or {@link Builds} through the
- * {@link McpBackend}, and answers the result as {@code structuredContent} (snake_case JSON, as the REST API) plus
+ * The eleven tools: each reads its arguments, makes one call into {@link Runs} or {@link Builds} through the
+ * {@link McpBackend} ({@code memory_search}: into the {@link Memory} of the backend's repository), and answers the result as {@code structuredContent} (snake_case JSON, as the REST API) plus
  * the same JSON as text. Every {@link AppException} (and a bad argument) becomes {@code isError} with its message.
  * Thread-safe.
  */
@@ -113,7 +116,12 @@ final class McpTools {
                         obj("\"state\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":"
                                 + "\"integer\"}"),
                         obj("\"items\":{\"type\":\"array\"},\"total\":{\"type\":\"integer\"}", "items", "total"),
-                        this::runsList));
+                        this::runsList),
+                new Def("memory_search", McpRole.VIEWER, "Search the memory bank (agents' notes, lessons) by words, "
+                        + "best first.", obj("\"query\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},"
+                        + "\"limit\":{\"type\":\"integer\"}", "query"),
+                        obj("\"mode\":{\"type\":\"string\"},\"hits\":{\"type\":\"array\"}", "mode", "hits"),
+                        this::memorySearch));
     }
 
     /** The SDK specifications of {@link #defs}, each refusing a caller whose role is below the tool's. */
@@ -298,6 +306,22 @@ final class McpTools {
         Runs.Query query = new Runs.Query(state == null || state.isBlank() ? null : state, limit, offset);
         return backend.runs().ifAny().map(r -> r.list(query))
                 .orElse(new Runs.Page<>(List.of(), 0, limit, offset));
+    }
+
+    private Object memorySearch(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+        Args a = args(request);
+        String query = a.text("query");
+        String namespace = a.optionalText("namespace");
+        int limit = a.integer("limit", 10L, 1, Memory.MAX_LIMIT).intValue();
+        Filter filter;
+        try {
+            filter = new Filter(namespace == null || namespace.isBlank() ? null : namespace, null, List.of());
+        } catch (IllegalArgumentException e) {
+            throw AppException.invalid(e.getMessage());
+        }
+        try (Memory memory = Memory.open(backend.repo(), Clock.systemUTC(), false)) {
+            return memory.search(query, filter, limit);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

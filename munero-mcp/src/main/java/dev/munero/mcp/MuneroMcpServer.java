@@ -30,8 +30,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Munero as an MCP server: the ten tools ({@code build}, {@code graph}, {@code explain}, {@code run_start},
- * {@code run_status}, {@code run_events}, {@code run_pause}, {@code run_resume}, {@code run_cost}, {@code runs_list})
+ * Munero as an MCP server: the eleven tools ({@code build}, {@code graph}, {@code explain}, {@code run_start},
+ * {@code run_status}, {@code run_events}, {@code run_pause}, {@code run_resume}, {@code run_cost}, {@code runs_list},
+ * {@code memory_search})
  * and two resource templates ({@code munero://runs/{id}/report}, {@code munero://builds/{build}/steps/{step}/log}),
  * each a thin call into the application API through a {@link McpBackend}, served with the official MCP Java SDK
  * 2.1.0 (spec 2025-11-25) over stdio ({@link #stdio}) or Streamable HTTP ({@link #servlet}).

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a caller gets wrong, and what its role allows, over Streamable HTTP with the SDK's client. */
 class ErrorsAndRolesTest {
     private static final List<String> VIEWER_TOOLS = List.of("graph", "explain", "run_status", "run_events",
-            "run_cost", "runs_list");
+            "run_cost", "runs_list", "memory_search");
 
     @TempDir
     Path dir;
@@ -47,7 +47,7 @@ class ErrorsAndRolesTest {
         List<McpSchema.Tool> tools = fixture.client(McpRole.OPERATOR).listTools().tools();
 
         assertThat(names(tools)).containsExactly("build", "graph", "explain", "run_start", "run_status",
-                "run_events", "run_pause", "run_resume", "run_cost", "runs_list");
+                "run_events", "run_pause", "run_resume", "run_cost", "runs_list", "memory_search");
         for (McpSchema.Tool t : tools) {
             assertThat(t.description()).as(t.name()).isNotBlank().hasSizeLessThan(120);
             assertThat(t.inputSchema()).as(t.name()).containsEntry("type", "object");

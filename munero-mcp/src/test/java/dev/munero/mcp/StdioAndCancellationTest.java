@@ -80,7 +80,7 @@ class StdioAndCancellationTest {
         send(out, "this is not json");
         send(out, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
 
-        assertThat(response(2).at("/result/tools").size()).isEqualTo(10);
+        assertThat(response(2).at("/result/tools").size()).isEqualTo(11);
         assertThat(notices.toString(StandardCharsets.UTF_8))
                 .contains("skipped a line of standard input that is not JSON").contains("this is not json");
     }
@@ -98,7 +98,7 @@ class StdioAndCancellationTest {
         long tokens = TokenEstimator.tokens(line);
         System.out.println("tools/list answer: " + line.length() + " characters, " + tokens
                 + " tokens (TokenEstimator, the agent's estimate)");
-        assertThat(answer.at("/result/tools")).hasSize(10);
+        assertThat(answer.at("/result/tools")).hasSize(11);
         assertThat(tokens).isLessThan(2000);
 
         // the host closes its end: the server sees the end of its input (munero mcp then closes and exits)

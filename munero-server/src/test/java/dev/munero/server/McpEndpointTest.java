@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class McpEndpointTest {
     private static final List<String> ALL = List.of("build", "graph", "explain", "run_start", "run_status",
-            "run_events", "run_pause", "run_resume", "run_cost", "runs_list");
+            "run_events", "run_pause", "run_resume", "run_cost", "runs_list", "memory_search");
 
     @TempDir
     Path dir;
@@ -143,7 +143,7 @@ class McpEndpointTest {
         McpSyncClient viewer = client(tokens.get(Access.Role.VIEWER));
 
         assertThat(tools(viewer)).containsExactly("graph", "explain", "run_status", "run_events", "run_cost",
-                "runs_list");
+                "runs_list", "memory_search");
         McpSchema.CallToolResult refused = call(viewer, "build", Map.of());
         assertThat(refused.isError()).isTrue();
         assertThat(((McpSchema.TextContent) refused.content().getFirst()).text()).contains("operator");
