@@ -74,7 +74,8 @@ final class MemoryCommand implements Runnable {
 
         @Override
         public final Integer call() {
-            try (Memory memory = Memory.open(RunDriver.repo(invocation(), directory), Clock.systemUTC(), creates())) {
+            try (Memory memory = Memory.open(RunDriver.repo(invocation(), directory), Clock.systemUTC(), creates(),
+                    invocation().env())) {
                 work(memory, invocation().out());
                 return ExitCodes.OK;
             } catch (AppException e) {
@@ -133,6 +134,9 @@ final class MemoryCommand implements Runnable {
             }
             out.println(found.hits().size() + (found.hits().size() == 1 ? " hit" : " hits") + " (" + found.mode()
                     + " search)");
+            if (found.note() != null) {
+                out.println("note: " + found.note());
+            }
             int n = 0;
             for (Memory.Hit h : found.hits()) {
                 out.printf(Locale.ROOT, "%3d. %s  score %.3f%n     %s%n", ++n, header(h.entry()),

@@ -85,7 +85,7 @@ public final class Providers {
         String baseUrl = switch (provider) {
             case "anthropic" -> withV1(configured.orElse("https://api.anthropic.com"));
             case "openai" -> configured.orElse("https://api.openai.com/v1");
-            default -> withV1(ollamaHost(configured.orElse("http://127.0.0.1:11434")));
+            default -> withV1(ollamaRoot(configured.orElse("http://127.0.0.1:11434")));
         };
         String from = env.get(urlVariable) != null && !env.get(urlVariable).isBlank() ? urlVariable
                 : configured.isPresent() ? "base_url under [providers." + provider + "] in " + config.file()
@@ -125,8 +125,10 @@ public final class Providers {
      * OLLAMA_HOST may be {@code host:port}, {@code host} or {@code 0.0.0.0} (a bind address), as Ollama itself
      * accepts. Like Ollama's client ({@code envconfig.Host} in github.com/ollama/ollama), only a host without a
      * scheme defaults to port 11434; an {@code http://} or {@code https://} URL keeps its scheme's default port.
+     * Returns Ollama's root URL (without {@code /v1}), e.g. {@code http://127.0.0.1:11434}; the memory bank's
+     * Ollama embedder uses it too.
      */
-    private static String ollamaHost(String host) {
+    public static String ollamaRoot(String host) {
         boolean schemeless = !host.contains("://");
         String h = (schemeless ? "http://" + host : host).replace("://0.0.0.0", "://127.0.0.1");
         // a host name, an IPv4 address or a bracketed IPv6 address, without a port

@@ -319,7 +319,7 @@ final class McpTools {
         } catch (IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
         }
-        try (Memory memory = Memory.open(backend.repo(), Clock.systemUTC(), false)) {
+        try (Memory memory = Memory.open(backend.repo(), Clock.systemUTC(), false, backend.env())) {
             return memory.search(query, filter, limit);
         }
     }

@@ -1,6 +1,7 @@
 package dev.munero.memory;
 
 import dev.munero.memory.embed.Embedder;
+import dev.munero.memory.embed.VectorIndex;
 import dev.munero.store.SqliteFile;
 import dev.munero.store.Store;
 import dev.munero.store.StoreException;
@@ -52,12 +53,14 @@ public final class MemoryBank implements AutoCloseable {
     private final Connection connection;
     private final Clock clock;
     private final Optional<Embedder> embedder;
+    private final Optional<VectorIndex> vectors;
 
     private MemoryBank(Path file, Connection connection, Clock clock, Optional<Embedder> embedder) {
         this.file = file;
         this.connection = connection;
         this.clock = clock;
         this.embedder = embedder;
+        this.vectors = embedder.map(VectorIndex::new);
     }
 
     /**
@@ -100,13 +103,23 @@ public final class MemoryBank implements AutoCloseable {
      * Writes an entry: creates it at version 1, or replaces it with version + 1, if it is at the version the
      * request expects ({@link PutRequest#expectedVersion}).
      *
+     * <p>With an embedder, the entry's text is then embedded (outside the write transaction and this bank's lock)
+     * and its vector stored; when the embedder fails the entry stays written without a vector, and the next search
+     * tries again and says so in its note ({@link HybridSearch}).
+     *
      * @return the entry as written, with its new version
      * @throws StaleVersionException    when the entry is not at the expected version (exists when it should be
      *                                  absent, is absent, or is at another version); nothing was written
      * @throws IllegalArgumentException when the value type is JSON and the value is not a JSON document
      * @throws StoreException           when the database cannot be written (nothing was written)
      */
-    public synchronized Entry put(PutRequest request) throws StaleVersionException {
+    public Entry put(PutRequest request) throws StaleVersionException {
+        Entry written = write(request);
+        vectors.ifPresent(index -> HybridSearch.embedQuietly(this, index, List.of(written.id())));
+        return written;
+    }
+
+    private synchronized Entry write(PutRequest request) throws StaleVersionException {
         Objects.requireNonNull(request, "request");
         if (request.valueType() == ValueType.JSON) {
             checkJson(request.namespace(), request.key(), request.value());
@@ -123,7 +136,7 @@ public final class MemoryBank implements AutoCloseable {
                 }
                 Entry next = new Entry(old.id(), old.namespace(), old.key(), request.kind(), request.value(),
                         request.valueType(), request.tags(), request.author(), old.createdAt(), now, old.version() + 1);
-                update(next);
+                update(next, old);
                 return Outcome.written(next);
             }
             if (expected != PutRequest.ANY && expected != PutRequest.ABSENT) {
@@ -229,15 +242,18 @@ public final class MemoryBank implements AutoCloseable {
      * @throws IllegalArgumentException when {@code limit} is out of range
      * @throws StoreException           when the database cannot be read
      */
-    public synchronized SearchResult search(String query, Filter filter, int limit) {
+    public SearchResult search(String query, Filter filter, int limit) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(filter, "filter");
         checkLimit(limit);
+        if (vectors.isPresent()) {
+            return HybridSearch.search(this, vectors.get(), query, filter, limit);
+        }
         return new SearchResult(SearchResult.FULL_TEXT, fullText(query, filter, limit));
     }
 
     /** The full-text ranking: bm25 hits, best first (the hybrid ranking fuses it with the vector ranking). */
-    List<SearchHit> fullText(String query, Filter filter, int limit) {
+    synchronized List<SearchHit> fullText(String query, Filter filter, int limit) {
         Optional<String> match = ftsQuery(query);
         if (match.isEmpty()) {
             return List.of();
@@ -295,7 +311,8 @@ public final class MemoryBank implements AutoCloseable {
                 rs.next();
                 vectors = rs.getLong(1);
             }
-            return new MemoryStats(entries, chars, byNamespace, byKind, vectors, SearchResult.FULL_TEXT);
+            return new MemoryStats(entries, chars, byNamespace, byKind, vectors,
+                    embedder.isPresent() ? SearchResult.HYBRID : SearchResult.FULL_TEXT);
         });
     }
 
@@ -340,7 +357,7 @@ public final class MemoryBank implements AutoCloseable {
                     insert(incoming);
                     created++;
                 } else if (current.get().version() < incoming.version()) {
-                    update(withId(incoming, current.get().id()));
+                    update(withId(incoming, current.get().id()), current.get());
                     updated++;
                 } else if (current.get().version() == incoming.version()
                         && withId(incoming, current.get().id()).equals(current.get())) {
@@ -363,6 +380,28 @@ public final class MemoryBank implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot close " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** SQL work on the bank's connection (for {@link HybridSearch}). */
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} on the connection with the monitor held, in autocommit mode or in a write transaction. */
+    synchronized <T> T withConnection(String what, boolean write, SqlWork<T> work) {
+        return write ? SqliteFile.transaction(connection, file, what, () -> work.run(connection))
+                : SqliteFile.read(file, what, () -> work.run(connection));
+    }
+
+    /** The entries with these row ids, in no particular order (for {@link HybridSearch}). */
+    synchronized List<Entry> entriesById(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String sql = "SELECT " + COLUMNS + " FROM memory_entries e WHERE e.id IN (" + "?,".repeat(ids.size() - 1)
+                + "?)";
+        return SqliteFile.read(file, "read memory entries", () -> query(sql, new ArrayList<>(ids), false).stream()
+                .map(SearchHit::entry).toList());
     }
 
     // --- internals: called with the monitor held -------------------------------------------------------------
@@ -392,7 +431,7 @@ public final class MemoryBank implements AutoCloseable {
         }
     }
 
-    private static String where(Filter filter, List<Object> args) {
+    static String where(Filter filter, List<Object> args) {
         List<String> conditions = new ArrayList<>();
         if (filter.namespace() != null) {
             conditions.add("e.namespace = ?");
@@ -472,7 +511,12 @@ public final class MemoryBank implements AutoCloseable {
         }
     }
 
-    private void update(Entry e) throws SQLException {
+    /** Replaces {@code old} by {@code e}; forgets its vectors when the embedded text changes. */
+    private void update(Entry e, Entry old) throws SQLException {
+        String text = VectorIndex.text(e.key(), e.tags(), e.value());
+        if (!text.equals(VectorIndex.text(old.key(), old.tags(), old.value()))) {
+            VectorIndex.forget(connection, e.id());
+        }
         try (PreparedStatement update = connection.prepareStatement("UPDATE memory_entries SET kind = ?, value = ?, "
                 + "value_type = ?, tags = ?, author_agent = ?, author_task = ?, author_run = ?, created_at = ?, "
                 + "updated_at = ?, version = ? WHERE id = ?")) {

@@ -1,6 +1,8 @@
 package dev.munero.core.app;
 
 import dev.munero.core.BuildManager;
+import dev.munero.engine.config.ConfigException;
+import dev.munero.llm.ProviderException;
 import dev.munero.memory.Author;
 import dev.munero.memory.Entry;
 import dev.munero.memory.ExportReport;
@@ -12,6 +14,8 @@ import dev.munero.memory.MemoryStats;
 import dev.munero.memory.PutRequest;
 import dev.munero.memory.SearchResult;
 import dev.munero.memory.StaleVersionException;
+import dev.munero.memory.embed.Embedder;
+import dev.munero.memory.embed.Embedders;
 import dev.munero.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +37,8 @@ import java.util.function.Supplier;
  * Markdown file that is not an entry), CONFLICT (a stale expected version: the message names the current version
  * and its author), UNAVAILABLE (the database or a directory cannot be read or written).
  *
- * <p>Search is full-text (FTS5 bm25) here: {@link #open} gives the bank no embedder.
+ * <p>Search is full-text (FTS5 bm25), or hybrid when {@code memory: embeddings:} in munero.yaml or
+ * {@code [memory.embeddings]} in the user config names an embedding endpoint ({@link Embedders#forRepository}).
  *
  * <p>Thread-safe: the bank is; one instance per repository may be shared by many threads (the server keeps one per
  * request). Other processes may use the same file at the same time (SQLite WAL).
@@ -53,9 +60,15 @@ public final class Memory implements AutoCloseable {
      *
      * @param create make the database when absent (to put or import); otherwise a missing one is NOT_FOUND
      * @throws AppException NOT_FOUND when there is no database and {@code create} is false; UNAVAILABLE when it
-     *                      cannot be opened
+     *                      cannot be opened; INVALID when the embeddings settings are wrong or OpenAI's key is
+     *                      missing (the message names where)
      */
     public static Memory open(Path repo, Clock clock, boolean create) {
+        return open(repo, clock, create, System.getenv());
+    }
+
+    /** {@link #open(Path, Clock, boolean)} with the environment that supplies keys and the user config's place. */
+    public static Memory open(Path repo, Clock clock, boolean create, Map<String, String> env) {
         Path dir = repo.toAbsolutePath().normalize();
         Path db = BuildManager.databaseOf(dir);
         if (!create && !Files.isRegularFile(db)) {
@@ -64,9 +77,17 @@ public final class Memory implements AutoCloseable {
         }
         try {
             Files.createDirectories(db.getParent());
-            return new Memory(dir, MemoryBank.open(db, clock));
+            return new Memory(dir, MemoryBank.open(db, clock, embedder(dir, env)));
         } catch (IOException | StoreException e) {
             throw AppException.unavailable("cannot open the memory bank " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Embedder> embedder(Path repo, Map<String, String> env) {
+        try {
+            return Embedders.forRepository(repo, env, RunSessions.userConfig(env));
+        } catch (ConfigException | IllegalArgumentException | ProviderException e) {
+            throw AppException.invalid("memory embeddings: " + e.getMessage());
         }
     }
 
@@ -86,7 +107,7 @@ public final class Memory implements AutoCloseable {
         }
         checkLimit(limit);
         SearchResult result = call(() -> bank.search(query, filter, limit));
-        return new Found(result.mode(), result.hits().stream().map(h -> new Hit(Item.of(h.entry()), h.bm25(),
+        return new Found(result.mode(), result.note().orElse(null), result.hits().stream().map(h -> new Hit(Item.of(h.entry()), h.bm25(),
                 h.cosine().isPresent() ? h.cosine().getAsDouble() : null,
                 h.fused().isPresent() ? h.fused().getAsDouble() : null)).toList());
     }
@@ -223,9 +244,11 @@ public final class Memory implements AutoCloseable {
      * What a search found.
      *
      * @param mode {@code full-text} (bm25 only) or {@code hybrid} (bm25 and cosine, fused)
+     * @param note why a search with an embedder fell back to full-text, or how many entries have no embedding
+     *             yet; null when there is nothing to say
      * @param hits best first
      */
-    public record Found(String mode, List<Hit> hits) { }
+    public record Found(String mode, String note, List<Hit> hits) { }
 
     private static void checkLimit(int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
