@@ -116,7 +116,8 @@ final class MemoryCommand implements Runnable {
     }
 
     @Command(name = "search", mixinStandardHelpOptions = true,
-            description = "Entries matching words, best first (full-text, bm25).")
+            description = "Entries matching words, best first (full-text bm25, or hybrid when embeddings are "
+                    + "configured).")
     static final class Search extends Filtered {
         @Parameters(paramLabel = "WORDS", arity = "1..*", description = "What to look for.")
         List<String> words;
@@ -139,7 +140,7 @@ final class MemoryCommand implements Runnable {
             }
             int n = 0;
             for (Memory.Hit h : found.hits()) {
-                out.printf(Locale.ROOT, "%3d. %s  score %.3f%n     %s%n", ++n, header(h.entry()),
+                out.printf(Locale.ROOT, "%3d. %s  score %.3g%n     %s%n", ++n, header(h.entry()),
                         h.fused() != null ? h.fused() : h.bm25(), firstLine(h.entry().value()));
             }
         }

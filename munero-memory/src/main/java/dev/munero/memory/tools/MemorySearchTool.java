@@ -48,7 +48,7 @@ final class MemorySearchTool extends MemoryTool {
         for (SearchHit hit : result.hits()) {
             String value = hit.entry().value();
             out.append("\n\n").append(++n).append(". ").append(header(hit.entry()))
-                    .append(String.format(Locale.ROOT, " score %.3f", hit.fused().orElse(hit.bm25()))).append('\n')
+                    .append(String.format(Locale.ROOT, " score %.3g", hit.fused().orElse(hit.bm25()))).append('\n')
                     .append(value.length() <= PREVIEW_CHARS ? value : value.substring(0, PREVIEW_CHARS)
                             + " [... " + (value.length() - PREVIEW_CHARS) + " more characters: memory_get shows all]");
         }
