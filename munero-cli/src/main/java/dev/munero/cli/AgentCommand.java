@@ -8,7 +8,10 @@ import dev.munero.agent.safety.CommandPolicy;
 import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.agent.safety.SandboxUnavailableException;
+import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
+import dev.munero.agent.tools.Tools;
+import dev.munero.core.BuildManager;
 import dev.munero.engine.config.Durations;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ModelRef;
@@ -19,6 +22,10 @@ import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.llm.pricing.ModelTable;
 import dev.munero.llm.record.RecordingChatModel;
 import dev.munero.llm.record.ReplayChatModel;
+import dev.munero.memory.Author;
+import dev.munero.memory.MemoryBank;
+import dev.munero.memory.tools.MemoryTools;
+import dev.munero.store.StoreException;
 import java.io.BufferedReader;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,8 +44,9 @@ import picocli.CommandLine.Option;
 
 /** {@code munero agent}: one coding agent on one task in one repository. */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a coding agent on a task: it reads and edits files, runs commands and builds, and stops "
-                + "when it calls finish or a limit is hit.",
+        description = {"Run a coding agent on a task: it reads and edits files, runs commands and builds, stores and "
+                + "searches notes in the repository's memory bank (munero memory), and stops when it calls finish or "
+                + "a limit is hit.",
                 "",
                 "Keys come from ANTHROPIC_API_KEY / OPENAI_API_KEY (base URLs from ANTHROPIC_BASE_URL, OPENAI_BASE_URL, "
                 + "OLLAMA_HOST) or the user config file (~/.config/munero/config.toml).",
@@ -47,6 +55,8 @@ import picocli.CommandLine.Option;
                 + "configuration (missing key, permission needed without a terminal), 130 interrupted."})
 final class AgentCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = dev.munero.llm.ModelRef.DEFAULT;
+    /** The agent the memory bank's entries this command's agent stores are attributed to. */
+    static final String MEMORY_AUTHOR = "munero-agent";
 
     private final Invocation invocation;
 
@@ -182,9 +192,21 @@ final class AgentCommand implements Callable<Integer> {
         }
 
         Agent agent;
+        MemoryBank memory;
         try {
-            agent = Agent.builder(chat, context).modelInfo(info).limits(limits).listener(transcript).build();
+            // the workspace's memory bank, shared with munero run's agents and munero memory (issue 14)
+            memory = MemoryBank.open(BuildManager.databaseOf(workspace), java.time.Clock.systemUTC());
+        } catch (StoreException e) {
+            err.println("munero: error: cannot open the memory bank: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        try {
+            List<Tool> tools = new ArrayList<>(Tools.standard());
+            tools.addAll(MemoryTools.of(memory, new Author(MEMORY_AUTHOR, null, null)));
+            agent = Agent.builder(chat, context).modelInfo(info).limits(limits).tools(tools).listener(transcript)
+                    .build();
         } catch (IllegalArgumentException e) {
+            memory.close();
             err.println("munero: error: " + e.getMessage());
             return ExitCodes.USAGE;
         }
@@ -215,6 +237,7 @@ final class AgentCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
+            memory.close();
             if (chat instanceof RecordingChatModel recording) {
                 recording.close();
             }

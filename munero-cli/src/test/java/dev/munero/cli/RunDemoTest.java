@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.munero.llm.fake.FakeAnthropicServer;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
-import dev.munero.store.LessonRecord;
-import dev.munero.store.Store;
+import dev.munero.memory.Author;
+import dev.munero.memory.Filter;
+import dev.munero.memory.MemoryBank;
+import dev.munero.memory.PutRequest;
+import dev.munero.memory.ValueType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -205,13 +208,14 @@ class RunDemoTest {
 
     @Test
     void theReplayedRunSucceedsTwiceInTheSameRepositoryWhateverLessonsItHolds() throws Exception { // issue 11.6
-        // given a repository whose learning store already holds a lesson about the file the demo's tasks touch
+        // given a repository whose memory bank already holds a lesson about the file the demo's tasks touch
         Path repo = copyExample();
         Files.createDirectories(repo.resolve(".munero"));
-        try (Store store = Store.open(repo.resolve(".munero/munero.db"), java.time.Clock.systemUTC())) {
-            store.putLessons(List.of(new LessonRecord("20200101-000000", 1, 0, java.time.Instant.now(), "test",
-                    "compile: Calc.multiply overflowed", "an earlier live run used int for multiply",
-                    "declare multiply as returning long", List.of("src/calc/Calc.java"), true)));
+        try (MemoryBank memory = MemoryBank.open(repo.resolve(".munero/munero.db"), java.time.Clock.systemUTC())) {
+            memory.put(new PutRequest("project", "lesson/20200101-000000/1/0", "lesson", "What failed: compile: "
+                    + "Calc.multiply overflowed\nWhy: an earlier live run used int for multiply\nFix: declare multiply "
+                    + "as returning long", ValueType.TEXT, List.of("test", "src/calc/Calc.java", "confirmed"),
+                    new Author("reflector", null, "20200101-000000"), PutRequest.ABSENT));
         }
 
         // when the recorded run is replayed twice in it, from its parent directory
@@ -224,8 +228,9 @@ class RunDemoTest {
         assertThat(first.exitCode()).as("%s", first).isZero();
         assertThat(second.exitCode()).as("%s", second).isZero();
         assertThat(second.out()).contains("replay: this run sees only its own lessons", "every check passed");
-        try (Store store = Store.open(repo.resolve(".munero/munero.db"), java.time.Clock.systemUTC())) {
-            assertThat(store.lessons(10)).extracting(LessonRecord::runId).containsExactly("20200101-000000");
+        try (MemoryBank memory = MemoryBank.open(repo.resolve(".munero/munero.db"), java.time.Clock.systemUTC())) {
+            assertThat(memory.list(new Filter("project", "lesson", List.of()), 10)).extracting(e -> e.author().run())
+                    .containsExactly("20200101-000000");
         }
     }
 

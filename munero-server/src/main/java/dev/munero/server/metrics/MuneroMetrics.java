@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       JVM's memory, threads, CPU use and uptime.
  * </ul>
  * Every metric has HELP text and one fixed set of label names on every code path; every label's values are bounded
- * (a repository or model past the first 100 or 50 is {@code other}, a tool outside the standard tools is
+ * (a repository or model past the first 100 or 50 is {@code other}, a tool outside the standard and memory tools is
  * {@code other}); no run id, step name or task is a label. Names follow the Prometheus conventions
  * (https://prometheus.io/docs/practices/naming/): counters end in {@code _total}, durations are {@code _seconds},
  * money is {@code _usd}.

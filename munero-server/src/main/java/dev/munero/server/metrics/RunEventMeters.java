@@ -2,6 +2,7 @@ package dev.munero.server.metrics;
 
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.Tools;
+import dev.munero.memory.tools.MemoryTools;
 import dev.munero.core.app.Runs;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
@@ -41,8 +42,10 @@ final class RunEventMeters implements RunEventObserver {
     private final Instant countFrom;
     private final LabelValues repos;
     private final LabelValues models = LabelValues.capped(50);
-    private final LabelValues tools = LabelValues.closed(
-            Tools.standard().stream().map(Tool::name).collect(Collectors.toSet()));
+    private final LabelValues tools = LabelValues.closed(java.util.stream.Stream.concat(
+            Tools.standard().stream().map(Tool::name),
+            java.util.stream.Stream.of(MemoryTools.STORE, MemoryTools.SEARCH, MemoryTools.GET))
+            .collect(Collectors.toSet()));
     private final LabelValues phases = LabelValues.closed(PHASES);
     private final LabelValues types = LabelValues.capped(64);
     private final LabelValues mcpStates = LabelValues.closed(Set.of("up", "down", "restarting"));
@@ -103,7 +106,7 @@ final class RunEventMeters implements RunEventObserver {
                 .withRegistry(registry);
         toolCalls = Counter.builder("munero.tool.calls")
                 .description("Tool calls of task agents, by tool (mcp for a tool of an MCP server, other for any "
-                        + "other name outside the standard tools) and outcome: ok or error")
+                        + "other name outside the standard and memory tools) and outcome: ok or error")
                 .withRegistry(registry);
         cacheHits = Counter.builder("munero.cache.hits")
                 .description("Build steps restored from the cache, by origin: build (builds the server ran) or "
