@@ -268,7 +268,7 @@ public final class MemoryBank implements AutoCloseable {
                 + " JOIN memory_entries e ON e.id = memory_fts.rowid WHERE memory_fts MATCH ?"
                 + (where.isEmpty() ? "" : " AND " + where) + " ORDER BY score, e.id LIMIT ?";
         args.add(limit);
-        return SqliteFile.read(file, "search memory for " + match, () -> query(sql, args, true));
+        return SqliteFile.read(file, "search memory for " + Author.quoted(match), () -> query(sql, args, true));
     }
 
     /**
