@@ -47,9 +47,9 @@ final class Lessons {
     private static final int CANDIDATES = 200;
 
     private final RunContext ctx;
-    private final MemoryBank memory;
+    private final LazyMemory memory;
 
-    Lessons(RunContext ctx, MemoryBank memory) {
+    Lessons(RunContext ctx, LazyMemory memory) {
         this.ctx = ctx;
         this.memory = memory;
     }
@@ -84,7 +84,7 @@ final class Lessons {
             tags.add(l.check());
             tags.addAll(l.files());
             try {
-                memory.put(new PutRequest(namespace(), "lesson/" + ctx.runId + "/" + iteration + "/" + i, KIND,
+                memory.get().put(new PutRequest(namespace(), "lesson/" + ctx.runId + "/" + iteration + "/" + i, KIND,
                         "What failed: " + l.whatFailed() + "\nWhy: " + l.why() + "\nFix: " + l.fix(), ValueType.TEXT,
                         tags, new Author(REFLECTOR, null, ctx.runId), PutRequest.ABSENT));
             } catch (StaleVersionException alreadyKept) {
@@ -95,12 +95,12 @@ final class Lessons {
 
     /** Marks this run's lessons confirmed: a later iteration passed the checks. */
     void confirm() {
-        for (Entry e : memory.list(new Filter(namespace(), KIND, List.of()), MemoryBank.MAX_LIMIT)) {
+        for (Entry e : memory.get().list(new Filter(namespace(), KIND, List.of()), MemoryBank.MAX_LIMIT)) {
             if (ctx.runId.equals(e.author().run()) && !e.tags().contains(CONFIRMED)) {
                 List<String> tags = new ArrayList<>(e.tags());
                 tags.add(CONFIRMED);
                 try {
-                    memory.put(new PutRequest(e.namespace(), e.key(), e.kind(), e.value(), e.valueType(), tags,
+                    memory.get().put(new PutRequest(e.namespace(), e.key(), e.kind(), e.value(), e.valueType(), tags,
                             e.author(), e.version()));
                 } catch (StaleVersionException changed) {
                     // someone changed it since: their version stands
@@ -113,7 +113,7 @@ final class Lessons {
         List<String> terms = new ArrayList<>(words);
         terms.addAll(files);
         List<Entry> all = new ArrayList<>();
-        for (SearchHit hit : memory.search(String.join(" ", terms), new Filter(namespace(), KIND, List.of()),
+        for (SearchHit hit : memory.get().search(String.join(" ", terms), new Filter(namespace(), KIND, List.of()),
                 CANDIDATES).hits()) {
             all.add(hit.entry());
         }

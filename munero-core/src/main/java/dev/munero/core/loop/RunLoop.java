@@ -10,7 +10,6 @@ import dev.munero.core.plan.CheckFailure;
 import dev.munero.core.plan.PlanningException;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ProviderException;
-import dev.munero.memory.MemoryBank;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -39,13 +38,13 @@ public final class RunLoop {
     private final Outcomes outcomes;
     private final McpPhase mcp;
     /** The repository's memory bank (its agents' tools, the lessons), on the store's file; closed by {@link #run}. */
-    private final MemoryBank memory;
+    private final LazyMemory memory;
 
     /** Wires the phases of a session over {@code ctx}. */
     public RunLoop(RunContext ctx) {
         this.ctx = ctx;
         ScopedModels models = new ScopedModels(ctx);
-        this.memory = MemoryBank.open(ctx.store.file(), ctx.session.clock());
+        this.memory = new LazyMemory(ctx.store.file(), ctx.session.clock());
         Lessons lessons = new Lessons(ctx, memory);
         this.mcp = new McpPhase(ctx);
         this.planning = new Planning(ctx, models, lessons);

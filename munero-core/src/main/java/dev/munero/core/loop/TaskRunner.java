@@ -13,7 +13,6 @@ import dev.munero.agent.tools.Tools;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.plan.PlanTask;
 import dev.munero.memory.Author;
-import dev.munero.memory.MemoryBank;
 import dev.munero.memory.tools.MemoryTools;
 import dev.munero.llm.ProviderException;
 import java.nio.file.Path;
@@ -47,9 +46,9 @@ final class TaskRunner {
     /** Each started tool call's arguments, by call id, for the event of its end. */
     private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
 
-    private final MemoryBank memory;
+    private final LazyMemory memory;
 
-    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons, McpPhase mcp, MemoryBank memory) {
+    TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons, McpPhase mcp, LazyMemory memory) {
         this.ctx = ctx;
         this.memory = memory;
         this.models = models;
@@ -76,7 +75,7 @@ final class TaskRunner {
         AgentLimits agentLimits = new AgentLimits(ctx.limits.maxTurns(), OptionalDouble.empty(), left,
                 AgentLimits.DEFAULTS.maxRepeatedFailures(), ctx.limits.maxOutputTokens());
         List<Tool> tools = new ArrayList<>(Tools.standard());
-        tools.addAll(MemoryTools.of(memory, new Author("agent-" + agent, task.id(), ctx.runId)));
+        tools.addAll(MemoryTools.of(memory.get(), new Author("agent-" + agent, task.id(), ctx.runId)));
         tools.addAll(mcp.tools());
         Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
                 .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
