@@ -15,10 +15,12 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -232,9 +234,9 @@ public final class MemoryBank implements AutoCloseable {
      * Searches the entries {@code filter} selects for {@code query}, best first.
      *
      * <p>Full-text: the query is split into words (runs of letters and digits), each quoted as an FTS5 string so
-     * no character of the query is FTS5 syntax, and any word may match (OR); entries are ranked by FTS5's bm25
-     * (weights: key 3, value 1, tags 2) over the Porter-stemmed words of key, value and tags. A query without any
-     * word finds nothing.
+     * no character of the query is FTS5 syntax. Entries holding every word come first, then entries holding any of
+     * them; each group ranked by FTS5's bm25 (weights: key 3, value 1, tags 2) over the Porter-stemmed words of key,
+     * value and tags. A query without any word finds nothing.
      *
      * @param query what to look for, in words
      * @param limit the most hits, 1 to {@value #MAX_LIMIT}
@@ -258,14 +260,31 @@ public final class MemoryBank implements AutoCloseable {
         if (match.isEmpty()) {
             return List.of();
         }
+        // Entries with every word first: cheap, as FTS5 steps through the rarest word's list, where any-word
+        // matching must score every entry holding a common word. Then any word, to fill up to the limit.
+        Optional<String> every = ftsQuery(query, " AND ");
+        List<SearchHit> hits = new ArrayList<>(ranked(every.orElseThrow(), filter, limit));
+        if (hits.size() < limit && !every.equals(match)) {
+            Set<Long> found = new HashSet<>();
+            hits.forEach(h -> found.add(h.entry().id()));
+            for (SearchHit hit : ranked(match.get(), filter, limit + found.size())) {
+                if (hits.size() < limit && found.add(hit.entry().id())) {
+                    hits.add(hit);
+                }
+            }
+        }
+        return hits;
+    }
+
+    private List<SearchHit> ranked(String match, Filter filter, int limit) {
         List<Object> args = new ArrayList<>();
-        args.add(match.get());
+        args.add(match);
         String where = where(filter, args);
         String sql = "SELECT " + COLUMNS + ", " + BM25 + " AS score FROM memory_fts"
                 + " JOIN memory_entries e ON e.id = memory_fts.rowid WHERE memory_fts MATCH ?"
                 + (where.isEmpty() ? "" : " AND " + where) + " ORDER BY score, e.id LIMIT ?";
         args.add(limit);
-        return SqliteFile.read(file, "search memory for " + Author.quoted(query), () -> query(sql, args, true));
+        return SqliteFile.read(file, "search memory for " + Author.quoted(match), () -> query(sql, args, true));
     }
 
     /**
@@ -275,6 +294,10 @@ public final class MemoryBank implements AutoCloseable {
      * section 3, "Full-text Query Syntax").
      */
     static Optional<String> ftsQuery(String query) {
+        return ftsQuery(query, " OR ");
+    }
+
+    private static Optional<String> ftsQuery(String query, String operator) {
         LinkedHashSet<String> words = new LinkedHashSet<>();
         for (String word : query.split("[^\\p{L}\\p{N}]+")) {
             if (!word.isEmpty() && words.size() < 64) {
@@ -285,7 +308,7 @@ public final class MemoryBank implements AutoCloseable {
             return Optional.empty();
         }
         List<String> quoted = words.stream().map(w -> "\"" + w.replace("\"", "\"\"") + "\"").toList();
-        return Optional.of(String.join(" OR ", quoted));
+        return Optional.of(String.join(operator, quoted));
     }
 
     /**
