@@ -249,7 +249,7 @@ final class MemoryCommand implements Runnable {
             PutRequest request;
             try {
                 request = new PutRequest(namespace, key, kind, text, jsonValue ? ValueType.JSON : ValueType.TEXT, tags,
-                        Author.NONE, expected);
+                        user(invocation()), expected);
             } catch (IllegalArgumentException e) {
                 throw AppException.invalid(e.getMessage());
             }
@@ -268,6 +268,15 @@ final class MemoryCommand implements Runnable {
                 throw AppException.invalid(e.getMessage());
             }
         }
+    }
+
+    /**
+     * Who writes from the command line: {@code user:<name>} from {@code USER} (else {@code LOGNAME}), as REST writes
+     * are {@code api:<token name>}; no recorded author when neither is set.
+     */
+    private static Author user(Invocation invocation) {
+        String name = invocation.env().getOrDefault("USER", invocation.env().get("LOGNAME"));
+        return name == null || name.isBlank() ? Author.NONE : new Author("user:" + name, null, null);
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an entry.")

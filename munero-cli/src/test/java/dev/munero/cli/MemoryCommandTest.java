@@ -24,7 +24,7 @@ class MemoryCommandTest {
     Path repo;
 
     private Cli.Result munero(String... args) {
-        return Cli.run(repo, Map.of("HOME", repo.toString()), args);
+        return Cli.run(repo, Map.of("HOME", repo.toString(), "USER", "ada"), args);
     }
 
     @Test
@@ -36,6 +36,7 @@ class MemoryCommandTest {
         assertThat(stored.path("namespace").asString()).isEqualTo("project");
         assertThat(stored.path("version").asLong()).isEqualTo(1);
         assertThat(stored.path("value_type").asString()).isEqualTo("text");
+        assertThat(stored.at("/author/agent").asString()).isEqualTo("user:ada"); // who wrote it from the CLI
 
         JsonNode shown = JSON.readTree(munero("memory", "show", "build/tests", "--json").out());
         assertThat(shown.path("value").asString()).isEqualTo("run the tests with mvn verify -o");
@@ -49,7 +50,7 @@ class MemoryCommandTest {
         assertThat(found.path("hits").get(0).at("/entry/key").asString()).isEqualTo("build/tests");
         assertThat(found.path("hits").get(0).path("bm25").asDouble()).isPositive();
         assertThat(munero("memory", "search", "tests").out()).startsWith("1 hit (full-text search)")
-                .contains("project/build/tests (note, version 1, by no recorded author) tags: build");
+                .contains("project/build/tests (note, version 1, by agent user:ada) tags: build");
 
         JsonNode stats = JSON.readTree(munero("memory", "stats", "--json").out());
         assertThat(stats.path("entries").asLong()).isEqualTo(1);
