@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         description = {"Serve Munero to an MCP host over stdio: the host (Claude Code, Claude Desktop, Cursor...) starts "
                 + "this command and speaks JSON-RPC on its standard input and output; Munero's tools (build, graph, "
                 + "explain, run_start, run_status, run_events, run_pause, run_resume, run_cost, runs_list, "
-                + "memory_search) and resources (run reports, step logs) act on one repository. munero mcp config HOST prints how to "
-                + "register it. Served over HTTP instead: munero serve, at /mcp.", ""},
+                + "memory_search) and resources (run reports, step logs) act on one repository. munero mcp config HOST "
+                + "prints how to register it. Served over HTTP instead: munero serve, at /mcp.", ""},
         footer = {"", "Exit codes: 0 the host closed the connection; 2 DIR is not a directory."},
         subcommands = {McpConfigCommand.class, McpServersCommand.class})
 final class McpCommand implements Callable<Integer> {
