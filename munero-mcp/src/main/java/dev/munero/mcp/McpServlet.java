@@ -112,9 +112,17 @@ final class McpServlet extends HttpServlet {
                     return true;
                 }
 
+                /** The whole body is in memory: it is available now, then all read ({@code ServletInputStream#setReadListener}). */
                 @Override
                 public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("the body is already read");
+                    try {
+                        if (!isFinished()) {
+                            listener.onDataAvailable();
+                        }
+                        listener.onAllDataRead();
+                    } catch (java.io.IOException | RuntimeException e) {
+                        listener.onError(e);
+                    }
                 }
 
                 @Override
