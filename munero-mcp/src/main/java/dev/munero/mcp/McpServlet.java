@@ -112,7 +112,7 @@ final class McpServlet extends HttpServlet {
                     return true;
                 }
 
-                /** The whole body is in memory: it is available now, then all read ({@code ServletInputStream#setReadListener}). */
+                /** The body is in memory: available now, then all read ({@code ServletInputStream#setReadListener}). */
                 @Override
                 public void setReadListener(ReadListener listener) {
                     try {
