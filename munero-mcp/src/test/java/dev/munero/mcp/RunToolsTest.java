@@ -71,8 +71,10 @@ class RunToolsTest {
 
             Map<String, Object> cost = ok(client.callTool(call("run_cost", Map.of("id", id))));
             assertThat(cost.get("run_id")).isEqualTo(id);
+            // calls 1 and 2 completed before the gate; call 3 completes too unless the pause watcher interrupted it
+            // while it was held (then it is an interrupted call, counted at its worst case, not a model call)
             assertThat(((Number) cost.get("model_calls")).intValue()).isEqualTo(runs.cost(id).modelCalls())
-                    .isGreaterThanOrEqualTo(3);
+                    .isGreaterThanOrEqualTo(2);
 
             Map<String, Object> listed = ok(client.callTool(call("runs_list", Map.of("state", "Paused"))));
             assertThat(listed.get("total")).isEqualTo(1);
