@@ -17,7 +17,8 @@ public final class PlanJson {
 
     /**
      * The plan as the {@code plan} of a {@code plan_accepted} event: {@code summary}, {@code tasks} (each
-     * {@code id}, {@code description}, {@code files}, {@code depends_on}) and {@code checks} (each {@code name},
+     * {@code id}, {@code description}, {@code files}, {@code depends_on}, and {@code role} and {@code skills} when
+     * the task has them) and {@code checks} (each {@code name},
      * and {@code run} for a command), in that order.
      */
     public static Map<String, Object> toMap(Plan plan) {
@@ -30,6 +31,12 @@ public final class PlanJson {
             task.put("description", t.description());
             task.put("files", t.files());
             task.put("depends_on", t.dependsOn());
+            if (t.role() != null) {
+                task.put("role", t.role());
+            }
+            if (!t.skills().isEmpty()) {
+                task.put("skills", t.skills());
+            }
             tasks.add(task);
         }
         m.put("tasks", tasks);
@@ -48,7 +55,8 @@ public final class PlanJson {
         List<PlanTask> tasks = new ArrayList<>();
         for (JsonNode t : node.path("tasks")) {
             tasks.add(new PlanTask(t.path("id").asString(), t.path("description").asString(), strings(t.path("files")),
-                    strings(t.path("depends_on"))));
+                    strings(t.path("depends_on")), t.hasNonNull("role") ? t.path("role").asString() : null,
+                    strings(t.path("skills"))));
         }
         List<Check> checks = new ArrayList<>();
         for (JsonNode c : node.path("checks")) {

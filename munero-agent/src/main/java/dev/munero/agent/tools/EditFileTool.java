@@ -48,6 +48,7 @@ public final class EditFileTool extends AbstractTool {
         boolean replaceAll = in.bool("replace_all", false);
         Path file = context.paths().resolveForWrite(given);
         String shown = context.paths().display(file);
+        context.writeGuard().beforeWrite(shown);
         if (oldString.isEmpty()) {
             throw new ToolFailure("old_string is empty; give the text to replace, or use write_file to create " + shown);
         }

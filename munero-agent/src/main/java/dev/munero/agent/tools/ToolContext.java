@@ -36,6 +36,7 @@ public final class ToolContext {
     private final Approver approver;
     private final BuildRunner buildRunner;
     private final SecretRedactor redactor;
+    private final WriteGuard writeGuard;
 
     private ToolContext(Builder b, PathGuard paths) {
         this.redactor = SecretRedactor.of(b.environment);
@@ -47,6 +48,7 @@ public final class ToolContext {
         this.commandTimeout = b.commandTimeout;
         this.maxOutputChars = b.maxOutputChars;
         this.approver = b.approver;
+        this.writeGuard = b.writeGuard;
         this.buildRunner = b.buildRunner != null ? b.buildRunner : new EngineBuildRunner(paths.root(), environment, sandbox);
     }
 
@@ -108,6 +110,11 @@ public final class ToolContext {
     }
 
     /** Removes the values of Munero's secrets (from the environment given and the user config) from tool results. */
+    /** Asked before every file write of the tools (file leases, issue 14). */
+    public WriteGuard writeGuard() {
+        return writeGuard;
+    }
+
     public SecretRedactor redactor() {
         return redactor;
     }
@@ -123,6 +130,7 @@ public final class ToolContext {
         private int maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS;
         private Approver approver = Approver.noTerminal();
         private BuildRunner buildRunner;
+        private WriteGuard writeGuard = WriteGuard.NONE;
 
         private Builder(Path workspace) {
             this.workspace = Objects.requireNonNull(workspace, "workspace");
@@ -163,6 +171,12 @@ public final class ToolContext {
 
         public Builder approver(Approver approver) {
             this.approver = Objects.requireNonNull(approver, "approver");
+            return this;
+        }
+
+        /** Asked before every file write of the tools; {@link WriteGuard#NONE} (every write allowed) by default. */
+        public Builder writeGuard(WriteGuard guard) {
+            this.writeGuard = Objects.requireNonNull(guard, "writeGuard");
             return this;
         }
 

@@ -5,10 +5,11 @@ package dev.munero.agent.tools;
  * {@link AbstractTool} turns it into {@link ToolResult#error} with {@link #getMessage()}, which says what was wrong
  * and what the model can do instead.
  */
-final class ToolFailure extends Exception {
+public final class ToolFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
-    ToolFailure(String message) {
+    /** @param message the tool error the model sees: what was wrong and what to do instead */
+    public ToolFailure(String message) {
         super(message);
     }
 }

@@ -30,6 +30,7 @@ public final class WriteFileTool extends AbstractTool {
         String content = in.string("content");
         Path file = context.paths().resolveForWrite(given);
         String shown = context.paths().display(file);
+        context.writeGuard().beforeWrite(shown);
         if (Files.isDirectory(file)) {
             throw new ToolFailure(shown + " is a directory; give a file path");
         }

@@ -120,6 +120,62 @@ public sealed interface RunEvent {
     }
 
     /**
+     * The scheduler gave a ready task to an agent profile (issue 14): who does it and why. With one profile (no
+     * {@code agents:} section) every task goes to the default profile, and the factors still say so.
+     *
+     * @param profile the agent profile's name ({@code agents:} in munero.yaml; {@code agent} by default)
+     * @param role    the profile's role (planner, coder, tester, reviewer or user-defined)
+     * @param agent   the agent's slot in this iteration, as in {@link TaskStarted#agent()}
+     * @param score   the weighted sum of the factors, 0 to 1
+     * @param factors each factor before weighting, 0 to 1: {@code availability}, {@code expertise},
+     *                {@code workload}, {@code success}, {@code affinity}
+     * @param weights each factor's weight as configured, in the same keys
+     * @param others  the scores of the other candidate profiles, by name (for "why not them")
+     */
+    record TaskAssigned(int iteration, String task, String profile, String role, int agent, double score,
+                        Map<String, Double> factors, Map<String, Double> weights, Map<String, Double> others)
+            implements RunEvent {
+        public String type() { return "task_assigned"; }
+    }
+
+    /**
+     * A task leased the files it plans to edit before it started, or leased one more file when a write went outside
+     * its leases (issue 14).
+     *
+     * @param files     the files leased by this event, relative to the repository root
+     * @param expiresAt ISO-8601 instant, UTC: when the lease expires unless renewed
+     */
+    record LeaseAcquired(int iteration, String task, List<String> files, String expiresAt) implements RunEvent {
+        public String type() { return "lease_acquired"; }
+    }
+
+    /**
+     * A ready task did not start, or a write tool call was refused, because another running task holds a lease on
+     * one of its files (issue 14).
+     *
+     * @param file   the contested file, relative to the repository root
+     * @param holder who holds it, e.g. {@code task parse-config (coder-1)}
+     * @param action {@code wait} (the task waits for the holder to finish) or {@code refused} (a write tool call
+     *               failed with a tool error naming the holder)
+     */
+    record LeaseConflict(int iteration, String task, String file, String holder, String action)
+            implements RunEvent {
+        public String type() { return "lease_conflict"; }
+    }
+
+    /**
+     * A reviewer agent read a finished task's diff (issue 14): approved it, or sent it back with comments for another
+     * round (at most the configured rounds).
+     *
+     * @param round    1 for the first review of the task
+     * @param reviewer the reviewer profile's name
+     */
+    record ReviewFinished(int iteration, String task, int round, String reviewer, boolean approved, String comments,
+                          double costUsd) implements RunEvent {
+        public String type() { return "review_finished"; }
+    }
+
+    /**
      * A model call completed.
      *
      * @param scope     who called: {@code plan}, {@code task:<iteration>:<task>}, {@code reflect:<iteration>}

@@ -21,7 +21,18 @@ interface Execution {
 
     /** The execution for the run's {@code --agents}: serial for 1, parallel for more. */
     static Execution forAgents(RunContext ctx, TaskRunner tasks) {
-        return ctx.limits.agents() == 1 ? new SerialExecution(ctx, tasks)
-                : new ParallelExecution(ctx, tasks, new MergeCoordinator(ctx, tasks));
+        Dispatcher dispatcher = new Dispatcher(ctx, scheduler(ctx), leases(ctx));
+        return ctx.limits.agents() == 1 ? new SerialExecution(ctx, tasks, dispatcher)
+                : new ParallelExecution(ctx, tasks, new MergeCoordinator(ctx, tasks), dispatcher);
+    }
+
+    /** The run's agent scheduler: its profiles (munero.yaml {@code agents:}) scored, or the single default. */
+    private static dev.munero.core.swarm.AgentScheduler scheduler(RunContext ctx) {
+        return dev.munero.core.swarm.AgentScheduler.single();
+    }
+
+    /** The run's file leases. */
+    private static dev.munero.core.swarm.FileLeases leases(RunContext ctx) {
+        return dev.munero.core.swarm.FileLeases.none();
     }
 }

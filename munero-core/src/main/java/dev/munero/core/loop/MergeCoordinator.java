@@ -50,7 +50,8 @@ final class MergeCoordinator {
                 PlanTask follow = new PlanTask(followId, "Task " + f.task().id() + " (\"" + f.task()
                         .description() + "\") was done on its own branch, but its change conflicts with work "
                         + "merged meanwhile in " + String.join(", ", c.files()) + ". Re-apply its intent on "
-                        + "top of the current code. Its change was:\n" + diff, c.files(), List.of());
+                        + "top of the current code. Its change was:\n" + diff, c.files(), List.of(), f.task().role(),
+                        f.task().skills());
                 tasks.finish(iteration, f.task(), f.result(), null);
                 ctx.emit(new RunEvent.MergeConflict(iteration, f.task().id(), c.files(), followId));
                 List<PlanTask> planned = new ArrayList<>(ctx.run.plan.tasks());

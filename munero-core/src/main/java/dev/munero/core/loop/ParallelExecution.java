@@ -31,19 +31,27 @@ import java.util.concurrent.Future;
  * all are interrupted when the execution ends early.
  */
 final class ParallelExecution implements Execution {
+    /** How often a coordinator with nothing running looks again for leases another run released, ms. */
+    static final long LEASE_POLL_MILLIS = 500;
     /**
      * A task whose agent finished: its number, git in its worktree, the worktree, its branch, and the result.
      */
-    record Finished(PlanTask task, int agent, Git git, Path dir, String branch, AgentResult result) { }
+    record Finished(Dispatcher.Dispatch dispatch, int agent, Git git, Path dir, String branch, AgentResult result) {
+        PlanTask task() {
+            return dispatch.task();
+        }
+    }
 
     private final RunContext ctx;
     private final TaskRunner tasks;
     private final MergeCoordinator merges;
+    private final Dispatcher dispatcher;
 
-    ParallelExecution(RunContext ctx, TaskRunner tasks, MergeCoordinator merges) {
+    ParallelExecution(RunContext ctx, TaskRunner tasks, MergeCoordinator merges, Dispatcher dispatcher) {
         this.ctx = ctx;
         this.tasks = tasks;
         this.merges = merges;
+        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -58,29 +66,36 @@ final class ParallelExecution implements Execution {
         try {
             while (true) {
                 ctx.checkStop();
-                PlanTask task;
-                while (running.size() < ctx.limits.agents() && (task = ctx.run.nextReady(running)) != null) {
+                Dispatcher.Dispatch d;
+                while (running.size() < ctx.limits.agents() && (d = dispatcher.next(iteration, running, slot + 1))
+                        != null) {
+                    PlanTask task = d.task();
                     String taskBranch = ctx.branch + "-" + task.id() + "-" + iteration;
                     Path dir = ctx.repo.resolve(".munero").resolve("worktrees").resolve(ctx.runId + "-" + task.id()
                             + "-" + iteration);
                     main.removeWorktree(dir);
                     main.deleteBranch(taskBranch);
                     Git taskGit = main.addWorktree(dir, taskBranch, ctx.git.head());
-                    PlanTask t = task;
+                    Dispatcher.Dispatch started = d;
                     int agent = ++slot;
                     running.add(task.id());
                     futures.add(done.submit(() -> {
                         ctx.stop.enlist();
                         try {
-                            return new Finished(t, agent, taskGit, dir, taskBranch, tasks.run(iteration, t, dir,
-                                    agent));
+                            return new Finished(started, agent, taskGit, dir, taskBranch, tasks.run(iteration,
+                                    started, dir));
                         } finally {
                             ctx.stop.release();
                         }
                     }));
                 }
                 if (running.isEmpty()) {
-                    return;
+                    if (!dispatcher.waiting(running)) {
+                        return;
+                    }
+                    // ready tasks wait on leases held by another run in this repository: look again shortly
+                    Thread.sleep(LEASE_POLL_MILLIS);
+                    continue;
                 }
                 Finished f;
                 try {
@@ -95,7 +110,11 @@ final class ParallelExecution implements Execution {
                     throw new IllegalStateException(e.getCause());
                 }
                 running.remove(f.task().id());
-                merges.merge(iteration, f, main);
+                try {
+                    merges.merge(iteration, f, main);
+                } finally {
+                    dispatcher.finished(f.dispatch());
+                }
             }
         } finally {
             pool.shutdownNow();

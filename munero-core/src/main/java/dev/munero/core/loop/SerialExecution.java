@@ -14,20 +14,33 @@ import java.util.Set;
 final class SerialExecution implements Execution {
     private final RunContext ctx;
     private final TaskRunner tasks;
+    private final Dispatcher dispatcher;
 
-    SerialExecution(RunContext ctx, TaskRunner tasks) {
+    SerialExecution(RunContext ctx, TaskRunner tasks, Dispatcher dispatcher) {
         this.ctx = ctx;
         this.tasks = tasks;
+        this.dispatcher = dispatcher;
     }
 
     @Override
     public void execute(int iteration) throws InterruptedException, GitException {
-        for (PlanTask task = ctx.run.nextReady(Set.of()); task != null; task = ctx.run.nextReady(Set.of())) {
+        while (dispatcher.waiting(Set.of())) {
             ctx.checkStop();
-            AgentResult result = tasks.run(iteration, task, ctx.worktree, 1);
-            String commit = ctx.git.commitAllowEmpty("munero: task " + task.id() + " (iteration " + iteration
-                    + "): " + Text.firstLine(result.summary()));
-            tasks.finish(iteration, task, result, commit);
+            Dispatcher.Dispatch d = dispatcher.next(iteration, Set.of(), 1);
+            if (d == null) {
+                // the ready tasks wait on leases held by another run in this repository: look again shortly
+                Thread.sleep(ParallelExecution.LEASE_POLL_MILLIS);
+                continue;
+            }
+            try {
+                PlanTask task = d.task();
+                AgentResult result = tasks.run(iteration, d, ctx.worktree);
+                String commit = ctx.git.commitAllowEmpty("munero: task " + task.id() + " (iteration " + iteration
+                        + "): " + Text.firstLine(result.summary()));
+                tasks.finish(iteration, task, result, commit);
+            } finally {
+                dispatcher.finished(d);
+            }
         }
     }
 }

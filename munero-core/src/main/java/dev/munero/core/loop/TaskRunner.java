@@ -59,18 +59,21 @@ final class TaskRunner {
     /**
      * Runs the agent of {@code task} in {@code dir} until it finishes or stops.
      *
-     * @param agent the agent's number in this iteration (1 with one agent)
+     * @param dispatch the task, its agent profile and slot, and its file leases
      * @return the agent's result (finished, or stopped by its own limits)
      * @throws InterruptedException when the run must stop (pause request, timeout) or the agent was interrupted
      * @throws ProviderException when the model provider failed the agent
      * @throws dev.munero.core.BudgetExceededException when the next call would cross the budget
      */
-    AgentResult run(int iteration, PlanTask task, Path dir, int agent) throws InterruptedException {
+    AgentResult run(int iteration, Dispatcher.Dispatch dispatch, Path dir) throws InterruptedException {
+        PlanTask task = dispatch.task();
+        int agent = dispatch.assignment().agent();
         ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
         String scope = "task:" + iteration + ":" + task.id();
         ToolContext context = ToolContext.builder(dir).permissionMode(ctx.limits.permissionMode())
                 .commandPolicy(CommandPolicy.defaults().withAllowed(ctx.limits.allow()))
-                .sandbox(ctx.session.sandbox()).environment(ctx.session.env()).approver(Approver.noTerminal()).build();
+                .sandbox(ctx.session.sandbox()).environment(ctx.session.env()).approver(Approver.noTerminal())
+                .writeGuard(dispatch.guard()).build();
         Duration left = ctx.stop.timeLeft();
         AgentLimits agentLimits = new AgentLimits(ctx.limits.maxTurns(), OptionalDouble.empty(), left,
                 AgentLimits.DEFAULTS.maxRepeatedFailures(), ctx.limits.maxOutputTokens());
