@@ -1,5 +1,6 @@
 package dev.munero.core.config;
 
+import dev.munero.core.swarm.ScoringWeights;
 import dev.munero.engine.config.Durations;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -27,11 +28,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param metricsEnabled  whether the run writes its metrics report
  * @param sandbox         {@code auto}, {@code on} or {@code off} (a {@code SandboxMode} cli name): where agents'
  *                        commands and the checks run
+ * @param schedulerWeights the weights of the agent scheduler's factors ({@code scheduler: weights:}, issue 14)
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
-                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox) {
+                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
+                          Sourced<ScoringWeights> schedulerWeights) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -46,6 +49,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(metricsEnabled, "metricsEnabled");
         Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(schedulerWeights, "schedulerWeights");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
 
@@ -62,7 +66,11 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
     public record Entry(String key, String value, String source, JsonNode json) {
     }
 
-    /** Every setting in the order of the record's components, which is the order of the documentation. */
+    /**
+     * Every setting in the order of the record's components, which is the order of the documentation; the
+     * scheduler's weights are one entry, {@code scheduler.weights}, its value {@code availability=0.15 ...} and its
+     * JSON an object of factor → weight.
+     */
     public List<Entry> entries() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         OptionalDouble budget = budgetUsd.value();
@@ -84,7 +92,18 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("log_level", logLevel.value(), logLevel.source(), f.stringNode(logLevel.value())),
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
                         f.booleanNode(metricsEnabled.value())),
-                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())));
+                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
+                weights());
+    }
+
+    private Entry weights() {
+        var json = JsonNodeFactory.instance.objectNode();
+        List<String> shown = new java.util.ArrayList<>();
+        schedulerWeights.value().asMap().forEach((k, v) -> {
+            json.put(k, v);
+            shown.add(k + "=" + BigDecimal.valueOf(v).stripTrailingZeros().toPlainString());
+        });
+        return new Entry("scheduler.weights", String.join(" ", shown), schedulerWeights.source(), json);
     }
 
     private static Entry number(String key, Sourced<Integer> setting) {
