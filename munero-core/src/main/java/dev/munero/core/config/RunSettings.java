@@ -68,8 +68,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
 
     /**
      * Every setting in the order of the record's components, which is the order of the documentation; the
-     * scheduler's weights are one entry, {@code scheduler.weights}, its value {@code availability=0.15 ...} and its
-     * JSON an object of factor → weight.
+     * scheduler's weights are an entry each, {@code scheduler.weights.availability} and so on.
      */
     public List<Entry> entries() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -77,7 +76,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         String time = Durations.format(timeout.value());
         ArrayNode patterns = f.arrayNode();
         allow.value().forEach(patterns::add);
-        return List.of(
+        List<Entry> entries = new java.util.ArrayList<>(List.of(
                 new Entry("model", model.value(), model.source(), f.stringNode(model.value())),
                 new Entry("budget_usd", budget.isPresent() ? usd(budget.getAsDouble()) : "none", budgetUsd.source(),
                         budget.isPresent() ? f.numberNode(budget.getAsDouble()) : f.nullNode()),
@@ -92,18 +91,17 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("log_level", logLevel.value(), logLevel.source(), f.stringNode(logLevel.value())),
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
                         f.booleanNode(metricsEnabled.value())),
-                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
-                weights());
+                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value()))));
+        entries.addAll(weights());
+        return List.copyOf(entries);
     }
 
-    private Entry weights() {
-        var json = JsonNodeFactory.instance.objectNode();
-        List<String> shown = new java.util.ArrayList<>();
-        schedulerWeights.value().asMap().forEach((k, v) -> {
-            json.put(k, v);
-            shown.add(k + "=" + BigDecimal.valueOf(v).stripTrailingZeros().toPlainString());
-        });
-        return new Entry("scheduler.weights", String.join(" ", shown), schedulerWeights.source(), json);
+    private List<Entry> weights() {
+        List<Entry> out = new java.util.ArrayList<>();
+        schedulerWeights.value().asMap().forEach((k, v) -> out.add(new Entry("scheduler.weights." + k,
+                BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(), schedulerWeights.source(),
+                JsonNodeFactory.instance.numberNode(v))));
+        return out;
     }
 
     private static Entry number(String key, Sourced<Integer> setting) {

@@ -155,6 +155,16 @@ public final class RunSettingsResolver {
                 r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.weights());
     }
 
+    /**
+     * Only the scheduler's weights ({@code run: scheduler: weights:} of {@code repo}'s munero.yaml over
+     * {@link ScoringWeights#DEFAULTS}): what a session of {@code munero run} scores agent profiles with.
+     *
+     * @throws SettingsException as {@link #resolve} for munero.yaml and the weights
+     */
+    public static Sourced<ScoringWeights> schedulerWeights(Path repo) throws SettingsException {
+        return new RunSettingsResolver(Map.of(), Map.of(), runSection(repo), null).weights();
+    }
+
     private static Map<String, ConfigValue> runSection(Path repo) throws SettingsException {
         Path file = repo.resolve(ConfigLoader.FILE_NAME);
         if (!Files.exists(file)) {

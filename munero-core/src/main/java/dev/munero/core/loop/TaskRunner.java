@@ -7,11 +7,14 @@ import dev.munero.agent.AgentResult;
 import dev.munero.agent.StopCondition;
 import dev.munero.agent.safety.Approver;
 import dev.munero.agent.safety.CommandPolicy;
+import dev.munero.agent.tools.FinishTool;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.Tools;
 import dev.munero.core.events.RunEvent;
+import dev.munero.core.git.GitException;
 import dev.munero.core.plan.PlanTask;
+import dev.munero.core.swarm.AgentProfile;
 import dev.munero.memory.Author;
 import dev.munero.memory.tools.MemoryTools;
 import dev.munero.llm.ProviderException;
@@ -68,6 +71,9 @@ final class TaskRunner {
     AgentResult run(int iteration, Dispatcher.Dispatch dispatch, Path dir) throws InterruptedException {
         PlanTask task = dispatch.task();
         int agent = dispatch.assignment().agent();
+        AgentProfile profile = dispatch.assignment().profile();
+        ctx.store.startAgentTask(ctx.runId, iteration, task.id(), profile.name(), profile.role(),
+                ctx.session.clock().instant());
         ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
         String scope = "task:" + iteration + ":" + task.id();
         ToolContext context = ToolContext.builder(dir).permissionMode(ctx.limits.permissionMode())
@@ -80,6 +86,8 @@ final class TaskRunner {
         List<Tool> tools = new ArrayList<>(Tools.standard());
         tools.addAll(MemoryTools.of(memory.get(), new Author("agent-" + agent, task.id(), ctx.runId)));
         tools.addAll(mcp.tools());
+        // the profile's tools (issue 14); finish stays, or its agents could not say they are done
+        tools.removeIf(t -> !profile.allows(t.name()) && !t.name().equals(FinishTool.NAME));
         Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
                 .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
                 .build();
@@ -107,11 +115,25 @@ final class TaskRunner {
         ctx.emit(new RunEvent.TaskFinished(iteration, task.id(), result.condition().name().toLowerCase(Locale.ROOT)
                 .replace('_', '-'), Text.cut(result.summary(), 2000), commit, result.turns(), result.toolCalls(),
                 cost));
+        ctx.store.finishAgentTask(ctx.runId, iteration, task.id(), ctx.session.clock().instant(), result.condition()
+                .name().toLowerCase(Locale.ROOT).replace('_', '-'), result.costUsd(), changedFiles(commit));
         if (commit != null) {
             ctx.emit(new RunEvent.Checkpoint(iteration, "task:" + task.id(), commit));
             ctx.run.lastCheckpoint = commit;
         }
         ctx.progress("executing", iteration);
+    }
+
+    /** The files {@code commit} changed against its first parent (a merge: what the task brought); none for null. */
+    private List<String> changedFiles(String commit) {
+        if (commit == null) {
+            return List.of();
+        }
+        try {
+            return ctx.git.changedFiles(commit + "^", commit);
+        } catch (GitException e) {
+            return List.of(); // the commit is the run's own; a git failure here only costs affinity
+        }
     }
 
     private void onAgentEvent(String scope, String task, AgentEvent event) {

@@ -163,8 +163,11 @@ class RunSettingsResolverTest {
                         tuple("log_level", "debug", "munero.yaml:16"),
                         tuple("metrics_enabled", "false", "munero.yaml:17"),
                         tuple("sandbox", "off", "munero.yaml:18"),
-                        tuple("scheduler.weights", "availability=0.15 expertise=0.35 workload=0.15 success=0.2 "
-                                + "affinity=0.15", "default"));
+                        tuple("scheduler.weights.availability", "0.15", "default"),
+                        tuple("scheduler.weights.expertise", "0.35", "default"),
+                        tuple("scheduler.weights.workload", "0.15", "default"),
+                        tuple("scheduler.weights.success", "0.2", "default"),
+                        tuple("scheduler.weights.affinity", "0.15", "default"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
@@ -364,7 +367,7 @@ class RunSettingsResolverTest {
 
         // then
         List<String> keys = new java.util.ArrayList<>(RunSettingsResolver.keys());
-        keys.add("scheduler.weights");
+        dev.munero.core.swarm.ScoringWeights.FACTORS.forEach(k -> keys.add("scheduler.weights." + k));
         assertThat(entries).extracting(RunSettings.Entry::key).containsExactlyElementsOf(keys);
         Map<String, String> json = new HashMap<>();
         entries.forEach(e -> json.put(e.key(), e.json().toString()));
@@ -389,8 +392,9 @@ class RunSettingsResolverTest {
         assertThat(s.schedulerWeights().source()).isEqualTo("munero.yaml:6");
         assertThat(s.schedulerWeights().value().asMap()).containsEntry("success", 0.5).containsEntry("affinity", 0.0)
                 .containsEntry("expertise", 0.35);
-        assertThat(s.entries().getLast().value()).isEqualTo(
-                "availability=0.15 expertise=0.35 workload=0.15 success=0.5 affinity=0");
+        assertThat(s.entries().get(s.entries().size() - 2)).isEqualTo(new RunSettings.Entry(
+                "scheduler.weights.success", "0.5", "munero.yaml:6", tools.jackson.databind.node.JsonNodeFactory
+                .instance.numberNode(0.5)));
         yaml("scheduler:\n  weights: {availability: 0, expertise: 0, workload: 0, success: 0, affinity: 0}");
         assertThat(error()).isEqualTo("munero.yaml:5: run.scheduler.weights: every weight is 0; give at least one "
                 + "factor a weight above 0");
