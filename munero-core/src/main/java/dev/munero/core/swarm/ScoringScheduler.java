@@ -86,6 +86,11 @@ public final class ScoringScheduler implements AgentScheduler {
         return Optional.of(new Assignment(task, best, agent, bestScore, bestFactors, weights.asMap(), scores));
     }
 
+    /** The success factor of a profile whose checks passed {@code passed} times of {@code judged}: Laplace's rule. */
+    public static double successFactor(int passed, int judged) {
+        return (passed + 1) / (double) (judged + 2);
+    }
+
     /** The five factors of {@code p} for {@code task}, in the order of {@link ScoringWeights#FACTORS}. */
     static Map<String, Double> factors(AgentProfile p, PlanTask task, int busy, int running,
                                        List<AgentTaskRecord> rows) {
@@ -109,7 +114,7 @@ public final class ScoringScheduler implements AgentScheduler {
                 passed += r.checksPassed().get() ? 1 : 0;
             }
         }
-        f.put("success", (passed + 1) / (double) (judged + 2));
+        f.put("success", successFactor(passed, judged));
         f.put("affinity", task.files().isEmpty() ? 0
                 : task.files().stream().filter(touched::contains).count() / (double) task.files().size());
         return f;
