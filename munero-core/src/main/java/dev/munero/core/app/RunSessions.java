@@ -80,6 +80,34 @@ public final class RunSessions {
     }
 
     /**
+     * The agent profiles a run of {@code repo} would have (munero.yaml {@code agents:}, issue 14), checked before
+     * anything starts so that a bad list fails the command, not the run's first dispatch.
+     *
+     * <p>A profile's own {@code model} must be the run's for now: a session has one provider, one price table
+     * entry and one recording, so a second model could not be priced, budgeted and replayed as the run's is.
+     *
+     * @param runModel the run's model, {@code provider:model}
+     * @throws AppException INVALID with munero.yaml:LINE, the profile and what to do
+     */
+    public static List<dev.munero.core.swarm.AgentProfile> profiles(Path repo, String runModel) {
+        List<dev.munero.core.swarm.AgentProfile> profiles;
+        try {
+            profiles = dev.munero.core.swarm.AgentProfiles.load(repo);
+        } catch (SettingsException e) {
+            throw AppException.invalid(e.getMessage());
+        }
+        for (var p : profiles) {
+            if (p.model() != null && !p.model().equals(runModel)) {
+                throw AppException.invalid(p.source() + ": agents: profile " + p.name() + " has model " + p.model()
+                        + ", but the run's model is " + runModel + ", and a run uses one model for now (its prices, "
+                        + "budget and recording are the run's); remove the profile's model, or run with --model "
+                        + p.model());
+            }
+        }
+        return profiles;
+    }
+
+    /**
      * The limits of a new run from its settings.
      *
      * @throws AppException INVALID for permission mode {@code ask} from any source (issue 11.7: a run's agents have no
@@ -258,7 +286,8 @@ public final class RunSessions {
 
     /**
      * A new run's request and session as {@code munero run} makes them: settings ({@link #settings}), limits
-     * ({@link #limits}), the model ({@link #model}), the budget's price check ({@link #requirePrice}), then the
+     * ({@link #limits}), the agent profiles ({@link #profiles}), the model ({@link #model}), the budget's price
+     * check ({@link #requirePrice}), then the
      * session ({@link #session}) with the settings' sandbox.
      *
      * @param spec     the spec's text
@@ -272,6 +301,7 @@ public final class RunSessions {
                                 Path record, Map<String, String> env, UserConfig config, Clock clock, EventBus bus) {
         RunSettings settings = settings(repo, flags, env, config);
         RunLimits limits = limits(settings);
+        profiles(repo, settings.model().value());
         ChatModel model = model(settings.model().value(), realPath(repo), replay, record, env, config);
         requirePrice(settings, limits, model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
@@ -292,6 +322,7 @@ public final class RunSessions {
                               Map<String, String> env, UserConfig config, Clock clock, EventBus bus) {
         SandboxMode mode = sandboxMode(settings(repo, sandbox == null ? Map.of() : Map.of("sandbox", sandbox), env,
                 config));
+        profiles(repo, run.model());
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
         ChatModel model = model(run.model(), realPath(repo), replay, record, env, config);
         return withMcpServers(session(model, mode, env, config, clock, bus), mcp);
@@ -305,12 +336,13 @@ public final class RunSessions {
      *
      * @param replay an absolute recording every run replays, or null
      * @return the session and what the CLI would print before the run (sandbox notice, unknown price)
-     * @throws AppException INVALID for a bad model, sandbox, budget without a price or MCP server entry;
+     * @throws AppException INVALID for a bad model, sandbox, budget without a price, MCP server entry or agent profile;
      *                      UNAVAILABLE when the provider or sandbox cannot be set up
      */
     public static Made forSettings(Path repo, RunSettings settings, Path replay, Map<String, String> env,
                                    Clock clock, EventBus bus) {
         UserConfig config = userConfig(env);
+        profiles(repo, settings.model().value());
         ChatModel model = model(settings.model().value(), realPath(repo), replay, null, env, config);
         requirePrice(settings, limits(settings), model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
