@@ -116,7 +116,15 @@ class SwarmRunTest {
             assertThat(verify.path("role").asString()).isEqualTo("tester");
             assertThat(verify.path("others").isEmpty()).isTrue();
             assertThat(verify.at("/weights/expertise").asDouble()).isEqualTo(0.35);
-            // the planner was asked for roles and skills; qa's agent had only its tools (and finish)
+            // the application API gives the same assignments (munero sessions show lists them)
+            try (dev.munero.core.app.Runs runs = dev.munero.core.app.Runs.open(fx.repo, java.time.Clock.systemUTC(),
+                    false)) {
+                assertThat(runs.assignments(outcome.runId())).extracting(e -> e.task() + "=" + e.profile())
+                        .containsExactlyInAnyOrder("docs=coder-2", "core=coder-1", "verify=qa");
+                assertThat(runs.assignments(outcome.runId())).filteredOn(e -> e.task().equals("docs")).singleElement()
+                        .satisfies(e -> assertThat(e.factors()).containsEntry("expertise", 1.0));
+            }
+            // qa's agent had only its tools (and finish)
             assertThat(model.toolsOffered("task:verify")).containsExactlyInAnyOrder("read_file", "write_file",
                     "run_command", "finish");
             assertThat(model.toolsOffered("task:docs")).contains("edit_file", "grep", "memory_search");
