@@ -44,6 +44,7 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>log_level</td><td>MUNERO_LOG_LEVEL</td><td>--log-level</td><td>info</td><td>error, warn, info, debug</td></tr>
  * <tr><td>metrics_enabled</td><td>MUNERO_METRICS_ENABLED</td><td>--metrics</td><td>true</td><td>true/false, 1/0, yes/no</td></tr>
  * <tr><td>sandbox</td><td>MUNERO_SANDBOX</td><td>--sandbox</td><td>auto</td><td>{@link SandboxMode#parse}: auto, on, off</td></tr>
+ * <tr><td>leases</td><td></td><td></td><td>on</td><td>on, off (true/false, yes/no, 1/0)</td></tr>
  * </table>
  *
  * <p>An environment variable set to a blank value counts as unset. Values are normalised: the model as
@@ -85,9 +86,13 @@ public final class RunSettingsResolver {
     private static final Setting<String> SANDBOX = new Setting<>("sandbox", "MUNERO_SANDBOX", "--sandbox",
             SandboxMode.AUTO.cliName(), text -> SandboxMode.parse(text).cliName());
 
+    /** File leases (issue 14); munero.yaml only, or the flags map of a front end that offers it. */
+    private static final Setting<String> LEASES = new Setting<>("leases", null, "flag leases", "on",
+            RunSettingsResolver::onOff);
+
     /** Every setting, in the order of {@link RunSettings}. */
     private static final List<Setting<?>> SETTINGS = List.of(MODEL, BUDGET, TIMEOUT, MAX_ITERATIONS, AGENTS, MAX_TURNS,
-            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX);
+            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX, LEASES);
 
     /**
      * One setting: its names in each layer, its default, and how its text becomes a value.
@@ -149,7 +154,7 @@ public final class RunSettingsResolver {
         RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), userConfig);
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
-                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX));
+                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(LEASES));
     }
 
     private static Map<String, ConfigValue> runSection(Path repo) throws SettingsException {
@@ -304,6 +309,16 @@ public final class RunSettingsResolver {
             throw new IllegalArgumentException("not a log level; write error, warn, info or debug");
         }
         return level;
+    }
+
+    /** {@code on} or {@code off}; YAML's {@code true}/{@code false} (and yes/no, 1/0) too. */
+    private static String onOff(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes", "1" -> "on";
+            case "off", "false", "no", "0" -> "off";
+            default -> throw new IllegalArgumentException("not on or off; write on (tasks lease the files they edit, "
+                    + "the default) or off");
+        };
     }
 
     private static Boolean yesNo(String text) {

@@ -143,6 +143,7 @@ class RunSettingsResolverTest {
                 log_level: debug
                 metrics_enabled: false
                 sandbox: off
+                leases: off
                 """);
 
         // when
@@ -162,7 +163,8 @@ class RunSettingsResolverTest {
                         tuple("allow", "[make, npm run *]", "munero.yaml:13"),
                         tuple("log_level", "debug", "munero.yaml:16"),
                         tuple("metrics_enabled", "false", "munero.yaml:17"),
-                        tuple("sandbox", "off", "munero.yaml:18"));
+                        tuple("sandbox", "off", "munero.yaml:18"),
+                        tuple("leases", "off", "munero.yaml:19"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
@@ -320,6 +322,19 @@ class RunSettingsResolverTest {
         assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("on", "munero.yaml:5"));
         flags.put("sandbox", "nope");
         assertThat(error()).isEqualTo("--sandbox=nope: unknown sandbox mode 'nope'; valid modes: auto, on, off");
+    }
+
+    @Test
+    void fileLeasesAreOnByDefaultAndMuneroYamlTurnsThemOffWithAClearErrorForOtherWords() throws Exception {
+        // issue 14: run: leases: on|off
+        assertThat(resolve().leases()).isEqualTo(new Sourced<>("on", "default"));
+        yaml("leases: off");
+        assertThat(resolve().leases()).isEqualTo(new Sourced<>("off", "munero.yaml:5"));
+        yaml("leases: false");
+        assertThat(resolve().leases()).isEqualTo(new Sourced<>("off", "munero.yaml:5"));
+        yaml("leases: sometimes");
+        assertThat(error()).isEqualTo("munero.yaml:5: run.leases=sometimes: not on or off; write on (tasks lease the "
+                + "files they edit, the default) or off");
     }
 
     @Test
