@@ -159,6 +159,7 @@ class BuildManagerTest {
 
             assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
             List<StoredEvent> events = store.events(outcome.runId(), 0);
+            assertThat(events).noneMatch(e -> e.type().startsWith("lease_"));
             List<StoredEvent> conflicts = events.stream().filter(e -> e.type().equals("merge_conflict")).toList();
             assertThat(conflicts).singleElement().satisfies(c -> {
                 assertThat(c.payload().path("files").toString()).contains("greeting.txt");

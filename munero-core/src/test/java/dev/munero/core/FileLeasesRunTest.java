@@ -12,13 +12,8 @@ import dev.munero.llm.ContentBlock;
 import dev.munero.llm.ModelRef;
 import dev.munero.llm.StreamListener;
 import dev.munero.llm.Usage;
-import dev.munero.store.FileLeaseTable;
-import dev.munero.store.RunRecord;
 import dev.munero.store.Store;
 import dev.munero.store.StoredEvent;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -230,62 +225,6 @@ class FileLeasesRunTest {
             List<StoredEvent> events = store.events(runId, 0);
             assertThat(events).noneMatch(e -> e.type().equals("lease_conflict")); // greet never waited on the ghost
             assertThat(store.fileLeases().list()).isEmpty();
-        }
-    }
-
-    @Test
-    void theLeasesOfASessionKilledMidTaskOutliveItAndAreGoneAfterTheResume() throws Exception {
-        RunFixture fx = new RunFixture(dir);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), RunUntilKilled.class.getName(), fx.repo.toString())
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null && !line.equals("ready"); line = out.readLine()) {
-                assertThat(child.isAlive()).isTrue();
-            }
-            child.destroyForcibly(); // SIGKILL mid-task: the task's lease is never released
-            assertThat(child.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        }
-        try (Store store = fx.store()) {
-            RunRecord killed = store.runs().getFirst();
-            assertThat(store.fileLeases().list()).singleElement().satisfies(row -> {
-                assertThat(row.runId()).isEqualTo(killed.id());
-                assertThat(row.path()).isEqualTo("greeting.txt");
-                assertThat(row.expiresAt()).isAfter(Instant.now()); // it would block other runs for minutes
-            });
-
-            RoleScriptedModel model = new RoleScriptedModel().task("greet", "finish", finish("wrote it"));
-            BuildManager.Outcome outcome = BuildManager.resume(store, killed.id(), l -> l, fx.session(model));
-
-            assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
-            assertThat(store.fileLeases().list()).extracting(FileLeaseTable.Row::path).isEmpty();
-        }
-    }
-
-    @Test
-    void withLeasesOffTwoTasksOnTheSameFileRunAtOnce() throws Exception {
-        RunFixture fx = new RunFixture(dir);
-        CountDownLatch bothStarted = new CountDownLatch(2);
-        RoleScriptedModel model = new RoleScriptedModel().plan(plan("alpha", "beta"))
-                .task("alpha", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("a"))
-                .task("beta", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("b"))
-                .hook((role, index) -> {
-                    if (index == 0 && (role.equals("task:alpha") || role.equals("task:beta"))) {
-                        bothStarted.countDown();
-                        assertThat(bothStarted.await(5, TimeUnit.MINUTES)).isTrue();
-                    }
-                });
-        try (Store store = fx.store()) {
-            BuildManager.Outcome outcome = BuildManager.start(store, fx.repo, RunFixture.SPEC, "SPEC.md",
-                    RunFixture.limits(2, OptionalDouble.empty()).withLeases(false), fx.session(model));
-
-            assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
-            List<StoredEvent> events = store.events(outcome.runId(), 0);
-            assertThat(events).noneMatch(e -> e.type().startsWith("lease_"));
-            assertThat(events.stream().filter(e -> e.type().equals("run_started")).findFirst().orElseThrow()
-                    .payload().toString()).contains("\"leases\":false");
         }
     }
 }
