@@ -145,6 +145,9 @@ public final class StoreFileLeases implements FileLeases {
     }
 
     private void beforeWrite(Lease lease, String given) throws ToolFailure {
+        if (given.equals(".")) {
+            return; // the workspace root: the tool refuses to write a directory
+        }
         String path;
         try {
             path = normalize(given);
