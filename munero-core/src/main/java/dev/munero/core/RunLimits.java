@@ -20,9 +20,11 @@ import java.util.OptionalDouble;
  * @param permissionMode  what task agents may do without asking (there is no one to ask: a command that needs
  *                        approval is refused and the agent is told so)
  * @param allow           command patterns task agents may run
+ * @param leases          whether tasks lease the files they edit ({@code run: leases}, issue 14); off, parallel
+ *                        tasks may edit the same files and their merges conflict
  */
 public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
-                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow) {
+                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases) {
     public RunLimits {
         if (maxIterations < 1) {
             throw new IllegalArgumentException("max iterations must be at least 1, was " + maxIterations);
@@ -36,6 +38,18 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         allow = List.copyOf(allow);
     }
 
+    /** Limits with file leases on (the default). */
+    public RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
+                     int maxOutputTokens, PermissionMode permissionMode, List<String> allow) {
+        this(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode, allow, true);
+    }
+
+    /** These limits with file leases on or off. */
+    public RunLimits withLeases(boolean on) {
+        return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
+                allow, on);
+    }
+
     /** The limits as JSON-friendly values, for the event log. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -47,6 +61,7 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         m.put("max_output_tokens", maxOutputTokens);
         m.put("permission_mode", permissionMode.cliName());
         m.put("allow", allow);
+        m.put("leases", leases);
         return m;
     }
 }

@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,9 +46,16 @@ class ResumeAfterKillTest {
         try (Store store = fx.store()) {
             RunRecord killed = store.runs().getFirst();
             assertThat(killed.state()).isEqualTo("Building");
+            // the killed task's file lease outlives it (issue 14): it would block other runs until it expires
+            assertThat(store.fileLeases().list()).singleElement().satisfies(row -> {
+                assertThat(row.runId()).isEqualTo(killed.id());
+                assertThat(row.path()).isEqualTo("greeting.txt");
+                assertThat(row.expiresAt()).isAfter(Instant.now());
+            });
             BuildManager.Outcome outcome = BuildManager.resume(store, killed.id(), l -> l, fx.session(model));
 
             assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
+            assertThat(store.fileLeases().list()).isEmpty(); // the resumed session released and re-leased it
             // only the call that never completed went to the model
             assertThat(model.calls()).containsExactly("task:greet#0");
             List<StoredEvent> events = store.events(killed.id(), 0);

@@ -42,11 +42,13 @@ public final class Store implements AutoCloseable {
     private final Path file;
     private final Connection connection;
     private final Clock clock;
+    private final FileLeaseTable fileLeases;
 
     private Store(Path file, Connection connection, Clock clock) {
         this.file = file;
         this.connection = connection;
         this.clock = clock;
+        this.fileLeases = new FileLeaseTable(this, connection, file);
     }
 
     /**
@@ -65,6 +67,11 @@ public final class Store implements AutoCloseable {
     /** The database file. */
     public Path file() {
         return file;
+    }
+
+    /** The file leases of the swarm (issue 14), on this store's connection and lock. */
+    public FileLeaseTable fileLeases() {
+        return fileLeases;
     }
 
     /**

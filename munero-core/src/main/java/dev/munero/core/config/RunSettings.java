@@ -28,13 +28,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param metricsEnabled  whether the run writes its metrics report
  * @param sandbox         {@code auto}, {@code on} or {@code off} (a {@code SandboxMode} cli name): where agents'
  *                        commands and the checks run
+ * @param leases          {@code on} or {@code off}: whether tasks lease the files they edit (issue 14)
  * @param schedulerWeights the weights of the agent scheduler's factors ({@code scheduler: weights:}, issue 14)
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
                           Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
-                          Sourced<ScoringWeights> schedulerWeights) {
+                          Sourced<String> leases, Sourced<ScoringWeights> schedulerWeights) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -49,6 +50,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(metricsEnabled, "metricsEnabled");
         Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(leases, "leases");
         Objects.requireNonNull(schedulerWeights, "schedulerWeights");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
@@ -91,7 +93,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("log_level", logLevel.value(), logLevel.source(), f.stringNode(logLevel.value())),
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
                         f.booleanNode(metricsEnabled.value())),
-                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value()))));
+                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
+                new Entry("leases", leases.value(), leases.source(), f.stringNode(leases.value()))));
         entries.addAll(weights());
         return List.copyOf(entries);
     }

@@ -45,6 +45,7 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>log_level</td><td>MUNERO_LOG_LEVEL</td><td>--log-level</td><td>info</td><td>error, warn, info, debug</td></tr>
  * <tr><td>metrics_enabled</td><td>MUNERO_METRICS_ENABLED</td><td>--metrics</td><td>true</td><td>true/false, 1/0, yes/no</td></tr>
  * <tr><td>sandbox</td><td>MUNERO_SANDBOX</td><td>--sandbox</td><td>auto</td><td>{@link SandboxMode#parse}: auto, on, off</td></tr>
+ * <tr><td>leases</td><td></td><td></td><td>on</td><td>on, off (true/false, yes/no, 1/0)</td></tr>
  * <tr><td>scheduler.weights</td><td></td><td></td><td>{@link ScoringWeights#DEFAULTS}</td><td>each &ge; 0, not all 0
  * (munero.yaml only; a factor left out keeps its default)</td></tr>
  * </table>
@@ -88,9 +89,13 @@ public final class RunSettingsResolver {
     private static final Setting<String> SANDBOX = new Setting<>("sandbox", "MUNERO_SANDBOX", "--sandbox",
             SandboxMode.AUTO.cliName(), text -> SandboxMode.parse(text).cliName());
 
+    /** File leases (issue 14); munero.yaml only, or the flags map of a front end that offers it. */
+    private static final Setting<String> LEASES = new Setting<>("leases", null, "flag leases", "on",
+            RunSettingsResolver::onOff);
+
     /** Every setting, in the order of {@link RunSettings}. */
     private static final List<Setting<?>> SETTINGS = List.of(MODEL, BUDGET, TIMEOUT, MAX_ITERATIONS, AGENTS, MAX_TURNS,
-            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX);
+            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX, LEASES);
 
     /**
      * One setting: its names in each layer, its default, and how its text becomes a value.
@@ -152,7 +157,8 @@ public final class RunSettingsResolver {
         RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), userConfig);
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
-                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.weights());
+                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(LEASES),
+                r.weights());
     }
 
     /**
@@ -334,6 +340,16 @@ public final class RunSettingsResolver {
             throw new IllegalArgumentException("not a log level; write error, warn, info or debug");
         }
         return level;
+    }
+
+    /** {@code on} or {@code off}; YAML's {@code true}/{@code false} (and yes/no, 1/0) too. */
+    private static String onOff(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes", "1" -> "on";
+            case "off", "false", "no", "0" -> "off";
+            default -> throw new IllegalArgumentException("not on or off; write on (tasks lease the files they edit, "
+                    + "the default) or off");
+        };
     }
 
     private static Boolean yesNo(String text) {

@@ -35,8 +35,17 @@ interface Execution {
         return new dev.munero.core.swarm.ScoringScheduler(profiles, ctx.schedulerWeights(), ctx.store::agentTasks);
     }
 
-    /** The run's file leases. */
+    /**
+     * The run's file leases: none with {@code run: leases: off}; else leases on the store's {@code file_leases}
+     * table. A session starts by releasing its run's rows, which a killed session may have left.
+     */
     private static dev.munero.core.swarm.FileLeases leases(RunContext ctx) {
-        return dev.munero.core.swarm.FileLeases.none();
+        if (!ctx.limits.leases()) {
+            return dev.munero.core.swarm.FileLeases.none();
+        }
+        var leases = new dev.munero.core.swarm.StoreFileLeases(ctx.store, ctx.runId, ctx.session.clock(),
+                dev.munero.core.swarm.StoreFileLeases.DEFAULT_TTL, ctx::emit);
+        leases.releaseRun(ctx.runId);
+        return leases;
     }
 }

@@ -119,6 +119,8 @@ final class ParallelExecution implements Execution {
         } finally {
             pool.shutdownNow();
             pool.close();
+            // the execution ends early (pause, timeout, failure) with tasks leased: no agent of it runs now
+            dispatcher.leases().releaseRun(ctx.runId);
         }
     }
 }

@@ -143,6 +143,7 @@ class RunSettingsResolverTest {
                 log_level: debug
                 metrics_enabled: false
                 sandbox: off
+                leases: off
                 """);
 
         // when
@@ -163,6 +164,7 @@ class RunSettingsResolverTest {
                         tuple("log_level", "debug", "munero.yaml:16"),
                         tuple("metrics_enabled", "false", "munero.yaml:17"),
                         tuple("sandbox", "off", "munero.yaml:18"),
+                        tuple("leases", "off", "munero.yaml:19"),
                         tuple("scheduler.weights.availability", "0.15", "default"),
                         tuple("scheduler.weights.expertise", "0.35", "default"),
                         tuple("scheduler.weights.workload", "0.15", "default"),
@@ -325,6 +327,19 @@ class RunSettingsResolverTest {
         assertThat(resolve().sandbox()).isEqualTo(new Sourced<>("on", "munero.yaml:5"));
         flags.put("sandbox", "nope");
         assertThat(error()).isEqualTo("--sandbox=nope: unknown sandbox mode 'nope'; valid modes: auto, on, off");
+    }
+
+    @Test
+    void fileLeasesAreOnByDefaultAndMuneroYamlTurnsThemOffWithAClearErrorForOtherWords() throws Exception {
+        // issue 14: run: leases: on|off
+        assertThat(resolve().leases()).isEqualTo(new Sourced<>("on", "default"));
+        yaml("leases: off");
+        assertThat(resolve().leases()).isEqualTo(new Sourced<>("off", "munero.yaml:5"));
+        yaml("leases: false");
+        assertThat(resolve().leases()).isEqualTo(new Sourced<>("off", "munero.yaml:5"));
+        yaml("leases: sometimes");
+        assertThat(error()).isEqualTo("munero.yaml:5: run.leases=sometimes: not on or off; write on (tasks lease the "
+                + "files they edit, the default) or off");
     }
 
     @Test
