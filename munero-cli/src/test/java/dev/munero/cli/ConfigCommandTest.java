@@ -69,6 +69,7 @@ class ConfigCommandTest {
                   log_level          info                         (default)
                   metrics_enabled    true                         (default)
                   sandbox            auto                         (default)
+                  review_rounds      2                            (default)
                 """.formatted(repo).replace("\n", System.lineSeparator()));
         assertThat(r.err()).isEmpty();
     }
@@ -88,7 +89,7 @@ class ConfigCommandTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.propertyNames()).containsExactly("model", "budget_usd", "timeout", "max_iterations", "agents",
                 "max_turns", "max_output_tokens", "permission_mode", "allow", "log_level", "metrics_enabled",
-                "sandbox");
+                "sandbox", "review_rounds");
         assertThat(doc.at("/model/value").asString()).isEqualTo("openai:gpt-5-mini");
         assertThat(doc.at("/model/source").asString()).isEqualTo("user config ~/munero.toml");
         assertThat(doc.at("/budget_usd/value").isNumber()).isTrue();

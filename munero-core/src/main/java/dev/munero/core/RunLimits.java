@@ -20,9 +20,14 @@ import java.util.OptionalDouble;
  * @param permissionMode  what task agents may do without asking (there is no one to ask: a command that needs
  *                        approval is refused and the agent is told so)
  * @param allow           command patterns task agents may run
+ * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14), at least 1
  */
 public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
-                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow) {
+                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow, int reviewRounds) {
+    /** The review rounds of a run that does not set {@code run: review_rounds}. */
+    public static final int DEFAULT_REVIEW_ROUNDS = 2;
+
+    /** @throws IllegalArgumentException naming the value when one is out of range */
     public RunLimits {
         if (maxIterations < 1) {
             throw new IllegalArgumentException("max iterations must be at least 1, was " + maxIterations);
@@ -33,7 +38,17 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         if (budgetUsd.isPresent() && !(budgetUsd.getAsDouble() > 0)) {
             throw new IllegalArgumentException("the budget must be more than 0 USD, was " + budgetUsd.getAsDouble());
         }
+        if (reviewRounds < 1) {
+            throw new IllegalArgumentException("review rounds must be at least 1, was " + reviewRounds);
+        }
         allow = List.copyOf(allow);
+    }
+
+    /** Limits with {@link #DEFAULT_REVIEW_ROUNDS}. */
+    public RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
+                     int maxOutputTokens, PermissionMode permissionMode, List<String> allow) {
+        this(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode, allow,
+                DEFAULT_REVIEW_ROUNDS);
     }
 
     /** The limits as JSON-friendly values, for the event log. */
@@ -47,6 +62,7 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         m.put("max_output_tokens", maxOutputTokens);
         m.put("permission_mode", permissionMode.cliName());
         m.put("allow", allow);
+        m.put("review_rounds", reviewRounds);
         return m;
     }
 }

@@ -90,7 +90,7 @@ public final class RunSessions {
         try {
             limits = new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(),
                     s.agents().value(), s.maxTurns().value(), s.maxOutputTokens().value(),
-                    PermissionMode.parse(s.permissionMode().value()), s.allow().value());
+                    PermissionMode.parse(s.permissionMode().value()), s.allow().value(), s.reviewRounds().value());
         } catch (IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
         }

@@ -27,11 +27,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param metricsEnabled  whether the run writes its metrics report
  * @param sandbox         {@code auto}, {@code on} or {@code off} (a {@code SandboxMode} cli name): where agents'
  *                        commands and the checks run
+ * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14)
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
-                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox) {
+                          Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
+                          Sourced<Integer> reviewRounds) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -46,6 +48,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(metricsEnabled, "metricsEnabled");
         Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(reviewRounds, "reviewRounds");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
 
@@ -84,7 +87,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("log_level", logLevel.value(), logLevel.source(), f.stringNode(logLevel.value())),
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
                         f.booleanNode(metricsEnabled.value())),
-                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())));
+                new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
+                number("review_rounds", reviewRounds));
     }
 
     private static Entry number(String key, Sourced<Integer> setting) {

@@ -143,6 +143,7 @@ class RunSettingsResolverTest {
                 log_level: debug
                 metrics_enabled: false
                 sandbox: off
+                review_rounds: 3
                 """);
 
         // when
@@ -162,7 +163,8 @@ class RunSettingsResolverTest {
                         tuple("allow", "[make, npm run *]", "munero.yaml:13"),
                         tuple("log_level", "debug", "munero.yaml:16"),
                         tuple("metrics_enabled", "false", "munero.yaml:17"),
-                        tuple("sandbox", "off", "munero.yaml:18"));
+                        tuple("sandbox", "off", "munero.yaml:18"),
+                        tuple("review_rounds", "3", "munero.yaml:19"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
@@ -271,6 +273,7 @@ class RunSettingsResolverTest {
             permission_mode: yolo     | munero.yaml:5: run.permission_mode=yolo: unknown permission mode 'yolo'; valid modes: ask, auto-edit, full
             timeout: 0                | munero.yaml:5: run.timeout=0: the timeout must be longer than 0; write e.g. 30m or 2h
             allow: [make, ' ']        | munero.yaml:5: run.allow= : an empty command pattern; write one such as 'npm run *', or remove it
+            review_rounds: 0          | munero.yaml:5: run.review_rounds=0: must be between 1 and 10
             """)
     void aBadValueInMuneroYamlIsNamedWithItsLine(String run, String message) throws Exception {
         // given
@@ -350,6 +353,11 @@ class RunSettingsResolverTest {
         flags.put("timeout", Duration.ofMinutes(1));
         assertThatThrownBy(this::resolve).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'timeout' must be the flag's text");
+
+        flags.clear();
+        flags.put("review_rounds", "3");
+        assertThatThrownBy(this::resolve).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'review_rounds' has no command-line flag");
     }
 
     @Test
