@@ -49,7 +49,11 @@ public final class ConfigLoader {
     /** Messages for schema patterns, by schema location, instead of "does not match the regex pattern ...". */
     private static final Map<String, String> PATTERN_MESSAGES = Map.of(
             "/$defs/step/properties/name/pattern", "a step name must not contain spaces or commas",
-            "/$defs/skipCondition/properties/env/pattern", "write a variable name, or NAME=value (e.g. CI or CI=true)");
+            "/$defs/skipCondition/properties/env/pattern", "write a variable name, or NAME=value (e.g. CI or CI=true)",
+            "/$defs/agentProfile/properties/name/pattern", "an agent profile's name is letters, digits, '.', '_' and "
+                    + "'-', starting with a letter or digit (e.g. coder-1)",
+            "/$defs/agentProfile/properties/role/pattern", "a role is one lower-case word: planner, coder, tester, "
+                    + "reviewer or your own (e.g. docs-writer)");
     private static volatile Schema schema;
     private static volatile JsonNode schemaTree;
 
@@ -99,6 +103,33 @@ public final class ConfigLoader {
             entries.put(e.getKey(), new ConfigValue(e.getValue(), tree.keyAt(child)));
         }
         return entries;
+    }
+
+    /**
+     * The top-level list {@code name} of {@code file} whose elements are mappings, for sections the build does not
+     * read ({@code agents}, the agent profiles of {@code munero run}): each element's keys in file order with their
+     * values and the positions of the keys. The whole file is checked against the schema first, as in
+     * {@link #section}.
+     *
+     * @param file the munero.yaml to read
+     * @param name a top-level key of the schema whose value is a list of mappings, e.g. {@code agents}
+     * @return one map per element, in file order; empty when the file has no such list
+     * @throws ConfigException when the file is unreadable, empty, not YAML or violates the schema
+     */
+    public static List<Map<String, ConfigValue>> items(Path file, String name) throws ConfigException {
+        YamlTree tree = validTree(file, read(file));
+        String pointer = "/" + YamlTree.escape(name);
+        List<Map<String, ConfigValue>> items = new ArrayList<>();
+        JsonNode list = tree.root().path(name);
+        for (int i = 0; i < list.size(); i++) {
+            Map<String, ConfigValue> entries = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : list.get(i).properties()) {
+                String child = pointer + "/" + i + "/" + YamlTree.escape(e.getKey());
+                entries.put(e.getKey(), new ConfigValue(e.getValue(), tree.keyAt(child)));
+            }
+            items.add(entries);
+        }
+        return items;
     }
 
     private static String read(Path file) throws ConfigException {
