@@ -559,7 +559,7 @@ class ConfigLoaderTest {
 
         // then
         assertThat(problems).extracting(ConfigProblem::message).containsExactly(
-                "unknown field 'stepz'; allowed: settings, steps, verify, run, memory, profiles; see munero.yaml in README.md",
+                "unknown field 'stepz'; allowed: settings, steps, verify, run, agents, memory, profiles; see munero.yaml in README.md",
                 "missing required field 'steps'");
         assertThat(problems).extracting(ConfigProblem::location).containsOnly(at(1, 1));
     }
@@ -616,7 +616,7 @@ class ConfigLoaderTest {
         assertThat(p.field()).isEqualTo("run.budget");
         assertThat(p.message()).isEqualTo("unknown field 'budget'; allowed: model, budget_usd, timeout, max_iterations, "
                 + "agents, max_turns, max_output_tokens, permission_mode, allow, log_level, metrics_enabled, sandbox, "
-                + "review_rounds, mcpServers; see munero.yaml in README.md");
+                + "review_rounds, scheduler, mcpServers; see munero.yaml in README.md");
         assertThat(fromSection.problems()).containsExactly(p);
     }
 
