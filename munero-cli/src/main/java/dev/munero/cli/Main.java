@@ -43,6 +43,7 @@ public final class Main {
         subcommands.put("sessions", () -> new SessionsCommand(invocation));
         subcommands.put("memory", () -> new MemoryCommand(invocation));
         subcommands.put("cost", () -> new CostCommand(invocation));
+        subcommands.put("agents", () -> new AgentsCommand(invocation));
         subcommands.put("report", () -> new ReportCommand(invocation));
         subcommands.put("rollback", () -> new RollbackCommand(invocation));
         subcommands.put("diff", () -> new DiffCommand(invocation));

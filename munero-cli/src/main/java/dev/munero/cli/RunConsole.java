@@ -2,6 +2,8 @@ package dev.munero.cli;
 
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
+import dev.munero.core.swarm.AgentProfile;
+import dev.munero.core.swarm.ScoringWeights;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
@@ -64,6 +66,15 @@ final class RunConsole implements Consumer<RunEvent> {
             case RunEvent.IterationStarted i -> "iteration " + i.iteration();
             case RunEvent.TaskStarted t -> "  task " + t.task() + (t.agent() > 1 ? " (agent " + t.agent() + ")" : "")
                     + ": " + t.description().strip().lines().findFirst().orElse("");
+            case RunEvent.TaskAssigned a -> assigned(a);
+            case RunEvent.LeaseAcquired l -> "  task " + l.task() + " leased " + String.join(", ", l.files())
+                    + " (until " + l.expiresAt() + ")";
+            case RunEvent.LeaseConflict c -> c.action().equals("wait") ? "  task " + c.task() + " waits: "
+                    + c.file() + " is leased by " + c.holder() : "  task " + c.task() + ": write to " + c.file()
+                    + " " + c.action() + ", leased by " + c.holder();
+            case RunEvent.ReviewFinished r -> String.format(Locale.ROOT, "  review %d of task %s by %s: %s ($%.4f)",
+                    r.round(), r.task(), r.reviewer(), r.approved() ? "approved" : "sent back: " + (r.comments()
+                    == null ? "" : r.comments().strip().lines().findFirst().orElse("")), r.costUsd());
             case RunEvent.ToolCalled t -> level == Level.DEBUG ? "    " + t.name() + " " + t.arguments()
                     + (t.error() ? " -> error" : "") : null;
             case RunEvent.ModelCalled m -> m.fromStore() && level.compareTo(Level.INFO) >= 0
@@ -124,6 +135,34 @@ final class RunConsole implements Consumer<RunEvent> {
         }
     }
 
+    /**
+     * {@code "  task parse → coder-1 (score 0.82: expertise 1.00, success 0.75, ...; others: coder-2 0.61)"}: the
+     * factors by weight, heaviest first; null for a run without agent profiles (every task to the default profile).
+     */
+    static String assigned(RunEvent.TaskAssigned a) {
+        if (a.profile().equals(AgentProfile.DEFAULT.name()) && a.others().isEmpty() && a.factors().size() == 1) {
+            return null;
+        }
+        return "  task " + a.task() + " \u2192 " + a.profile() + " (" + why(a) + ")";
+    }
+
+    /** {@code "score 0.82: expertise 1.00, ...; others: coder-2 0.61"}, for the console and sessions show. */
+    static String why(RunEvent.TaskAssigned a) {
+        List<String> factors = new java.util.ArrayList<>(a.factors().keySet());
+        List<String> order = ScoringWeights.FACTORS;
+        factors.sort(java.util.Comparator.comparingDouble((String f) -> -a.weights().getOrDefault(f, 0.0))
+                .thenComparingInt(f -> order.indexOf(f) < 0 ? order.size() : order.indexOf(f)));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "score %.2f: ", a.score()));
+        b.append(String.join(", ", factors.stream().map(f -> String.format(Locale.ROOT, "%s %.2f", f,
+                a.factors().get(f))).toList()));
+        if (!a.others().isEmpty()) {
+            b.append("; others: ").append(String.join(", ", a.others().entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList()));
+        }
+        return b.toString();
+    }
+
     /** {@code "1 step"}, {@code "2 steps"}. */
     static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
@@ -182,7 +221,9 @@ final class RunConsole implements Consumer<RunEvent> {
         b.append("; checks ").append(String.join(", ", checks.stream().map(c -> (String) c.get("name")).toList()));
         if (!p.revised()) {
             for (Map<String, Object> t : tasks) {
-                b.append("\n  - ").append(t.get("id")).append(": ")
+                b.append("\n  - ").append(t.get("id")).append(t.get("role") == null ? "" : " [" + t.get("role")
+                        + (t.get("skills") == null ? "" : ": " + String.join(", ", (List<String>) t.get("skills")))
+                        + "]").append(": ")
                         .append(((String) t.get("description")).strip().lines().findFirst().orElse(""));
             }
         }

@@ -3,6 +3,7 @@ package dev.munero.cli;
 import dev.munero.core.RunMetrics;
 import dev.munero.core.app.AppException;
 import dev.munero.core.app.Runs;
+import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
 import dev.munero.engine.config.Durations;
 import java.io.PrintStream;
@@ -132,6 +133,7 @@ final class SessionsCommand implements Runnable {
                         o.set("plan", RunEvents.JSON.valueToTree(d.tasks().stream().map(Runs.Task::id).toList()));
                     }
                     o.set("metrics", RunEvents.JSON.valueToTree(m));
+                    o.set("assignments", RunEvents.JSON.valueToTree(runs.assignments(id)));
                     out.println(RunEvents.JSON.writeValueAsString(o));
                     return ExitCodes.OK;
                 }
@@ -154,6 +156,15 @@ final class SessionsCommand implements Runnable {
                                 + t.description().strip().lines().findFirst().orElse(""));
                     }
                     out.println("  checks: " + String.join(", ", d.checks()));
+                }
+                List<RunEvent.TaskAssigned> assigned = runs.assignments(id).stream()
+                        .filter(a -> RunConsole.assigned(a) != null).toList();
+                if (!assigned.isEmpty()) {
+                    out.println("  assignments (iteration: task → agent profile, why):");
+                    for (RunEvent.TaskAssigned a : assigned) {
+                        out.println("    " + a.iteration() + ": " + a.task() + " \u2192 " + a.profile() + " ("
+                                + a.role() + "; " + RunConsole.why(a) + ")");
+                    }
                 }
                 out.println("  checkpoints (iteration: commit):");
                 d.iterationCommits().forEach((i, c) -> out.println("    " + i + ": " + c

@@ -57,19 +57,24 @@ class ConfigCommandTest {
         assertThat(r.exitCode()).as(r.all()).isZero();
         assertThat(r.out()).isEqualTo("""
                 Effective configuration of munero run in %s
-                  model              anthropic:claude-sonnet-4-6  (default)
-                  budget_usd         2.5                          (munero.yaml:6)
-                  timeout            30m                          (env MUNERO_TIMEOUT)
-                  max_iterations     5                            (default)
-                  agents             4                            (munero.yaml:5)
-                  max_turns          50                           (default)
-                  max_output_tokens  8192                         (default)
-                  permission_mode    auto-edit                    (default)
-                  allow              [make, npm run *]            (munero.yaml:7)
-                  log_level          info                         (default)
-                  metrics_enabled    true                         (default)
-                  sandbox            auto                         (default)
-                  review_rounds      2                            (default)
+                  model                           anthropic:claude-sonnet-4-6  (default)
+                  budget_usd                      2.5                          (munero.yaml:6)
+                  timeout                         30m                          (env MUNERO_TIMEOUT)
+                  max_iterations                  5                            (default)
+                  agents                          4                            (munero.yaml:5)
+                  max_turns                       50                           (default)
+                  max_output_tokens               8192                         (default)
+                  permission_mode                 auto-edit                    (default)
+                  allow                           [make, npm run *]            (munero.yaml:7)
+                  log_level                       info                         (default)
+                  metrics_enabled                 true                         (default)
+                  sandbox                         auto                         (default)
+                  review_rounds                   2                            (default)
+                  scheduler.weights.availability  0.15                         (default)
+                  scheduler.weights.expertise     0.35                         (default)
+                  scheduler.weights.workload      0.15                         (default)
+                  scheduler.weights.success       0.2                          (default)
+                  scheduler.weights.affinity      0.15                         (default)
                 """.formatted(repo).replace("\n", System.lineSeparator()));
         assertThat(r.err()).isEmpty();
     }
@@ -89,7 +94,8 @@ class ConfigCommandTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.propertyNames()).containsExactly("model", "budget_usd", "timeout", "max_iterations", "agents",
                 "max_turns", "max_output_tokens", "permission_mode", "allow", "log_level", "metrics_enabled",
-                "sandbox", "review_rounds");
+                "sandbox", "review_rounds", "scheduler.weights.availability", "scheduler.weights.expertise",
+                "scheduler.weights.workload", "scheduler.weights.success", "scheduler.weights.affinity");
         assertThat(doc.at("/model/value").asString()).isEqualTo("openai:gpt-5-mini");
         assertThat(doc.at("/model/source").asString()).isEqualTo("user config ~/munero.toml");
         assertThat(doc.at("/budget_usd/value").isNumber()).isTrue();

@@ -42,6 +42,7 @@ final class RoleScriptedModel implements ChatModel {
     private final Map<String, Integer> counts = new HashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final Map<String, ChatRequest> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<String>> toolsOffered = new java.util.concurrent.ConcurrentHashMap<>();
     private Usage usage = new Usage(1000, 100, 0, 0);
     private Hook hook = (role, index) -> { };
 
@@ -89,6 +90,11 @@ final class RoleScriptedModel implements ChatModel {
         return this;
     }
 
+    /** The names of the tools offered in the first request of {@code role} ({@code task:ID}, {@code plan}). */
+    List<String> toolsOffered(String role) {
+        return toolsOffered.getOrDefault(role, List.of());
+    }
+
     /** Every call answered, as {@code role#index}, in order. */
     List<String> calls() {
         return List.copyOf(calls);
@@ -106,6 +112,7 @@ final class RoleScriptedModel implements ChatModel {
     @Override
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
         String role = role(request);
+        toolsOffered.putIfAbsent(role, request.tools().stream().map(ToolDefinition::name).toList());
         int index;
         synchronized (this) {
             index = counts.merge(role, 1, Integer::sum) - 1;

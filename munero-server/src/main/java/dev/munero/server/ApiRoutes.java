@@ -4,6 +4,7 @@ import static dev.munero.server.ApiRoute.http;
 
 import dev.munero.core.BuildManager;
 import dev.munero.core.RunMetrics;
+import dev.munero.core.app.Agents;
 import dev.munero.core.app.Builds;
 import dev.munero.core.app.Memory;
 import dev.munero.core.app.Runs;
@@ -90,6 +91,9 @@ final class ApiRoutes {
         r.add(http("GET", PREFIX + "/repos/{repo}/steps/{step}/explain", Role.VIEWER, "Why a step would run or hit "
                 + "the cache now", List.of(), null, 200, new ApiRoute.Shape.Of(Builds.Explanation.class),
                 builds::explain));
+        r.add(http("GET", PREFIX + "/repos/{repo}/agents", Role.VIEWER, "The agent profiles with their tasks, "
+                + "success rate, cost and time per task across runs", List.of(), null, 200,
+                new ApiRoute.Shape.ListOf(Agents.Profile.class), runs::agents));
         memoryRoutes(r, memory);
         return r;
     }

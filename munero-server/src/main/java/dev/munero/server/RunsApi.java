@@ -1,6 +1,7 @@
 package dev.munero.server;
 
 import dev.munero.core.RunLimits;
+import dev.munero.core.app.Agents;
 import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettings;
@@ -61,6 +62,11 @@ final class RunsApi {
     void repos(Context ctx) {
         ctx.json(repos.all().stream().map(r -> new Repo(r.id(), r.path().toString(),
                 Files.exists(r.path().resolve(".munero").resolve("munero.db")))).toList());
+    }
+
+    /** {@code GET /api/v1/repos/{repo}/agents}: the agent profiles with their measured history (issue 14). */
+    void agents(Context ctx) {
+        ctx.json(Agents.list(repos.get(ctx.pathParam("repo")).path()));
     }
 
     void list(Context ctx) {

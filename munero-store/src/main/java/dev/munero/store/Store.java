@@ -387,10 +387,120 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Deletes a run with its events, model calls and cost reservations; false when there was no such run. */
+    // ---- agent_tasks (issue 14): what each agent profile ran, for the scheduler and munero agents ----
+
+    /**
+     * Records that {@code profile} was assigned {@code task}. A row of the same (run, iteration, task) is replaced,
+     * so a task assigned again in a resumed session is one row, not two.
+     *
+     * @throws StoreException when the write fails
+     */
+    public synchronized void startAgentTask(String runId, int iteration, String task, String profile, String role,
+                                            Instant startedAt) {
+        transaction("record the assignment of task " + task + " of run " + runId, () -> {
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO agent_tasks (run_id, iteration, "
+                    + "task, profile, role, started_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, iteration, "
+                    + "task) DO UPDATE SET profile = excluded.profile, role = excluded.role, started_at = "
+                    + "excluded.started_at, finished_at = NULL, condition = NULL, cost_usd = NULL, duration_ms = "
+                    + "NULL, files = '[]', checks_passed = NULL")) {
+                upsert.setString(1, runId);
+                upsert.setInt(2, iteration);
+                upsert.setString(3, task);
+                upsert.setString(4, profile);
+                upsert.setString(5, role);
+                upsert.setString(6, startedAt.toString());
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records how an assigned task ended; its duration is from its assignment to {@code finishedAt}. Nothing
+     * happens when the task was not assigned ({@link #startAgentTask}).
+     *
+     * @param files the files its commit changed, repository-relative
+     * @throws StoreException when the write fails
+     */
+    public synchronized void finishAgentTask(String runId, int iteration, String task, Instant finishedAt,
+                                             String condition, OptionalDouble costUsd, List<String> files) {
+        transaction("record the end of task " + task + " of run " + runId, () -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE agent_tasks SET finished_at = ?, "
+                    + "condition = ?, cost_usd = ?, duration_ms = MAX(0, CAST(ROUND((julianday(?) - julianday("
+                    + "started_at)) * 86400000) AS INTEGER)), files = ? WHERE run_id = ? AND iteration = ? AND "
+                    + "task = ?")) {
+                update.setString(1, finishedAt.toString());
+                update.setString(2, condition);
+                if (costUsd.isPresent()) {
+                    update.setDouble(3, costUsd.getAsDouble());
+                } else {
+                    update.setNull(3, Types.REAL);
+                }
+                update.setString(4, finishedAt.toString());
+                update.setString(5, JSON.writeValueAsString(files));
+                update.setString(6, runId);
+                update.setInt(7, iteration);
+                update.setString(8, task);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records the outcome of checks that just ran in {@code runId}: every finished task of the run whose
+     * {@code checks_passed} is still unknown gets {@code passed} (the first checks after a task are its checks).
+     *
+     * @return how many rows were set
+     * @throws StoreException when the write fails
+     */
+    public synchronized int settleAgentTasks(String runId, boolean passed) {
+        return transaction("record the checks of the tasks of run " + runId, () -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE agent_tasks SET checks_passed = ? "
+                    + "WHERE run_id = ? AND checks_passed IS NULL AND finished_at IS NOT NULL")) {
+                update.setInt(1, passed ? 1 : 0);
+                update.setString(2, runId);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Every row of {@code agent_tasks}, of every run, oldest assignment first. */
+    public synchronized List<AgentTaskRecord> agentTasks() {
+        return read("read agent tasks", () -> {
+            List<AgentTaskRecord> result = new ArrayList<>();
+            try (PreparedStatement q = connection.prepareStatement("SELECT run_id, iteration, task, profile, role, "
+                    + "started_at, finished_at, condition, cost_usd, duration_ms, files, checks_passed FROM "
+                    + "agent_tasks ORDER BY started_at, run_id, iteration, task");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String finished = rs.getString(7);
+                    double cost = rs.getDouble(9);
+                    OptionalDouble costUsd = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cost);
+                    long duration = rs.getLong(10);
+                    java.util.OptionalLong durationMs = rs.wasNull() ? java.util.OptionalLong.empty()
+                            : java.util.OptionalLong.of(duration);
+                    List<String> files = new ArrayList<>();
+                    JSON.readTree(rs.getString(11)).forEach(f -> files.add(f.asString()));
+                    int passed = rs.getInt(12);
+                    Optional<Boolean> checksPassed = rs.wasNull() ? Optional.empty() : Optional.of(passed == 1);
+                    result.add(new AgentTaskRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), Instant.parse(rs.getString(6)), Optional.ofNullable(finished)
+                            .map(Instant::parse), Optional.ofNullable(rs.getString(8)), costUsd, durationMs, files,
+                            checksPassed));
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Deletes a run with its events, model calls, cost reservations and agent tasks; false when there was no such
+     * run.
+     */
     public synchronized boolean deleteRun(String runId) {
         return transaction("delete run " + runId, () -> {
-            for (String table : List.of("cost_reservations", "model_calls", "events")) {
+            for (String table : List.of("cost_reservations", "model_calls", "agent_tasks", "events")) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM " + table + " WHERE run_id = ?")) {
                     delete.setString(1, runId);

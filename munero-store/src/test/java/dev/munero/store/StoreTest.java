@@ -325,4 +325,37 @@ class StoreTest {
             assertThat(store.runs()).extracting(RunRecord::id).containsExactlyInAnyOrder("here", "r0", "r1", "r2", "r3");
         }
     }
+
+    @Test
+    void agentTasksAreUpsertedFinishedAndSettledByTheNextChecksOnly() { // issue 14
+        Instant t0 = CLOCK.instant();
+        try (Store store = Store.open(db(), CLOCK)) {
+            store.createRun("r1", "Initializing", obj(), obj());
+            store.startAgentTask("r1", 1, "a", "coder-1", "coder", t0);
+            // a resumed session assigns it again: still one row, now with the new profile and start
+            store.startAgentTask("r1", 1, "a", "coder-2", "coder", t0.plusSeconds(5));
+            store.finishAgentTask("r1", 1, "a", t0.plusSeconds(7), "finished", OptionalDouble.of(0.25),
+                    List.of("src/A.java"));
+            store.startAgentTask("r1", 1, "b", "tester", "tester", t0.plusSeconds(8));
+            assertThat(store.settleAgentTasks("r1", false)).isEqualTo(1); // b runs: not settled
+            store.finishAgentTask("r1", 1, "b", t0.plusSeconds(9), "max-turns", OptionalDouble.empty(), List.of());
+            assertThat(store.settleAgentTasks("r1", true)).isEqualTo(1); // a keeps its first checks' outcome
+        }
+        try (Store store = Store.open(db(), CLOCK)) {
+            List<AgentTaskRecord> rows = store.agentTasks();
+            assertThat(rows).hasSize(2);
+            AgentTaskRecord a = rows.get(0);
+            assertThat(a.profile()).isEqualTo("coder-2");
+            assertThat(a.durationMs().getAsLong()).isEqualTo(2000);
+            assertThat(a.costUsd().getAsDouble()).isEqualTo(0.25);
+            assertThat(a.files()).containsExactly("src/A.java");
+            assertThat(a.checksPassed()).contains(false);
+            AgentTaskRecord b = rows.get(1);
+            assertThat(b.condition()).contains("max-turns");
+            assertThat(b.costUsd()).isEmpty();
+            assertThat(b.checksPassed()).contains(true);
+            assertThat(store.deleteRun("r1")).isTrue();
+            assertThat(store.agentTasks()).isEmpty();
+        }
+    }
 }

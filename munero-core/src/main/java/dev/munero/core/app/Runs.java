@@ -5,6 +5,7 @@ import dev.munero.core.RunHistory;
 import dev.munero.core.RunLimits;
 import dev.munero.core.RunMetrics;
 import dev.munero.core.RunState;
+import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
 import dev.munero.core.git.Git;
 import dev.munero.core.git.GitException;
@@ -150,6 +151,18 @@ public final class Runs implements AutoCloseable {
     /** The run's line of the list, without folding its log. @throws AppException NOT_FOUND */
     public Summary summary(String id) {
         return summary(record(id));
+    }
+
+    /**
+     * Who took each task of the run and why (issue 14): its {@code task_assigned} events, oldest first. A run
+     * without agent profiles has one per task too, each to the default profile {@code agent}.
+     *
+     * @throws AppException NOT_FOUND when there is no such run
+     */
+    public List<RunEvent.TaskAssigned> assignments(String id) {
+        record(id);
+        return read(() -> store.events(id, 0)).stream().filter(e -> e.type().equals("task_assigned"))
+                .map(e -> RunEvents.JSON.treeToValue(e.payload(), RunEvent.TaskAssigned.class)).toList();
     }
 
     /** @throws AppException NOT_FOUND when there is no such run */

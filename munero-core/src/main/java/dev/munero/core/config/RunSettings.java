@@ -1,5 +1,6 @@
 package dev.munero.core.config;
 
+import dev.munero.core.swarm.ScoringWeights;
 import dev.munero.engine.config.Durations;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -28,12 +29,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param sandbox         {@code auto}, {@code on} or {@code off} (a {@code SandboxMode} cli name): where agents'
  *                        commands and the checks run
  * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14)
+ * @param schedulerWeights the weights of the agent scheduler's factors ({@code scheduler: weights:}, issue 14)
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
                           Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
-                          Sourced<Integer> reviewRounds) {
+                          Sourced<Integer> reviewRounds, Sourced<ScoringWeights> schedulerWeights) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -49,6 +51,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(metricsEnabled, "metricsEnabled");
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(reviewRounds, "reviewRounds");
+        Objects.requireNonNull(schedulerWeights, "schedulerWeights");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
 
@@ -65,14 +68,17 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
     public record Entry(String key, String value, String source, JsonNode json) {
     }
 
-    /** Every setting in the order of the record's components, which is the order of the documentation. */
+    /**
+     * Every setting in the order of the record's components, which is the order of the documentation; the
+     * scheduler's weights are an entry each, {@code scheduler.weights.availability} and so on.
+     */
     public List<Entry> entries() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         OptionalDouble budget = budgetUsd.value();
         String time = Durations.format(timeout.value());
         ArrayNode patterns = f.arrayNode();
         allow.value().forEach(patterns::add);
-        return List.of(
+        List<Entry> entries = new java.util.ArrayList<>(List.of(
                 new Entry("model", model.value(), model.source(), f.stringNode(model.value())),
                 new Entry("budget_usd", budget.isPresent() ? usd(budget.getAsDouble()) : "none", budgetUsd.source(),
                         budget.isPresent() ? f.numberNode(budget.getAsDouble()) : f.nullNode()),
@@ -88,7 +94,18 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
                         f.booleanNode(metricsEnabled.value())),
                 new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
-                number("review_rounds", reviewRounds));
+                number("review_rounds", reviewRounds)));
+
+        entries.addAll(weights());
+        return List.copyOf(entries);
+    }
+
+    private List<Entry> weights() {
+        List<Entry> out = new java.util.ArrayList<>();
+        schedulerWeights.value().asMap().forEach((k, v) -> out.add(new Entry("scheduler.weights." + k,
+                BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(), schedulerWeights.source(),
+                JsonNodeFactory.instance.numberNode(v))));
+        return out;
     }
 
     private static Entry number(String key, Sourced<Integer> setting) {

@@ -2,6 +2,7 @@ package dev.munero.core.config;
 
 import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.SandboxMode;
+import dev.munero.core.swarm.ScoringWeights;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
 import dev.munero.engine.config.ConfigValue;
@@ -45,6 +46,8 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>metrics_enabled</td><td>MUNERO_METRICS_ENABLED</td><td>--metrics</td><td>true</td><td>true/false, 1/0, yes/no</td></tr>
  * <tr><td>sandbox</td><td>MUNERO_SANDBOX</td><td>--sandbox</td><td>auto</td><td>{@link SandboxMode#parse}: auto, on, off</td></tr>
  * <tr><td>review_rounds</td><td></td><td></td><td>2</td><td>1 to 10</td></tr>
+ * <tr><td>scheduler.weights</td><td></td><td></td><td>{@link ScoringWeights#DEFAULTS}</td><td>each &ge; 0, not all 0
+ * (munero.yaml only; a factor left out keeps its default)</td></tr>
  * </table>
  *
  * <p>An environment variable set to a blank value counts as unset. Values are normalised: the model as
@@ -160,7 +163,19 @@ public final class RunSettingsResolver {
         RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), userConfig);
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
-                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(REVIEW_ROUNDS));
+                r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(REVIEW_ROUNDS),
+                r.weights());
+
+    }
+
+    /**
+     * Only the scheduler's weights ({@code run: scheduler: weights:} of {@code repo}'s munero.yaml over
+     * {@link ScoringWeights#DEFAULTS}): what a session of {@code munero run} scores agent profiles with.
+     *
+     * @throws SettingsException as {@link #resolve} for munero.yaml and the weights
+     */
+    public static Sourced<ScoringWeights> schedulerWeights(Path repo) throws SettingsException {
+        return new RunSettingsResolver(Map.of(), Map.of(), runSection(repo), null).weights();
     }
 
     private static Map<String, ConfigValue> runSection(Path repo) throws SettingsException {
@@ -172,6 +187,23 @@ public final class RunSettingsResolver {
             return ConfigLoader.section(file, "run");
         } catch (ConfigException e) {
             throw new SettingsException(e.getMessage(), e);
+        }
+    }
+
+    /** {@code scheduler: weights:} of munero.yaml over the defaults; the schema checked the keys and types. */
+    private Sourced<ScoringWeights> weights() throws SettingsException {
+        ConfigValue scheduler = yaml.get("scheduler");
+        JsonNode given = scheduler == null ? null : scheduler.value().get("weights");
+        if (given == null) {
+            return new Sourced<>(ScoringWeights.DEFAULTS, "default");
+        }
+        String where = ConfigLoader.FILE_NAME + ":" + scheduler.location().line();
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        given.properties().forEach(e -> values.put(e.getKey(), e.getValue().asDouble()));
+        try {
+            return new Sourced<>(ScoringWeights.DEFAULTS.with(values), where);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(where + ": run.scheduler.weights: " + e.getMessage(), e);
         }
     }
 

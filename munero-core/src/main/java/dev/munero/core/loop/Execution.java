@@ -29,7 +29,11 @@ interface Execution {
 
     /** The run's agent scheduler: its profiles (munero.yaml {@code agents:}) scored, or the single default. */
     private static dev.munero.core.swarm.AgentScheduler scheduler(RunContext ctx) {
-        return dev.munero.core.swarm.AgentScheduler.single();
+        var profiles = ctx.profiles();
+        if (dev.munero.core.swarm.AgentProfiles.isDefault(profiles)) {
+            return dev.munero.core.swarm.AgentScheduler.single();
+        }
+        return new dev.munero.core.swarm.ScoringScheduler(profiles, ctx.schedulerWeights(), ctx.store::agentTasks);
     }
 
     /** The run's file leases. */

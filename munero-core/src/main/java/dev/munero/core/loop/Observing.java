@@ -51,6 +51,7 @@ final class Observing {
         ctx.emit(new RunEvent.ChecksFinished(iteration, report.passed(),
                 ctx.run.plan.checks().stream().map(c -> c.name()).toList(), failures, report.stepsRun(),
                 report.cacheHits(), report.durationMillis()));
+        ctx.store.settleAgentTasks(ctx.runId, report.passed()); // the first checks after a task are its checks
         String commit = ctx.git.commitAllowEmpty("munero: iteration " + iteration + " of run " + ctx.runId
                 + " (checks " + (report.passed() ? "pass" : "fail") + ")");
         ctx.emit(new RunEvent.Checkpoint(iteration, "iteration", commit));

@@ -4,12 +4,18 @@ import dev.munero.core.BuildManager;
 import dev.munero.core.CostGuard;
 import dev.munero.core.RunLimits;
 import dev.munero.core.RunState;
+import dev.munero.core.config.RunSettingsResolver;
+import dev.munero.core.config.SettingsException;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.git.Git;
+import dev.munero.core.swarm.AgentProfile;
+import dev.munero.core.swarm.AgentProfiles;
+import dev.munero.core.swarm.ScoringWeights;
 import dev.munero.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What every phase of one session of one run shares: the store, the run's id, limits, worktree and branch, the
@@ -39,6 +45,9 @@ public final class RunContext {
     final EventEmitter events;
     final StopWatcher stop;
     private RunState state;
+    /** The agent profiles and the scheduler's weights, read from the repository's munero.yaml on first use. */
+    private List<AgentProfile> profiles;
+    private ScoringWeights weights;
 
     /**
      * @param git      git in the run's worktree (made or restored before the session)
@@ -62,6 +71,39 @@ public final class RunContext {
         this.events = events;
         this.stop = new StopWatcher(store, runId, session.clock(), deadline, limits.timeout());
         this.state = state;
+    }
+
+    /**
+     * The agent profiles of this session: munero.yaml's {@code agents:} in the user's repository as the session
+     * found it (read once), or {@link AgentProfile#DEFAULT} alone.
+     *
+     * @throws IllegalStateException when munero.yaml became invalid since the run was checked at its start
+     */
+    synchronized List<AgentProfile> profiles() {
+        if (profiles == null) {
+            try {
+                profiles = AgentProfiles.load(repo);
+            } catch (SettingsException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return profiles;
+    }
+
+    /**
+     * The weights of the scheduler's factors ({@code run: scheduler: weights:}, read once).
+     *
+     * @throws IllegalStateException when munero.yaml became invalid since the run was checked at its start
+     */
+    synchronized ScoringWeights schedulerWeights() {
+        if (weights == null) {
+            try {
+                weights = RunSettingsResolver.schedulerWeights(repo).value();
+            } catch (SettingsException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return weights;
     }
 
     /** The run's state as this session moved it. */

@@ -8,11 +8,14 @@ import dev.munero.agent.AgentResult;
 import dev.munero.agent.StopCondition;
 import dev.munero.agent.safety.Approver;
 import dev.munero.agent.safety.CommandPolicy;
+import dev.munero.agent.tools.FinishTool;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.Tools;
 import dev.munero.core.events.RunEvent;
+import dev.munero.core.git.GitException;
 import dev.munero.core.plan.PlanTask;
+import dev.munero.core.swarm.AgentProfile;
 import dev.munero.memory.Author;
 import dev.munero.memory.tools.MemoryTools;
 import dev.munero.llm.ProviderException;
@@ -83,7 +86,10 @@ final class TaskRunner {
             throws InterruptedException {
         PlanTask task = dispatch.task();
         int agent = dispatch.assignment().agent();
+        AgentProfile profile = dispatch.assignment().profile();
         if (session == 1) {
+            ctx.store.startAgentTask(ctx.runId, iteration, task.id(), profile.name(), profile.role(),
+                    ctx.session.clock().instant());
             ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
         }
         String scope = "task:" + iteration + ":" + task.id() + (session == 1 ? "" : "#" + session);
@@ -97,6 +103,8 @@ final class TaskRunner {
         List<Tool> tools = new ArrayList<>(Tools.standard());
         tools.addAll(MemoryTools.of(memory.get(), new Author("agent-" + agent, task.id(), ctx.runId)));
         tools.addAll(mcp.tools());
+        // the profile's tools (issue 14); finish stays, or its agents could not say they are done
+        tools.removeIf(t -> !profile.allows(t.name()) && !t.name().equals(FinishTool.NAME));
         Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
                 .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
                 .build();
@@ -124,6 +132,8 @@ final class TaskRunner {
         ctx.emit(new RunEvent.TaskFinished(iteration, task.id(), result.condition().name().toLowerCase(Locale.ROOT)
                 .replace('_', '-'), Text.cut(result.summary(), 2000), commit, result.turns(), result.toolCalls(),
                 cost));
+        ctx.store.finishAgentTask(ctx.runId, iteration, task.id(), ctx.session.clock().instant(), result.condition()
+                .name().toLowerCase(Locale.ROOT).replace('_', '-'), result.costUsd(), changedFiles(commit));
         if (commit != null) {
             ctx.emit(new RunEvent.Checkpoint(iteration, "task:" + task.id(), commit));
             ctx.run.lastCheckpoint = commit;
@@ -134,6 +144,18 @@ final class TaskRunner {
     /** The listener that records an agent's tool calls ({@code tool_call}) under {@code scope} and {@code task}. */
     AgentListener toolCalls(String scope, String task) {
         return e -> onAgentEvent(scope, task, e);
+    }
+
+    /** The files {@code commit} changed against its first parent (a merge: what the task brought); none for null. */
+    private List<String> changedFiles(String commit) {
+        if (commit == null) {
+            return List.of();
+        }
+        try {
+            return ctx.git.changedFiles(commit + "^", commit);
+        } catch (GitException e) {
+            return List.of(); // the commit is the run's own; a git failure here only costs affinity
+        }
     }
 
     private void onAgentEvent(String scope, String task, AgentEvent event) {

@@ -62,6 +62,12 @@ final class PlanPrompts {
     }
 
     static String planRequest(String spec, List<StepInfo> steps, List<String> files, List<Lesson> lessons) {
+        return planRequest(spec, steps, files, lessons, Roster.NONE);
+    }
+
+    /** The planning request; with a roster's members, a section lists them and asks for each task's role and skills. */
+    static String planRequest(String spec, List<StepInfo> steps, List<String> files, List<Lesson> lessons,
+                              Roster roster) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Specification\n\n").append(spec.strip()).append("\n\n# Build steps of the repository\n\n");
         if (steps.isEmpty()) {
@@ -81,6 +87,7 @@ final class PlanPrompts {
         }
         appendFiles(sb, files);
         appendLessons(sb, lessons);
+        appendRoster(sb, roster);
         sb.append("\nCall submit_plan with the plan.");
         return sb.toString();
     }
@@ -119,6 +126,25 @@ final class PlanPrompts {
         appendLessons(sb, lessons);
         sb.append("\nCall submit_reflection with the analysis, the lessons and the tasks.");
         return sb.toString();
+    }
+
+    private static void appendRoster(StringBuilder sb, Roster roster) {
+        if (roster.isEmpty()) {
+            return;
+        }
+        sb.append("\n# Agent profiles\n\nThe tasks are done by these agents. Give each task the role of the agent "
+                + "that should do it (").append(String.join(", ", roster.taskRoles())).append(") and the skills it "
+                + "needs; a task goes to the free agent of that role whose skills match best.\n\n");
+        for (Roster.Member m : roster.members()) {
+            sb.append("- ").append(m.name()).append(": role ").append(m.role());
+            if (!Roster.takesTasks(m.role())) {
+                sb.append(" (takes no tasks)");
+            }
+            if (!m.skills().isEmpty()) {
+                sb.append(", skills ").append(String.join(", ", m.skills()));
+            }
+            sb.append('\n');
+        }
     }
 
     private static void appendFiles(StringBuilder sb, List<String> files) {

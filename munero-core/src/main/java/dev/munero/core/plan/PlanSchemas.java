@@ -36,8 +36,56 @@ public final class PlanSchemas {
 
     /** The tool whose input is a {@link Plan} in its JSON form. */
     public static ToolDefinition submitPlanTool() {
+        return submitPlanTool(Roster.NONE);
+    }
+
+    /**
+     * The tool whose input is a {@link Plan} in its JSON form; with a {@code roster} that has members, each task
+     * also needs a {@code role} (an enum of {@link Roster#taskRoles()}) and {@code skills} (issue 14). With
+     * {@link Roster#NONE} it is {@link #submitPlanTool()}'s tool, byte for byte.
+     */
+    public static ToolDefinition submitPlanTool(Roster roster) {
+        ObjectNode schema = PLAN.toolSchema();
+        if (!roster.isEmpty()) {
+            tag(schema, roster, true);
+        }
         return new ToolDefinition(SUBMIT_PLAN, "Submit the whole plan: its summary, tasks and checks. Call it "
-                + "exactly once; the plan is read only from this call.", PLAN.toolSchema());
+                + "exactly once; the plan is read only from this call.", schema);
+    }
+
+    /**
+     * Adds {@code role} and {@code skills} to the task items of a plan schema.
+     *
+     * @param withEnum whether {@code role} lists the roles (the model's copy); the validator's copy leaves it out so
+     *                 that {@link PlanValidator} names an unknown role in its own words
+     */
+    static void tag(ObjectNode schema, Roster roster, boolean withEnum) {
+        ObjectNode item = (ObjectNode) schema.get("properties").get("tasks").get("items");
+        ObjectNode properties = (ObjectNode) item.get("properties");
+        ObjectNode role = properties.putObject("role");
+        role.put("type", "string");
+        if (withEnum) {
+            var values = role.putArray("enum");
+            roster.taskRoles().forEach(values::add);
+        }
+        role.put("description", "The role of the agent that should do the task: one of " + String.join(", ",
+                roster.taskRoles()) + " (see the agent profiles in the request).");
+        ObjectNode skills = properties.putObject("skills");
+        skills.put("type", "array");
+        skills.put("description", "The skills the task needs, as short tags (e.g. java, parser); prefer the skills "
+                + "the agent profiles list. Empty when none matters.");
+        skills.putObject("items").put("type", "string");
+        ((tools.jackson.databind.node.ArrayNode) item.get("required")).add("role").add("skills");
+    }
+
+    /** The schema {@link PlanValidator} checks a tagged plan against (no enum on role: it says so itself). */
+    static Schema planSchema(Roster roster) {
+        if (roster.isEmpty()) {
+            return PLAN.schema();
+        }
+        ObjectNode tree = PLAN.tree().deepCopy();
+        tag(tree, roster, false);
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(tree);
     }
 
     /** The tool whose input is a {@link Reflection} in its JSON form. */

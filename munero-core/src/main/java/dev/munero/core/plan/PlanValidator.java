@@ -69,9 +69,18 @@ public final class PlanValidator {
      * @return the plan, or every problem found
      */
     public static Result<Plan> validatePlan(JsonNode input, Set<String> engineSteps) {
+        return validatePlan(input, engineSteps, Roster.NONE);
+    }
+
+    /**
+     * {@link #validatePlan(JsonNode, Set)} for a run with agent profiles (issue 14): with members in
+     * {@code roster}, every task must also have a {@code role} that is one of {@link Roster#taskRoles()} (an
+     * unknown one is named, with the roles it may be) and {@code skills}.
+     */
+    public static Result<Plan> validatePlan(JsonNode input, Set<String> engineSteps, Roster roster) {
         Objects.requireNonNull(input, "input");
         Set<String> steps = new TreeSet<>(engineSteps);
-        List<String> problems = schemaProblems(PlanSchemas.planSchema(), input);
+        List<String> problems = schemaProblems(PlanSchemas.planSchema(roster), input);
         if (!problems.isEmpty()) {
             return new Result.Invalid<>(problems);
         }
@@ -84,6 +93,14 @@ public final class PlanValidator {
             return new Result.Invalid<>(List.of(e.getMessage()));
         }
         problems.addAll(PlanRules.taskProblems(List.of(), tasks));
+        List<String> roles = roster.taskRoles();
+        for (int i = 0; i < tasks.size() && !roster.isEmpty(); i++) {
+            String role = tasks.get(i).role();
+            if (!roles.contains(role)) {
+                problems.add("/tasks/" + i + "/role: '" + role + "' is not a role of the agent profiles; use one of "
+                        + String.join(", ", roles));
+            }
+        }
         problems.addAll(PlanRules.checkProblems(checks));
         for (int i = 0; i < checks.size(); i++) {
             Check check = checks.get(i);
@@ -170,7 +187,9 @@ public final class PlanValidator {
         List<PlanTask> tasks = new ArrayList<>();
         for (JsonNode task : array) {
             tasks.add(new PlanTask(task.get("id").asString(), task.get("description").asString(),
-                    strings(task.get("files")), strings(task.get("depends_on"))));
+                    strings(task.get("files")), strings(task.get("depends_on")), task.hasNonNull("role")
+                    ? task.get("role").asString() : null, task.has("skills") ? strings(task.get("skills"))
+                    : List.of()));
         }
         return tasks;
     }

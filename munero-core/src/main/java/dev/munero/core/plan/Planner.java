@@ -43,6 +43,7 @@ public final class Planner {
 
     private final ChatModel model;
     private final int maxOutputTokens;
+    private final Roster roster;
     private int lastCalls;
     private Usage lastUsage = Usage.ZERO;
 
@@ -53,6 +54,17 @@ public final class Planner {
      * @throws IllegalArgumentException when {@code maxOutputTokens} is less than 1
      */
     public Planner(ChatModel model, int maxOutputTokens) {
+        this(model, maxOutputTokens, Roster.NONE);
+    }
+
+    /**
+     * A planner whose plans tag each task with a role and skills for the agent profiles of {@code roster}
+     * (issue 14); with {@link Roster#NONE} it is {@link #Planner(ChatModel, int)}.
+     *
+     * @throws IllegalArgumentException when {@code maxOutputTokens} is less than 1
+     */
+    public Planner(ChatModel model, int maxOutputTokens, Roster roster) {
+        this.roster = Objects.requireNonNull(roster, "roster");
         this.model = Objects.requireNonNull(model, "model");
         if (maxOutputTokens < 1) {
             throw new IllegalArgumentException("maxOutputTokens must be at least 1, was " + maxOutputTokens);
@@ -81,8 +93,9 @@ public final class Planner {
         Objects.requireNonNull(spec, "spec");
         Set<String> stepNames = new LinkedHashSet<>();
         steps.forEach(s -> stepNames.add(s.name()));
-        return converse("plan", PlanPrompts.PLAN_SYSTEM, PlanPrompts.planRequest(spec, steps, files, lessons),
-                PlanSchemas.submitPlanTool(), input -> PlanValidator.validatePlan(input, stepNames));
+        return converse("plan", PlanPrompts.PLAN_SYSTEM, PlanPrompts.planRequest(spec, steps, files, lessons,
+                roster), PlanSchemas.submitPlanTool(roster), input -> PlanValidator.validatePlan(input, stepNames,
+                roster));
     }
 
     /**

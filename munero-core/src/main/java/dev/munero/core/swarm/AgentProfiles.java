@@ -3,6 +3,7 @@ package dev.munero.core.swarm;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.Tools;
 import dev.munero.core.config.SettingsException;
+import dev.munero.core.plan.Roster;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
 import dev.munero.engine.config.ConfigValue;
@@ -116,12 +117,26 @@ public final class AgentProfiles {
 
     /** Whether {@code role} takes tasks from the scheduler: every role but planner and reviewer. */
     public static boolean takesTasks(String role) {
-        return !role.equals("planner") && !role.equals("reviewer");
+        return Roster.takesTasks(role);
     }
 
     /** The roles of {@code profiles} that take tasks, each once, in declaration order. */
     public static List<String> taskRoles(List<AgentProfile> profiles) {
-        return profiles.stream().map(AgentProfile::role).filter(AgentProfiles::takesTasks).distinct().toList();
+        return roster(profiles).taskRoles();
+    }
+
+    /** The profiles as the planner sees them; {@link Roster#NONE} for the default profile alone. */
+    public static Roster roster(List<AgentProfile> profiles) {
+        if (isDefault(profiles)) {
+            return Roster.NONE;
+        }
+        return new Roster(profiles.stream().map(p -> new Roster.Member(p.name(), p.role(), p.skills())).toList());
+    }
+
+    /** The model of the first profile with role planner, if any: it plans and reflects instead of the run's. */
+    public static java.util.Optional<String> plannerModel(List<AgentProfile> profiles) {
+        return profiles.stream().filter(p -> p.role().equals("planner") && p.model() != null)
+                .map(AgentProfile::model).findFirst();
     }
 
     /** Whether {@code profiles} is a run without an {@code agents:} section. */

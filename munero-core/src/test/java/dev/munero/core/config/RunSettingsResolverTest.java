@@ -164,7 +164,13 @@ class RunSettingsResolverTest {
                         tuple("log_level", "debug", "munero.yaml:16"),
                         tuple("metrics_enabled", "false", "munero.yaml:17"),
                         tuple("sandbox", "off", "munero.yaml:18"),
-                        tuple("review_rounds", "3", "munero.yaml:19"));
+                        tuple("review_rounds", "3", "munero.yaml:19"),
+
+                        tuple("scheduler.weights.availability", "0.15", "default"),
+                        tuple("scheduler.weights.expertise", "0.35", "default"),
+                        tuple("scheduler.weights.workload", "0.15", "default"),
+                        tuple("scheduler.weights.success", "0.2", "default"),
+                        tuple("scheduler.weights.affinity", "0.15", "default"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
@@ -369,7 +375,9 @@ class RunSettingsResolverTest {
         List<RunSettings.Entry> entries = resolve().entries();
 
         // then
-        assertThat(entries).extracting(RunSettings.Entry::key).containsExactlyElementsOf(RunSettingsResolver.keys());
+        List<String> keys = new java.util.ArrayList<>(RunSettingsResolver.keys());
+        dev.munero.core.swarm.ScoringWeights.FACTORS.forEach(k -> keys.add("scheduler.weights." + k));
+        assertThat(entries).extracting(RunSettings.Entry::key).containsExactlyElementsOf(keys);
         Map<String, String> json = new HashMap<>();
         entries.forEach(e -> json.put(e.key(), e.json().toString()));
         assertThat(json).containsEntry("budget_usd", "1.25").containsEntry("agents", "3")
@@ -378,5 +386,30 @@ class RunSettingsResolverTest {
         flags.remove("budget_usd");
         assertThat(resolve().entries().get(1).json().isNull()).isTrue();
         assertThat(resolve().entries().get(1).value()).isEqualTo("none");
+    }
+
+    @Test
+    void schedulerWeightsAreTheDefaultsWithTheOnesMuneroYamlGivesAndItsLine() throws Exception { // issue 14
+        assertThat(resolve().schedulerWeights()).isEqualTo(new Sourced<>(
+                dev.munero.core.swarm.ScoringWeights.DEFAULTS, "default"));
+        yaml("""
+                agents: 2
+                scheduler:
+                  weights: {success: 0.5, affinity: 0}
+                """);
+        RunSettings s = resolve();
+        assertThat(s.schedulerWeights().source()).isEqualTo("munero.yaml:6");
+        assertThat(s.schedulerWeights().value().asMap()).containsEntry("success", 0.5).containsEntry("affinity", 0.0)
+                .containsEntry("expertise", 0.35);
+        assertThat(s.entries().get(s.entries().size() - 2)).isEqualTo(new RunSettings.Entry(
+                "scheduler.weights.success", "0.5", "munero.yaml:6", tools.jackson.databind.node.JsonNodeFactory
+                .instance.numberNode(0.5)));
+        yaml("scheduler:\n  weights: {availability: 0, expertise: 0, workload: 0, success: 0, affinity: 0}");
+        assertThat(error()).isEqualTo("munero.yaml:5: run.scheduler.weights: every weight is 0; give at least one "
+                + "factor a weight above 0");
+        yaml("scheduler:\n  weights: {speed: 1}");
+        assertThat(error()).contains("munero.yaml:6").contains("unknown field 'speed'");
+        yaml("scheduler:\n  weights: {success: -1}");
+        assertThat(error()).contains("munero.yaml:6").contains("success");
     }
 }
