@@ -58,6 +58,11 @@ class ReviewRunTest {
         return fx;
     }
 
+    /** The plan with every task tagged for the coder profile, as a planner with profiles must tag them. */
+    private static String coder(String plan) {
+        return plan.replace("\"depends_on\":[]}", "\"depends_on\":[],\"role\":\"coder\",\"skills\":[]}");
+    }
+
     private static RunLimits limits(int agents, int reviewRounds) {
         return new RunLimits(OptionalDouble.empty(), Duration.ofMinutes(5), 3, agents, 10, 1000,
                 PermissionMode.AUTO_EDIT, List.of(), reviewRounds);
@@ -70,7 +75,7 @@ class ReviewRunTest {
     @Test
     void aRejectedTaskRunsAgainWithTheReviewersCommentsAndIsApprovedInTheSecondRound() throws Exception {
         RunFixture fx = fixture(true);
-        RoleScriptedModel model = new RoleScriptedModel().plan(plan("greet"))
+        RoleScriptedModel model = new RoleScriptedModel().plan(coder(plan("greet")))
                 .task("greet", "write_file", write("greeting.txt", "hello\\n"), "finish", finish("wrote hello"))
                 .review("greet", "read_file", "{\"path\":\"greeting.txt\"}", "submit_review", REJECT)
                 .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("fixed"))
@@ -136,7 +141,7 @@ class ReviewRunTest {
     @Test
     void afterTheLastRoundsRejectionTheWorkGoesOnNotApprovedAndTheChecksDecide() throws Exception {
         RunFixture fx = fixture(true);
-        RoleScriptedModel model = new RoleScriptedModel().plan(plan("greet"))
+        RoleScriptedModel model = new RoleScriptedModel().plan(coder(plan("greet")))
                 .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("done"))
                 // a rejection without comments is a tool error the reviewer corrects
                 .review("greet", "submit_review", "{\"approved\":false,\"comments\":\" \"}", "submit_review", REJECT)
@@ -165,7 +170,7 @@ class ReviewRunTest {
     @Test
     void withOneRoundARejectionDoesNotRunTheAgentAgain() throws Exception {
         RunFixture fx = fixture(true);
-        RoleScriptedModel model = new RoleScriptedModel().plan(plan("greet"))
+        RoleScriptedModel model = new RoleScriptedModel().plan(coder(plan("greet")))
                 .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("done"))
                 .review("greet", "submit_review", REJECT);
         try (Store store = fx.store()) {
@@ -182,7 +187,7 @@ class ReviewRunTest {
     @Test
     void withoutAReviewerProfileTheRunSendsWhatItSentBefore() throws Exception {
         RunFixture fx = fixture(false);
-        RoleScriptedModel model = new RoleScriptedModel().plan(plan("greet"))
+        RoleScriptedModel model = new RoleScriptedModel().plan(coder(plan("greet")))
                 .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("done"));
         try (Store store = fx.store()) {
             BuildManager.Outcome outcome = BuildManager.start(store, fx.repo, RunFixture.SPEC, "SPEC.md",
@@ -208,7 +213,7 @@ class ReviewRunTest {
         // alpha's review waits until gamma's agent has started, which needs a free slot (two agents): beta's work
         // must be reviewed, merged and its slot given to gamma while alpha's review is still running
         CountDownLatch gammaStarted = new CountDownLatch(1);
-        RoleScriptedModel model = new RoleScriptedModel().plan(plan)
+        RoleScriptedModel model = new RoleScriptedModel().plan(coder(plan))
                 .task("alpha", "write_file", write("a.txt", "a\\n"), "finish", finish("a"))
                 .task("beta", "write_file", write("b.txt", "b\\n"), "finish", finish("b"))
                 .task("gamma", "write_file", write("c.txt", "c\\n"), "finish", finish("c"))
@@ -244,7 +249,7 @@ class ReviewRunTest {
     @Test
     void aResumedSessionAnswersTheFinishedReviewFromTheStoreAndGoesOnWhereItStopped() throws Exception {
         RunFixture fx = fixture(true);
-        RoleScriptedModel first = new RoleScriptedModel().plan(plan("greet"))
+        RoleScriptedModel first = new RoleScriptedModel().plan(coder(plan("greet")))
                 .task("greet", "write_file", write("greeting.txt", "hello\\n"), "finish", finish("wrote hello"))
                 .review("greet", "submit_review", REJECT)
                 .task("greet", "write_file", write("greeting.txt", "hello world\\n"))
