@@ -342,7 +342,8 @@ public final class BuildManager {
                 s.path("max_iterations").asInt(5), s.path("agents").asInt(1), s.path("max_turns").asInt(50),
                 s.path("max_output_tokens").asInt(8192),
                 dev.munero.agent.safety.PermissionMode.parse(s.path("permission_mode").asString("auto-edit")),
-                PlanJson.strings(s.path("allow")), s.path("leases").asBoolean(true));
+                PlanJson.strings(s.path("allow")), s.path("leases").asBoolean(true),
+                s.path("review_rounds").asInt(RunLimits.DEFAULT_REVIEW_ROUNDS));
     }
 
     /**

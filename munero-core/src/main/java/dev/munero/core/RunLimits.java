@@ -22,9 +22,15 @@ import java.util.OptionalDouble;
  * @param allow           command patterns task agents may run
  * @param leases          whether tasks lease the files they edit ({@code run: leases}, issue 14); off, parallel
  *                        tasks may edit the same files and their merges conflict
+ * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14), at least 1
  */
 public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
-                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases) {
+                        int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases,
+                        int reviewRounds) {
+    /** The review rounds of a run that does not set {@code run: review_rounds}. */
+    public static final int DEFAULT_REVIEW_ROUNDS = 2;
+
+    /** @throws IllegalArgumentException naming the value when one is out of range */
     public RunLimits {
         if (maxIterations < 1) {
             throw new IllegalArgumentException("max iterations must be at least 1, was " + maxIterations);
@@ -35,19 +41,23 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         if (budgetUsd.isPresent() && !(budgetUsd.getAsDouble() > 0)) {
             throw new IllegalArgumentException("the budget must be more than 0 USD, was " + budgetUsd.getAsDouble());
         }
+        if (reviewRounds < 1) {
+            throw new IllegalArgumentException("review rounds must be at least 1, was " + reviewRounds);
+        }
         allow = List.copyOf(allow);
     }
 
-    /** Limits with file leases on (the default). */
+    /** Limits with file leases on (the default) and {@link #DEFAULT_REVIEW_ROUNDS}. */
     public RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
                      int maxOutputTokens, PermissionMode permissionMode, List<String> allow) {
-        this(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode, allow, true);
+        this(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode, allow, true,
+                DEFAULT_REVIEW_ROUNDS);
     }
 
     /** These limits with file leases on or off. */
     public RunLimits withLeases(boolean on) {
         return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
-                allow, on);
+                allow, on, reviewRounds);
     }
 
     /** The limits as JSON-friendly values, for the event log. */
@@ -62,6 +72,7 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         m.put("permission_mode", permissionMode.cliName());
         m.put("allow", allow);
         m.put("leases", leases);
+        m.put("review_rounds", reviewRounds);
         return m;
     }
 }

@@ -19,8 +19,10 @@ import tools.jackson.databind.JsonNode;
  * case: {@code interruptedCalls} of them, {@code estimatedUsd} of {@code costUsd} and of the breakdowns.
  *
  * @param phaseMillis   wall time per phase (planning, executing, observing, reflecting), every session
- * @param costByPhase   USD by phase; {@code costByAgent} by agent slot ("planner" for plan and reflections),
- *                      {@code costByTask} by task id, {@code costByModel} by {@code provider:model}
+ * @param costByPhase   USD by phase (planning, executing, reviewing, reflecting); {@code costByAgent} by agent
+ *                      slot ("planner" for plan and reflections, "reviewer" for reviews), {@code costByTask} by task
+ *                      id (a task's later sessions and its reviews included), {@code costByModel} by
+ *                      {@code provider:model}
  * @param peakHeapBytes the highest peak heap a session of the run reported, bytes
  * @param eventBytes    the bytes of the log's JSON payloads
  */
@@ -137,10 +139,17 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
                                   Map<String, Double> byPhase, Map<String, Double> byAgent,
                                   Map<String, Double> byTask, Map<String, Double> byModel) {
         String scope = call.path("scope").asString();
-        String task = scope.startsWith("task:") ? scope.substring(scope.indexOf(':', 5) + 1) : null;
-        byPhase.merge(scope.startsWith("task:") ? "executing" : scope.startsWith("reflect:") ? "reflecting"
-                : "planning", usd, Double::sum);
-        byAgent.merge(task == null ? "planner" : agentOfTask.getOrDefault(task, "agent"), usd, Double::sum);
+        boolean review = scope.startsWith("review:");
+        String task = null;
+        if (scope.startsWith("task:")) { // task:<iteration>:<id>, or task:<iteration>:<id>#<session> after a review
+            task = scope.substring(scope.indexOf(':', 5) + 1).replaceFirst("#\\d+$", "");
+        } else if (review) { // review:<iteration>:<task>:<round>
+            task = scope.substring(scope.indexOf(':', 7) + 1, scope.lastIndexOf(':'));
+        }
+        byPhase.merge(scope.startsWith("task:") ? "executing" : review ? "reviewing"
+                : scope.startsWith("reflect:") ? "reflecting" : "planning", usd, Double::sum);
+        byAgent.merge(review ? "reviewer" : task == null ? "planner" : agentOfTask.getOrDefault(task, "agent"), usd,
+                Double::sum);
         if (task != null) {
             byTask.merge(task, usd, Double::sum);
         }

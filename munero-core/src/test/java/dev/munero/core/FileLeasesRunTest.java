@@ -219,7 +219,7 @@ class FileLeasesRunTest {
         try (Store store = fx.store()) {
             BuildManager.Outcome done = BuildManager.resume(store, runId, l -> new RunLimits(OptionalDouble.of(1.0),
                     l.timeout(), l.maxIterations(), l.agents(), l.maxTurns(), l.maxOutputTokens(), l.permissionMode(),
-                    l.allow(), l.leases()), fx.session(second));
+                    l.allow(), l.leases(), l.reviewRounds()), fx.session(second));
 
             assertThat(done.status()).as(done.message()).isEqualTo(BuildManager.Status.COMPLETED);
             List<StoredEvent> events = store.events(runId, 0);

@@ -126,7 +126,7 @@ public final class LeaseConflictBench {
 
         BenchModel model = new BenchModel(plan.toString(), unplanned, latencyMs);
         RunLimits limits = new RunLimits(OptionalDouble.empty(), Duration.ofHours(1), 1, agents, 10, 1000,
-                PermissionMode.AUTO_EDIT, List.of(), leases);
+                PermissionMode.AUTO_EDIT, List.of(), leases, RunLimits.DEFAULT_REVIEW_ROUNDS);
         long start = System.nanoTime();
         try (Store store = fx.store()) {
             BuildManager.Outcome o = BuildManager.start(store, repo, "Edit the pool of files.", "SPEC.md", limits,

@@ -21,14 +21,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict scripted model for whole runs: it tells the planner, the reflector and each task's agent apart by the
- * request (the {@code submit_plan} / {@code submit_reflection} tool, or the task id in the agent's first message)
- * and answers each from its own script, so parallel agents may call in any order. A call with no scripted answer
+ * A strict scripted model for whole runs: it tells the planner, the reflector, each task's agent and each task's
+ * reviewer apart by the request (the {@code submit_plan} / {@code submit_reflection} / {@code submit_review} tool, and
+ * the task id in the agent's or reviewer's first message) and answers each from its own script, so parallel agents may call in any order. A call with no scripted answer
  * fails the test ({@link AssertionError}). Zero latency. Thread-safe.
  */
 final class RoleScriptedModel implements ChatModel {
     static final ModelRef MODEL = ModelRef.parse("anthropic:claude-sonnet-4-6");
     private static final Pattern TASK = Pattern.compile("Your task \\(id ([a-z0-9-]+)\\)");
+    private static final Pattern REVIEWED = Pattern.compile("Task under review \\(id ([a-z0-9-]+)\\)");
 
     /** Runs before a call is answered (e.g. to wait for another agent, or to die). */
     interface Hook {
@@ -40,6 +41,7 @@ final class RoleScriptedModel implements ChatModel {
     private final Map<String, Deque<ContentBlock.ToolCall>> tasks = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, ChatRequest> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<String>> toolsOffered = new java.util.concurrent.ConcurrentHashMap<>();
     private Usage usage = new Usage(1000, 100, 0, 0);
     private Hook hook = (role, index) -> { };
@@ -58,10 +60,24 @@ final class RoleScriptedModel implements ChatModel {
     synchronized RoleScriptedModel task(String id, String... nameAndArguments) {
         Deque<ContentBlock.ToolCall> script = tasks.computeIfAbsent(id, k -> new ArrayDeque<>());
         for (int i = 0; i < nameAndArguments.length; i += 2) {
-            script.add(new ContentBlock.ToolCall("toolu_" + id.replace('-', '_') + "_" + (script.size() + 1),
-                    nameAndArguments[i], nameAndArguments[i + 1]));
+            script.add(new ContentBlock.ToolCall("toolu_" + id.replace('-', '_').replace(':', '_') + "_"
+                    + (script.size() + 1), nameAndArguments[i], nameAndArguments[i + 1]));
         }
         return this;
+    }
+
+    /** The reviewer of task {@code id} calls these tools, one per turn: {@code name, argumentsJson} pairs. */
+    synchronized RoleScriptedModel review(String id, String... nameAndArguments) {
+        return task("review:" + id, nameAndArguments);
+    }
+
+    /** The request of an answered call, by its {@code role#index} in {@link #calls()}. */
+    ChatRequest request(String call) {
+        ChatRequest r = requests.get(call);
+        if (r == null) {
+            throw new AssertionError("no call " + call + "; the calls were " + calls);
+        }
+        return r;
     }
 
     synchronized RoleScriptedModel usage(Usage usage) {
@@ -108,7 +124,8 @@ final class RoleScriptedModel implements ChatModel {
                 case "plan" -> submit("submit_plan", plans.poll(), role, index);
                 case "reflect" -> submit("submit_reflection", reflections.poll(), role, index);
                 default -> {
-                    Deque<ContentBlock.ToolCall> script = tasks.get(role.substring("task:".length()));
+                    Deque<ContentBlock.ToolCall> script = tasks.get(role.startsWith("task:")
+                            ? role.substring("task:".length()) : role);
                     yield script == null ? null : script.poll();
                 }
             };
@@ -116,6 +133,7 @@ final class RoleScriptedModel implements ChatModel {
                 throw new AssertionError("unexpected model call " + role + "#" + index + ": " + last(request));
             }
             calls.add(role + "#" + index);
+            requests.put(role + "#" + index, request);
         }
         return new ChatResponse(new Message(Message.Role.ASSISTANT, List.of(call)), StopReason.TOOL_USE, usage,
                 MODEL.model(), "msg_" + role + "_" + index);
@@ -132,6 +150,13 @@ final class RoleScriptedModel implements ChatModel {
             }
             if (tool.name().equals("submit_reflection")) {
                 return "reflect";
+            }
+            if (tool.name().equals("submit_review")) {
+                Matcher m = REVIEWED.matcher(request.messages().getFirst().text());
+                if (!m.find()) {
+                    throw new AssertionError("a review of no known task: " + last(request));
+                }
+                return "review:" + m.group(1);
             }
         }
         Matcher m = TASK.matcher(request.messages().getFirst().text());

@@ -99,6 +99,20 @@ final class RunFixture {
                 + "],\"checks\":[{\"name\":\"greeting\",\"run\":\"grep -q 'hello world' greeting.txt\"}]}";
     }
 
+    /**
+     * For a model hook: asks for a pause of this repository's run from another store connection (as
+     * {@code munero pause} would), then waits to be interrupted by the run's stop watcher.
+     *
+     * @throws AssertionError when no interrupt comes within a minute
+     */
+    void pauseFromAnotherConnectionAndWait() throws InterruptedException {
+        try (Store other = Store.open(BuildManager.databaseOf(repo), Clock.systemUTC())) {
+            BuildManager.requestPause(other, other.runs().getFirst().id(), "test");
+        }
+        Thread.sleep(60_000); // interrupted by the run's watcher
+        throw new AssertionError("the pause did not interrupt the agent");
+    }
+
     static String write(String path, String content) {
         return "{\"path\":\"" + path + "\",\"content\":\"" + content + "\"}";
     }

@@ -119,7 +119,7 @@ public final class RunSessions {
             limits = new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(),
                     s.agents().value(), s.maxTurns().value(), s.maxOutputTokens().value(),
                     PermissionMode.parse(s.permissionMode().value()), s.allow().value(),
-                    "on".equals(s.leases().value()));
+                    "on".equals(s.leases().value()), s.reviewRounds().value());
         } catch (IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
         }

@@ -29,13 +29,15 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param sandbox         {@code auto}, {@code on} or {@code off} (a {@code SandboxMode} cli name): where agents'
  *                        commands and the checks run
  * @param leases          {@code on} or {@code off}: whether tasks lease the files they edit (issue 14)
+ * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14)
  * @param schedulerWeights the weights of the agent scheduler's factors ({@code scheduler: weights:}, issue 14)
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
                           Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
-                          Sourced<String> leases, Sourced<ScoringWeights> schedulerWeights) {
+                          Sourced<String> leases, Sourced<Integer> reviewRounds,
+                          Sourced<ScoringWeights> schedulerWeights) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -51,6 +53,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(metricsEnabled, "metricsEnabled");
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(leases, "leases");
+        Objects.requireNonNull(reviewRounds, "reviewRounds");
         Objects.requireNonNull(schedulerWeights, "schedulerWeights");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
@@ -94,7 +97,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 new Entry("metrics_enabled", metricsEnabled.value().toString(), metricsEnabled.source(),
                         f.booleanNode(metricsEnabled.value())),
                 new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
-                new Entry("leases", leases.value(), leases.source(), f.stringNode(leases.value()))));
+                new Entry("leases", leases.value(), leases.source(), f.stringNode(leases.value())),
+                number("review_rounds", reviewRounds)));
         entries.addAll(weights());
         return List.copyOf(entries);
     }

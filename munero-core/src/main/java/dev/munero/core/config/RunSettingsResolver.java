@@ -46,6 +46,7 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>metrics_enabled</td><td>MUNERO_METRICS_ENABLED</td><td>--metrics</td><td>true</td><td>true/false, 1/0, yes/no</td></tr>
  * <tr><td>sandbox</td><td>MUNERO_SANDBOX</td><td>--sandbox</td><td>auto</td><td>{@link SandboxMode#parse}: auto, on, off</td></tr>
  * <tr><td>leases</td><td></td><td></td><td>on</td><td>on, off (true/false, yes/no, 1/0)</td></tr>
+ * <tr><td>review_rounds</td><td></td><td></td><td>2</td><td>1 to 10</td></tr>
  * <tr><td>scheduler.weights</td><td></td><td></td><td>{@link ScoringWeights#DEFAULTS}</td><td>each &ge; 0, not all 0
  * (munero.yaml only; a factor left out keeps its default)</td></tr>
  * </table>
@@ -88,6 +89,10 @@ public final class RunSettingsResolver {
 
     private static final Setting<String> SANDBOX = new Setting<>("sandbox", "MUNERO_SANDBOX", "--sandbox",
             SandboxMode.AUTO.cliName(), text -> SandboxMode.parse(text).cliName());
+    /** The most reviews a run may give one task. */
+    public static final int MAX_REVIEW_ROUNDS = 10;
+    private static final Setting<Integer> REVIEW_ROUNDS = new Setting<>("review_rounds", null, null,
+            dev.munero.core.RunLimits.DEFAULT_REVIEW_ROUNDS, text -> integer(text, 1, MAX_REVIEW_ROUNDS));
 
     /** File leases (issue 14); munero.yaml only, or the flags map of a front end that offers it. */
     private static final Setting<String> LEASES = new Setting<>("leases", null, "flag leases", "on",
@@ -95,12 +100,14 @@ public final class RunSettingsResolver {
 
     /** Every setting, in the order of {@link RunSettings}. */
     private static final List<Setting<?>> SETTINGS = List.of(MODEL, BUDGET, TIMEOUT, MAX_ITERATIONS, AGENTS, MAX_TURNS,
-            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX, LEASES);
+            MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX, LEASES,
+            REVIEW_ROUNDS);
 
     /**
      * One setting: its names in each layer, its default, and how its text becomes a value.
      *
      * @param envVar null when no environment variable sets it
+     * @param flag   null when no command-line flag sets it
      * @param parse  text to value; throws {@link IllegalArgumentException} saying what is wrong and what to do.
      *               For {@code allow}, one pattern to a one-element list.
      */
@@ -134,7 +141,8 @@ public final class RunSettingsResolver {
      *
      * @param repo       the repository root; its munero.yaml may be absent
      * @param env        the environment ({@code MUNERO_*}; {@code HOME} to shorten the user config's path)
-     * @param flags      what the command line set, by munero.yaml key (e.g. {@code budget_usd}); a null value or an
+     * @param flags      what the command line set, by munero.yaml key (e.g. {@code budget_usd}; not
+     *                   {@code review_rounds}, which has no flag); a null value or an
      *                   empty list means not given. Each value is the flag's text as typed ({@code "0.50"},
      *                   {@code "30m"}; a {@code Number} or {@code Boolean} is taken as its {@code toString()}),
      *                   except {@code allow}: the list of patterns of the repeated {@code --allow} flag
@@ -153,12 +161,16 @@ public final class RunSettingsResolver {
                 throw new IllegalArgumentException("unknown run setting '" + key + "' in flags; known: "
                         + String.join(", ", keys));
             }
+            if (SETTINGS.stream().anyMatch(s -> s.key().equals(key) && s.flag() == null)) {
+                throw new IllegalArgumentException("flags: '" + key + "' has no command-line flag; it is set in "
+                        + "munero.yaml only");
+            }
         }
         RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), userConfig);
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
                 r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(LEASES),
-                r.weights());
+                r.single(REVIEW_ROUNDS), r.weights());
     }
 
     /**
@@ -230,7 +242,7 @@ public final class RunSettingsResolver {
 
     /** The highest layer that sets {@code s}: flag, environment, munero.yaml, user config (model only). */
     private Optional<Found> find(Setting<?> s) {
-        Object flag = flags.get(s.key());
+        Object flag = s.flag() == null ? null : flags.get(s.key());
         List<String> fromFlag = flag == null ? List.of() : flagTexts(s, flag);
         if (!fromFlag.isEmpty()) {
             return Optional.of(new Found(fromFlag, s.flag(), s.flag()));

@@ -169,6 +169,10 @@ public sealed interface RunEvent {
      *
      * @param round    1 for the first review of the task
      * @param reviewer the reviewer profile's name
+     * @param comments what the reviewer said (the agent's next prompt gets them on a rejection); when it stopped
+     *                 without a verdict, {@code no verdict: ...} and why, with {@code approved} false
+     * @param costUsd  the review's model calls, USD, at the model's prices (a resumed session's review answered from
+     *                 the store counts its stored calls, as {@code task_finished} does); 0 when the price is unknown
      */
     record ReviewFinished(int iteration, String task, int round, String reviewer, boolean approved, String comments,
                           double costUsd) implements RunEvent {

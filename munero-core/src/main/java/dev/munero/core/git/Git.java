@@ -357,6 +357,20 @@ public final class Git {
     }
 
     /**
+     * The work not yet committed here, new files included, as a unified diff against {@code HEAD}: stages
+     * everything ({@code git add -A}, as a checkpoint commit would) and returns {@code git diff --cached HEAD}, with
+     * the options of {@link #diff}. Staging changes no file; the next commit of this worktree takes the same changes.
+     *
+     * @return the diff text; empty when nothing changed
+     * @throws GitException when staging or the diff fails
+     */
+    public String uncommittedDiff() throws GitException {
+        check("stage all changes", "add", "-A");
+        return check("diff the staged changes", "diff", "--cached", "--no-color", "--no-ext-diff", "--no-textconv",
+                "--src-prefix=a/", "--dst-prefix=b/", "HEAD", "--");
+    }
+
+    /**
      * The paths that differ between two commits ({@code git diff --name-only}), relative to the root. A renamed file
      * counts as its old path (deleted) and its new one (added).
      *

@@ -22,8 +22,9 @@ interface Execution {
     /** The execution for the run's {@code --agents}: serial for 1, parallel for more. */
     static Execution forAgents(RunContext ctx, TaskRunner tasks) {
         Dispatcher dispatcher = new Dispatcher(ctx, scheduler(ctx), leases(ctx));
-        return ctx.limits.agents() == 1 ? new SerialExecution(ctx, tasks, dispatcher)
-                : new ParallelExecution(ctx, tasks, new MergeCoordinator(ctx, tasks), dispatcher);
+        Reviewing reviewing = new Reviewing(ctx, tasks, new ScopedModels(ctx), dispatcher.scheduler().profiles());
+        return ctx.limits.agents() == 1 ? new SerialExecution(ctx, reviewing, tasks, dispatcher)
+                : new ParallelExecution(ctx, reviewing, new MergeCoordinator(ctx, tasks), dispatcher);
     }
 
     /** The run's agent scheduler: its profiles (munero.yaml {@code agents:}) scored, or the single default. */

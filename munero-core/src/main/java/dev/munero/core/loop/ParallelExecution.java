@@ -43,13 +43,14 @@ final class ParallelExecution implements Execution {
     }
 
     private final RunContext ctx;
-    private final TaskRunner tasks;
+    private final Reviewing reviewing;
     private final MergeCoordinator merges;
     private final Dispatcher dispatcher;
 
-    ParallelExecution(RunContext ctx, TaskRunner tasks, MergeCoordinator merges, Dispatcher dispatcher) {
+    /** @param reviewing runs each task's agent and its reviews, on the agent's thread */
+    ParallelExecution(RunContext ctx, Reviewing reviewing, MergeCoordinator merges, Dispatcher dispatcher) {
         this.ctx = ctx;
-        this.tasks = tasks;
+        this.reviewing = reviewing;
         this.merges = merges;
         this.dispatcher = dispatcher;
     }
@@ -82,8 +83,8 @@ final class ParallelExecution implements Execution {
                     futures.add(done.submit(() -> {
                         ctx.stop.enlist();
                         try {
-                            return new Finished(started, agent, taskGit, dir, taskBranch, tasks.run(iteration,
-                                    started, dir));
+                            return new Finished(started, agent, taskGit, dir, taskBranch, reviewing.run(iteration,
+                                    started, dir, taskGit));
                         } finally {
                             ctx.stop.release();
                         }
@@ -106,6 +107,9 @@ final class ParallelExecution implements Execution {
                     }
                     if (e.getCause() instanceof InterruptedException ie) {
                         throw ie;
+                    }
+                    if (e.getCause() instanceof GitException ge) { // reading a reviewed task's diff failed
+                        throw ge;
                     }
                     throw new IllegalStateException(e.getCause());
                 }

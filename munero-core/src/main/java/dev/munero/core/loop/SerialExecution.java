@@ -13,11 +13,14 @@ import java.util.Set;
  */
 final class SerialExecution implements Execution {
     private final RunContext ctx;
+    private final Reviewing reviewing;
     private final TaskRunner tasks;
     private final Dispatcher dispatcher;
 
-    SerialExecution(RunContext ctx, TaskRunner tasks, Dispatcher dispatcher) {
+    /** @param reviewing runs each task's agent and its reviews */
+    SerialExecution(RunContext ctx, Reviewing reviewing, TaskRunner tasks, Dispatcher dispatcher) {
         this.ctx = ctx;
+        this.reviewing = reviewing;
         this.tasks = tasks;
         this.dispatcher = dispatcher;
     }
@@ -34,7 +37,7 @@ final class SerialExecution implements Execution {
             }
             try {
                 PlanTask task = d.task();
-                AgentResult result = tasks.run(iteration, d, ctx.worktree);
+                AgentResult result = reviewing.run(iteration, d, ctx.worktree, ctx.git);
                 String commit = ctx.git.commitAllowEmpty("munero: task " + task.id() + " (iteration " + iteration
                         + "): " + Text.firstLine(result.summary()));
                 tasks.finish(iteration, task, result, commit);

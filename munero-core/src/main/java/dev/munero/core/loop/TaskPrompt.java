@@ -26,8 +26,7 @@ final class TaskPrompt {
         if (!task.files().isEmpty()) {
             p.append("\nFiles it likely touches: ").append(String.join(", ", task.files())).append('\n');
         }
-        p.append("\nThe acceptance checks are the build steps ").append(plan.checks().stream()
-                .map(c -> c.name() + c.run().map(r -> " (`" + r + "`)").orElse("")).collect(Collectors.joining(", ")))
+        p.append("\nThe acceptance checks are the build steps ").append(checks(plan))
                 .append("; other agents may do the rest of the plan. Do only this task, keep the build green, "
                         + "and call finish with a short summary when it is done.\n");
         if (!lessons.isEmpty()) {
@@ -36,5 +35,11 @@ final class TaskPrompt {
                     .append(l.why()).append(" Fix: ").append(l.fix()).append('\n'));
         }
         return p.toString();
+    }
+
+    /** The plan's checks as the prompts list them: {@code name (`command`), name}. */
+    static String checks(Plan plan) {
+        return plan.checks().stream().map(c -> c.name() + c.run().map(r -> " (`" + r + "`)").orElse(""))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -3,6 +3,7 @@ package dev.munero.core.loop;
 import dev.munero.agent.Agent;
 import dev.munero.agent.AgentEvent;
 import dev.munero.agent.AgentLimits;
+import dev.munero.agent.AgentListener;
 import dev.munero.agent.AgentResult;
 import dev.munero.agent.StopCondition;
 import dev.munero.agent.safety.Approver;
@@ -69,13 +70,29 @@ final class TaskRunner {
      * @throws dev.munero.core.BudgetExceededException when the next call would cross the budget
      */
     AgentResult run(int iteration, Dispatcher.Dispatch dispatch, Path dir) throws InterruptedException {
+        return run(iteration, dispatch, dir, 1, "");
+    }
+
+    /**
+     * Runs an agent session on {@code task} in {@code dir}: the first ({@code task_started}, scope
+     * {@code task:<iteration>:<id>}), or a later one after a reviewer sent the work back ({@link Reviewing}, scope
+     * {@code task:<iteration>:<id>#<session>}, no second {@code task_started}), whose prompt is the task's prompt
+     * followed by {@code feedback}. Throws as {@link #run(int, Dispatcher.Dispatch, Path)} does.
+     *
+     * @param session  1 for the task's first session, 2, 3, ... for the sessions after a review
+     * @param feedback appended to the task's prompt (the reviewer's comments); empty for the first session
+     */
+    AgentResult run(int iteration, Dispatcher.Dispatch dispatch, Path dir, int session, String feedback)
+            throws InterruptedException {
         PlanTask task = dispatch.task();
         int agent = dispatch.assignment().agent();
         AgentProfile profile = dispatch.assignment().profile();
-        ctx.store.startAgentTask(ctx.runId, iteration, task.id(), profile.name(), profile.role(),
-                ctx.session.clock().instant());
-        ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
-        String scope = "task:" + iteration + ":" + task.id();
+        if (session == 1) {
+            ctx.store.startAgentTask(ctx.runId, iteration, task.id(), profile.name(), profile.role(),
+                    ctx.session.clock().instant());
+            ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
+        }
+        String scope = "task:" + iteration + ":" + task.id() + (session == 1 ? "" : "#" + session);
         ToolContext context = ToolContext.builder(dir).permissionMode(ctx.limits.permissionMode())
                 .commandPolicy(CommandPolicy.defaults().withAllowed(ctx.limits.allow()))
                 .sandbox(ctx.session.sandbox()).environment(ctx.session.env()).approver(Approver.noTerminal())
@@ -92,7 +109,7 @@ final class TaskRunner {
                 .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
                 .build();
         String prompt = TaskPrompt.of(ctx.run.spec, ctx.run.plan, task, lessons.forTask(task));
-        AgentResult result = agentLoop.run(prompt);
+        AgentResult result = agentLoop.run(prompt + feedback);
         if (result.condition() == StopCondition.INTERRUPTED || Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("the agent on task " + task.id() + " was interrupted");
         }
@@ -122,6 +139,11 @@ final class TaskRunner {
             ctx.run.lastCheckpoint = commit;
         }
         ctx.progress("executing", iteration);
+    }
+
+    /** The listener that records an agent's tool calls ({@code tool_call}) under {@code scope} and {@code task}. */
+    AgentListener toolCalls(String scope, String task) {
+        return e -> onAgentEvent(scope, task, e);
     }
 
     /** The files {@code commit} changed against its first parent (a merge: what the task brought); none for null. */

@@ -144,6 +144,7 @@ class RunSettingsResolverTest {
                 metrics_enabled: false
                 sandbox: off
                 leases: off
+                review_rounds: 3
                 """);
 
         // when
@@ -165,6 +166,7 @@ class RunSettingsResolverTest {
                         tuple("metrics_enabled", "false", "munero.yaml:17"),
                         tuple("sandbox", "off", "munero.yaml:18"),
                         tuple("leases", "off", "munero.yaml:19"),
+                        tuple("review_rounds", "3", "munero.yaml:20"),
                         tuple("scheduler.weights.availability", "0.15", "default"),
                         tuple("scheduler.weights.expertise", "0.35", "default"),
                         tuple("scheduler.weights.workload", "0.15", "default"),
@@ -278,6 +280,7 @@ class RunSettingsResolverTest {
             permission_mode: yolo     | munero.yaml:5: run.permission_mode=yolo: unknown permission mode 'yolo'; valid modes: ask, auto-edit, full
             timeout: 0                | munero.yaml:5: run.timeout=0: the timeout must be longer than 0; write e.g. 30m or 2h
             allow: [make, ' ']        | munero.yaml:5: run.allow= : an empty command pattern; write one such as 'npm run *', or remove it
+            review_rounds: 0          | munero.yaml:5: run.review_rounds=0: must be between 1 and 10
             """)
     void aBadValueInMuneroYamlIsNamedWithItsLine(String run, String message) throws Exception {
         // given
@@ -370,6 +373,11 @@ class RunSettingsResolverTest {
         flags.put("timeout", Duration.ofMinutes(1));
         assertThatThrownBy(this::resolve).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'timeout' must be the flag's text");
+
+        flags.clear();
+        flags.put("review_rounds", "3");
+        assertThatThrownBy(this::resolve).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'review_rounds' has no command-line flag");
     }
 
     @Test

@@ -304,6 +304,22 @@ class GitTest {
         assertThat(git.diff(to, to)).isEmpty();
     }
 
+    @Test // issue 14: what a reviewer reads
+    void theUncommittedDiffShowsChangedAndNewFilesAndTheNextCommitTakesThem() throws Exception {
+        String before = git.head();
+        write("README.md", "hello\nworld\n");
+        write("new/file.txt", "fresh\n");
+
+        String diff = git.uncommittedDiff();
+
+        assertThat(diff).contains("diff --git a/README.md b/README.md", "+world",
+                "diff --git a/new/file.txt b/new/file.txt", "+fresh");
+        assertThat(git.head()).isEqualTo(before);
+        String after = git.commitAll("work").orElseThrow();
+        assertThat(git.changedFiles(before, after)).containsExactly("README.md", "new/file.txt");
+        assertThat(git.uncommittedDiff()).isEmpty();
+    }
+
     @Test
     void aDiffLargerThanAPipeBufferIsReadWhole() throws Exception {
         String from = git.head();
