@@ -157,14 +157,7 @@ class RunsApiTest {
     @Test
     void stoppingTheServerPausesTheRunsItDrivesAndTheyCanBeResumed() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        RunServer.Gate gate = new RunServer.Gate(3);
-        server = RunServer.start(dir, List.of(repo), gate, log, c -> c);
-        String id = new Http(server).post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}").json()
-                .at("/summary/id").asString();
-        gate.awaitHeld(1);
-        Thread stopper = Thread.ofVirtual().start(server::stop);
-        gate.open(); // the call returns; the run sees the pause request and pauses
-        stopper.join();
+        String id = runPausedByStoppingTheServer(repo);
         assertThat(server.liveRuns()).isEmpty();
         try (Store store = Store.open(BuildManager.databaseOf(repo), Clock.systemUTC())) {
             assertThat(store.run(id).orElseThrow().state()).isEqualTo("Paused");
@@ -176,5 +169,67 @@ class RunsApiTest {
         assertThat(resumed.status()).as("%s %s", resumed, log).isEqualTo(202);
         WsClient ws = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
         assertThat(ws.until("end").getLast().path("state").asString()).as("%s", log).isEqualTo("Completed");
+    }
+
+    // issue: a WebSocket opened on a just-resumed run that was still Paused got {"kind":"end"} at once, because the
+    // stream's source took Paused for ended before the launched session had moved the run
+    @Test
+    void aStreamOfARunWhoseSessionIsLaunchedButStillPausedWaitsForTheSessionToEnd() throws Exception {
+        // given a paused run
+        Path repo = RunServer.example(dir, "calc");
+        String id = runPausedByStoppingTheServer(repo);
+        // and a server driving a session of it that has not begun: the run stays Paused until the latch opens
+        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log,
+                c -> c.heartbeat(java.time.Duration.ofMillis(200)));
+        java.util.concurrent.CountDownLatch begin = new java.util.concurrent.CountDownLatch(1);
+        server.registry().launch(server.repos().all().getFirst(), new dev.munero.core.app.Runs.Started() {
+            @Override
+            public String runId() {
+                return id;
+            }
+
+            @Override
+            public BuildManager.Outcome run() {
+                try {
+                    begin.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new BuildManager.Outcome(id, BuildManager.Status.PAUSED, "held by the test", 0, 0, "",
+                        "", null, null, null);
+            }
+
+            @Override
+            public java.util.Optional<String> reportProblem() {
+                return java.util.Optional.empty();
+            }
+        });
+        assertThat(new Http(server).get("/api/v1/runs/" + id).json().at("/summary/state").asString())
+                .isEqualTo("Paused");
+
+        // when a client connects: it is told the stream goes on (a heartbeat), not that it ended
+        WsClient ws = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
+        JsonNode first = ws.next();
+        while (first.path("kind").asString().equals("event")) { // the backlog
+            first = ws.next();
+        }
+        assertThat(first.path("kind").asString()).as("%s", first).isEqualTo("heartbeat");
+
+        // then once the session ends, the stream ends with the run's state
+        begin.countDown();
+        assertThat(ws.until("end").getLast().path("state").asString()).as("%s", log).isEqualTo("Paused");
+    }
+
+    /** Starts a run in a server, holds it at its third model call, stops the server (it pauses the run): its id. */
+    private String runPausedByStoppingTheServer(Path repo) throws Exception {
+        RunServer.Gate gate = new RunServer.Gate(3);
+        server = RunServer.start(dir, List.of(repo), gate, log, c -> c);
+        String id = new Http(server).post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}").json()
+                .at("/summary/id").asString();
+        gate.awaitHeld(1);
+        Thread stopper = Thread.ofVirtual().start(server::stop);
+        gate.open(); // the call returns; the run sees the pause request and pauses
+        stopper.join();
+        return id;
     }
 }
