@@ -1,17 +1,14 @@
 package dev.munero.cli;
 
 import dev.munero.core.RunMetrics;
-import dev.munero.core.app.AppException;
 import dev.munero.core.app.Runs;
 import dev.munero.core.events.RunEvents;
 import dev.munero.engine.config.Durations;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,24 +35,14 @@ final class SessionsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options every subcommand shares. */
-    static class Common {
+    /** What every subcommand shares. */
+    abstract static class Common extends RepoSubcommand {
         @picocli.CommandLine.ParentCommand
         SessionsCommand parent;
 
-        @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
-                description = "The repository (default: the current directory).")
-        Path directory;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
-
+        @Override
         Invocation invocation() {
             return parent.invocation;
-        }
-
-        Path repo() {
-            return RunDriver.repo(invocation(), directory);
         }
 
         Runs open() {
@@ -64,9 +51,9 @@ final class SessionsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the runs, newest first.")
-    static final class ListRuns extends Common implements Callable<Integer> {
+    static final class ListRuns extends Common {
         @Override
-        public Integer call() {
+        int run() {
             PrintStream out = invocation().out();
             try (Runs runs = open()) {
                 List<Runs.Summary> all = new ArrayList<>();
@@ -94,8 +81,6 @@ final class SessionsCommand implements Runnable {
                             r.branch());
                 }
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
     }
@@ -113,12 +98,12 @@ final class SessionsCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show a run: state, plan and tasks, iterations and their checkpoint commits, cost.")
-    static final class Show extends Common implements Callable<Integer> {
+    static final class Show extends Common {
         @Parameters(paramLabel = "ID", description = "The run id (see munero sessions list).")
         String id;
 
         @Override
-        public Integer call() {
+        int run() {
             PrintStream out = invocation().out();
             try (Runs runs = open()) {
                 Runs.Detail d = runs.show(id);
@@ -162,8 +147,6 @@ final class SessionsCommand implements Runnable {
                     out.println(d.endedMessage());
                 }
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
     }
@@ -171,7 +154,7 @@ final class SessionsCommand implements Runnable {
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
             description = {"Delete runs whose last event is older than --max-age: their rows in the database and "
                     + "their worktrees. Their branches (munero/ID) and the lessons they taught are kept."})
-    static final class Cleanup extends Common implements Callable<Integer> {
+    static final class Cleanup extends Common {
         @Option(names = "--max-age", paramLabel = "DURATION", required = true,
                 description = "e.g. 7d, 12h, 30m: runs idle for longer are deleted.")
         String maxAge;
@@ -180,7 +163,7 @@ final class SessionsCommand implements Runnable {
         boolean dryRun;
 
         @Override
-        public Integer call() {
+        int run() {
             PrintStream out = invocation().out();
             Duration age;
             try {
@@ -206,8 +189,6 @@ final class SessionsCommand implements Runnable {
                     out.println("no run is idle for more than " + maxAge);
                 }
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
     }
