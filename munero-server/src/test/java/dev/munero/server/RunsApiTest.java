@@ -3,6 +3,7 @@ package dev.munero.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.core.BuildManager;
+import dev.munero.core.ReplayedRuns;
 import dev.munero.store.Store;
 import dev.munero.store.StoredEvent;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,7 @@ class RunsApiTest {
     @Test
     void aRunStartedOverTheApiRunsInTheServerAndEveryReadRouteShowsWhatTheDatabaseHolds() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         Http http = new Http(server);
 
         Http.Response started = http.post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}");
@@ -106,7 +107,7 @@ class RunsApiTest {
     @Test
     void aBadStartIsRefusedBeforeAnyRunExists() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         Http http = new Http(server);
         Http.Response both = http.post("/api/v1/runs", "{\"spec\": \"x\", \"spec_path\": \"SPEC.md\"}");
         assertThat(both.status()).isEqualTo(400);
@@ -127,7 +128,7 @@ class RunsApiTest {
     void twoRunsInOneRepositoryAndOneInAnotherRunAtOnceAndAllComplete() throws Exception {
         Path a = RunServer.example(dir, "calc");
         Path b = RunServer.example(dir.resolve("other"), "calc");
-        RunServer.Gate gate = new RunServer.Gate(2);
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(2);
         server = RunServer.start(dir, List.of(a, b), gate, log, c -> c);
         Http http = new Http(server);
         String r1 = http.post("/api/v1/runs", "{\"repo\": \"calc\", \"spec_path\": \"SPEC.md\"}").json()
@@ -163,7 +164,7 @@ class RunsApiTest {
             assertThat(store.run(id).orElseThrow().state()).isEqualTo("Paused");
         }
         // a new server resumes it
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         Http http = new Http(server);
         Http.Response resumed = http.post("/api/v1/runs/" + id + "/resume", "{}");
         assertThat(resumed.status()).as("%s %s", resumed, log).isEqualTo(202);
@@ -179,7 +180,7 @@ class RunsApiTest {
         Path repo = RunServer.example(dir, "calc");
         String id = runPausedByStoppingTheServer(repo);
         // and a server driving a session of it that has not begun: the run stays Paused until the latch opens
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log,
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log,
                 c -> c.heartbeat(java.time.Duration.ofMillis(200)));
         java.util.concurrent.CountDownLatch begin = new java.util.concurrent.CountDownLatch(1);
         server.registry().launch(server.repos().all().getFirst(), new dev.munero.core.app.Runs.Started() {
@@ -222,7 +223,7 @@ class RunsApiTest {
 
     /** Starts a run in a server, holds it at its third model call, stops the server (it pauses the run): its id. */
     private String runPausedByStoppingTheServer(Path repo) throws Exception {
-        RunServer.Gate gate = new RunServer.Gate(3);
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(3);
         server = RunServer.start(dir, List.of(repo), gate, log, c -> c);
         String id = new Http(server).post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}").json()
                 .at("/summary/id").asString();
