@@ -49,7 +49,7 @@ final class AuditCommand implements Callable<Integer> {
         try (Access access = TokenCommand.open(invocation, false)) {
             return verify ? verify(access, out, err) : list(access, out);
         } catch (AppException e) {
-            return TokenCommand.fail(err, e);
+            return RunDriver.error(err, e);
         }
     }
 

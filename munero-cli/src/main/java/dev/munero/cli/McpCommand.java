@@ -81,7 +81,7 @@ final class McpCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } catch (AppException e) {
-            return TokenCommand.fail(err, e);
+            return RunDriver.error(err, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.INTERRUPTED;

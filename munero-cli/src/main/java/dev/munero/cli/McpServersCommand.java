@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,11 +52,12 @@ final class McpServersCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options every subcommand shares, and the error handling. */
-    abstract static class Sub implements Callable<Integer> {
+    /** Options every subcommand shares. */
+    abstract static class Sub extends Subcommand {
         @picocli.CommandLine.ParentCommand
         McpServersCommand parent;
 
+        // not RepoSubcommand's -C: its help says what the repository is for here
         @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
                 description = "The repository whose munero.yaml may define servers (default: the current directory).")
         Path directory;
@@ -65,20 +65,17 @@ final class McpServersCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON instead of text.")
         boolean json;
 
+        @Override
         Invocation invocation() {
             return parent.parent.invocation;
         }
 
         @Override
-        public final Integer call() {
+        final int run() {
             Invocation invocation = invocation();
-            try {
-                Path repo = RunDriver.repo(invocation, directory);
-                McpSettings settings = new McpSettings(repo, invocation.env(), RunSessions.userConfig(invocation.env()));
-                return call(settings, invocation.out());
-            } catch (AppException e) {
-                return TokenCommand.fail(invocation.err(), e);
-            }
+            Path repo = RunDriver.repo(invocation, directory);
+            return call(new McpSettings(repo, invocation.env(), RunSessions.userConfig(invocation.env())),
+                    invocation.out());
         }
 
         abstract int call(McpSettings settings, PrintStream out);

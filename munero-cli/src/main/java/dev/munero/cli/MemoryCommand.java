@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,18 +50,12 @@ final class MemoryCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options every subcommand shares, and the work around each: open, run, map errors to exit codes. */
-    abstract static class Common implements Callable<Integer> {
+    /** The work around each subcommand: open the memory bank, run. */
+    abstract static class Common extends RepoSubcommand {
         @picocli.CommandLine.ParentCommand
         MemoryCommand parent;
 
-        @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
-                description = "The repository (default: the current directory).")
-        Path directory;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
-
+        @Override
         Invocation invocation() {
             return parent.invocation;
         }
@@ -73,13 +66,10 @@ final class MemoryCommand implements Runnable {
         }
 
         @Override
-        public final Integer call() {
-            try (Memory memory = Memory.open(RunDriver.repo(invocation(), directory), Clock.systemUTC(), creates(),
-                    invocation().env())) {
+        final int run() {
+            try (Memory memory = Memory.open(repo(), Clock.systemUTC(), creates(), invocation().env())) {
                 work(memory, invocation().out());
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
 

@@ -39,12 +39,17 @@ final class RunDriver {
     }
 
     /**
-     * Prints {@code munero: error: MESSAGE} and returns the exit code of its kind (docs/ARCHITECTURE.md): 2 for
-     * NOT_FOUND, INVALID and CONFLICT (the user can fix the command), 1 for UNAVAILABLE (git, the file system, the
-     * sandbox failed).
+     * Prints {@code munero: error: MESSAGE} (each line of a longer message so prefixed) and returns the exit code of
+     * its kind (docs/ARCHITECTURE.md): 2 for NOT_FOUND, INVALID and CONFLICT (the user can fix the command), 1 for
+     * UNAVAILABLE (git, the file system, the sandbox or a database failed).
      */
     static int error(Invocation invocation, AppException e) {
-        invocation.err().println("munero: error: " + e.getMessage());
+        return error(invocation.err(), e);
+    }
+
+    /** {@link #error(Invocation, AppException)} on {@code err}. */
+    static int error(PrintStream err, AppException e) {
+        e.getMessage().lines().forEach(line -> err.println("munero: error: " + line));
         return switch (e.kind()) {
             case NOT_FOUND, INVALID, CONFLICT -> ExitCodes.USAGE;
             case UNAVAILABLE -> ExitCodes.FAILED;

@@ -105,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
             guard = ServerGuard.open(invocation.env(), bind, new SecurityOptions(auth, cors,
                     RateLimit.parse(rateLimit), Duration.ofSeconds(10)));
         } catch (AppException e) {
-            return TokenCommand.fail(invocation.err(), e);
+            return RunDriver.error(invocation.err(), e);
         }
         MuneroServer server;
         MetricsExtension metrics = new MetricsExtension(MuneroMetrics.builder().build());

@@ -1,18 +1,15 @@
 package dev.munero.cli;
 
 import dev.munero.core.RunMetrics;
-import dev.munero.core.app.AppException;
 import dev.munero.core.app.Runs;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
 import dev.munero.engine.config.Durations;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,24 +36,14 @@ final class SessionsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options every subcommand shares. */
-    static class Common {
+    /** What every subcommand shares. */
+    abstract static class Common extends RepoSubcommand {
         @picocli.CommandLine.ParentCommand
         SessionsCommand parent;
 
-        @Option(names = {"-C", "--directory"}, paramLabel = "DIR", defaultValue = ".",
-                description = "The repository (default: the current directory).")
-        Path directory;
-
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
-
+        @Override
         Invocation invocation() {
             return parent.invocation;
-        }
-
-        Path repo() {
-            return RunDriver.repo(invocation(), directory);
         }
 
         Runs open() {
@@ -65,9 +52,9 @@ final class SessionsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the runs, newest first.")
-    static final class ListRuns extends Common implements Callable<Integer> {
+    static final class ListRuns extends Common {
         @Override
-        public Integer call() {
+        int run() {
             PrintStream out = invocation().out();
             try (Runs runs = open()) {
                 List<Runs.Summary> all = new ArrayList<>();
@@ -95,8 +82,6 @@ final class SessionsCommand implements Runnable {
                             r.branch());
                 }
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
     }
@@ -114,12 +99,12 @@ final class SessionsCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show a run: state, plan and tasks, iterations and their checkpoint commits, cost.")
-    static final class Show extends Common implements Callable<Integer> {
+    static final class Show extends Common {
         @Parameters(paramLabel = "ID", description = "The run id (see munero sessions list).")
         String id;
 
         @Override
-        public Integer call() {
+        int run() {
             PrintStream out = invocation().out();
             try (Runs runs = open()) {
                 Runs.Detail d = runs.show(id);
@@ -173,8 +158,6 @@ final class SessionsCommand implements Runnable {
                     out.println(d.endedMessage());
                 }
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
     }
@@ -182,7 +165,7 @@ final class SessionsCommand implements Runnable {
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
             description = {"Delete runs whose last event is older than --max-age: their rows in the database and "
                     + "their worktrees. Their branches (munero/ID) and the lessons they taught are kept."})
-    static final class Cleanup extends Common implements Callable<Integer> {
+    static final class Cleanup extends Common {
         @Option(names = "--max-age", paramLabel = "DURATION", required = true,
                 description = "e.g. 7d, 12h, 30m: runs idle for longer are deleted.")
         String maxAge;
@@ -191,7 +174,7 @@ final class SessionsCommand implements Runnable {
         boolean dryRun;
 
         @Override
-        public Integer call() {
+        int run() {
             PrintStream out = invocation().out();
             Duration age;
             try {
@@ -217,8 +200,6 @@ final class SessionsCommand implements Runnable {
                     out.println("no run is idle for more than " + maxAge);
                 }
                 return ExitCodes.OK;
-            } catch (AppException e) {
-                return RunDriver.error(invocation(), e);
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.munero.cli;
 
 import dev.munero.core.app.Access;
-import dev.munero.core.app.AppException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,29 +48,24 @@ final class TokenCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The exit code of an application error, after printing its message: 1 for UNAVAILABLE, else 2. */
-    static int fail(PrintStream err, AppException e) {
-        e.getMessage().lines().forEach(line -> err.println("munero: error: " + line));
-        return e.kind() == AppException.Kind.UNAVAILABLE ? ExitCodes.FAILED : ExitCodes.USAGE;
-    }
-
     /** Opens this user's server database. */
     static Access open(Invocation invocation, boolean create) {
         return Access.open(Access.database(invocation.env()), Clock.systemUTC(), create);
     }
 
     /** Base of the subcommands. */
-    abstract static class Sub implements Callable<Integer> {
+    abstract static class Sub extends Subcommand {
         @picocli.CommandLine.ParentCommand
         TokenCommand parent;
 
         @Override
-        public final Integer call() {
-            try {
-                return call(parent.invocation.out(), parent.invocation.err());
-            } catch (AppException e) {
-                return fail(parent.invocation.err(), e);
-            }
+        Invocation invocation() {
+            return parent.invocation;
+        }
+
+        @Override
+        final int run() {
+            return call(parent.invocation.out(), parent.invocation.err());
         }
 
         abstract int call(PrintStream out, PrintStream err);

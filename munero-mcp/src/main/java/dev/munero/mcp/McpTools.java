@@ -1,10 +1,9 @@
 package dev.munero.mcp;
 
-import dev.munero.core.RunLimits;
+import dev.munero.core.BuildManager;
 import dev.munero.core.app.AppException;
 import dev.munero.core.app.Builds;
 import dev.munero.core.app.Memory;
-import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettings;
 import dev.munero.core.events.EventBus;
@@ -18,10 +17,6 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -221,43 +216,15 @@ final class McpTools {
 
     private Object runStart(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         Args a = args(request);
-        Path repo = backend.repo();
-        String text = a.optionalText("spec");
-        String file = a.optionalText("spec_path");
-        String spec;
-        String specPath;
-        if (text != null && file != null) {
-            throw AppException.invalid("run_start takes spec (the text) or spec_path (a file in the repository), "
-                    + "not both");
-        } else if (text != null) {
-            spec = text;
-            specPath = "mcp";
-        } else if (file != null) {
-            Path f = repo.resolve(file).normalize();
-            if (!f.startsWith(repo)) {
-                throw AppException.invalid("spec_path must be a file inside the repository " + repo + ", was " + file);
-            }
-            try {
-                spec = Files.readString(f, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw AppException.invalid("cannot read the spec " + file + " in " + repo + ": " + e.getMessage());
-            }
-            specPath = repo.relativize(f).toString();
-        } else {
-            throw AppException.invalid("run_start needs the spec: spec (the text) or spec_path (a file in the "
-                    + "repository)");
-        }
         Map<String, Object> flags = new HashMap<>();
-        put(flags, "model", a.optionalText("model"));
-        put(flags, "budget_usd", a.number("budget_usd"));
-        put(flags, "agents", a.integer("agents", null, 1, 64));
-        put(flags, "max_iterations", a.integer("max_iterations", null, 1, 10_000));
-        put(flags, "timeout", a.optionalText("timeout"));
-        RunSettings settings = settings(flags);
-        RunLimits limits = RunSessions.limits(settings);
+        flags.put("model", a.optionalText("model"));
+        flags.put("budget_usd", a.number("budget_usd"));
+        flags.put("agents", a.integer("agents", null, 1, 64));
+        flags.put("max_iterations", a.integer("max_iterations", null, 1, 10_000));
+        flags.put("timeout", a.optionalText("timeout"));
         Runs runs = backend.runs().creating();
-        Runs.Started started = runs.start(new Runs.Start(spec, specPath, limits, settings.metricsEnabled().value()),
-                backend.sessions().open(repo, settings, new EventBus()));
+        Runs.Started started = runs.start(new Runs.StartArgs("run_start", a.optionalText("spec"),
+                a.optionalText("spec_path"), "mcp", flags), backend.env(), this::session);
         backend.driver().launch(started);
         return runs.summary(started.runId());
     }
@@ -287,13 +254,9 @@ final class McpTools {
         String id = a.text("id");
         Runs runs = backend.runs().existing();
         Long iterations = a.integer("max_iterations", null, 1, 10_000);
-        Runs.Resume resume = new Runs.Resume(a.number("budget_usd"), a.number("add_budget_usd"), a.duration("timeout"),
-                iterations == null ? null : iterations.intValue());
-        // refused (ended, running, bad budget) before a session is made for it
-        Runs.Summary resumable = runs.resumable(id, resume);
-        RunSettings settings = settings(Map.of("model", resumable.model()));
-        Runs.Started started = runs.resume(id, resume, backend.sessions().open(backend.repo(), settings,
-                new EventBus()));
+        Runs.Started started = runs.resume(id, new Runs.Resume(a.number("budget_usd"), a.number("add_budget_usd"),
+                a.duration("timeout"), iterations == null ? null : iterations.intValue()), backend.env(),
+                this::session);
         backend.driver().launch(started);
         return accepted(id, runs.summary(id).state(), "resumed; the run goes on in the background");
     }
@@ -326,8 +289,8 @@ final class McpTools {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private RunSettings settings(Map<String, ?> flags) {
-        return RunSessions.settings(backend.repo(), flags, backend.env(), RunSessions.userConfig(backend.env()));
+    private BuildManager.Session session(RunSettings settings) {
+        return backend.sessions().open(backend.repo(), settings, new EventBus());
     }
 
     private static Map<String, Object> accepted(String id, String state, String message) {
@@ -345,12 +308,6 @@ final class McpTools {
 
     private static Args args(McpSchema.CallToolRequest request) {
         return new Args(request.name(), request.arguments());
-    }
-
-    private static void put(Map<String, Object> flags, String key, Object value) {
-        if (value != null) {
-            flags.put(key, value);
-        }
     }
 
     /** The value as snake_case JSON: structured content (an object) and the same text. */

@@ -4,6 +4,7 @@ import static dev.munero.mcp.McpFixture.call;
 import static dev.munero.mcp.McpFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.munero.core.ReplayedRuns;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class BuildToolsTest {
     @SuppressWarnings("unchecked")
     void buildRunsTheStepsReportsProgressAndASecondBuildHitsTheCache() throws Exception {
         Path repo = McpFixture.polyglot(dir, "polyglot");
-        fixture = McpFixture.over(dir, repo, McpFixture.Gate.none());
+        fixture = McpFixture.over(dir, repo, ReplayedRuns.Gate.none());
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         McpSyncClient client = fixture.client(McpRole.OPERATOR, progress::add);
 
@@ -71,7 +72,7 @@ class BuildToolsTest {
     void aFailedBuildIsAResultWithTheFailedStepAndTheTailOfItsLog() throws Exception {
         // run-calc's CalcCheck calls Calc.multiply, which does not exist yet: compile fails
         Path repo = McpFixture.runCalc(dir, "calc");
-        fixture = McpFixture.over(dir, repo, McpFixture.Gate.none());
+        fixture = McpFixture.over(dir, repo, ReplayedRuns.Gate.none());
         McpSyncClient client = fixture.client(McpRole.OPERATOR);
 
         McpSchema.CallToolResult result = client.callTool(call("build", Map.of()));
@@ -93,7 +94,7 @@ class BuildToolsTest {
     @SuppressWarnings("unchecked")
     void graphGivesTheStepsAndEdgesAndExplainGivesTheCacheKeyAndItsInputs() throws Exception {
         Path repo = McpFixture.runCalc(dir, "calc");
-        fixture = McpFixture.over(dir, repo, McpFixture.Gate.none());
+        fixture = McpFixture.over(dir, repo, ReplayedRuns.Gate.none());
         McpSyncClient client = fixture.client(McpRole.VIEWER);
 
         Map<String, Object> graph = ok(client.callTool(call("graph", Map.of())));
@@ -116,7 +117,7 @@ class BuildToolsTest {
     @Test
     void theStepLogOfABuildIsAResource() throws Exception {
         Path repo = McpFixture.runCalc(dir, "calc");
-        fixture = McpFixture.over(dir, repo, McpFixture.Gate.none());
+        fixture = McpFixture.over(dir, repo, ReplayedRuns.Gate.none());
         McpSyncClient client = fixture.client(McpRole.OPERATOR);
         String build = (String) ok(client.callTool(call("build", Map.of()))).get("build_id");
 

@@ -7,6 +7,7 @@ import static dev.munero.mcp.McpFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.munero.core.ReplayedRuns;
 import dev.munero.core.app.Runs;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -34,7 +35,7 @@ class ErrorsAndRolesTest {
     @BeforeEach
     void start() throws Exception {
         repo = McpFixture.runCalc(dir, "calc");
-        fixture = McpFixture.over(dir, repo, McpFixture.Gate.none());
+        fixture = McpFixture.over(dir, repo, ReplayedRuns.Gate.none());
     }
 
     @AfterEach

@@ -1,16 +1,9 @@
 package dev.munero.mcp;
 
-import dev.munero.agent.safety.Sandbox;
-import dev.munero.core.BuildManager;
 import dev.munero.core.ExampleRepos;
+import dev.munero.core.ReplayedRuns;
+import dev.munero.core.ReplayedRuns.Gate;
 import dev.munero.core.app.Runs;
-import dev.munero.llm.ChatModel;
-import dev.munero.llm.ChatRequest;
-import dev.munero.llm.ChatResponse;
-import dev.munero.llm.ModelRef;
-import dev.munero.llm.StreamListener;
-import dev.munero.llm.pricing.ModelTable;
-import dev.munero.llm.record.ReplayChatModel;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -20,15 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -40,7 +28,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * workspace of shell steps), served as Streamable HTTP from a real Jetty 12 on 127.0.0.1, called with the SDK's own
  * {@link McpSyncClient}. The caller's role is the test header {@code X-Test-Role} (as {@code munero serve} takes it
  * from the token); runs replay the recorded session {@code examples/run-calc.session.jsonl} (no network, no key),
- * each model wrapped in a {@link Gate}.
+ * each model wrapped in a {@link Gate} ({@link ReplayedRuns}).
  */
 final class McpFixture implements AutoCloseable {
     static final String ROLE_HEADER = "X-Test-Role";
@@ -101,15 +89,9 @@ final class McpFixture implements AutoCloseable {
         backend.close();
     }
 
-    /** The environment runs and builds see: no user config, no keys. */
+    /** The environment runs and builds see: no user config, no keys ({@link ReplayedRuns#env}). */
     static Map<String, String> env(Path dir) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv().getOrDefault("PATH", ""));
-        env.put("HOME", System.getProperty("user.home"));
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("MUNERO_CONFIG", dir.resolve("no-such-dir/config.toml").toString());
-        env.put("CI", "true");
-        return env;
+        return ReplayedRuns.env(dir);
     }
 
     /** A copy of {@code examples/run-calc}, committed in a new git repository {@code dir/name}. */
@@ -147,19 +129,7 @@ final class McpFixture implements AutoCloseable {
 
     /** Sessions replaying the recorded run, each model wrapped in {@code gate}. */
     static McpBackend.Sessions replaying(Path dir, Gate gate) {
-        return (repo, settings, bus) -> {
-            ModelRef model = ModelRef.parse(settings.model().value());
-            ChatModel replay;
-            try {
-                replay = new ReplayChatModel(ExampleRepos.SESSION, model, Map.of(repo.toRealPath().toString(),
-                        "<repo>"));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return new BuildManager.Session(gate.wrap(replay),
-                    ModelTable.withUserFile(dir.resolve("no-such-dir/models.toml")).lookup(model), env(dir),
-                    Sandbox.none(), Clock.systemUTC(), bus, BuildManager.Learning.RUN_ONLY);
-        };
+        return (repo, settings, bus) -> ReplayedRuns.session(dir, gate, repo, settings, bus);
     }
 
     /** Waits (up to 5 minutes) until run {@code id} is in {@code state}; the run database is read each 100 ms. */
@@ -170,57 +140,6 @@ final class McpFixture implements AutoCloseable {
                 throw new AssertionError("run " + id + " is " + runs.summary(id).state() + ", not " + state);
             }
             Thread.sleep(100);
-        }
-    }
-
-    /**
-     * Holds every run's model call number {@code at} (1-based, counted per model) until {@link #open}; counts the
-     * models waiting there.
-     */
-    static final class Gate {
-        private final int at;
-        private final CountDownLatch opened = new CountDownLatch(1);
-        private final Semaphore waiting = new Semaphore(0);
-
-        Gate(int at) {
-            this.at = at;
-        }
-
-        /** A gate that never holds. */
-        static Gate none() {
-            Gate g = new Gate(0);
-            g.open();
-            return g;
-        }
-
-        /** Waits until {@code n} models are held at the gate. */
-        void awaitHeld(int n) throws InterruptedException {
-            if (!waiting.tryAcquire(n, 5, TimeUnit.MINUTES)) {
-                throw new AssertionError("fewer than " + n + " runs reached model call " + at);
-            }
-        }
-
-        void open() {
-            opened.countDown();
-        }
-
-        ChatModel wrap(ChatModel model) {
-            AtomicInteger calls = new AtomicInteger();
-            return new ChatModel() {
-                @Override
-                public ModelRef model() {
-                    return model.model();
-                }
-
-                @Override
-                public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
-                    if (calls.incrementAndGet() == at) {
-                        waiting.release();
-                        opened.await();
-                    }
-                    return model.chat(request, listener);
-                }
-            };
         }
     }
 

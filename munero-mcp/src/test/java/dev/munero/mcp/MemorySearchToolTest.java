@@ -6,6 +6,7 @@ import static dev.munero.mcp.McpFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.core.BuildManager;
+import dev.munero.core.ReplayedRuns;
 import dev.munero.memory.Author;
 import dev.munero.memory.MemoryBank;
 import dev.munero.memory.PutRequest;
@@ -31,7 +32,7 @@ class MemorySearchToolTest {
     @BeforeEach
     void start() throws Exception {
         repo = McpFixture.runCalc(dir, "calc");
-        fixture = McpFixture.over(dir, repo, McpFixture.Gate.none());
+        fixture = McpFixture.over(dir, repo, ReplayedRuns.Gate.none());
     }
 
     @AfterEach

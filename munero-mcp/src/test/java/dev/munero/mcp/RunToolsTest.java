@@ -4,6 +4,7 @@ import static dev.munero.mcp.McpFixture.call;
 import static dev.munero.mcp.McpFixture.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.munero.core.ReplayedRuns;
 import dev.munero.core.app.Runs;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -38,7 +39,7 @@ class RunToolsTest {
     @SuppressWarnings("unchecked")
     void aRunStartedOverMcpIsRecordedCanBeFollowedPausedCostedListedAndResumedToTheEnd() throws Exception {
         Path repo = McpFixture.runCalc(dir, "calc");
-        McpFixture.Gate gate = new McpFixture.Gate(3);
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(3);
         fixture = McpFixture.over(dir, repo, gate);
         McpSyncClient client = fixture.client(McpRole.OPERATOR);
 
@@ -100,7 +101,7 @@ class RunToolsTest {
     @Test
     void closingTheLocalBackendAsksTheRunsItDrivesToPauseAndWaitsForThem() throws Exception {
         Path repo = McpFixture.runCalc(dir, "calc");
-        McpFixture.Gate gate = new McpFixture.Gate(2);
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(2);
         fixture = McpFixture.over(dir, repo, gate);
         McpSyncClient client = fixture.client(McpRole.OPERATOR);
         // the spec as text (the recording was made with SPEC.md's text)

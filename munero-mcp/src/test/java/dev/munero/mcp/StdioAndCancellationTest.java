@@ -2,6 +2,7 @@ package dev.munero.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.munero.core.ReplayedRuns;
 import dev.munero.llm.TokenEstimator;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -136,7 +137,7 @@ class StdioAndCancellationTest {
     void aBuildOverStreamableHttpIsCancelledByANotificationInItsSession() throws Exception {
         Path repo = McpFixture.workspace(dir, "slow", SLOW_BUILD);
         try (McpFixture fixture = new McpFixture(repo, McpBackend.local(repo, McpFixture.env(dir),
-                McpFixture.replaying(dir, McpFixture.Gate.none())))) {
+                McpFixture.replaying(dir, ReplayedRuns.Gate.none())))) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> init = http.send(post(fixture, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
                     + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
@@ -165,7 +166,7 @@ class StdioAndCancellationTest {
 
     /** Serves stdio over a loopback socket; returns the host's end to write to (its reads go to the queues). */
     private OutputStream serveOverStdio(Path repo) throws IOException {
-        backend = McpBackend.local(repo, McpFixture.env(dir), McpFixture.replaying(dir, McpFixture.Gate.none()));
+        backend = McpBackend.local(repo, McpFixture.env(dir), McpFixture.replaying(dir, ReplayedRuns.Gate.none()));
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         host = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
         accepted = listener.accept();

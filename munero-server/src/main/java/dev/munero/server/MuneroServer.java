@@ -51,7 +51,7 @@ public final class MuneroServer implements AutoCloseable {
         }
         this.repos = new Repos(config.repos, config.clock);
         this.registry = new RunRegistry(config.log);
-        this.follower = new RunFollower(repos, observers, config.poll.toMillis(), config.log);
+        this.follower = new RunFollower(repos, observers, config.poll.toMillis(), config.log, registry);
         this.jobs = new BuildJobs(observers, config.clock, config.log);
         Streams streams = new Streams(repos, follower, jobs, observers, config.queueFrames,
                 config.heartbeat.toMillis(), config.slowClient.toMillis(), config.log);
@@ -164,6 +164,11 @@ public final class MuneroServer implements AutoCloseable {
     /** The run follower, for tests that wait on its polls. */
     RunFollower follower() {
         return follower;
+    }
+
+    /** The runs this server drives, for tests that drive one themselves. */
+    RunRegistry registry() {
+        return registry;
     }
 
     /** The ids of the runs this server drives now. */

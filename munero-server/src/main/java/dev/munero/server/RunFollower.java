@@ -31,6 +31,7 @@ final class RunFollower {
     private final List<StreamObserver> observers;
     private final long pollMillis;
     private final PrintStream log;
+    private final RunRegistry registry;
     private final Map<String, Known> known = new HashMap<>();
     private final Set<String> started = new HashSet<>();
     private final Map<String, Set<EventConnection>> clients = new ConcurrentHashMap<>();
@@ -38,11 +39,14 @@ final class RunFollower {
     private volatile Thread thread;
     private volatile boolean failing;
 
-    RunFollower(Repos repos, List<StreamObserver> observers, long pollMillis, PrintStream log) {
+    /** @param registry the runs this server drives: their streams end only once their sessions have */
+    RunFollower(Repos repos, List<StreamObserver> observers, long pollMillis, PrintStream log, RunRegistry registry) {
         this.repos = repos;
         this.observers = List.copyOf(observers);
         this.pollMillis = pollMillis;
         this.log = log;
+        this.registry = registry;
+        registry.onSessionEnded(this::sessionEnded);
     }
 
     /** Takes note of what the logs hold now (not fanned out), then follows them on a virtual thread. */
@@ -91,8 +95,14 @@ final class RunFollower {
         return clients.values().stream().flatMap(Set::stream).toList();
     }
 
-    /** The event source of one run: its log and its state. */
-    static EventSource source(Runs runs, String runId) {
+    /**
+     * The event source of one run: its log and its state. A Paused run that the registry drives has not ended: it
+     * was just resumed and its session has not moved it yet, or it is pausing and its session is still writing; the
+     * follower tells its clients when that session ends ({@link #sessionEnded}). Issue: a stream opened on a run just
+     * resumed got {@code end} at once.
+     */
+    EventSource source(ServedRepo repo, String runId) {
+        Runs runs = repo.runs();
         return new EventSource() {
             @Override
             public List<Frame> after(long seq, int limit) {
@@ -102,9 +112,31 @@ final class RunFollower {
             @Override
             public Optional<String> ended() {
                 String state = runs.show(runId).summary().state();
-                return running(state) ? Optional.empty() : Optional.of(state);
+                if (running(state) || state.equals(RunState.PAUSED.label()) && registry.drives(repo, runId)) {
+                    return Optional.empty();
+                }
+                return Optional.of(state);
             }
         };
+    }
+
+    /**
+     * Tells the clients of run {@code runId} that a session of it this server drove has ended, so each checks
+     * whether the stream has ended ({@link RunRegistry#onSessionEnded}).
+     */
+    void sessionEnded(ServedRepo repo, String runId) {
+        Set<EventConnection> watching = clients.getOrDefault(key(repo.id(), runId), Set.of());
+        if (watching.isEmpty()) {
+            return;
+        }
+        String state;
+        try {
+            state = repo.runs().summary(runId).state();
+        } catch (AppException e) {
+            state = "unknown";
+        }
+        EventSource.Frame f = EventSource.Frame.stateChanged(state);
+        watching.forEach(c -> c.offer(f));
     }
 
     /** Whether a run in {@code state} may still write events: not Paused, Completed or Failed. */

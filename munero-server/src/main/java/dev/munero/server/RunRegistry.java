@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * The runs this server drives, each on its own virtual thread ({@link Runs.Started#run()}), several at once in the
@@ -17,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RunRegistry {
     /** By repository id and run id. */
     private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final List<BiConsumer<ServedRepo, String>> sessionEnded = new CopyOnWriteArrayList<>();
     private final PrintStream log;
 
     RunRegistry(PrintStream log) {
@@ -39,10 +42,29 @@ final class RunRegistry {
                 log.println("munero serve: run " + id + " (" + repo.id() + ") failed: " + e);
             } finally {
                 live.remove(key);
+                for (BiConsumer<ServedRepo, String> listener : sessionEnded) {
+                    listener.accept(repo, id);
+                }
             }
         });
         live.put(key, new Live(repo, id, thread));
         thread.start();
+    }
+
+    /**
+     * Whether this server drives a session of run {@code runId} of {@code repo} now: from {@link #launch} (before the
+     * session has begun, while the run is still Paused) until the session has ended and left the registry.
+     */
+    boolean drives(ServedRepo repo, String runId) {
+        return live.containsKey(repo.id() + "/" + runId);
+    }
+
+    /**
+     * Calls {@code listener} with the repository and run id each time a session this registry drives has ended, after
+     * it left the registry ({@link #drives} is false), on the run's thread.
+     */
+    void onSessionEnded(BiConsumer<ServedRepo, String> listener) {
+        sessionEnded.add(listener);
     }
 
     /** The runs being driven now. */

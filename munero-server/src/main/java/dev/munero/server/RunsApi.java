@@ -1,16 +1,10 @@
 package dev.munero.server;
 
-import dev.munero.core.RunLimits;
 import dev.munero.core.app.Agents;
-import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
-import dev.munero.core.config.RunSettings;
 import dev.munero.core.events.EventBus;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -142,11 +136,8 @@ final class RunsApi {
         ResumeRun body = Json.body(ctx, ResumeRun.class, RESUME_SHAPE);
         Duration timeout = body.timeout() == null ? null : duration(body.timeout(), "timeout");
         Runs runs = repo.runs();
-        Runs.Resume request = new Runs.Resume(body.budgetUsd(), body.addBudgetUsd(), timeout, body.maxIterations());
-        // refused (ended, running, bad budget) before a session is made for it
-        Runs.Summary resumable = runs.resumable(id, request);
-        RunSettings settings = settings(repo, Map.of("model", resumable.model()));
-        Runs.Started started = runs.resume(id, request, sessions.open(repo.path(), settings, new EventBus()));
+        Runs.Started started = runs.resume(id, new Runs.Resume(body.budgetUsd(), body.addBudgetUsd(), timeout,
+                body.maxIterations()), env, settings -> sessions.open(repo.path(), settings, new EventBus()));
         registry.launch(repo, started);
         ctx.status(202).json(new Accepted(id, repo.id(), runs.show(id).summary().state(), "resumed"));
     }
@@ -163,49 +154,17 @@ final class RunsApi {
     void start(Context ctx) {
         StartRun body = Json.body(ctx, StartRun.class, START_SHAPE);
         ServedRepo repo = repos.get(body.repo());
-        String spec;
-        String specPath;
-        if (body.spec() != null && body.specPath() != null) {
-            throw ProblemException.badRequest("send spec (the text) or spec_path (a file in the repository), not both");
-        } else if (body.spec() != null) {
-            spec = body.spec();
-            specPath = "api";
-        } else if (body.specPath() != null) {
-            Path file = repo.path().resolve(body.specPath()).normalize();
-            if (!file.startsWith(repo.path())) {
-                throw ProblemException.badRequest("spec_path must be a file inside the repository " + repo.id()
-                        + ", was " + body.specPath());
-            }
-            try {
-                spec = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw ProblemException.badRequest("cannot read the spec " + body.specPath() + " in " + repo.path()
-                        + ": " + e.getMessage());
-            }
-            specPath = repo.path().relativize(file).toString();
-        } else {
-            throw ProblemException.badRequest("send the spec: " + START_SHAPE);
-        }
-        if (spec.isBlank()) {
-            throw ProblemException.badRequest("the spec is empty; send what the run should build");
-        }
         Map<String, Object> flags = new HashMap<>();
-        put(flags, "model", body.model());
-        put(flags, "budget_usd", body.budgetUsd());
-        put(flags, "agents", body.agents());
-        put(flags, "max_iterations", body.maxIterations());
-        put(flags, "timeout", body.timeout());
-        RunSettings settings = settings(repo, flags);
-        RunLimits limits = RunSessions.limits(settings);
+        flags.put("model", body.model());
+        flags.put("budget_usd", body.budgetUsd());
+        flags.put("agents", body.agents());
+        flags.put("max_iterations", body.maxIterations());
+        flags.put("timeout", body.timeout());
         Runs runs = repo.runsCreating();
-        Runs.Started started = runs.start(new Runs.Start(spec, specPath, limits, settings.metricsEnabled().value()),
-                sessions.open(repo.path(), settings, new EventBus()));
+        Runs.Started started = runs.start(new Runs.StartArgs("POST /api/v1/runs", body.spec(), body.specPath(), "api",
+                flags), env, settings -> sessions.open(repo.path(), settings, new EventBus()));
         registry.launch(repo, started);
         ctx.status(201).json(withRepo(Json.MAPPER.valueToTree(runs.show(started.runId())), repo));
-    }
-
-    private RunSettings settings(ServedRepo repo, Map<String, ?> flags) {
-        return RunSessions.settings(repo.path(), flags, env, RunSessions.userConfig(env));
     }
 
     private static Duration duration(String text, String field) {
@@ -223,12 +182,6 @@ final class RunsApi {
 
     private static ObjectNode withRepo(ObjectNode node, ServedRepo repo) {
         return node.put("repo_id", repo.id());
-    }
-
-    private static void put(Map<String, Object> flags, String key, Object value) {
-        if (value != null) {
-            flags.put(key, value);
-        }
     }
 
     private static String blankToNull(String s) {

@@ -55,7 +55,7 @@ final class Streams {
         ws.onConnect(ctx -> {
             String id = ctx.pathParam("id");
             ServedRepo repo = repos.holding(id, ctx.queryParam("repo"));
-            EventConnection c = new EventConnection(ctx, RunFollower.source(repo.runs(), id), since(ctx), capacity,
+            EventConnection c = new EventConnection(ctx, follower.source(repo, id), since(ctx), capacity,
                     heartbeatMillis, slowAfterMillis, log);
             ctx.attribute(CONNECTION, c);
             follower.subscribe(repo, id, c);

@@ -2,6 +2,7 @@ package dev.munero.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.munero.core.ReplayedRuns;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ class BuildsApiTest {
     @BeforeEach
     void start() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         http = new Http(server);
     }
 

@@ -3,6 +3,7 @@ package dev.munero.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.core.BuildManager;
+import dev.munero.core.ReplayedRuns;
 import dev.munero.store.Store;
 import dev.munero.store.StoredEvent;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +55,7 @@ class EventStreamsTest {
     @Test
     void aClientThatReconnectsMidRunWithSinceGetsEveryEventOnceAndHeartbeatsWhileTheRunWaits() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        RunServer.Gate gate = new RunServer.Gate(4);
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(4);
         server = RunServer.start(dir, List.of(repo), gate, log, c -> c.heartbeat(Duration.ofMillis(200)));
         String id = new Http(server).post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}").json()
                 .at("/summary/id").asString();
@@ -101,7 +102,7 @@ class EventStreamsTest {
             store.createRun(id, "Building", JsonNodeFactory.instance.objectNode().put("repo", repo.toString()),
                     JsonNodeFactory.instance.objectNode());
         }
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log,
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log,
                 c -> c.queueFrames(16).slowClient(Duration.ofSeconds(10)));
         WsClient fast = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
         assertThat(fast.next().at("/event/type").asString()).isEqualTo("run_created");
@@ -139,7 +140,7 @@ class EventStreamsTest {
     @Test
     void aStreamOfAnUnknownRunOrWithABadSinceIsRefusedBeforeTheUpgradeAsAProblem() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         Http http = new Http(server);
         Http.Response bad = http.get("/api/v1/runs/r-x/events?since=-1");
         assertThat(bad.status()).isEqualTo(400);

@@ -2,6 +2,7 @@ package dev.munero.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.munero.core.ReplayedRuns;
 import dev.munero.core.app.Access;
 import dev.munero.server.security.RateLimit;
 import dev.munero.server.security.SecurityOptions;
@@ -64,7 +65,7 @@ class McpEndpointTest {
         for (String name : names) {
             repos.add(RunServer.example(dir, name));
         }
-        server = RunServer.start(dir, repos, RunServer.Gate.none(), log, c -> c.guard(guard)
+        server = RunServer.start(dir, repos, ReplayedRuns.Gate.none(), log, c -> c.guard(guard)
                 .extensions(List.of(guard)));
         return tokens;
     }
@@ -184,7 +185,7 @@ class McpEndpointTest {
 
     @Test
     void withoutAuthTheLocalUserHasEveryToolAndTheServerOffersNoGetStream() throws Exception {
-        server = RunServer.start(dir, List.of(RunServer.example(dir, "calc")), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(RunServer.example(dir, "calc")), ReplayedRuns.Gate.none(), log, c -> c);
         McpSyncClient local = client(null);
 
         assertThat(tools(local)).containsExactlyElementsOf(ALL);

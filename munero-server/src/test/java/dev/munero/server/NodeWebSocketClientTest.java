@@ -3,6 +3,7 @@ package dev.munero.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.munero.core.ReplayedRuns;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class NodeWebSocketClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = RunServer.start(dir, List.of(RunServer.example(dir, "calc")), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(RunServer.example(dir, "calc")), ReplayedRuns.Gate.none(), log, c -> c);
         http = new Http(server);
     }
 

@@ -3,6 +3,7 @@ package dev.munero.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.munero.core.BuildManager;
+import dev.munero.core.ReplayedRuns;
 import dev.munero.store.Store;
 import dev.munero.store.StoredEvent;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,7 @@ class RunsApiTest {
     @Test
     void aRunStartedOverTheApiRunsInTheServerAndEveryReadRouteShowsWhatTheDatabaseHolds() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         Http http = new Http(server);
 
         Http.Response started = http.post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}");
@@ -106,7 +107,7 @@ class RunsApiTest {
     @Test
     void aBadStartIsRefusedBeforeAnyRunExists() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
         Http http = new Http(server);
         Http.Response both = http.post("/api/v1/runs", "{\"spec\": \"x\", \"spec_path\": \"SPEC.md\"}");
         assertThat(both.status()).isEqualTo(400);
@@ -131,7 +132,7 @@ class RunsApiTest {
         // so the two could not be in their second model call at once
         java.nio.file.Files.writeString(a.resolve("munero.yaml"), "run:\n  leases: off\n",
                 java.nio.file.StandardOpenOption.APPEND);
-        RunServer.Gate gate = new RunServer.Gate(2);
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(2);
         server = RunServer.start(dir, List.of(a, b), gate, log, c -> c);
         Http http = new Http(server);
         String r1 = http.post("/api/v1/runs", "{\"repo\": \"calc\", \"spec_path\": \"SPEC.md\"}").json()
@@ -161,7 +162,72 @@ class RunsApiTest {
     @Test
     void stoppingTheServerPausesTheRunsItDrivesAndTheyCanBeResumed() throws Exception {
         Path repo = RunServer.example(dir, "calc");
-        RunServer.Gate gate = new RunServer.Gate(3);
+        String id = runPausedByStoppingTheServer(repo);
+        assertThat(server.liveRuns()).isEmpty();
+        try (Store store = Store.open(BuildManager.databaseOf(repo), Clock.systemUTC())) {
+            assertThat(store.run(id).orElseThrow().state()).isEqualTo("Paused");
+        }
+        // a new server resumes it
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log, c -> c);
+        Http http = new Http(server);
+        Http.Response resumed = http.post("/api/v1/runs/" + id + "/resume", "{}");
+        assertThat(resumed.status()).as("%s %s", resumed, log).isEqualTo(202);
+        WsClient ws = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
+        assertThat(ws.until("end").getLast().path("state").asString()).as("%s", log).isEqualTo("Completed");
+    }
+
+    // issue: a WebSocket opened on a just-resumed run that was still Paused got {"kind":"end"} at once, because the
+    // stream's source took Paused for ended before the launched session had moved the run
+    @Test
+    void aStreamOfARunWhoseSessionIsLaunchedButStillPausedWaitsForTheSessionToEnd() throws Exception {
+        // given a paused run
+        Path repo = RunServer.example(dir, "calc");
+        String id = runPausedByStoppingTheServer(repo);
+        // and a server driving a session of it that has not begun: the run stays Paused until the latch opens
+        server = RunServer.start(dir, List.of(repo), ReplayedRuns.Gate.none(), log,
+                c -> c.heartbeat(java.time.Duration.ofMillis(200)));
+        java.util.concurrent.CountDownLatch begin = new java.util.concurrent.CountDownLatch(1);
+        server.registry().launch(server.repos().all().getFirst(), new dev.munero.core.app.Runs.Started() {
+            @Override
+            public String runId() {
+                return id;
+            }
+
+            @Override
+            public BuildManager.Outcome run() {
+                try {
+                    begin.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new BuildManager.Outcome(id, BuildManager.Status.PAUSED, "held by the test", 0, 0, "",
+                        "", null, null, null);
+            }
+
+            @Override
+            public java.util.Optional<String> reportProblem() {
+                return java.util.Optional.empty();
+            }
+        });
+        assertThat(new Http(server).get("/api/v1/runs/" + id).json().at("/summary/state").asString())
+                .isEqualTo("Paused");
+
+        // when a client connects: it is told the stream goes on (a heartbeat), not that it ended
+        WsClient ws = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
+        JsonNode first = ws.next();
+        while (first.path("kind").asString().equals("event")) { // the backlog
+            first = ws.next();
+        }
+        assertThat(first.path("kind").asString()).as("%s", first).isEqualTo("heartbeat");
+
+        // then once the session ends, the stream ends with the run's state
+        begin.countDown();
+        assertThat(ws.until("end").getLast().path("state").asString()).as("%s", log).isEqualTo("Paused");
+    }
+
+    /** Starts a run in a server, holds it at its third model call, stops the server (it pauses the run): its id. */
+    private String runPausedByStoppingTheServer(Path repo) throws Exception {
+        ReplayedRuns.Gate gate = new ReplayedRuns.Gate(3);
         server = RunServer.start(dir, List.of(repo), gate, log, c -> c);
         String id = new Http(server).post("/api/v1/runs", "{\"spec_path\": \"SPEC.md\"}").json()
                 .at("/summary/id").asString();
@@ -169,16 +235,6 @@ class RunsApiTest {
         Thread stopper = Thread.ofVirtual().start(server::stop);
         gate.open(); // the call returns; the run sees the pause request and pauses
         stopper.join();
-        assertThat(server.liveRuns()).isEmpty();
-        try (Store store = Store.open(BuildManager.databaseOf(repo), Clock.systemUTC())) {
-            assertThat(store.run(id).orElseThrow().state()).isEqualTo("Paused");
-        }
-        // a new server resumes it
-        server = RunServer.start(dir, List.of(repo), RunServer.Gate.none(), log, c -> c);
-        Http http = new Http(server);
-        Http.Response resumed = http.post("/api/v1/runs/" + id + "/resume", "{}");
-        assertThat(resumed.status()).as("%s %s", resumed, log).isEqualTo(202);
-        WsClient ws = WsClient.connect(server, "/api/v1/runs/" + id + "/events", false);
-        assertThat(ws.until("end").getLast().path("state").asString()).as("%s", log).isEqualTo("Completed");
+        return id;
     }
 }

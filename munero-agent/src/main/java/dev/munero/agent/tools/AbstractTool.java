@@ -14,8 +14,11 @@ import tools.jackson.databind.node.ObjectNode;
  * arguments through {@link ToolInput} and turns every expected failure — a {@link ToolFailure}, a
  * {@link PathEscapeException}, an {@link IOException} — into {@link ToolResult#error}, so that no failing call ends
  * the run.
+ *
+ * <p>Public so that tools of other modules (the memory bank's, {@code dev.munero.memory.tools}) share it; they
+ * override {@link #call}. Thread-safe when {@link #call} is: the definition is immutable.
  */
-abstract class AbstractTool implements Tool {
+public abstract class AbstractTool implements Tool {
     private final String name;
     private final ToolKind kind;
     private final String description;
@@ -25,7 +28,7 @@ abstract class AbstractTool implements Tool {
     /**
      * @param summaryField the argument {@link #summary} shows (e.g. {@code path}), or null for the whole input
      */
-    AbstractTool(String name, ToolKind kind, String description, ObjectNode schema, String summaryField) {
+    protected AbstractTool(String name, ToolKind kind, String description, ObjectNode schema, String summaryField) {
         this.name = Objects.requireNonNull(name, "name");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.description = Objects.requireNonNull(description, "description");
@@ -69,8 +72,15 @@ abstract class AbstractTool implements Tool {
         }
     }
 
-    /** The tool's work; expected failures are thrown and become error results. */
-    abstract ToolResult call(ToolInput in, ToolContext context)
+    /**
+     * The tool's work; expected failures are thrown and become error results.
+     *
+     * @throws ToolFailure          for a call that cannot be done as asked (its message is the error result)
+     * @throws PathEscapeException  for a path outside the workspace
+     * @throws IOException          for a file that cannot be read or written ({@link #describe} words it)
+     * @throws InterruptedException when the run is cancelled while the call waits
+     */
+    protected abstract ToolResult call(ToolInput in, ToolContext context)
             throws ToolFailure, PathEscapeException, IOException, InterruptedException;
 
     /** An I/O error in words: {@code no such file: x}, {@code permission denied: x}, else the exception's text. */

@@ -33,7 +33,7 @@ public final class BuildTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         List<String> targets = in.strings("targets");
         BuildOutcome outcome = context.buildRunner().build(targets);

@@ -40,7 +40,7 @@ public final class EditFileTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String given = in.nonBlank("path");
         String oldString = in.string("old_string");

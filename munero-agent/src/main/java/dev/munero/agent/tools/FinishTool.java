@@ -21,7 +21,7 @@ public final class FinishTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure {
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure {
         return ToolResult.ok(in.nonBlank("summary").strip());
     }
 }

@@ -31,7 +31,7 @@ public final class GlobTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String pattern = in.nonBlank("pattern").strip();
         Path dir = context.paths().resolve(in.optionalString("path").orElse("."));

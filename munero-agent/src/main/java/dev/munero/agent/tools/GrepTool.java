@@ -47,7 +47,7 @@ public final class GrepTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String regex = in.nonBlank("pattern");
         Path start = context.paths().resolve(in.optionalString("path").orElse("."));

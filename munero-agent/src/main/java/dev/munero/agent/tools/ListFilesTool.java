@@ -29,7 +29,7 @@ public final class ListFilesTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String given = in.optionalString("path").orElse(".");
         int depth = in.optionalInt("depth", 1, MAX_DEPTH).orElse(DEFAULT_DEPTH);

@@ -33,7 +33,7 @@ public final class ReadFileTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String given = in.nonBlank("path");
         int offset = in.optionalInt("offset_line", 1, Integer.MAX_VALUE).orElse(1);

@@ -42,7 +42,7 @@ public final class RunCommandTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String command = in.nonBlank("command");
         long maxSeconds = Math.max(1, context.commandTimeout().toSeconds());

@@ -7,8 +7,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Builds a tool's input schema: a JSON Schema {@code object} with typed, described properties and a
  * {@code required} list (the subset {@link Tool#inputSchema()} names). Not thread-safe; build once, then copy.
+ * Public for the tools of other modules (the memory bank's).
  */
-final class Schema {
+public final class Schema {
     private final ObjectNode root = JsonNodeFactory.instance.objectNode();
     private final ObjectNode properties;
     private final ArrayNode required;
@@ -19,25 +20,30 @@ final class Schema {
         required = root.putArray("required");
     }
 
-    static Schema object() {
+    /** An empty object schema. */
+    public static Schema object() {
         return new Schema();
     }
 
-    Schema string(String name, String description, boolean isRequired) {
+    /** A string property. */
+    public Schema string(String name, String description, boolean isRequired) {
         return property(name, "string", description, isRequired);
     }
 
-    Schema integer(String name, String description, int minimum) {
+    /** An optional integer property of at least {@code minimum}. */
+    public Schema integer(String name, String description, int minimum) {
         property(name, "integer", description, false);
         ((ObjectNode) properties.get(name)).put("minimum", minimum);
         return this;
     }
 
-    Schema bool(String name, String description) {
+    /** An optional boolean property. */
+    public Schema bool(String name, String description) {
         return property(name, "boolean", description, false);
     }
 
-    Schema stringArray(String name, String description) {
+    /** An optional array-of-strings property. */
+    public Schema stringArray(String name, String description) {
         property(name, "array", description, false);
         ((ObjectNode) properties.get(name)).putObject("items").put("type", "string");
         return this;
@@ -52,7 +58,7 @@ final class Schema {
     }
 
     /** The schema; callers keep it and hand out {@link ObjectNode#deepCopy()}s. */
-    ObjectNode build() {
+    public ObjectNode build() {
         return root.deepCopy();
     }
 }

@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A tool call's arguments, checked as they are read: every problem is a {@link ToolFailure} naming the tool, the
  * field and what it should be. Lenient where models often are: {@code "10"} for an integer, {@code "true"} for a
  * boolean, {@code null} for a missing optional field.
+ *
+ * <p>Public for the tools of other modules that extend {@link AbstractTool}, which makes it; not thread-safe (one
+ * per call).
  */
-final class ToolInput {
+public final class ToolInput {
     private final String tool;
     private final JsonNode node;
 
@@ -26,13 +30,13 @@ final class ToolInput {
         this.node = node;
     }
 
-    /** A required string (possibly empty). */
-    String string(String field) throws ToolFailure {
+    /** A required string (possibly empty). @throws ToolFailure when missing or not a string */
+    public String string(String field) throws ToolFailure {
         return optionalString(field).orElseThrow(() -> new ToolFailure(tool + ": '" + field + "' is required (a string)"));
     }
 
-    /** A required string that is not blank. */
-    String nonBlank(String field) throws ToolFailure {
+    /** A required string that is not blank. @throws ToolFailure when missing, not a string or blank */
+    public String nonBlank(String field) throws ToolFailure {
         String value = string(field);
         if (value.isBlank()) {
             throw new ToolFailure(tool + ": '" + field + "' must not be empty");
@@ -40,7 +44,8 @@ final class ToolInput {
         return value;
     }
 
-    Optional<String> optionalString(String field) throws ToolFailure {
+    /** An optional string; empty when missing or null. @throws ToolFailure when not a string */
+    public Optional<String> optionalString(String field) throws ToolFailure {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -51,11 +56,21 @@ final class ToolInput {
         return Optional.of(v.stringValue());
     }
 
-    /** An optional integer in {@code [min, max]}. */
-    OptionalInt optionalInt(String field, int min, int max) throws ToolFailure {
+    /** An optional integer in {@code [min, max]}. @throws ToolFailure when not an integer or out of range */
+    public OptionalInt optionalInt(String field, int min, int max) throws ToolFailure {
+        OptionalLong value = optionalLong(field, min, max);
+        return value.isPresent() ? OptionalInt.of((int) value.getAsLong()) : OptionalInt.empty();
+    }
+
+    /**
+     * An optional integer in {@code [min, max]}, as a whole number or a string of digits.
+     *
+     * @throws ToolFailure when not an integer or out of range
+     */
+    public OptionalLong optionalLong(String field, long min, long max) throws ToolFailure {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
-            return OptionalInt.empty();
+            return OptionalLong.empty();
         }
         long value;
         if (v.isIntegralNumber() && v.canConvertToLong()) {
@@ -68,10 +83,11 @@ final class ToolInput {
         if (value < min || value > max) {
             throw new ToolFailure(tool + ": '" + field + "' must be between " + min + " and " + max + ", got " + value);
         }
-        return OptionalInt.of((int) value);
+        return OptionalLong.of(value);
     }
 
-    boolean bool(String field, boolean missing) throws ToolFailure {
+    /** An optional boolean; {@code missing} when absent. @throws ToolFailure when not true or false */
+    public boolean bool(String field, boolean missing) throws ToolFailure {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return missing;
@@ -85,8 +101,8 @@ final class ToolInput {
         throw new ToolFailure(tool + ": '" + field + "' must be true or false, got " + v);
     }
 
-    /** An optional array of strings; empty when missing. */
-    List<String> strings(String field) throws ToolFailure {
+    /** An optional array of strings (one string: a list of it); empty when missing. @throws ToolFailure otherwise */
+    public List<String> strings(String field) throws ToolFailure {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return List.of();

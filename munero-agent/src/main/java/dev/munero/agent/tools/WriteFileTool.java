@@ -24,7 +24,7 @@ public final class WriteFileTool extends AbstractTool {
     }
 
     @Override
-    ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
+    protected ToolResult call(ToolInput in, ToolContext context) throws ToolFailure, PathEscapeException, IOException,
             InterruptedException {
         String given = in.nonBlank("path");
         String content = in.string("content");

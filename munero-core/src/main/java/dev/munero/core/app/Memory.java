@@ -1,6 +1,7 @@
 package dev.munero.core.app;
 
 import dev.munero.core.BuildManager;
+import dev.munero.engine.cache.GitFiles;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.llm.ProviderException;
 import dev.munero.memory.Author;
@@ -75,11 +76,24 @@ public final class Memory implements AutoCloseable {
             throw AppException.notFound("no memory in " + dir + " (there is no " + dir.relativize(db) + "); "
                     + "store an entry with munero memory put KEY VALUE, or pass the repository with -C DIR");
         }
+        if (create) {
+            excludeStateDir(dir);
+        }
         try {
             Files.createDirectories(db.getParent());
             return new Memory(dir, MemoryBank.open(db, clock, embedder(dir, env)));
         } catch (IOException | StoreException e) {
             throw AppException.unavailable("cannot open the memory bank " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps {@code .munero/} out of {@code git status}, as {@code munero run} and {@code munero build} do. */
+    private static void excludeStateDir(Path dir) {
+        try {
+            GitFiles.excludeStateDir(dir);
+        } catch (IOException e) {
+            throw AppException.unavailable("cannot add .munero/ to the git exclude file (.git/info/exclude) of " + dir
+                    + ", so git would show the memory bank as a change: " + e.getMessage(), e);
         }
     }
 

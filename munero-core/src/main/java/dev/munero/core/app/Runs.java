@@ -5,6 +5,7 @@ import dev.munero.core.RunHistory;
 import dev.munero.core.RunLimits;
 import dev.munero.core.RunMetrics;
 import dev.munero.core.RunState;
+import dev.munero.core.config.RunSettings;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
 import dev.munero.core.git.Git;
@@ -250,6 +251,68 @@ public final class Runs implements AutoCloseable {
             throw AppException.unavailable(e.getMessage(), e);
         }
         return new Driven(prepared, request.reportMetrics());
+    }
+
+    /**
+     * Starts a run as a front end (the REST and MCP servers) is asked to: reads the spec ({@link StartArgs#spec()} or
+     * the file {@link StartArgs#specFile()}, which must be inside the repository), resolves the run's settings
+     * ({@link RunSessions#settings}: the flags, then {@code MUNERO_*} in {@code env}, {@code munero.yaml}, the user
+     * config), makes the session with {@code sessions} and {@link #start(Start, BuildManager.Session) starts} it. The
+     * caller drives {@link Started#run()}, usually on another thread.
+     *
+     * @param env      the environment the settings and the user config are read from
+     * @param sessions makes the session from the resolved settings (model, prices, sandbox)
+     * @throws AppException INVALID for both or neither of spec and spec file, a file outside the repository or that
+     *                      cannot be read, an empty spec, a bad setting (the message names it), or as
+     *                      {@link #start(Start, BuildManager.Session)}; what {@code sessions} throws; UNAVAILABLE as
+     *                      {@link #start(Start, BuildManager.Session)}
+     */
+    public Started start(StartArgs args, Map<String, String> env, SessionOpener sessions) {
+        String spec;
+        String specPath;
+        if (args.spec() != null && args.specFile() != null) {
+            throw AppException.invalid(args.caller() + " takes spec (the text) or spec_path (a file in the "
+                    + "repository), not both");
+        } else if (args.spec() != null) {
+            spec = args.spec();
+            specPath = args.origin();
+        } else if (args.specFile() != null) {
+            Path file = repo.resolve(args.specFile()).normalize();
+            if (!file.startsWith(repo)) {
+                throw AppException.invalid("spec_path must be a file inside the repository " + repo + ", was "
+                        + args.specFile());
+            }
+            try {
+                spec = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw AppException.invalid("cannot read the spec " + args.specFile() + " in " + repo + ": "
+                        + e.getMessage());
+            }
+            specPath = repo.relativize(file).toString();
+        } else {
+            throw AppException.invalid(args.caller() + " needs the spec: spec (the text) or spec_path (a file in the "
+                    + "repository)");
+        }
+        RunSettings settings = RunSessions.settings(repo, args.flags(), env, RunSessions.userConfig(env));
+        RunLimits limits = RunSessions.limits(settings);
+        return start(new Start(spec, specPath, limits, settings.metricsEnabled().value()), sessions.open(settings));
+    }
+
+    /**
+     * Resumes a run as a front end is asked to: checks it can ({@link #resumable}) before any session is made, makes
+     * the session for the run's own model with {@code sessions}, then {@link #resume(String, Resume,
+     * BuildManager.Session) resumes} it. The caller drives {@link Started#run()}.
+     *
+     * @param env      the environment the settings and the user config are read from
+     * @param sessions makes the session from the resolved settings
+     * @throws AppException as {@link #resumable} and {@link #resume(String, Resume, BuildManager.Session)}; what
+     *                      {@code sessions} throws
+     */
+    public Started resume(String id, Resume request, Map<String, String> env, SessionOpener sessions) {
+        Summary resumable = resumable(id, request); // refused (ended, running, bad budget) before a session is made
+        RunSettings settings = RunSessions.settings(repo, Map.of("model", resumable.model()), env,
+                RunSessions.userConfig(env));
+        return resume(id, request, sessions.open(settings));
     }
 
     /**
@@ -636,6 +699,43 @@ public final class Runs implements AutoCloseable {
         public Start(String spec, String specPath, RunLimits limits) {
             this(spec, specPath, limits, true);
         }
+    }
+
+    /**
+     * What a front end was asked to start ({@link #start(StartArgs, Map, SessionOpener)}).
+     *
+     * @param caller   who asks, as the messages name it: {@code "run_start"}, {@code "POST /api/v1/runs"}
+     * @param spec     the spec's text, or null
+     * @param specFile the spec's file, relative to the repository, or null (exactly one of the two is given)
+     * @param origin   what the log keeps as the spec's path when its text was sent ({@code "api"}, {@code "mcp"})
+     * @param flags    settings by {@code munero.yaml} {@code run:} key ({@code model}, {@code budget_usd},
+     *                 {@code agents}, {@code max_iterations}, {@code timeout}), values as typed; null values are left
+     *                 out (the setting comes from elsewhere)
+     */
+    public record StartArgs(String caller, String spec, String specFile, String origin, Map<String, Object> flags) {
+        public StartArgs {
+            java.util.Objects.requireNonNull(caller, "caller");
+            java.util.Objects.requireNonNull(origin, "origin");
+            Map<String, Object> given = new java.util.LinkedHashMap<>();
+            if (flags != null) {
+                flags.forEach((k, v) -> {
+                    if (v != null) {
+                        given.put(k, v);
+                    }
+                });
+            }
+            flags = java.util.Collections.unmodifiableMap(given);
+        }
+    }
+
+    /** Makes the session of a run from its resolved settings (model, prices, sandbox); see {@link RunSessions}. */
+    @FunctionalInterface
+    public interface SessionOpener {
+        /**
+         * @throws AppException INVALID for settings that cannot make a session; UNAVAILABLE when the provider or
+         *                      sandbox cannot be set up
+         */
+        BuildManager.Session open(RunSettings settings);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.munero.memory.tools;
 
+import dev.munero.agent.tools.Schema;
+import dev.munero.agent.tools.ToolFailure;
+import dev.munero.agent.tools.ToolInput;
 import dev.munero.agent.tools.ToolKind;
 import dev.munero.memory.Author;
 import dev.munero.memory.Filter;
@@ -23,20 +26,20 @@ final class MemorySearchTool extends MemoryTool {
     MemorySearchTool(MemoryBank bank, Author author) {
         super(bank, author, MemoryTools.SEARCH, ToolKind.READ, "Search the project's shared memory bank (notes of "
                 + "earlier agents and runs, lessons of failed checks) by words, best match first.",
-                Schemas.object()
-                        .text("query", "words to look for", true)
-                        .text("namespace", "only this namespace: project, run:<run id> or agent:<name>", false)
-                        .texts("tags", "only entries with all these tags")
+                Schema.object()
+                        .string("query", "words to look for", true)
+                        .string("namespace", "only this namespace: project, run:<run id> or agent:<name>", false)
+                        .stringArray("tags", "only entries with all these tags")
                         .integer("limit", "at most this many hits (default " + DEFAULT_LIMIT + ", at most "
                                 + MAX_LIMIT + ")", 1)
                         .build());
     }
 
     @Override
-    String call(ToolArgs args) {
-        String query = args.text("query");
-        Filter filter = new Filter(args.optionalText("namespace"), null, args.texts("tags"));
-        int limit = (int) args.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    String call(ToolInput args) throws ToolFailure {
+        String query = args.nonBlank("query");
+        Filter filter = new Filter(args.optionalString("namespace").orElse(null), null, args.strings("tags"));
+        int limit = args.optionalInt("limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);
         SearchResult result = bank.search(query, filter, limit);
         StringBuilder out = new StringBuilder();
         out.append(result.hits().size()).append(result.hits().size() == 1 ? " hit" : " hits").append(" (")

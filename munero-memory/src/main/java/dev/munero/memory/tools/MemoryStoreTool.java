@@ -1,5 +1,8 @@
 package dev.munero.memory.tools;
 
+import dev.munero.agent.tools.Schema;
+import dev.munero.agent.tools.ToolFailure;
+import dev.munero.agent.tools.ToolInput;
 import dev.munero.agent.tools.ToolKind;
 import dev.munero.memory.Author;
 import dev.munero.memory.Entry;
@@ -18,21 +21,22 @@ final class MemoryStoreTool extends MemoryTool {
         super(bank, author, MemoryTools.STORE, ToolKind.EDIT, "Store a note in the project's shared memory bank, "
                 + "where later agents and runs find it with memory_search. Without expected_version the key must be "
                 + "new; to change an entry, pass the version memory_get showed. Writes are attributed to you.",
-                Schemas.object()
-                        .text("key", "the entry's key, e.g. build/how-to-run-tests", true)
-                        .text("value", "the note's text", true)
-                        .text("namespace", "project (default), run:<run id> or agent:<name>", false)
-                        .texts("tags", "tags to find it by")
+                Schema.object()
+                        .string("key", "the entry's key, e.g. build/how-to-run-tests", true)
+                        .string("value", "the note's text", true)
+                        .string("namespace", "project (default), run:<run id> or agent:<name>", false)
+                        .stringArray("tags", "tags to find it by")
                         .integer("expected_version", "the version you read (0: create only, the default)", 0)
                         .build());
     }
 
     @Override
-    String call(ToolArgs args) throws StaleVersionException {
-        String namespace = args.optionalText("namespace");
+    String call(ToolInput args) throws ToolFailure, StaleVersionException {
+        String namespace = args.optionalString("namespace").orElse(null);
         PutRequest request = new PutRequest(namespace == null ? MemoryTools.DEFAULT_NAMESPACE : namespace,
-                args.text("key"), "note", args.text("value"), ValueType.TEXT, args.texts("tags"), author,
-                args.integer("expected_version", PutRequest.ABSENT, 0, Long.MAX_VALUE));
+                args.nonBlank("key"), "note", args.nonBlank("value"), ValueType.TEXT, args.strings("tags"),
+                author,
+                args.optionalLong("expected_version", 0, Long.MAX_VALUE).orElse(PutRequest.ABSENT));
         Entry stored = bank.put(request);
         return "stored " + stored.namespace() + "/" + stored.key() + " at version " + stored.version()
                 + " (pass expected_version " + stored.version() + " to change it)";

@@ -86,11 +86,13 @@ class MemoryToolsTest {
     @Test
     void badArgumentsAreToolErrorsThatNameTheArgument() throws Exception {
         assertThat(call("memory_store", "{\"value\":\"v\"}").content())
-                .isEqualTo("memory_store: 'key' is required (a non-empty string)");
+                .isEqualTo("memory_store: 'key' is required (a string)");
+        assertThat(call("memory_store", "{\"key\":\" \",\"value\":\"v\"}").content())
+                .isEqualTo("memory_store: 'key' must not be empty");
         assertThat(call("memory_store", "{\"key\":\"k\",\"value\":\"v\",\"namespace\":\"team\"}").content())
                 .isEqualTo("memory_store: namespace 'team' is not project, run:<run id> or agent:<agent name>");
         assertThat(call("memory_search", "{\"query\":\"x\",\"limit\":500}").content())
-                .isEqualTo("memory_search: 'limit' must be from 1 to 50, got 500");
+                .isEqualTo("memory_search: 'limit' must be between 1 and 50, got 500");
         assertThat(call("memory_get", "[1]").error()).isTrue();
         assertThat(call("memory_get", "{\"key\":\"nope\"}").content())
                 .startsWith("no entry project/nope in the memory bank");
