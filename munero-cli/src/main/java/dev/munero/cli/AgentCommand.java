@@ -12,6 +12,7 @@ import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.Tools;
 import dev.munero.core.BuildManager;
+import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.Durations;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ModelRef;
@@ -24,6 +25,8 @@ import dev.munero.llm.record.RecordingChatModel;
 import dev.munero.llm.record.ReplayChatModel;
 import dev.munero.memory.Author;
 import dev.munero.memory.MemoryBank;
+import dev.munero.memory.embed.Embedder;
+import dev.munero.memory.embed.Embedders;
 import dev.munero.memory.tools.MemoryTools;
 import dev.munero.store.StoreException;
 import java.io.BufferedReader;
@@ -34,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -193,9 +197,17 @@ final class AgentCommand implements Callable<Integer> {
 
         Agent agent;
         MemoryBank memory;
+        Optional<Embedder> embedder;
+        try {
+            // memory: embeddings: in munero.yaml or the user config makes memory_search hybrid, as in munero run
+            embedder = Embedders.forRepository(workspace, invocation.env(), UserConfig.load(invocation.env()));
+        } catch (ConfigException | IllegalArgumentException | ProviderException e) {
+            err.println("munero: error: memory embeddings: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         try {
             // the workspace's memory bank, shared with munero run's agents and munero memory (issue 14)
-            memory = MemoryBank.open(BuildManager.databaseOf(workspace), java.time.Clock.systemUTC());
+            memory = MemoryBank.open(BuildManager.databaseOf(workspace), java.time.Clock.systemUTC(), embedder);
         } catch (StoreException e) {
             err.println("munero: error: cannot open the memory bank: " + e.getMessage());
             return ExitCodes.FAILED;

@@ -44,7 +44,7 @@ public final class RunLoop {
     public RunLoop(RunContext ctx) {
         this.ctx = ctx;
         ScopedModels models = new ScopedModels(ctx);
-        this.memory = new LazyMemory(ctx.store.file(), ctx.session.clock());
+        this.memory = new LazyMemory(ctx.store.file(), ctx.session.clock(), ctx.repo, ctx.session.env());
         Lessons lessons = new Lessons(ctx, memory);
         this.mcp = new McpPhase(ctx);
         this.planning = new Planning(ctx, models, lessons);
@@ -94,7 +94,7 @@ public final class RunLoop {
         LoopState run = ctx.run;
         if (ctx.state() == RunState.INITIALIZING) {
             ctx.move(RunState.CONFIGURING_MCP, "start");
-            Optional<String> cannot = mcp.start("start");
+            Optional<String> cannot = mcp.start("start").or(memory::configure);
             if (cannot.isPresent()) {
                 return outcomes.fail(cannot.get());
             }
@@ -102,8 +102,8 @@ public final class RunLoop {
         } else if (ctx.state() == RunState.COMPLETING) { // killed while recording its completion
             return outcomes.complete(run.iteration, run.lastCheckpoint);
         } else {
-            Optional<String> cannot = mcp.start("resume");
-            if (cannot.isPresent()) { // the run has work to keep: resumable once the server is fixed
+            Optional<String> cannot = mcp.start("resume").or(memory::configure);
+            if (cannot.isPresent()) { // the run has work to keep: resumable once the server or setting is fixed
                 return outcomes.pause(cannot.get(), null);
             }
         }

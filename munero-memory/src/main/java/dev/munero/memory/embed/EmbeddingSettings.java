@@ -15,35 +15,36 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * memory:                          # munero.yaml        [memory.embeddings]             # config.toml
  *   embeddings:                                         provider = "ollama"
- *     provider: openai             # or ollama          model = "nomic-embed-text"
+ *     provider: openai             # ollama, onnx       model = "nomic-embed-text"
  *     model: text-embedding-3-small                     url = "http://127.0.0.1:11434"  # optional
  *     url: https://api.openai.com/v1   # optional
  * </pre>
+ * {@code provider: onnx} (the optional module munero-memory-onnx) needs neither model nor URL.
  * Without either, the memory bank has no embedder and its search is full-text only.
  *
- * @param provider {@code openai} or {@code ollama}
- * @param model    the provider's model name, e.g. {@code text-embedding-3-small}
+ * @param provider the {@link EmbedderProvider#name()}: {@code openai}, {@code ollama}, {@code onnx}, ...
+ * @param model    the provider's model name, e.g. {@code text-embedding-3-small}; empty when not written (the
+ *                 provider then uses its default or says the model is missing)
  * @param url      the endpoint root when set here; else the provider's usual variable and default apply (see
  *                 {@link Embedders#open})
  * @param from     where these settings were written ({@code file:line:col} or the user config file), named in
  *                 error messages
  */
-public record EmbeddingSettings(String provider, String model, Optional<String> url, String from) {
+public record EmbeddingSettings(String provider, Optional<String> model, Optional<String> url, String from) {
 
     /**
-     * Validates.
+     * Validates the shape; whether a provider of that name is on the class path is {@link Embedders#open}'s check.
      *
-     * @throws IllegalArgumentException when the provider is not {@code openai} or {@code ollama}, or the model is
-     *                                  blank; the message names {@code from}
+     * @throws IllegalArgumentException when the provider is missing or not a lower-case word, or the model is
+     *                                  present but blank; the message names {@code from}
      */
     public EmbeddingSettings {
-        if (!"openai".equals(provider) && !"ollama".equals(provider)) {
-            throw new IllegalArgumentException(from + ": memory.embeddings.provider must be openai or ollama, not '"
-                    + provider + "'");
+        if (provider == null || !provider.matches("[a-z][a-z0-9_-]*")) {
+            throw new IllegalArgumentException(from + ": memory.embeddings.provider must be openai, ollama or onnx, "
+                    + "not '" + provider + "'");
         }
-        if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException(from + ": memory.embeddings.model is missing (e.g. "
-                    + ("openai".equals(provider) ? "text-embedding-3-small" : "nomic-embed-text") + ")");
+        if (model.isPresent() && model.get().isBlank()) {
+            throw new IllegalArgumentException(from + ": memory.embeddings.model is blank");
         }
     }
 
@@ -72,8 +73,10 @@ public record EmbeddingSettings(String provider, String model, Optional<String> 
     }
 
     private static EmbeddingSettings of(JsonNode node, String from) {
-        String url = node.path("url").asString("");
-        return new EmbeddingSettings(node.path("provider").asString(""), node.path("model").asString(""),
-                url.isBlank() ? Optional.empty() : Optional.of(url.strip()), from);
+        String url = node.path("url").asString("").strip();
+        String model = node.path("model").asString("").strip();
+        return new EmbeddingSettings(node.path("provider").asString(""),
+                model.isEmpty() ? Optional.empty() : Optional.of(model),
+                url.isEmpty() ? Optional.empty() : Optional.of(url), from);
     }
 }

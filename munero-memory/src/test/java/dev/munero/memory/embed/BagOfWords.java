@@ -7,18 +7,18 @@ import java.util.Locale;
  * chosen by its hash, so texts sharing words have a positive cosine. It knows nothing of meaning; tests use it to
  * check plumbing (storage, re-embedding, fusion), never to claim search quality.
  */
-final class BagOfWords {
-    static final int DIMENSIONS = 64;
+public final class BagOfWords {
+    public static final int DIMENSIONS = 64;
 
     private BagOfWords() {
     }
 
-    static float[] vector(String text) {
+    public static float[] vector(String text) {
         return vector(text, DIMENSIONS);
     }
 
     /** The same with {@code dimensions} dimensions (1536 sizes a benchmark like OpenAI's text-embedding-3-small). */
-    static float[] vector(String text, int dimensions) {
+    public static float[] vector(String text, int dimensions) {
         float[] v = new float[dimensions];
         for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
             if (!word.isEmpty()) {

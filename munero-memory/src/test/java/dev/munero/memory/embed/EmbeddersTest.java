@@ -9,6 +9,7 @@ import dev.munero.llm.UserConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,14 +71,14 @@ class EmbeddersTest {
     @Test
     void aMissingModelInTheUserConfigNamesTheFile() throws Exception {
         var config = userConfig("[memory.embeddings]\nprovider = \"ollama\"\n");
-        assertThatThrownBy(() -> EmbeddingSettings.resolve(dir, config))
+        assertThatThrownBy(() -> Embedders.forRepository(dir, Map.of(), config))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("config.toml [memory.embeddings]").hasMessageContaining("model is missing");
     }
 
     @Test
     void openAiWithoutAKeyIsAConfigurationErrorNamingTheVariable() throws Exception {
-        var settings = new EmbeddingSettings("openai", "text-embedding-3-small", java.util.Optional.empty(), "here");
+        var settings = new EmbeddingSettings("openai", Optional.of("text-embedding-3-small"), Optional.empty(), "here");
         assertThatThrownBy(() -> Embedders.open(settings, Map.of(), userConfig("")))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONFIGURATION);
@@ -87,8 +88,41 @@ class EmbeddersTest {
 
     @Test
     void ollamaHostWithoutASchemeGetsOllamasDefaultPort() throws Exception {
-        var settings = new EmbeddingSettings("ollama", "all-minilm", java.util.Optional.empty(), "here");
+        var settings = new EmbeddingSettings("ollama", Optional.of("all-minilm"), Optional.empty(), "here");
         var embedder = Embedders.open(settings, Map.of("OLLAMA_HOST", "0.0.0.0"), userConfig(""));
         assertThat(embedder.toString()).contains("http://127.0.0.1:11434");
+    }
+
+    @Test
+    void theHttpProvidersAreFoundThroughTheServiceLoader() {
+        assertThat(Embedders.available()).containsKeys("openai", "ollama");
+    }
+
+    @Test
+    void onnxWithoutItsModuleOnTheClassPathSaysHowToAddIt() throws Exception {
+        // munero-memory's own tests run without munero-memory-onnx, as the default jar does
+        Path repo = repo("steps:\n  - name: build\n    command: [\"true\"]\nmemory:\n  embeddings:\n    provider: onnx\n");
+        assertThatThrownBy(() -> Embedders.forRepository(repo, Map.of(), userConfig("")))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONFIGURATION);
+                    assertThat(e.getMessage()).contains("munero.yaml:5").contains("munero-memory-onnx")
+                            .contains("MUNERO_WITH=onnx");
+                });
+    }
+
+    @Test
+    void aProviderNamedOnlyInTheUserConfigThatNoModuleHasListsTheAvailableOnes() throws Exception {
+        var config = userConfig("[memory.embeddings]\nprovider = \"cohere\"\nmodel = \"embed-v4\"\n");
+        assertThatThrownBy(() -> Embedders.forRepository(dir, Map.of(), config))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("[memory.embeddings]")
+                .hasMessageContaining("'cohere'").hasMessageContaining("available: ollama, openai");
+    }
+
+    @Test
+    void ollamaWithoutAModelInMuneroYamlIsASchemaErrorWithItsLine() throws Exception {
+        Path repo = repo("steps:\n  - name: build\n    command: [\"true\"]\nmemory:\n  embeddings:\n    provider: ollama\n");
+        assertThatThrownBy(() -> EmbeddingSettings.resolve(repo, userConfig("")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("munero.yaml:6")
+                .hasMessageContaining("missing required field 'model'");
     }
 }

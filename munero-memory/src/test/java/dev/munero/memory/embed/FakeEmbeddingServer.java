@@ -45,23 +45,23 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Thread-safe: the queue, the records and the failures are guarded by one lock.
  */
-final class FakeEmbeddingServer implements AutoCloseable {
+public final class FakeEmbeddingServer implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    enum Protocol { OPENAI, OLLAMA }
+    public enum Protocol { OPENAI, OLLAMA }
 
     /** What to answer: vectors computed from the request's texts, or an error status and body. */
-    record Reply(Function<String, float[]> vectors, boolean reversed, int status, String body) {
-        static Reply vectors(Function<String, float[]> vectors) {
+    public record Reply(Function<String, float[]> vectors, boolean reversed, int status, String body) {
+        public static Reply vectors(Function<String, float[]> vectors) {
             return new Reply(vectors, false, 200, null);
         }
 
         /** OpenAI only: the {@code data} items in reverse order, which a client must put back by {@code index}. */
-        static Reply vectorsReversed(Function<String, float[]> vectors) {
+        public static Reply vectorsReversed(Function<String, float[]> vectors) {
             return new Reply(vectors, true, 200, null);
         }
 
-        static Reply error(int status, String body) {
+        public static Reply error(int status, String body) {
             return new Reply(null, false, status, body);
         }
     }
@@ -78,12 +78,12 @@ final class FakeEmbeddingServer implements AutoCloseable {
     private ExecutorService executor;
 
     /** @param key the bearer key OpenAI requests must carry; ignored for Ollama */
-    FakeEmbeddingServer(Protocol protocol, String key) {
+    public FakeEmbeddingServer(Protocol protocol, String key) {
         this.protocol = protocol;
         this.key = key;
     }
 
-    FakeEmbeddingServer start() throws IOException {
+    public FakeEmbeddingServer start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -93,13 +93,13 @@ final class FakeEmbeddingServer implements AutoCloseable {
     }
 
     /** The root a client is configured with: {@code http://127.0.0.1:PORT/v1} for OpenAI, without /v1 for Ollama. */
-    String baseUrl() {
+    public String baseUrl() {
         String root = "http://127.0.0.1:" + server.getAddress().getPort();
         return protocol == Protocol.OPENAI ? root + "/v1" : root;
     }
 
     /** Expects one more request, answered with {@code reply}. */
-    FakeEmbeddingServer expect(Reply reply) {
+    public FakeEmbeddingServer expect(Reply reply) {
         synchronized (lock) {
             pending.add(reply);
         }
@@ -107,7 +107,7 @@ final class FakeEmbeddingServer implements AutoCloseable {
     }
 
     /** Answers any number of valid requests (none required) with {@code reply}, after the queued ones. */
-    FakeEmbeddingServer expectAny(Reply reply) {
+    public FakeEmbeddingServer expectAny(Reply reply) {
         synchronized (lock) {
             any = true;
             anyReply = reply;
@@ -116,7 +116,7 @@ final class FakeEmbeddingServer implements AutoCloseable {
     }
 
     /** The bodies of the requests received, in order. */
-    List<JsonNode> bodies() {
+    public List<JsonNode> bodies() {
         synchronized (lock) {
             return List.copyOf(bodies);
         }
