@@ -58,6 +58,8 @@ public final class RemoteCache {
     private final AtomicReference<String> problem = new AtomicReference<>();
     private volatile boolean down;
     private volatile boolean uploadsOff;
+    /** Set when {@link #finish} stopped waiting: what the interrupted uploads run into is not news. */
+    private volatile boolean abandoned;
     /** Blobs found corrupt on the server: uploaded again even though HEAD finds them. */
     private final Set<String> bad = ConcurrentHashMap.newKeySet();
     private final AtomicInteger hits = new AtomicInteger();
@@ -240,13 +242,14 @@ public final class RemoteCache {
         }
         int unfinished = 0;
         if (!done) {
-            uploads.shutdownNow();
+            abandoned = true; // the interrupted uploads say nothing more
             unfinished = Math.max(0, submitted.get() - settled.get());
             if (unfinished > 0) {
                 tell(unfinished + " upload" + (unfinished == 1 ? "" : "s") + " to the remote cache " + settings.url()
                         + " did not finish within " + dev.munero.engine.config.Durations.format(bound)
                         + "; abandoned (the local cache has them)");
             }
+            uploads.shutdownNow();
         }
         return new RemoteCacheReport(settings.url().toString(), settings.protocol().name().toLowerCase(Locale.ROOT),
                 settings.mode().name().toLowerCase(Locale.ROOT), hits.get(), downloaded.get(), uploaded.get(),
@@ -255,6 +258,9 @@ public final class RemoteCache {
 
     private void unusable(RemoteFailure e) {
         down = true;
+        if (abandoned) {
+            return;
+        }
         tell("remote cache " + settings.url() + " cannot be used: " + e.getMessage()
                 + (e.retriable() ? " (after " + (HttpStore.RETRIES + 1) + " attempts)" : "")
                 + "; this build goes on with the local cache only");
