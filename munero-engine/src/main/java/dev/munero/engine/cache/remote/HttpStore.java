@@ -22,7 +22,8 @@ import java.time.Duration;
  * <ul>
  *   <li>Bazel HTTP cache (the protocol of Bazel's {@code --remote_cache=http://...}, served by bazel-remote,
  *       BuildBuddy, nginx with WebDAV): {@code GET/HEAD/PUT <url>/ac/<key>} and {@code <url>/cas/<sha256>}; 404 is a
- *       miss. Source: Bazel's {@code HttpCacheClient} and bazel-remote's README ("HTTP/1.1 REST API").</li>
+ *       miss. Source: bazel-remote's README, "HTTP/1.1 REST API" (a CAS key is the lower-case SHA-256 of the value, an AC
+ *       key any 64 lower-case hex characters; PUT stores, GET reads, HEAD tells whether a key exists).</li>
  *   <li>Turborepo remote cache API v8 (Vercel, the self-hosted {@code turborepo-remote-cache}): {@code GET/HEAD/PUT
  *       <url>/v8/artifacts/<id>?teamId=<team>}, body {@code application/octet-stream}, {@code Authorization: Bearer};
  *       one namespace, so both kinds use their 64-hex hash as the id (a manifest is verified against its key and a
