@@ -82,6 +82,12 @@ class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Neither restore from nor store into the cache.")
     boolean noCache;
 
+    @Option(names = "--remote-cache", paramLabel = "URL",
+            description = "A remote cache behind the local one: a Bazel HTTP cache (/ac/, /cas/), or a Turborepo "
+                    + "remote cache with cache.remote.protocol: turborepo (default: cache.remote.url of munero.yaml, "
+                    + "else of the user config; token from MUNERO_REMOTE_CACHE_TOKEN).")
+    String remoteCache;
+
     @Override
     public Integer call() {
         Trace.mark("command line parsed");
@@ -101,7 +107,7 @@ class BuildCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Builds.BuildRequest request = new Builds.BuildRequest(explain != null ? List.of() : requested(), jobs, keepGoing,
-                force, !noCache, verbose, cacheDir, invocation.env());
+                force, !noCache, verbose, cacheDir, invocation.env(), remoteCache);
         if (explain != null) {
             try {
                 return explain(ws.explain(explain, request), builds.root());

@@ -4,6 +4,7 @@ import dev.munero.engine.build.BuildListener;
 import dev.munero.engine.build.BuildReport;
 import dev.munero.engine.build.StepResult;
 import dev.munero.engine.build.StepStatus;
+import dev.munero.engine.cache.remote.RemoteCacheReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ final class BuildConsole implements BuildListener {
             // plain concatenation: String.format costs too much per line in a short-lived JVM
             StringBuilder line = new StringBuilder(120).append('[');
             pad(line, Integer.toString(n), Integer.toString(total).length(), true).append('/').append(total).append("] ");
-            pad(line, r.status().name(), 9, false).append(' ');
+            pad(line, status(r), 9, false).append(' ');
             pad(line, r.name(), nameWidth, false).append(' ');
             pad(line, duration(r.durationMillis()), 8, true).append("  ");
             line.append(r.reasons().isEmpty() ? ""
@@ -197,17 +198,27 @@ final class BuildConsole implements BuildListener {
         String nl = System.lineSeparator();
         StringBuilder sb = new StringBuilder(nl);
         int w = Math.max(4, report.steps().stream().mapToInt(s -> s.name().length()).max().orElse(4));
-        pad(pad(sb, "STEP", w, false).append("  "), "STATUS", 9, false).append("  ");
+        int sw = Math.max(9, report.steps().stream().mapToInt(s -> status(s).length()).max().orElse(9));
+        pad(pad(sb, "STEP", w, false).append("  "), "STATUS", sw, false).append("  ");
         pad(sb, "DURATION", 9, true).append(nl);
         for (StepResult r : report.steps()) {
-            pad(pad(sb, r.name(), w, false).append("  "), r.status().name(), 9, false).append("  ");
+            pad(pad(sb, r.name(), w, false).append("  "), status(r), sw, false).append("  ");
             pad(sb, duration(r.durationMillis()), 9, true).append(nl);
         }
         BuildReport.Counts c = report.counts();
         sb.append(nl).append("targets: ").append(targets).append(" (").append(c.total()).append(" steps)").append(nl);
-        sb.append(String.format(Locale.ROOT, "%s in %s: %d steps, %d passed, %d failed, %d cached, %d skipped%s",
+        sb.append(String.format(Locale.ROOT, "%s in %s: %d steps, %d passed, %d failed, %d cached%s, %d skipped%s",
                 report.status(), duration(report.durationMillis()), c.total(), c.passed(), c.failed(), c.cached(),
+                c.cachedRemote() > 0 ? " (" + c.cachedRemote() + " remote)" : "",
                 c.skipped(), c.cancelled() > 0 ? ", " + c.cancelled() + " cancelled" : "")).append(nl);
+        RemoteCacheReport remote = report.remoteCache();
+        if (remote != null) {
+            sb.append(String.format(Locale.ROOT, "remote cache %s (%s, %s): %d hit%s, %s downloaded; %d upload%s, %s uploaded%s",
+                    remote.url(), remote.protocol(), remote.mode(), remote.hits(), remote.hits() == 1 ? "" : "s",
+                    bytes(remote.downloadedBytes()), remote.uploads(), remote.uploads() == 1 ? "" : "s",
+                    bytes(remote.uploadedBytes()), remote.unfinishedUploads() > 0
+                            ? "; " + remote.unfinishedUploads() + " unfinished" : "")).append(nl);
+        }
         sb.append(String.format(Locale.ROOT, "cache hit rate %.0f%%, critical path %s: %s", report.cacheHitRate() * 100,
                 duration(report.criticalPathMillis()), abbreviate(report.criticalPath()))).append(nl);
         for (String missing : report.verifyMissing()) {
@@ -215,6 +226,22 @@ final class BuildConsole implements BuildListener {
         }
         sb.append("report: ").append(RunDriver.shown(cwd, root.resolve(".munero/reports/" + report.runId() + ".json"))).append(nl);
         return sb.toString();
+    }
+
+    /** A step's status as shown: {@code CACHED (remote)} for a step restored from the remote cache (issue 16). */
+    static String status(StepResult r) {
+        return r.remoteHit() ? "CACHED (remote)" : r.status().name();
+    }
+
+    /** A byte count for people: {@code 512 B}, {@code 12.3 KB}, {@code 4.5 MB} (powers of 1,000). */
+    static String bytes(long n) {
+        if (n < 1000) {
+            return n + " B";
+        }
+        if (n < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f KB", n / 1e3);
+        }
+        return n < 1_000_000_000 ? String.format(Locale.ROOT, "%.1f MB", n / 1e6) : String.format(Locale.ROOT, "%.2f GB", n / 1e9);
     }
 
     private static StringBuilder pad(StringBuilder sb, String text, int width, boolean right) {

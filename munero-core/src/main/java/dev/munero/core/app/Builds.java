@@ -17,6 +17,7 @@ import dev.munero.engine.cache.GitFiles;
 import dev.munero.engine.cache.LocalCache;
 import dev.munero.engine.cache.Fingerprint;
 import dev.munero.engine.cache.Hashing;
+import dev.munero.engine.cache.remote.RemoteCacheSettings;
 import dev.munero.engine.config.BuildSettings;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.ConfigLoader;
@@ -499,9 +500,10 @@ public final class Builds {
                     : settings.cacheDir().map(d -> root.resolve(d).normalize()).orElse(root.resolve(STATE_DIR).resolve("cache"));
             int jobs = request.jobs() != null ? request.jobs() : settings.jobs().orElse(Runtime.getRuntime().availableProcessors());
             boolean keepGoing = request.keepGoing() != null ? request.keepGoing() : settings.keepGoing().orElse(false);
+            Map<String, String> env = request.env() != null ? request.env() : System.getenv();
             BuildOptions options = new BuildOptions(selection.targets(), jobs, keepGoing, request.force(), request.useCache(),
-                    request.streamOutput(), cache, root.resolve(STATE_DIR), request.env() != null ? request.env() : System.getenv(),
-                    caches == null ? null : caches.hashes());
+                    request.streamOutput(), cache, root.resolve(STATE_DIR), env, caches == null ? null : caches.hashes(),
+                    remoteCache(root, request.remoteCacheUrl(), env));
             BuildGraph selected;
             try {
                 selected = ws.graph().select(selection.targets());
@@ -509,6 +511,23 @@ public final class Builds {
                 throw invalid(e);
             }
             return new Prepared(ws, selection, selected.size(), options, BuildEngine.newRunId());
+        }
+
+        /**
+         * The remote cache of a build (issue 16): {@code --remote-cache}, munero.yaml's {@code cache.remote}, the user
+         * config's {@code [cache.remote]}; see {@link RemoteCacheSettings#resolve}.
+         *
+         * @throws AppException INVALID for a bad setting (named with the file and line, or the flag)
+         */
+        private Optional<RemoteCacheSettings> remoteCache(Path root, String flagUrl, Map<String, String> env) {
+            try {
+                dev.munero.llm.UserConfig user = dev.munero.llm.UserConfig.load(env);
+                return RemoteCacheSettings.resolve(root, flagUrl, env, user.tree(), user.file());
+            } catch (ConfigException e) {
+                throw invalid(e);
+            } catch (IllegalArgumentException e) {
+                throw AppException.invalid(e.getMessage());
+            }
         }
 
         /** See {@link Builds#graph}. */
@@ -768,12 +787,21 @@ public final class Builds {
      * @param streamOutput send each output line to {@link BuildListener#stepOutput}
      * @param cacheDir     the cache directory; null for the workspace's setting or {@code .munero/cache}
      * @param env          the environment steps see (the caller's, never Munero's own); null for this process's
+     * @param remoteCacheUrl {@code --remote-cache URL}: the remote cache's URL, over munero.yaml's and the user
+     *                     config's {@code cache.remote.url} (issue 16); null for theirs, if any
      */
     public record BuildRequest(List<String> targets, Integer jobs, Boolean keepGoing, boolean force,
-                               boolean useCache, boolean streamOutput, Path cacheDir, Map<String, String> env) {
+                               boolean useCache, boolean streamOutput, Path cacheDir, Map<String, String> env,
+                               String remoteCacheUrl) {
         public BuildRequest {
             targets = List.copyOf(targets);
             env = env == null ? null : Map.copyOf(env);
+        }
+
+        /** A request without {@code --remote-cache} (the files' remote cache, if any, still applies). */
+        public BuildRequest(List<String> targets, Integer jobs, Boolean keepGoing, boolean force, boolean useCache,
+                            boolean streamOutput, Path cacheDir, Map<String, String> env) {
+            this(targets, jobs, keepGoing, force, useCache, streamOutput, cacheDir, env, null);
         }
 
         /** {@code targets} with every other setting at its default (cache on, this process's environment). */

@@ -2,6 +2,8 @@ package dev.munero.engine.build;
 
 import dev.munero.engine.cache.FileSets;
 import dev.munero.engine.cache.LocalCache;
+import dev.munero.engine.cache.remote.RemoteCache;
+import dev.munero.engine.cache.remote.RemoteCacheReport;
 import dev.munero.engine.config.ConfigException;
 import dev.munero.engine.config.Project;
 import dev.munero.engine.config.SkipCondition;
@@ -163,8 +165,11 @@ public final class BuildEngine {
         java.util.function.LongSupplier clock = () -> (System.nanoTime() - t0) / 1_000_000;
         BuildState state = BuildState.load(options.stateDir());
         Path logDir = options.stateDir().resolve("logs").resolve(runId);
-        StepWorker worker = new StepWorker(project.root(), options, project.profile(), new LocalCache(options.cacheDir()),
-                runner, listener, logDir, state);
+        LocalCache local = new LocalCache(options.cacheDir());
+        RemoteCache remote = options.useCache() ? options.remoteCache().map(r -> new RemoteCache(r, local, listener::warning))
+                .orElse(null) : null;
+        StepWorker worker = new StepWorker(project.root(), options, project.profile(), local, runner, listener, logDir,
+                state, remote);
 
         int n = graph.size();
         long[] priority = priorities(state);
@@ -301,8 +306,11 @@ public final class BuildEngine {
             }
         }
         List<String> verifyMissing = verify(results);
+        // uploads ran beside the steps; wait for the rest (bounded; not after Ctrl-C), so the next machine finds them
+        RemoteCacheReport remoteReport = remote == null ? null
+                : remote.finish(cancelled ? java.time.Duration.ZERO : RemoteCache.UPLOAD_WAIT);
         BuildReport report = Reports.build(runId, startedAt, clock.getAsLong(), project.profile(), options.jobs(), options.targets(),
-                graph, results, finishedOrder, verifyMissing, cancelled);
+                graph, results, finishedOrder, verifyMissing, cancelled, remoteReport);
         state.save();
         Reports.write(options.stateDir(), report);
         Reports.pruneOld(options.stateDir(), 50);

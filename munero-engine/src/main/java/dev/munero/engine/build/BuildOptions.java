@@ -1,9 +1,11 @@
 package dev.munero.engine.build;
 
 import dev.munero.engine.cache.FileHashCache;
+import dev.munero.engine.cache.remote.RemoteCacheSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How to run a build.
@@ -18,10 +20,11 @@ import java.util.Map;
  * @param stateDir      absolute directory for reports, logs and the last-run state ({@code .munero})
  * @param env           the environment steps inherit (normally {@link System#getenv()})
  * @param hashes        file hashes to reuse; a long-lived process (the daemon) shares one across builds
+ * @param remoteCache   the remote cache behind the local one (issue 16), if any; unused when {@code useCache} is false
  */
 public record BuildOptions(List<String> targets, int jobs, boolean keepGoing, boolean force, boolean useCache,
                            boolean streamOutput, Path cacheDir, Path stateDir, Map<String, String> env,
-                           FileHashCache hashes) {
+                           FileHashCache hashes, Optional<RemoteCacheSettings> remoteCache) {
     public BuildOptions {
         targets = List.copyOf(targets);
         env = Map.copyOf(env);
@@ -29,11 +32,19 @@ public record BuildOptions(List<String> targets, int jobs, boolean keepGoing, bo
             throw new IllegalArgumentException("jobs must be at least 1, was " + jobs);
         }
         hashes = hashes == null ? new FileHashCache() : hashes;
+        remoteCache = remoteCache == null ? Optional.empty() : remoteCache;
+    }
+
+    /** Options without a remote cache. */
+    public BuildOptions(List<String> targets, int jobs, boolean keepGoing, boolean force, boolean useCache,
+                        boolean streamOutput, Path cacheDir, Path stateDir, Map<String, String> env,
+                        FileHashCache hashes) {
+        this(targets, jobs, keepGoing, force, useCache, streamOutput, cacheDir, stateDir, env, hashes, Optional.empty());
     }
 
     /** Options with a file-hash memo of their own (one build). */
     public BuildOptions(List<String> targets, int jobs, boolean keepGoing, boolean force, boolean useCache,
                         boolean streamOutput, Path cacheDir, Path stateDir, Map<String, String> env) {
-        this(targets, jobs, keepGoing, force, useCache, streamOutput, cacheDir, stateDir, env, null);
+        this(targets, jobs, keepGoing, force, useCache, streamOutput, cacheDir, stateDir, env, null, Optional.empty());
     }
 }

@@ -19,10 +19,12 @@ import java.util.List;
  * @param counts             number of steps per status
  * @param verifyMissing      verify artifacts that were missing after the build
  * @param steps              every selected step, in the order they finished
+ * @param remoteCache        what the build did with its remote cache (issue 16); null when it had none
  */
 public record BuildReport(String runId, BuildStatus status, String startedAt, long durationMillis, String profile,
                           int jobs, List<String> targets, double cacheHitRate, long criticalPathMillis, List<String> criticalPath,
-                          Counts counts, List<String> verifyMissing, List<StepResult> steps) {
+                          Counts counts, List<String> verifyMissing, List<StepResult> steps,
+                          dev.munero.engine.cache.remote.RemoteCacheReport remoteCache) {
     public BuildReport {
         targets = List.copyOf(targets);
         criticalPath = List.copyOf(criticalPath);
@@ -30,7 +32,7 @@ public record BuildReport(String runId, BuildStatus status, String startedAt, lo
         steps = List.copyOf(steps);
     }
 
-    /** Steps per status. */
-    public record Counts(int total, int passed, int failed, int cached, int skipped, int cancelled) {
+    /** Steps per status; {@code cachedRemote} of the {@code cached} ones came from the remote cache. */
+    public record Counts(int total, int passed, int failed, int cached, int skipped, int cancelled, int cachedRemote) {
     }
 }

@@ -24,13 +24,17 @@ public final class Reports {
 
     static BuildReport build(String runId, Instant startedAt, long durationMillis, String profile, int jobs,
                              List<String> targets, BuildGraph graph, StepResult[] byIndex, List<StepResult> finishedOrder,
-                             List<String> verifyMissing, boolean cancelled) {
-        int passed = 0, failed = 0, cached = 0, skipped = 0, cancelledSteps = 0;
+                             List<String> verifyMissing, boolean cancelled,
+                             dev.munero.engine.cache.remote.RemoteCacheReport remoteCache) {
+        int passed = 0, failed = 0, cached = 0, skipped = 0, cancelledSteps = 0, cachedRemote = 0;
         for (StepResult r : finishedOrder) {
             switch (r.status()) {
                 case PASSED -> passed++;
                 case FAILED -> failed++;
-                case CACHED -> cached++;
+                case CACHED -> {
+                    cached++;
+                    cachedRemote += r.remoteHit() ? 1 : 0;
+                }
                 case SKIPPED -> skipped++;
                 case CANCELLED -> cancelledSteps++;
             }
@@ -66,8 +70,8 @@ public final class Reports {
                 : failed > 0 || cancelledSteps > 0 || !verifyMissing.isEmpty() ? BuildStatus.FAILED : BuildStatus.PASSED;
         return new BuildReport(runId, status, startedAt.toString(), durationMillis, profile, jobs, targets, hitRate,
                 best < 0 ? 0 : finish[best], path,
-                new BuildReport.Counts(finishedOrder.size(), passed, failed, cached, skipped, cancelledSteps),
-                verifyMissing, finishedOrder);
+                new BuildReport.Counts(finishedOrder.size(), passed, failed, cached, skipped, cancelledSteps, cachedRemote),
+                verifyMissing, finishedOrder, remoteCache);
     }
 
     private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("\\d{8}-\\d{6}-\\d{5}");

@@ -8,6 +8,7 @@ import dev.munero.engine.cache.GitFiles;
 import dev.munero.engine.cache.Fingerprint;
 import dev.munero.engine.cache.Hashing;
 import dev.munero.engine.cache.LocalCache;
+import dev.munero.engine.cache.remote.RemoteCache;
 import dev.munero.engine.config.Durations;
 import dev.munero.engine.config.SkipCondition;
 import dev.munero.engine.config.SkipContext;
@@ -37,8 +38,12 @@ import java.util.function.Consumer;
  * <p>Thread-safe: holds only immutable configuration and thread-safe collaborators.
  */
 final class StepWorker {
-    /** What {@link #fingerprint} and {@link #lookup} found, without running anything. */
-    record Probe(String key, Fingerprint fingerprint, Optional<CacheEntry> hit, List<String> reasons) {
+    /**
+     * What {@link #fingerprint} and the cache lookup found, without running anything; {@code remote} is the download
+     * when the hit came from the remote cache (then already stored locally), else null.
+     */
+    record Probe(String key, Fingerprint fingerprint, Optional<CacheEntry> hit, List<String> reasons,
+                 RemoteCache.Fetched remote) {
     }
 
     private final Path root;
@@ -53,6 +58,8 @@ final class StepWorker {
     /** What git tracks and ignores in the repository, loaded once per build (issues 9.2 and 9.5). */
     private final GitFiles git;
     private final PackageScripts packageScripts;
+    /** The remote cache behind the local one (issue 16); null when there is none, or for dry runs. */
+    private final RemoteCache remote;
 
     /** Runs {@code argv} with the build's environment from {@code cwd} (relative to the root) into {@code log}. */
     ProcessOutcome runProcess(List<String> argv, String cwd, Path log, Optional<Consumer<String>> lines) {
@@ -73,6 +80,13 @@ final class StepWorker {
 
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
+        this(root, options, profile, cache, runner, listener, logDir, state, null);
+    }
+
+    /** A worker whose local misses also ask {@code remote}, and whose stored results are uploaded to it. */
+    StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
+               BuildListener listener, Path logDir, BuildState state, RemoteCache remote) {
+        this.remote = remote;
         this.root = root;
         this.options = options;
         this.profile = profile;
@@ -121,6 +135,7 @@ final class StepWorker {
         String key = fp.key();
         List<String> reasons = new ArrayList<>();
         Optional<CacheEntry> hit = Optional.empty();
+        RemoteCache.Fetched fetched = null;
         if (!spec.cache()) {
             reasons.add("caching is off for this step (cache: false)");
         } else if (!options.useCache()) {
@@ -133,6 +148,10 @@ final class StepWorker {
                 cache.evict(key);
                 reasons.add("cache entry was corrupt (" + e.getMessage() + ")");
             }
+            if (hit.isEmpty() && !options.force() && remote != null) { // local first, remote second
+                fetched = remote.fetch(key, spec.name()).orElse(null);
+                hit = fetched == null ? Optional.empty() : Optional.of(fetched.entry());
+            }
             if (hit.isPresent() && options.force()) {
                 reasons.add("--force: cache hit ignored");
                 hit = Optional.empty();
@@ -140,7 +159,7 @@ final class StepWorker {
                 reasons.addAll(whyMiss(spec, fp, key));
             }
         }
-        return new Probe(key, fp, hit, reasons);
+        return new Probe(key, fp, hit, reasons, fetched);
     }
 
     /** Explains a cache miss by comparing with the step's previous fingerprint. */
@@ -229,8 +248,12 @@ final class StepWorker {
                         + (kept.isEmpty() ? "" : "; left " + kept.size() + " git-tracked file" + (kept.size() == 1 ? "" : "s")
                         + " as " + (kept.size() == 1 ? "it is" : "they are"));
                 String logRef = storedLog.startsWith(root) ? FileSets.relative(root, storedLog) : storedLog.toString();
+                RemoteCache.Fetched fetched = probe.remote();
                 return new Prepared(new StepResult(spec.name(), StepStatus.CACHED, end - startMillis, 0, probe.key(),
-                        List.of("cache hit: " + what), null, logRef, startMillis, end), probe, null);
+                        List.of((fetched == null ? "cache hit: " : "remote cache hit (" + fetched.downloadedBytes()
+                                + " bytes downloaded): ") + what), null, logRef, startMillis, end,
+                        fetched == null ? StepResult.LOCAL : StepResult.REMOTE,
+                        fetched == null ? 0 : fetched.downloadedBytes()), probe, null);
             } catch (CacheCorruptException e) {
                 listener.warning(e.getMessage() + "; step " + spec.name() + " runs instead");
                 cache.evict(probe.key());
@@ -322,7 +345,10 @@ final class StepWorker {
                     : FileSets.expand(root, spec.cwd(), spec.outputs(), List.of()).stream()
                     .filter(o -> !git.isTracked(o)).toList(); // issue 9.2: never stored, so never restored
             Fingerprint stored = afterRun(spec, before, dependencyKeys, reasons);
-            cache.store(stored, root, outs, log, runMillis);
+            CacheEntry entry = cache.store(stored, root, outs, log, runMillis);
+            if (remote != null) {
+                remote.upload(entry); // in the background; the build waits for it at its end
+            }
             return stored.key();
         } catch (IOException | RuntimeException e) {
             listener.warning("cannot store " + spec.name() + " in the cache: " + e.getMessage());

@@ -289,6 +289,102 @@ public final class LocalCache {
         }
     }
 
+    /** Whether the blob with content hash {@code sha256} is stored. */
+    public boolean hasBlob(String sha256) {
+        return Files.isRegularFile(blobPath(sha256));
+    }
+
+    /** The file of the blob with content hash {@code sha256} (it may not exist). */
+    public Path blobFile(String sha256) {
+        return blobPath(sha256);
+    }
+
+    /**
+     * A new empty file in the cache's {@code tmp/}, for a blob being downloaded; give it to {@link #adoptBlob} or
+     * delete it.
+     *
+     * @throws IOException when the cache cannot be written
+     */
+    public Path newTempFile() throws IOException {
+        Path tmpDir = dir.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        return Files.createTempFile(tmpDir, "download", ".tmp");
+    }
+
+    /**
+     * Moves {@code tmp} (from {@link #newTempFile}) into the store as the blob {@code sha256}, atomically, after
+     * checking that its content has that hash; on a mismatch {@code tmp} is deleted and nothing is stored.
+     *
+     * @throws CacheCorruptException when the content's hash is not {@code sha256} (the message names both)
+     * @throws IOException           when the file cannot be read or moved
+     */
+    public void adoptBlob(Path tmp, String sha256) throws IOException, CacheCorruptException {
+        String actual = Hashing.sha256(tmp);
+        if (!actual.equals(sha256)) {
+            Files.deleteIfExists(tmp);
+            throw new CacheCorruptException("blob " + sha256 + " has content hash " + actual);
+        }
+        Path blob = blobPath(sha256);
+        Files.createDirectories(blob.getParent());
+        move(tmp, blob);
+    }
+
+    /**
+     * An entry as stored in {@code ac/} (JSON): what a remote cache keeps as the entry's manifest.
+     */
+    public static byte[] toBytes(CacheEntry entry) {
+        return JSON.writeValueAsBytes(entry);
+    }
+
+    /**
+     * Parses a manifest made by {@link #toBytes} and checks it is the entry of {@code key}: its own key, and the key
+     * of the fingerprint it carries, must both be {@code key}.
+     *
+     * @throws CacheCorruptException when it does not parse or belongs to another key
+     */
+    public static CacheEntry fromBytes(byte[] bytes, String key) throws CacheCorruptException {
+        CacheEntry entry;
+        try {
+            entry = JSON.readValue(bytes, CacheEntry.class);
+        } catch (JacksonException e) {
+            throw new CacheCorruptException("the entry of " + key + " is not valid: " + e.getOriginalMessage());
+        }
+        if (entry == null || !key.equals(entry.key()) || entry.fingerprint() == null
+                || !key.equals(entry.fingerprint().key())) {
+            throw new CacheCorruptException("the entry stored under " + key + " is the entry of another key");
+        }
+        for (CacheEntry.OutputFile o : entry.outputs()) {
+            if (!isSha256(o.sha256())) {
+                throw new CacheCorruptException("the entry of " + key + " names a blob that is not a SHA-256: " + o.sha256());
+            }
+        }
+        if (!isSha256(entry.logSha256())) {
+            throw new CacheCorruptException("the entry of " + key + " names a log that is not a SHA-256");
+        }
+        return entry;
+    }
+
+    private static boolean isSha256(String s) {
+        return s != null && s.length() == 64 && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
+    /**
+     * Stores {@code entry} (whose blobs are already stored) in {@code ac/}, atomically (a temp file, then a rename).
+     *
+     * @throws IOException when the cache cannot be written
+     */
+    public void putEntry(CacheEntry entry) throws IOException {
+        Path file = entryPath(entry.key());
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), entry.key(), ".tmp");
+        try {
+            Files.write(tmp, toBytes(entry));
+            move(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     private static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

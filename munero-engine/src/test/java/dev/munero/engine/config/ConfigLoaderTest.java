@@ -559,7 +559,7 @@ class ConfigLoaderTest {
 
         // then
         assertThat(problems).extracting(ConfigProblem::message).containsExactly(
-                "unknown field 'stepz'; allowed: settings, steps, verify, run, agents, memory, profiles; see munero.yaml in README.md",
+                "unknown field 'stepz'; allowed: settings, steps, verify, run, agents, memory, cache, profiles; see munero.yaml in README.md",
                 "missing required field 'steps'");
         assertThat(problems).extracting(ConfigProblem::location).containsOnly(at(1, 1));
     }

@@ -29,6 +29,8 @@ final class BuildMeters {
     private final Meter.MeterProvider<Timer> stepDuration;
     private final Meter.MeterProvider<Counter> builds;
     private final Meter.MeterProvider<Counter> undecodable;
+    private final Meter.MeterProvider<Counter> remoteHits;
+    private final Meter.MeterProvider<Counter> remoteBytes;
     private final Set<String> seen = new HashSet<>();
 
     BuildMeters(MeterRegistry registry, LabelValues repos, RunEventMeters cache) {
@@ -44,6 +46,14 @@ final class BuildMeters {
                 .withRegistry(registry);
         builds = Counter.builder("munero.builds")
                 .description("Builds the server ran, by status")
+                .withRegistry(registry);
+        remoteHits = Counter.builder("munero.build.remote.cache.hits")
+                .description("Steps of builds the server ran that were restored from the remote cache (issue 16); "
+                        + "they count in munero_cache_hits_total too")
+                .withRegistry(registry);
+        remoteBytes = Counter.builder("munero.build.remote.cache.bytes")
+                .description("Bytes moved between builds the server ran and their remote cache, by direction: "
+                        + "downloaded, uploaded")
                 .withRegistry(registry);
         undecodable = Counter.builder("munero.build.events.undecodable")
                 .description("Events of builds the server ran whose payload could not be read; they count in no "
@@ -72,6 +82,9 @@ final class BuildMeters {
                 }
                 cache.buildStep(repoLabel, true, 0);
                 cache.buildStep(repoLabel, false, 0);
+                remoteHits.withTags("repo", repoLabel);
+                remoteBytes.withTags("repo", repoLabel, "direction", "downloaded");
+                remoteBytes.withTags("repo", repoLabel, "direction", "uploaded");
             }
         }
         return new BuildListener() {
@@ -82,7 +95,12 @@ final class BuildMeters {
                 stepDuration.withTags("repo", repoLabel, "status", status)
                         .record(Duration.ofMillis(Math.max(0, result.durationMillis())));
                 switch (result.status()) {
-                    case CACHED -> cache.buildStep(repoLabel, true, 1);
+                    case CACHED -> {
+                        cache.buildStep(repoLabel, true, 1);
+                        if (result.remoteHit()) {
+                            remoteHits.withTags("repo", repoLabel).increment();
+                        }
+                    }
                     case PASSED, FAILED -> cache.buildStep(repoLabel, false, 1);
                     case SKIPPED, CANCELLED -> {
                     }
@@ -92,6 +110,12 @@ final class BuildMeters {
             @Override
             public void buildFinished(BuildReport report) {
                 builds.withTags("repo", repoLabel, "status", label(report.status())).increment();
+                if (report.remoteCache() != null) { // the build's totals: its uploads finish after its last step
+                    remoteBytes.withTags("repo", repoLabel, "direction", "downloaded")
+                            .increment(report.remoteCache().downloadedBytes());
+                    remoteBytes.withTags("repo", repoLabel, "direction", "uploaded")
+                            .increment(report.remoteCache().uploadedBytes());
+                }
             }
         };
     }

@@ -67,6 +67,30 @@ class MetricsFromBuildsTest {
                 .doesNotContain("generate", "check", "broken", "after-broken", first.runId()));
     }
 
+    @Test
+    void remoteCacheHitsAndBytesAreCountedFromTheStepsAndTheReport() { // issue 16
+        MuneroMetrics metrics = MuneroMetrics.builder().jvmMetrics(false).failOnBadRegistration(true).build();
+        BuildListener listener = metrics.buildListener("app");
+        dev.munero.engine.build.StepResult remote = new dev.munero.engine.build.StepResult("a",
+                dev.munero.engine.build.StepStatus.CACHED, 5, 0, "k", List.of("remote cache hit"), null, null, 0, 5,
+                dev.munero.engine.build.StepResult.REMOTE, 1200);
+        dev.munero.engine.build.StepResult local = new dev.munero.engine.build.StepResult("b",
+                dev.munero.engine.build.StepStatus.CACHED, 5, 0, "k2", List.of("cache hit"), null, null, 0, 5);
+
+        listener.stepFinished(remote);
+        listener.stepFinished(local);
+        listener.buildFinished(new BuildReport("20261126-000000-00001", BuildStatus.PASSED, "2026-11-26T00:00:00Z", 10,
+                "development", 2, List.of(), 1, 5, List.of("a"), new BuildReport.Counts(2, 0, 0, 2, 0, 0, 1), List.of(),
+                List.of(remote, local), new dev.munero.engine.cache.remote.RemoteCacheReport("http://127.0.0.1:1",
+                "bazel", "readwrite", 1, 1200, 3, 4500, 0, null)));
+
+        Exposition scraped = new Exposition(metrics.scrape());
+        assertThat(scraped.value("munero_cache_hits_total", "repo", "app", "origin", "build")).isEqualTo(2);
+        assertThat(scraped.value("munero_build_remote_cache_hits_total", "repo", "app")).isEqualTo(1);
+        assertThat(scraped.value("munero_build_remote_cache_bytes_total", "direction", "downloaded")).isEqualTo(1200);
+        assertThat(scraped.value("munero_build_remote_cache_bytes_total", "direction", "uploaded")).isEqualTo(4500);
+    }
+
     private static BuildReport build(Path repo, BuildListener listener) throws Exception {
         Workspace ws = Workspace.open(repo, "development");
         BuildOptions options = new BuildOptions(List.of(), 2, true, false, true, false, repo.resolve(".munero/cache"),
