@@ -218,8 +218,9 @@ public final class CliWorker implements Worker {
     private static String detail(WorkerOutcome outcome, Outcomes.Kill kill, OptionalInt exit, StreamState state,
                                  WorkerLimits limits, Path stderrLog) {
         String text = switch (outcome) {
-            case FINISHED -> kill == Outcomes.Kill.AFTER_FINAL ? "finished; the process was still running "
-                    + human(limits.grace()) + " after its final event and was killed" : "finished";
+            case FINISHED -> kill == Outcomes.Kill.AFTER_FINAL ? "its final event said success; the process was still "
+                    + "running " + human(limits.grace()) + " after it and was killed" : "its final event said success"
+                    + exitText(exit);
             case HUNG -> "no event for " + human(limits.inactivity()) + " (after " + state.lines
                     + " line(s)); the process tree was killed";
             case LIMIT -> switch (kill) {

@@ -65,7 +65,7 @@ class CliWorkerSupervisionTest {
         WorkerResult r = run(exe, task(limits(Duration.ofMinutes(5), Duration.ofSeconds(1))), events);
 
         assertThat(r.outcome()).isEqualTo(WorkerOutcome.FINISHED);
-        assertThat(r.detail()).contains("still running").contains("after its final event");
+        assertThat(r.detail()).contains("still running").contains("after it and was killed");
         assertThat(r.exitCode()).isEmpty();
         long child = Long.parseLong(Files.readString(pid).strip());
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the sleep child").isFalse();
