@@ -37,7 +37,15 @@ public final class AgentWorker implements Worker {
 
     @Override
     public WorkerResult run(WorkerTask task, WorkerListener listener) {
-        Agent agent = factory.create(task, event -> map(event, listener));
+        dev.munero.llm.Usage[] total = {dev.munero.llm.Usage.ZERO};
+        Agent agent = factory.create(task, event -> {
+            map(event, listener);
+            if (event instanceof AgentEvent.ModelResponded m) {
+                total[0] = total[0].plus(m.usage());
+                listener.onEvent(new WorkerEvent.UsageUpdate(total[0], m.totalCostUsd(),
+                        m.totalCostUsd().isPresent() ? CostSource.PRICED : CostSource.UNPRICED));
+            }
+        });
         AgentResult r = agent.run(task.prompt());
         WorkerOutcome outcome = switch (r.condition()) {
             case FINISHED, END_TURN -> WorkerOutcome.FINISHED;
