@@ -61,6 +61,34 @@ public final class Workers {
         return dialect(name).keyVariable();
     }
 
+    /**
+     * What a kept stream says was spent: the session id, usage and cost read back from a CLI's {@code stdout.jsonl}
+     * (a task whose Munero was killed leaves it, written line by line), so that a resumed task can count the spend of
+     * its killed part. The outcome is {@link WorkerOutcome#FINISHED} when the stream holds a successful final event,
+     * else {@link WorkerOutcome#CRASHED}; exit code and duration are unknown (empty, zero).
+     *
+     * @param name   the CLI worker's name
+     * @param stdout the kept stream
+     * @param model  the model the task asked for, to price usage the stream reports without a cost
+     * @param prices Munero's model table
+     * @throws java.io.IOException when the file cannot be read
+     * @throws IllegalArgumentException when {@code name} is no CLI worker's name
+     */
+    public static WorkerResult readBack(String name, Path stdout, Optional<String> model, ModelTable prices)
+            throws java.io.IOException {
+        CliDialect dialect = dialect(name);
+        StreamState state = new StreamState(dialect.parser(), prices, dialect.pricingProvider(),
+                model.map(m -> m.contains(":") ? m.substring(m.indexOf(':') + 1) : m));
+        try (var lines = Files.lines(stdout, java.nio.charset.StandardCharsets.UTF_8)) {
+            lines.forEach(line -> state.line(line, event -> { }));
+        }
+        WorkerOutcome outcome = state.verdict == StreamState.Final.SUCCESS ? WorkerOutcome.FINISHED
+                : WorkerOutcome.CRASHED;
+        return new WorkerResult(outcome, state.summary, "read back from " + stdout, state.usage, state.costUsd(),
+                state.costSource(), state.turns, Optional.ofNullable(state.sessionId), java.util.OptionalInt.empty(),
+                Optional.of(stdout), Optional.empty(), state.malformed, java.time.Duration.ZERO);
+    }
+
     static CliDialect dialect(String name) {
         return switch (name) {
             case ClaudeCode.NAME -> new ClaudeCode();

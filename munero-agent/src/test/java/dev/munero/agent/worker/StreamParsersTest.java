@@ -193,6 +193,23 @@ class StreamParsersTest {
     }
 
     @Test
+    void theSpendOfAKilledTaskIsReadBackFromItsKeptStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException { // issue 15: a resumed task counts what its killed part cost
+        List<String> lines = recording("claude-code-2.1.197-write-file.jsonl");
+        java.nio.file.Path kept = dir.resolve("stdout.jsonl");
+        java.nio.file.Files.write(kept, lines.subList(0, 4)); // killed before its result
+
+        WorkerResult r = Workers.readBack("claude-code", kept, Optional.of("anthropic:claude-sonnet-4-6"),
+                ModelTable.builtIn());
+
+        assertThat(r.outcome()).isEqualTo(WorkerOutcome.CRASHED);
+        assertThat(r.sessionId()).contains("11111111-2222-3333-4444-555555555555");
+        assertThat(r.usage()).isEqualTo(new Usage(200, 40, 0, 0));
+        assertThat(r.costSource()).isEqualTo(CostSource.PRICED);
+        assertThat(r.costUsd().getAsDouble()).isEqualTo(0.0012, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void exitCodeTimesFinalEventGivesTheOutcome() { // issue 15
         var none = java.util.OptionalInt.empty();
         assertThat(Outcomes.classify(java.util.OptionalInt.of(0), Outcomes.Kill.NONE, StreamState.Final.SUCCESS))
