@@ -27,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
         description = {"Build the repository: run steps in dependency order, in parallel, restoring unchanged steps "
                 + "from the cache.", ""},
         footer = {"", "Every build writes .munero/reports/<run-id>.json and .munero/reports/latest.json.",
+                "The remote cache's token is read from the environment variable MUNERO_REMOTE_CACHE_TOKEN (or TURBO_TOKEN "
+                        + "for a Turborepo cache), else from cache.remote.token.",
                 "Exit codes: 0 ok, 1 build failed, 2 usage or configuration error, 130 interrupted."})
 class BuildCommand implements Callable<Integer> {
     private final Invocation invocation;
@@ -85,7 +87,7 @@ class BuildCommand implements Callable<Integer> {
     @Option(names = "--remote-cache", paramLabel = "URL",
             description = "A remote cache behind the local one: a Bazel HTTP cache (/ac/, /cas/), or a Turborepo "
                     + "remote cache with cache.remote.protocol: turborepo (default: cache.remote.url of munero.yaml, "
-                    + "else of the user config; token from MUNERO_REMOTE_CACHE_TOKEN).")
+                    + "else of the user config).")
     String remoteCache;
 
     @Override

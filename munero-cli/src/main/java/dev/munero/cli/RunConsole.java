@@ -73,7 +73,7 @@ final class RunConsole implements Consumer<RunEvent> {
                     + c.file() + " is leased by " + c.holder() : "  task " + c.task() + ": write to " + c.file()
                     + " " + c.action() + ", leased by " + c.holder();
             case RunEvent.ReviewFinished r -> String.format(Locale.ROOT, "  review %d of task %s by %s: %s ($%.4f)",
-                    r.round(), r.task(), r.reviewer(), r.approved() ? "approved" : "sent back: " + (r.comments()
+                    r.round(), r.task(), r.reviewer(), r.approved() ? "approved" : "not approved: " + (r.comments()
                     == null ? "" : r.comments().strip().lines().findFirst().orElse("")), r.costUsd());
             case RunEvent.ToolCalled t -> level == Level.DEBUG ? "    " + t.name() + " " + t.arguments()
                     + (t.error() ? " -> error" : "") : null;

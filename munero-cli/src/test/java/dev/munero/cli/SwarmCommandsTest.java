@@ -67,7 +67,7 @@ class SwarmCommandsTest {
                   task parse leased src/Parser.java, src/Lexer.java (until 2026-11-26T21:00:00Z)
                   task lex waits: src/Lexer.java is leased by task parse (coder-1)
                   task lex: write to src/Parser.java refused, leased by task parse (coder-1)
-                  review 1 of task parse by rev: sent back: Handle empty input. ($0.0123)
+                  review 1 of task parse by rev: not approved: Handle empty input. ($0.0123)
                   review 2 of task parse by rev: approved ($0.0100)
                 """);
     }
