@@ -219,6 +219,38 @@ class ProfileModelsRunTest {
         }
     }
 
+    @Test
+    void aPlannerProfilesModelPlansWhileTasksOfAProfileWithoutOneUseTheRunsModel() throws Exception {
+        RunFixture fx = fixture(dir, """
+                steps:
+                  - name: noop
+                    command: ["true"]
+                agents:
+                  - name: lead
+                    role: planner
+                    model: anthropic:claude-haiku-4-5
+                  - name: coder-1
+                    role: coder
+                """);
+        RoleScriptedModel run = new RoleScriptedModel()
+                .task("greet", "write_file", write("greeting.txt", "hello world\\n"), "finish", finish("done"));
+        RoleScriptedModel planner = new RoleScriptedModel(ModelRef.parse(REVIEWER_MODEL)).plan(coder(plan("greet")));
+        BuildManager.Session session = fx.session(run).withProfileModels(Map.of(REVIEWER_MODEL,
+                new BuildManager.PricedModel(planner, ModelTable.builtIn().lookup(planner.model()))));
+        try (Store store = fx.store()) {
+            BuildManager.Outcome outcome = BuildManager.start(store, fx.repo, RunFixture.SPEC, "SPEC.md", limits(),
+                    session);
+
+            assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
+            assertThat(planner.calls()).containsExactly("plan#0");
+            assertThat(run.calls()).containsExactly("task:greet#0", "task:greet#1");
+            assertThat(ofType(store.events(outcome.runId(), 0), "model_call"))
+                    .extracting(e -> e.payload().path("scope").asString(), e -> e.payload().path("model").asString())
+                    .containsExactly(tuple("plan", REVIEWER_MODEL), tuple("task:1:greet", RUN_MODEL),
+                            tuple("task:1:greet", RUN_MODEL));
+        }
+    }
+
     private static RunLimits limits() {
         return new RunLimits(OptionalDouble.of(5), Duration.ofMinutes(5), 3, 1, 10, 1000, PermissionMode.AUTO_EDIT,
                 List.of(), true, 2);
