@@ -287,7 +287,8 @@ public final class RunSessions {
      * finishes its file); call it once the session has ended.
      *
      * @param notices lines for the user, in order: where commands run when they are not contained, that a replay
-     *                sees only its own lessons, that the model has no known price
+     *                sees only its own lessons, that the model (or an agent profile's own model) has no known
+     *                price
      */
     public record Made(BuildManager.Session session, List<String> notices) implements AutoCloseable {
         public Made {
@@ -353,8 +354,9 @@ public final class RunSessions {
     }
 
     /**
-     * The session to resume {@code run} with as {@code munero resume} makes it: the run's model, the sandbox of
-     * the settings now ({@code sandbox} as the flag, else {@code MUNERO_SANDBOX}, {@code munero.yaml}, auto).
+     * The session to resume {@code run} with as {@code munero resume} makes it: the run's model and the agent
+     * profiles' own models ({@link #withProfileModels}; their prices are not checked against the run's stored
+     * budget here), the sandbox of the settings now ({@code sandbox} as the flag, else {@code MUNERO_SANDBOX}, {@code munero.yaml}, auto).
      *
      * @param repo    the repository ({@link Runs#repo()}): its {@code munero.yaml} has a say in the sandbox
      * @param run     the run, from {@link Runs#resumable}
