@@ -81,7 +81,8 @@ public final class BuildManager {
     /**
      * What a session runs with besides the run's limits.
      *
-     * @param provider the model (or a replay of a recording); every scope's calls go through it
+     * @param provider the run's model (or a replay of a recording); the calls of every scope whose agent profile
+     *                 names no other model go through it
      * @param prices   the model's prices
      * @param env      the environment for task agents and checks (agents see it scrubbed of secrets)
      * @param sandbox  where task agents' commands and the checks' steps run
@@ -90,11 +91,22 @@ public final class BuildManager {
      * @param learning whose lessons the session sees
      * @param mcpServers the MCP servers the session starts for its task agents (issue 13; see
      *                 {@link dev.munero.core.app.McpSettings#forRun}); empty for none
+     * @param profileModels the models agent profiles name other than the run's (issue 14), by {@code provider:model},
+     *                 each with its prices (a replay or recording of the same file as {@code provider}); empty for
+     *                 none
      */
     public record Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
-                          EventBus bus, Learning learning, List<McpServerSpec> mcpServers) {
+                          EventBus bus, Learning learning, List<McpServerSpec> mcpServers,
+                          Map<String, PricedModel> profileModels) {
         public Session {
             mcpServers = List.copyOf(mcpServers);
+            profileModels = Map.copyOf(profileModels);
+        }
+
+        /** A session whose profiles use the run's model. */
+        public Session(ChatModel provider, ModelInfo prices, Map<String, String> env, Sandbox sandbox, Clock clock,
+                       EventBus bus, Learning learning, List<McpServerSpec> mcpServers) {
+            this(provider, prices, env, sandbox, clock, bus, learning, mcpServers, Map.of());
         }
 
         /** A session without MCP servers. */
@@ -111,9 +123,38 @@ public final class BuildManager {
 
         /** This session with {@code servers} as its MCP servers. */
         public Session withMcpServers(List<McpServerSpec> servers) {
-            return new Session(provider, prices, env, sandbox, clock, bus, learning, servers);
+            return new Session(provider, prices, env, sandbox, clock, bus, learning, servers, profileModels);
+        }
+
+        /** This session with {@code models} as the profiles' own models (see {@link #profileModels}). */
+        public Session withProfileModels(Map<String, PricedModel> models) {
+            return new Session(provider, prices, env, sandbox, clock, bus, learning, mcpServers, models);
+        }
+
+        /**
+         * The model a profile's calls go to: the run's for {@code null} or the run's own name, else the profile
+         * model of that name.
+         *
+         * @param model {@code provider:model} or null
+         * @throws IllegalStateException when the session was made without that model (the run's munero.yaml
+         *                               changed after the session was made)
+         */
+        public PricedModel model(String model) {
+            if (model == null || model.equals(provider.model().toString())) {
+                return new PricedModel(provider, prices);
+            }
+            PricedModel found = profileModels.get(model);
+            if (found == null) {
+                throw new IllegalStateException("the session has no model " + model + " (it has "
+                        + provider.model() + " and " + profileModels.keySet() + "); munero.yaml's agents: changed "
+                        + "while the run was being set up: start or resume it again");
+            }
+            return found;
         }
     }
+
+    /** A model and its prices. */
+    public record PricedModel(ChatModel model, ModelInfo prices) { }
 
     /**
      * Which lessons a session's planners and agents see, and where its reflections' lessons go.

@@ -27,16 +27,25 @@ import java.util.OptionalDouble;
  * nothing. Without a budget nothing is refused. With a budget and a model without a price every call is
  * refused: the run cannot know what it spends.
  *
- * <p>Thread-safe: parallel agents share one guard.
+ * <p>A run whose agent profiles name other models (issue 14) has one guard per model ({@link #withModel}), all
+ * sharing one account: each call is reserved at its own model's worst case and priced at its own model's prices,
+ * and the budget covers them all.
+ *
+ * <p>Thread-safe: parallel agents share one guard (one account).
  */
 public final class CostGuard implements ChatModel {
+    /** What the run has spent and holds in flight, shared by the guards of all its models; guarded by itself. */
+    private static final class Account {
+        private double spentUsd;
+        private double estimatedUsd;
+        private double inFlightUsd;
+        private boolean unknownCost;
+    }
+
     private final ChatModel delegate;
     private final ModelInfo prices;
     private final OptionalDouble budgetUsd;
-    private double spentUsd;
-    private double estimatedUsd;
-    private double inFlightUsd;
-    private boolean unknownCost;
+    private final Account account;
 
     /**
      * A call's worst-case cost, held from before the call is sent until it completes.
@@ -53,10 +62,31 @@ public final class CostGuard implements ChatModel {
      * @param spentUsd     what earlier sessions of the run spent, USD, calls they left cut off included
      */
     public CostGuard(ChatModel delegate, ModelInfo prices, OptionalDouble budgetUsd, double spentUsd) {
+        this(delegate, prices, budgetUsd, new Account());
+        this.account.spentUsd = spentUsd;
+    }
+
+    private CostGuard(ChatModel delegate, ModelInfo prices, OptionalDouble budgetUsd, Account account) {
         this.delegate = delegate;
         this.prices = prices;
         this.budgetUsd = budgetUsd;
-        this.spentUsd = spentUsd;
+        this.account = account;
+    }
+
+    /**
+     * A guard of another model with its own prices over this guard's account and budget: what either spends or
+     * holds in flight counts for both (issue 14, a profile's own model).
+     *
+     * @param delegate the other model's provider
+     * @param prices   its prices
+     */
+    public CostGuard withModel(ChatModel delegate, ModelInfo prices) {
+        return new CostGuard(delegate, prices, budgetUsd, account);
+    }
+
+    /** The prices this guard charges its calls at. */
+    public ModelInfo prices() {
+        return prices;
     }
 
     @Override
@@ -65,18 +95,24 @@ public final class CostGuard implements ChatModel {
     }
 
     /** USD spent by the run so far (every session), calls cut off counted at their worst case. */
-    public synchronized double spentUsd() {
-        return spentUsd;
+    public double spentUsd() {
+        synchronized (account) {
+            return account.spentUsd;
+        }
     }
 
     /** USD of {@link #spentUsd()} that are worst-case estimates of calls this session cut off. */
-    public synchronized double estimatedUsd() {
-        return estimatedUsd;
+    public double estimatedUsd() {
+        synchronized (account) {
+            return account.estimatedUsd;
+        }
     }
 
     /** True when some call's cost was unknown (a model without a price): {@link #spentUsd()} is then too low. */
-    public synchronized boolean costUnknown() {
-        return unknownCost;
+    public boolean costUnknown() {
+        synchronized (account) {
+            return account.unknownCost;
+        }
     }
 
     /** {@link #reserve}, then {@link #send}. */
@@ -91,19 +127,22 @@ public final class CostGuard implements ChatModel {
      * @throws BudgetExceededException when the call could take the run past its budget, or there is a budget and the
      *                                 model has no price
      */
-    public synchronized Reservation reserve(ChatRequest request) {
+    public Reservation reserve(ChatRequest request) {
         OptionalDouble worst = prices.worstCaseCost(TokenEstimator.inputTokens(request), request.maxOutputTokens());
         if (budgetUsd.isEmpty()) {
             return new Reservation(worst, 0);
         }
-        if (worst.isEmpty()) {
-            throw BudgetExceededException.unpriced(delegate.model().toString(), spentUsd, budgetUsd.getAsDouble());
+        synchronized (account) {
+            if (worst.isEmpty()) {
+                throw BudgetExceededException.unpriced(delegate.model().toString(), account.spentUsd,
+                        budgetUsd.getAsDouble());
+            }
+            double committed = account.spentUsd + account.inFlightUsd;
+            if (committed + worst.getAsDouble() > budgetUsd.getAsDouble()) {
+                throw new BudgetExceededException(committed, budgetUsd.getAsDouble(), worst.getAsDouble());
+            }
+            account.inFlightUsd += worst.getAsDouble();
         }
-        double committed = spentUsd + inFlightUsd;
-        if (committed + worst.getAsDouble() > budgetUsd.getAsDouble()) {
-            throw new BudgetExceededException(committed, budgetUsd.getAsDouble(), worst.getAsDouble());
-        }
-        inFlightUsd += worst.getAsDouble();
         return new Reservation(worst, worst.getAsDouble());
     }
 
@@ -142,15 +181,17 @@ public final class CostGuard implements ChatModel {
                 && (p.kind() == ProviderException.Kind.TIMEOUT || p.kind() == ProviderException.Kind.MALFORMED_RESPONSE);
     }
 
-    private synchronized void settle(Reservation reservation, OptionalDouble actual, boolean estimate) {
-        inFlightUsd -= reservation.heldUsd();
-        if (actual.isPresent()) {
-            spentUsd += actual.getAsDouble();
-            if (estimate) {
-                estimatedUsd += actual.getAsDouble();
+    private void settle(Reservation reservation, OptionalDouble actual, boolean estimate) {
+        synchronized (account) {
+            account.inFlightUsd -= reservation.heldUsd();
+            if (actual.isPresent()) {
+                account.spentUsd += actual.getAsDouble();
+                if (estimate) {
+                    account.estimatedUsd += actual.getAsDouble();
+                }
+            } else {
+                account.unknownCost = true;
             }
-        } else {
-            unknownCost = true;
         }
     }
 }

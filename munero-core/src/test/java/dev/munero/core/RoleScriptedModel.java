@@ -44,6 +44,17 @@ final class RoleScriptedModel implements ChatModel {
     private final Map<String, ChatRequest> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<String>> toolsOffered = new java.util.concurrent.ConcurrentHashMap<>();
     private Usage usage = new Usage(1000, 100, 0, 0);
+    private final ModelRef model;
+
+    /** A scripted {@link #MODEL}. */
+    RoleScriptedModel() {
+        this(MODEL);
+    }
+
+    /** A scripted {@code model} (an agent profile's own model, issue 14). */
+    RoleScriptedModel(ModelRef model) {
+        this.model = model;
+    }
     private Hook hook = (role, index) -> { };
 
     synchronized RoleScriptedModel plan(String json) {
@@ -106,7 +117,7 @@ final class RoleScriptedModel implements ChatModel {
 
     @Override
     public ModelRef model() {
-        return MODEL;
+        return model;
     }
 
     @Override
@@ -136,7 +147,7 @@ final class RoleScriptedModel implements ChatModel {
             requests.put(role + "#" + index, request);
         }
         return new ChatResponse(new Message(Message.Role.ASSISTANT, List.of(call)), StopReason.TOOL_USE, usage,
-                MODEL.model(), "msg_" + role + "_" + index);
+                model.model(), "msg_" + role + "_" + index);
     }
 
     private static ContentBlock.ToolCall submit(String tool, String json, String role, int index) {

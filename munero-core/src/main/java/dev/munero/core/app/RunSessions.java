@@ -11,6 +11,7 @@ import dev.munero.core.config.RunSettings;
 import dev.munero.core.config.RunSettingsResolver;
 import dev.munero.core.config.SettingsException;
 import dev.munero.core.events.EventBus;
+import dev.munero.core.swarm.AgentProfile;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ModelRef;
 import dev.munero.llm.ProviderException;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,30 +83,70 @@ public final class RunSessions {
 
     /**
      * The agent profiles a run of {@code repo} would have (munero.yaml {@code agents:}, issue 14), checked before
-     * anything starts so that a bad list fails the command, not the run's first dispatch.
+     * anything starts so that a bad list fails the command, not the run's first dispatch. A profile's own
+     * {@code model} is opened by {@link #withProfileModels}.
      *
-     * <p>A profile's own {@code model} must be the run's for now: a session has one provider, one price table
-     * entry and one recording, so a second model could not be priced, budgeted and replayed as the run's is.
-     *
-     * @param runModel the run's model, {@code provider:model}
      * @throws AppException INVALID with munero.yaml:LINE, the profile and what to do
      */
-    public static List<dev.munero.core.swarm.AgentProfile> profiles(Path repo, String runModel) {
-        List<dev.munero.core.swarm.AgentProfile> profiles;
+    public static List<AgentProfile> profiles(Path repo) {
         try {
-            profiles = dev.munero.core.swarm.AgentProfiles.load(repo);
+            return dev.munero.core.swarm.AgentProfiles.load(repo);
         } catch (SettingsException e) {
             throw AppException.invalid(e.getMessage());
         }
-        for (var p : profiles) {
-            if (p.model() != null && !p.model().equals(runModel)) {
-                throw AppException.invalid(p.source() + ": agents: profile " + p.name() + " has model " + p.model()
-                        + ", but the run's model is " + runModel + ", and a run uses one model for now (its prices, "
-                        + "budget and recording are the run's); remove the profile's model, or run with --model "
-                        + p.model());
+    }
+
+    /**
+     * {@code made} with the models {@code profiles} name other than the session's (issue 14), each opened as the
+     * run's is: from a replay, the same recording answers it ({@link ReplayChatModel#forModel}); when recording,
+     * the same file records it ({@link RecordingChatModel#alongside}); else its provider, its key from {@code env}
+     * or the user config. Each is priced from the same tables; one without a price is refused under a budget and
+     * otherwise noted.
+     *
+     * @param budget where the run's budget came from, or null when the run has none
+     * @throws AppException INVALID naming the profile's munero.yaml line, the model and what is wrong: a model name
+     *                      that does not parse, a missing key or set-up of its provider, no price under a budget
+     */
+    public static Made withProfileModels(Made made, List<AgentProfile> profiles, Map<String, String> env,
+                                         UserConfig config, dev.munero.core.config.Sourced<?> budget) {
+        ChatModel run = made.session().provider();
+        Map<String, BuildManager.PricedModel> models = new LinkedHashMap<>();
+        List<String> notices = new ArrayList<>(made.notices());
+        for (AgentProfile p : profiles) {
+            if (p.model() == null || p.model().equals(run.model().toString()) || models.containsKey(p.model())) {
+                continue;
             }
+            String where = p.source() + ": agents: profile " + p.name() + " has model " + p.model();
+            ChatModel chat;
+            try {
+                ModelRef ref = ModelRef.parse(p.model());
+                chat = switch (run) {
+                    case ReplayChatModel replay -> replay.forModel(ref);
+                    case RecordingChatModel recording -> recording.alongside(open(ref, env, config));
+                    default -> open(ref, env, config);
+                };
+            } catch (ProviderException | IllegalArgumentException e) {
+                throw AppException.invalid(where + ", which cannot be used: " + e.getMessage()
+                        + "; or remove the profile's model to use the run's (" + run.model() + ")");
+            }
+            ModelInfo prices = prices(chat, config);
+            if (!prices.priced()) {
+                if (budget != null) {
+                    throw AppException.invalid(where + "; a budget (" + budget.source() + ") needs its price, and "
+                            + "Munero has none: add it to " + userPrices(config) + " (same format as Munero's "
+                            + "models.toml, see README), remove the profile's model, or run without a budget");
+                }
+                notices.add(unpricedWarning(chat, userPrices(config), "the cost of profile " + p.name()
+                        + "'s calls will be shown as unknown (" + p.source() + ")"));
+            }
+            models.put(p.model(), new BuildManager.PricedModel(chat, prices));
         }
-        return profiles;
+        return models.isEmpty() ? made : new Made(made.session().withProfileModels(models), notices);
+    }
+
+    private static ChatModel open(ModelRef ref, Map<String, String> env, UserConfig config) {
+        return Providers.open(ref, env, config, new Providers.Options(false, Duration.ofMinutes(10),
+                RetrySettings.DEFAULTS, RateLimits.NONE, r -> { }));
     }
 
     /**
@@ -155,8 +197,7 @@ public final class RunSessions {
             if (replay != null) {
                 return new ReplayChatModel(readable(replay, "the recording"), ModelRef.parse(model), substitutions);
             }
-            ChatModel chat = Providers.open(ModelRef.parse(model), env, config, new Providers.Options(false,
-                    Duration.ofMinutes(10), RetrySettings.DEFAULTS, RateLimits.NONE, r -> { }));
+            ChatModel chat = open(ModelRef.parse(model), env, config);
             return record == null ? chat : new RecordingChatModel(chat, record, substitutions);
         } catch (ProviderException | IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
@@ -246,7 +287,8 @@ public final class RunSessions {
      * finishes its file); call it once the session has ended.
      *
      * @param notices lines for the user, in order: where commands run when they are not contained, that a replay
-     *                sees only its own lessons, that the model has no known price
+     *                sees only its own lessons, that the model (or an agent profile's own model) has no known
+     *                price
      */
     public record Made(BuildManager.Session session, List<String> notices) implements AutoCloseable {
         public Made {
@@ -289,7 +331,7 @@ public final class RunSessions {
      * A new run's request and session as {@code munero run} makes them: settings ({@link #settings}), limits
      * ({@link #limits}), the agent profiles ({@link #profiles}), the model ({@link #model}), the budget's price
      * check ({@link #requirePrice}), then the
-     * session ({@link #session}) with the settings' sandbox.
+     * session ({@link #session}) with the settings' sandbox and the profiles' own models ({@link #withProfileModels}).
      *
      * @param spec     the spec's text
      * @param specPath where it came from, for the log
@@ -302,17 +344,19 @@ public final class RunSessions {
                                 Path record, Map<String, String> env, UserConfig config, Clock clock, EventBus bus) {
         RunSettings settings = settings(repo, flags, env, config);
         RunLimits limits = limits(settings);
-        profiles(repo, settings.model().value());
+        List<AgentProfile> profiles = profiles(repo);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, record, env, config);
         requirePrice(settings, limits, model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
-        Made made = withMcpServers(session(model, sandboxMode(settings), env, config, clock, bus), mcp);
+        Made made = withProfileModels(withMcpServers(session(model, sandboxMode(settings), env, config, clock, bus),
+                mcp), profiles, env, config, limits.budgetUsd().isPresent() ? settings.budgetUsd() : null);
         return new Planned(settings, new Runs.Start(spec, specPath, limits, settings.metricsEnabled().value()), made);
     }
 
     /**
-     * The session to resume {@code run} with as {@code munero resume} makes it: the run's model, the sandbox of
-     * the settings now ({@code sandbox} as the flag, else {@code MUNERO_SANDBOX}, {@code munero.yaml}, auto).
+     * The session to resume {@code run} with as {@code munero resume} makes it: the run's model and the agent
+     * profiles' own models ({@link #withProfileModels}; their prices are not checked against the run's stored
+     * budget here), the sandbox of the settings now ({@code sandbox} as the flag, else {@code MUNERO_SANDBOX}, {@code munero.yaml}, auto).
      *
      * @param repo    the repository ({@link Runs#repo()}): its {@code munero.yaml} has a say in the sandbox
      * @param run     the run, from {@link Runs#resumable}
@@ -323,10 +367,11 @@ public final class RunSessions {
                               Map<String, String> env, UserConfig config, Clock clock, EventBus bus) {
         SandboxMode mode = sandboxMode(settings(repo, sandbox == null ? Map.of() : Map.of("sandbox", sandbox), env,
                 config));
-        profiles(repo, run.model());
+        List<AgentProfile> profiles = profiles(repo);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
         ChatModel model = model(run.model(), realPath(repo), replay, record, env, config);
-        return withMcpServers(session(model, mode, env, config, clock, bus), mcp);
+        return withProfileModels(withMcpServers(session(model, mode, env, config, clock, bus), mcp), profiles, env,
+                config, null);
     }
 
     /**
@@ -343,11 +388,13 @@ public final class RunSessions {
     public static Made forSettings(Path repo, RunSettings settings, Path replay, Map<String, String> env,
                                    Clock clock, EventBus bus) {
         UserConfig config = userConfig(env);
-        profiles(repo, settings.model().value());
+        List<AgentProfile> profiles = profiles(repo);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, null, env, config);
-        requirePrice(settings, limits(settings), model, config);
+        RunLimits limits = limits(settings);
+        requirePrice(settings, limits, model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
-        return withMcpServers(session(model, sandboxMode(settings), env, config, clock, bus), mcp);
+        return withProfileModels(withMcpServers(session(model, sandboxMode(settings), env, config, clock, bus), mcp),
+                profiles, env, config, limits.budgetUsd().isPresent() ? settings.budgetUsd() : null);
     }
 
     /**

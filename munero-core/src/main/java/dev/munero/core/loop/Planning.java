@@ -45,7 +45,7 @@ final class Planning {
             return;
         }
         ctx.phase("planning", 0);
-        Planner planner = new Planner(models.forScope("plan"), ctx.limits.maxOutputTokens(),
+        Planner planner = new Planner(models.forScope("plan", models.planner()), ctx.limits.maxOutputTokens(),
                 dev.munero.core.swarm.AgentProfiles.roster(ctx.profiles()));
         Plan plan = planner.plan(ctx.run.spec, Checks.steps(ctx.worktree), files(), lessons.forChecks());
         ctx.emit(new RunEvent.PlanAccepted(1, PlanJson.toMap(plan), 1, false, List.of()));

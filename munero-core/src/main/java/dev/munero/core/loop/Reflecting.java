@@ -42,7 +42,7 @@ final class Reflecting {
      */
     void reflect(int iteration, List<CheckFailure> failures) throws PlanningException, InterruptedException {
         LoopState run = ctx.run;
-        Planner reflector = new Planner(models.forScope("reflect:" + iteration), ctx.limits.maxOutputTokens());
+        Planner reflector = new Planner(models.forScope("reflect:" + iteration, models.planner()), ctx.limits.maxOutputTokens());
         Reflection reflection = reflector.reflect(run.spec, run.plan, List.copyOf(run.done), failures,
                 lessons.forChecks());
         lessons.keep(iteration, reflection.lessons());

@@ -114,7 +114,7 @@ final class Reviewing {
                 .sandbox(ctx.session.sandbox()).environment(ctx.session.env()).approver(Approver.noTerminal()).build();
         AgentLimits limits = new AgentLimits(ctx.limits.maxTurns(), OptionalDouble.empty(), ctx.stop.timeLeft(),
                 AgentLimits.DEFAULTS.maxRepeatedFailures(), ctx.limits.maxOutputTokens());
-        Agent agent = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
+        Agent agent = Agent.builder(models.forScope(scope, dir, reviewer), context).modelInfo(models.prices(reviewer))
                 .tools(tools).systemPrompt(ReviewPrompt.system(tools)).limits(limits)
                 .listener(tasks.toolCalls(scope, task.id())).clock(ctx.session.clock()).build();
         AgentResult result = agent.run(ReviewPrompt.request(ctx.run.spec, ctx.run.plan, task, round, rounds, earlier,

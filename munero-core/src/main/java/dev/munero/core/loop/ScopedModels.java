@@ -1,6 +1,10 @@
 package dev.munero.core.loop;
 
+import dev.munero.core.BuildManager;
+import dev.munero.core.CostGuard;
 import dev.munero.core.StoredChatModel;
+import dev.munero.core.swarm.AgentProfile;
+import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.core.events.RunEvent;
 import dev.munero.llm.ChatModel;
 import dev.munero.llm.ChatResponse;
@@ -11,7 +15,8 @@ import java.util.OptionalDouble;
 
 /**
  * The model of each scope of a run ({@code plan}, {@code task:<iteration>:<id>}, {@code reflect:<iteration>}):
- * a {@link StoredChatModel} over the run's cost guard whose observer records every call ({@code model_call},
+ * a {@link StoredChatModel} over the run's cost guard (or, for an agent profile with a model of its own, a guard of
+ * that model over the same account) whose observer records every call ({@code model_call},
  * and {@code cost_update} with the projected final cost for each call sent to the provider) and settles a call
  * that was cut off ({@code model_call_interrupted}, counted at its worst case).
  *
@@ -21,27 +26,57 @@ import java.util.OptionalDouble;
  * <p>Thread-safe: agents on several threads each use their own scope's model; the observer only emits.
  */
 final class ScopedModels {
+    /** The role of the profile whose model plans and reflects. */
+    static final String PLANNER = "planner";
+
     private final RunContext ctx;
 
     ScopedModels(RunContext ctx) {
         this.ctx = ctx;
     }
 
-    /** The model for a scope whose requests mention the run's worktree. */
+    /** The run's model for a scope whose requests mention the run's worktree. */
     ChatModel forScope(String scope) {
-        return forScope(scope, ctx.worktree);
+        return forScope(scope, ctx.worktree, null);
     }
 
     /**
-     * The model for a scope.
+     * The model {@code profile} names (the run's for null or one without a model) for a scope whose requests
+     * mention the run's worktree.
+     */
+    ChatModel forScope(String scope, AgentProfile profile) {
+        return forScope(scope, ctx.worktree, profile);
+    }
+
+    /**
+     * The first agent profile of role {@code planner} (issue 14): its model plans and reflects; null when there is
+     * none (the run's model does).
+     */
+    AgentProfile planner() {
+        return ctx.profiles().stream().filter(p -> p.role().equals(PLANNER)).findFirst().orElse(null);
+    }
+
+    /** The prices of the model {@code profile} names (the run's for null or one without a model). */
+    ModelInfo prices(AgentProfile profile) {
+        return ctx.session.model(profile == null ? null : profile.model()).prices();
+    }
+
+    /**
+     * The model for a scope: the run's, or the model {@code profile} names (issue 14), behind a guard of its own
+     * prices over the run's one account, so the budget covers every model and each call is priced at its model's
+     * prices; the replay digest includes the model, so a call is only answered from the store by the same model.
      *
      * @param workspace the directory its requests mention, kept in the store as {@code <workspace>} so that the
      *                  same work in another worktree has the same digests
+     * @param profile   the agent profile whose model to use; null (or a profile without a model) for the run's
      */
-    ChatModel forScope(String scope, Path workspace) {
-        String model = ctx.guard.model().toString();
+    ChatModel forScope(String scope, Path workspace, AgentProfile profile) {
+        BuildManager.PricedModel priced = ctx.session.model(profile == null ? null : profile.model());
+        CostGuard guard = priced.model() == ctx.session.provider() ? ctx.guard
+                : ctx.guard.withModel(priced.model(), priced.prices());
+        String model = guard.model().toString();
         String key = ctx.run.rollbacks == 0 ? scope : scope + "@" + ctx.run.rollbacks;
-        return new StoredChatModel(ctx.guard, ctx.store, ctx.runId, key, ctx.session.prices(),
+        return new StoredChatModel(guard, ctx.store, ctx.runId, key, priced.prices(),
                 Map.of(workspace.toString(), "<workspace>"), ctx.session.clock(), new StoredChatModel.CallObserver() {
                     @Override
                     public void onCall(int index, ChatResponse response, OptionalDouble cost, boolean fromStore,

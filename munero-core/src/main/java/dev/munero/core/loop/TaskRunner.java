@@ -105,7 +105,7 @@ final class TaskRunner {
         tools.addAll(mcp.tools());
         // the profile's tools (issue 14); finish stays, or its agents could not say they are done
         tools.removeIf(t -> !profile.allows(t.name()) && !t.name().equals(FinishTool.NAME));
-        Agent agentLoop = Agent.builder(models.forScope(scope, dir), context).modelInfo(ctx.session.prices())
+        Agent agentLoop = Agent.builder(models.forScope(scope, dir, profile), context).modelInfo(models.prices(profile))
                 .tools(tools).limits(agentLimits).listener(e -> onAgentEvent(scope, task.id(), e)).clock(ctx.session.clock())
                 .build();
         String prompt = TaskPrompt.of(ctx.run.spec, ctx.run.plan, task, lessons.forTask(task));

@@ -24,11 +24,20 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>{@link ReplayChatModel} answers from such a file. Thread-safe: lines from parallel calls do not interleave.
  */
 public final class RecordingChatModel implements ChatModel, AutoCloseable {
+    /** The file and its line counter, shared by the recorders of one run's models; guarded by itself. */
+    private static final class Sink {
+        private final BufferedWriter out;
+        private int seq;
+
+        Sink(BufferedWriter out) {
+            this.out = out;
+        }
+    }
+
     private final ChatModel delegate;
     private final Map<String, String> substitutions;
-    private final BufferedWriter out;
+    private final Sink sink;
     private final Path file;
-    private int seq;
 
     /**
      * @param delegate      the model whose exchanges to record
@@ -45,10 +54,26 @@ public final class RecordingChatModel implements ChatModel, AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            this.sink = new Sink(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the recording " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private RecordingChatModel(ChatModel delegate, RecordingChatModel file) {
+        this.delegate = delegate;
+        this.substitutions = file.substitutions;
+        this.file = file.file;
+        this.sink = file.sink;
+    }
+
+    /**
+     * A recorder of {@code other} writing to this recording's file, its lines numbered on with this one's (a run
+     * whose agent profiles use other models records them all in one file; each line names its model). Closing
+     * either closes the file.
+     */
+    public RecordingChatModel alongside(ChatModel other) {
+        return new RecordingChatModel(other, this);
     }
 
     @Override
@@ -60,9 +85,9 @@ public final class RecordingChatModel implements ChatModel, AutoCloseable {
     public ChatResponse chat(ChatRequest request, StreamListener listener) throws InterruptedException {
         ChatResponse response = delegate.chat(request, listener);
         Exchanges.Digest digest = Exchanges.digest(model().toString(), request, substitutions);
-        synchronized (this) {
+        synchronized (sink) {
             ObjectNode line = Exchanges.JSON.createObjectNode();
-            line.put("seq", ++seq);
+            line.put("seq", ++sink.seq);
             line.put("model", model().toString());
             line.put("digest", digest.whole());
             ObjectNode parts = line.putObject("parts");
@@ -72,9 +97,9 @@ public final class RecordingChatModel implements ChatModel, AutoCloseable {
             line.set("response", Exchanges.response(response));
             line.set("usage", Exchanges.usage(response.usage()));
             try {
-                out.write(Exchanges.JSON.writeValueAsString(line));
-                out.newLine();
-                out.flush();
+                sink.out.write(Exchanges.JSON.writeValueAsString(line));
+                sink.out.newLine();
+                sink.out.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write to the recording " + file + ": " + e.getMessage(), e);
             }
@@ -83,11 +108,13 @@ public final class RecordingChatModel implements ChatModel, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public void close() {
+        synchronized (sink) {
+            try {
+                sink.out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Thread-safe.
  */
 public final class ReplayChatModel implements ChatModel {
-    private record Entry(int line, String digest, JsonNode parts, ChatResponse response) { }
+    private record Entry(int line, String model, String digest, JsonNode parts, ChatResponse response) { }
 
     private final ModelRef model;
     private final Path file;
@@ -64,7 +64,7 @@ public final class ReplayChatModel implements ChatModel {
                 if (recordedModel == null) {
                     recordedModel = lineModel;
                 }
-                parsed.add(new Entry(i + 1, line.path("digest").asString(""), line.path("parts"),
+                parsed.add(new Entry(i + 1, lineModel, line.path("digest").asString(""), line.path("parts"),
                         Exchanges.readResponse(line.path("response"), line.path("usage"))));
             } catch (JacksonException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ":" + (i + 1) + ": not a recorded exchange: "
@@ -75,13 +75,30 @@ public final class ReplayChatModel implements ChatModel {
             throw new IllegalArgumentException(file + ": the recording has no exchanges");
         }
         ModelRef recorded = ModelRef.parse(recordedModel);
-        if (model != null && !model.equals(recorded)) {
+        if (model != null && parsed.stream().noneMatch(e -> e.model().equals(model.toString()))) {
             throw new IllegalArgumentException(file + " was recorded with " + recorded + ", not " + model
                     + "; drop --model or pass --model " + recorded);
         }
-        this.model = recorded;
+        this.model = model == null ? recorded : model;
         this.entries = List.copyOf(parsed);
         this.used = new boolean[parsed.size()];
+    }
+
+    private ReplayChatModel(ReplayChatModel recording, ModelRef model) {
+        this.model = model;
+        this.file = recording.file;
+        this.substitutions = recording.substitutions;
+        this.entries = recording.entries;
+        this.used = recording.used;
+    }
+
+    /**
+     * A replay of {@code other}'s calls from the same recording, sharing which exchanges are used (a run whose agent
+     * profiles use other models recorded them all in one file; the model is part of each digest). A model the
+     * recording has no call of fails at its first call, as any mismatch does.
+     */
+    public ReplayChatModel forModel(ModelRef other) {
+        return new ReplayChatModel(this, other);
     }
 
     @Override
@@ -90,19 +107,21 @@ public final class ReplayChatModel implements ChatModel {
     }
 
     /** Exchanges not yet answered. */
-    public synchronized int remaining() {
-        int n = 0;
-        for (boolean u : used) {
-            n += u ? 0 : 1;
+    public int remaining() {
+        synchronized (used) {
+            int n = 0;
+            for (boolean u : used) {
+                n += u ? 0 : 1;
+            }
+            return n;
         }
-        return n;
     }
 
     @Override
     public ChatResponse chat(ChatRequest request, StreamListener listener) {
         Exchanges.Digest digest = Exchanges.digest(model.toString(), request, substitutions);
         Entry match;
-        synchronized (this) {
+        synchronized (used) {
             int found = -1;
             int firstUnused = -1;
             for (int i = 0; i < entries.size(); i++) {

@@ -356,4 +356,28 @@ class RecordReplayTest {
         // then
         assertThat(new ReplayChatModel(file(), null, Map.of()).chat(first())).isEqualTo(calls);
     }
+
+    @Test
+    void twoModelsRecordIntoOneFileAndReplayFromItEachOnlyItsOwnCalls() throws Exception { // issue 14: profile models
+        ModelRef mini = ModelRef.parse("openai:gpt-5-mini");
+        var sonnet = new ScriptedChatModel(SONNET).thenAnswer(readsPom());
+        var other = new ScriptedChatModel(mini).thenAnswer(done());
+        try (var recording = new RecordingChatModel(sonnet, file(), Map.of())) {
+            recording.chat(first());
+            recording.alongside(other).chat(first());
+        }
+        assertThat(lines(file())).extracting(l -> l.path("seq").asInt(), l -> l.path("model").asString())
+                .containsExactly(org.assertj.core.api.Assertions.tuple(1, SONNET.toString()),
+                        org.assertj.core.api.Assertions.tuple(2, mini.toString()));
+
+        var replay = new ReplayChatModel(file(), mini, Map.of()); // a model the recording has calls of, not the first
+        var sonnetReplay = replay.forModel(SONNET);
+        assertThat(replay.chat(first(), t -> { }).message().text()).isEqualTo("The build is fixed.");
+        assertThat(sonnetReplay.chat(first(), t -> { }).stopReason()).isEqualTo(StopReason.TOOL_USE);
+        assertThat(replay.remaining()).isZero(); // the views share which exchanges are used
+        assertThatThrownBy(() -> sonnetReplay.chat(first(), t -> { })).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("used up");
+        assertThatThrownBy(() -> new ReplayChatModel(file(), ModelRef.parse("openai:gpt-5"), Map.of()))
+                .hasMessageContaining("was recorded with " + SONNET + ", not openai:gpt-5");
+    }
 }
