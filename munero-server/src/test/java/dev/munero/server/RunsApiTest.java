@@ -127,6 +127,10 @@ class RunsApiTest {
     void twoRunsInOneRepositoryAndOneInAnotherRunAtOnceAndAllComplete() throws Exception {
         Path a = RunServer.example(dir, "calc");
         Path b = RunServer.example(dir.resolve("other"), "calc");
+        // leases off in calc: with them (issue 14) its second run's task waits for the first's lease on Calc.java,
+        // so the two could not be in their second model call at once
+        java.nio.file.Files.writeString(a.resolve("munero.yaml"), "run:\n  leases: off\n",
+                java.nio.file.StandardOpenOption.APPEND);
         RunServer.Gate gate = new RunServer.Gate(2);
         server = RunServer.start(dir, List.of(a, b), gate, log, c -> c);
         Http http = new Http(server);
