@@ -128,6 +128,29 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print events as JSON lines on stdout instead of a transcript.")
     boolean json;
 
+    @Option(names = "--worker", paramLabel = "NAME", completionCandidates = CliWorkerRun.Available.class,
+            description = "Who does the task: ${COMPLETION-CANDIDATES} (agent, the built-in agent, is the default; the "
+                    + "others are coding-agent CLIs found on the PATH, run headless and supervised, with their own key: "
+                    + "ANTHROPIC_API_KEY for claude-code, OPENAI_API_KEY for codex, GEMINI_API_KEY for gemini).")
+    String worker;
+
+    @Option(names = "--inactivity", paramLabel = "DURATION", defaultValue = "10m",
+            description = "With a CLI --worker: stop it as hung after this long without an event (default: "
+                    + "${DEFAULT-VALUE}).")
+    String inactivity;
+
+    @Option(names = "--resume", paramLabel = "SESSION",
+            description = "With a CLI --worker: continue that CLI session (printed at the end of a run) instead of "
+                    + "starting a new one.")
+    String resume;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Options of the built-in agent that a CLI worker has no use for. */
+    private static final List<String> AGENT_ONLY = List.of("--max-turns", "--max-output-tokens", "--allow", "--deny",
+            "--stream", "--record", "--replay");
+
     @Override
     public Integer call() {
         PrintStream err = invocation.err();
@@ -138,6 +161,13 @@ final class AgentCommand implements Callable<Integer> {
         }
         if (record != null && replay != null) {
             err.println("munero: error: --record and --replay cannot be used together");
+            return ExitCodes.USAGE;
+        }
+        if (worker != null && !worker.equals(dev.munero.agent.worker.Workers.AGENT)) {
+            return runCliWorker(workspace);
+        }
+        if (resume != null) {
+            err.println("munero: error: --resume continues a CLI worker's session; the built-in agent has none");
             return ExitCodes.USAGE;
         }
         AgentTranscript transcript = new AgentTranscript(invocation.out(), json);
@@ -253,6 +283,40 @@ final class AgentCommand implements Callable<Integer> {
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
             default -> ExitCodes.FAILED;
         };
+    }
+
+    /** {@code --worker claude-code|codex|gemini}: the task goes to that CLI ({@link CliWorkerRun}). */
+    private int runCliWorker(Path workspace) {
+        PrintStream err = invocation.err();
+        if (!dev.munero.agent.worker.Workers.NAMES.contains(worker)) {
+            err.println("munero: error: unknown worker '" + worker + "'; valid: "
+                    + String.join(", ", dev.munero.agent.worker.Workers.NAMES));
+            return ExitCodes.USAGE;
+        }
+        for (String option : AGENT_ONLY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                err.println("munero: error: " + option + " applies to the built-in agent only, not to --worker "
+                        + worker);
+                return ExitCodes.USAGE;
+            }
+        }
+        try {
+            String taskText = task.text != null ? task.text
+                    : FileErrors.read(invocation.cwd().resolve(task.file).toAbsolutePath().normalize(), "the task file");
+            if (taskText.isBlank()) {
+                err.println("munero: error: the task is empty");
+                return ExitCodes.USAGE;
+            }
+            UserConfig config = UserConfig.load(invocation.env());
+            Sandbox chosen = SandboxChoice.select(SandboxChoice.agentMode(sandbox, invocation.env(), config), config);
+            SandboxChoice.notice(chosen).ifPresent(err::println);
+            return CliWorkerRun.run(invocation, worker, workspace, taskText, model,
+                    maxCost == null ? OptionalDouble.empty() : OptionalDouble.of(maxCost), Durations.parse(timeout),
+                    Durations.parse(inactivity), PermissionMode.parse(permissionMode), chosen, resume, json);
+        } catch (IllegalArgumentException | SandboxUnavailableException e) {
+            err.println("munero: error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
     }
 
     /** Asks on the terminal when there is one (a process run, not a daemon run), else fails at once. */

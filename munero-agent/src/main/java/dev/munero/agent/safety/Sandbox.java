@@ -45,6 +45,24 @@ public sealed interface Sandbox {
         return wrap(argv, workspace, workspace, EnvironmentScrubber.scrub(System.getenv()));
     }
 
+    /**
+     * The command line that runs a coding-agent CLI worker ({@code dev.munero.agent.worker}) in this sandbox: as
+     * {@link #wrap(List, Path, Path, Map)} in the workspace, except that the network is shared (the CLI must reach its
+     * model API), the worker's own {@code home} is writable (its configuration and sessions; the user's home stays
+     * hidden), and each of {@code readOnly} (the CLI's installation) is bound back read-only.
+     *
+     * @param argv      the CLI's program and arguments
+     * @param workspace the workspace root (absolute)
+     * @param home      the worker's home directory (absolute, existing), outside the workspace
+     * @param readOnly  directories the CLI needs to read that may lie in a hidden place
+     * @param env       the CLI's environment (its {@code HOME} is {@code home})
+     * @return the argv to start; {@code argv} itself when commands are not contained
+     */
+    default List<String> wrapWorker(List<String> argv, Path workspace, Path home, List<Path> readOnly,
+                                    Map<String, String> env) {
+        return wrap(argv, workspace, workspace, env);
+    }
+
     /** A short description for messages, e.g. {@code bubblewrap (/usr/bin/bwrap)}. */
     String describe();
 
@@ -232,6 +250,24 @@ public sealed interface Sandbox {
 
         @Override
         public List<String> wrap(List<String> argv, Path workspace, Path cwd, Map<String, String> env) {
+            return build(argv, workspace, cwd, env, null, List.of(), false);
+        }
+
+        /**
+         * {@inheritDoc} The user's home ({@code user.home}) is hidden as for any command; {@code --unshare-net} is
+         * left out; {@code --bind HOME HOME} and {@code --ro-bind-try} of each read-only path come after the hidden
+         * places and before the workspace.
+         */
+        @Override
+        public List<String> wrapWorker(List<String> argv, Path workspace, Path home, List<Path> readOnly,
+                                       Map<String, String> env) {
+            Map<String, String> hiding = new java.util.HashMap<>(env);
+            hiding.put("HOME", System.getProperty("user.home"));
+            return build(argv, workspace, workspace, hiding, home.toAbsolutePath().normalize(), readOnly, true);
+        }
+
+        private List<String> build(List<String> argv, Path workspace, Path cwd, Map<String, String> env,
+                                   Path workerHome, List<Path> readOnly, boolean network) {
             Path ws = workspace.toAbsolutePath().normalize();
             List<String> out = new ArrayList<>(List.of(bwrap.toString(),
                     "--ro-bind", "/", "/",
@@ -288,11 +324,17 @@ public sealed interface Sandbox {
                     add(out, "--ro-bind-try", t);
                 }
             }
+            for (Path p : readOnly) {
+                add(out, "--ro-bind-try", p.toAbsolutePath().normalize());
+            }
+            if (workerHome != null) {
+                add(out, "--bind", workerHome);
+            }
             add(out, "--bind", ws);
             for (Path git : gitPaths) {
                 add(out, "--ro-bind", git);
             }
-            out.addAll(ISOLATION);
+            out.addAll(network ? ISOLATION.stream().filter(f -> !f.equals("--unshare-net")).toList() : ISOLATION);
             out.addAll(List.of("--chdir", cwd.toAbsolutePath().normalize().toString(), "--"));
             out.addAll(argv);
             return List.copyOf(out);

@@ -19,10 +19,27 @@ import tools.jackson.databind.node.ObjectNode;
 final class AnthropicProtocol implements WireProtocol {
     private final String apiKey;
     private final String version;
+    private final boolean claudeCode;
 
     AnthropicProtocol(String apiKey, String version) {
+        this(apiKey, version, false);
+    }
+
+    /** With {@code claudeCode}, also what Claude Code 2.1 sends (see {@link FakeAnthropicServer#forClaudeCode}). */
+    AnthropicProtocol(String apiKey, String version, boolean claudeCode) {
         this.apiKey = apiKey;
         this.version = version;
+        this.claudeCode = claudeCode;
+    }
+
+    @Override
+    public boolean allowsQuery(String query) {
+        return query.isEmpty() || claudeCode && query.equals("beta=true");
+    }
+
+    @Override
+    public boolean isWarmUp(String method, String path) {
+        return claudeCode && method.equals("HEAD") && path.equals("/");
     }
 
     @Override
@@ -40,7 +57,7 @@ final class AnthropicProtocol implements WireProtocol {
 
     @Override
     public void validateBody(JsonNode body, Problems problems) {
-        AnthropicRequestValidator.validate(body, problems);
+        AnthropicRequestValidator.validate(body, problems, claudeCode);
     }
 
     @Override

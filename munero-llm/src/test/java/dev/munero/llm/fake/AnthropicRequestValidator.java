@@ -24,27 +24,54 @@ import tools.jackson.databind.JsonNode;
 final class AnthropicRequestValidator {
     static final Set<String> TOP_LEVEL = Set.of("model", "max_tokens", "messages", "system", "tools", "tool_choice",
             "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata", "thinking");
+    /** The top-level fields Claude Code 2.1 adds (its beta features context management and effort). */
+    static final Set<String> CLAUDE_CODE_TOP_LEVEL = Set.of("context_management", "output_config");
     /** The API rejects a request with more cache breakpoints than this. */
     static final int MAX_CACHE_CONTROL_BLOCKS = 4;
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Set<String> IMAGE_MEDIA_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     private final Problems problems;
+    private final boolean claudeCode;
     private int cacheControlBlocks;
 
-    private AnthropicRequestValidator(Problems problems) {
+    private AnthropicRequestValidator(Problems problems, boolean claudeCode) {
         this.problems = problems;
+        this.claudeCode = claudeCode;
     }
 
     static void validate(JsonNode body, Problems problems) {
-        new AnthropicRequestValidator(problems).body(body);
+        validate(body, problems, false);
+    }
+
+    /**
+     * With {@code claudeCode}, also accepts what Claude Code 2.1.197 sends with its {@code anthropic-beta} features:
+     * {@code context_management} ({@code edits} of type {@code clear_thinking_20251015} or
+     * {@code clear_tool_uses_20250919}), {@code output_config} ({@code effort}: low, medium, high, max) and
+     * {@code thinking: {"type": "adaptive"}}; nothing else more.
+     */
+    static void validate(JsonNode body, Problems problems, boolean claudeCode) {
+        new AnthropicRequestValidator(problems, claudeCode).body(body);
     }
 
     private void body(JsonNode body) {
         if (!problems.object(body, "")) {
             return;
         }
-        problems.onlyFields(body, "", TOP_LEVEL);
+        if (claudeCode) {
+            Set<String> allowed = new HashSet<>(TOP_LEVEL);
+            allowed.addAll(CLAUDE_CODE_TOP_LEVEL);
+            problems.onlyFields(body, "", allowed);
+            problems.field(body, "", "context_management", this::contextManagement);
+            problems.field(body, "", "output_config", (node, path) -> {
+                if (problems.object(node, path)) {
+                    problems.onlyFields(node, path, Set.of("effort"));
+                    problems.oneOf(node.path("effort"), at(path, "effort"), Set.of("low", "medium", "high", "max"));
+                }
+            });
+        } else {
+            problems.onlyFields(body, "", TOP_LEVEL);
+        }
         problems.required(body, "", "model", "max_tokens", "messages");
         problems.field(body, "", "model", problems::nonBlank);
         problems.field(body, "", "max_tokens", (node, path) -> problems.integer(node, path, 1, Integer.MAX_VALUE));
@@ -124,8 +151,21 @@ final class AnthropicRequestValidator {
         }
     }
 
+    private void contextManagement(JsonNode node, String path) {
+        if (!problems.object(node, path)) {
+            return;
+        }
+        problems.onlyFields(node, path, Set.of("edits"));
+        problems.eachObject(node.path("edits"), at(path, "edits"), (edit, editPath) -> problems.oneOf(
+                edit.path("type"), at(editPath, "type"), Set.of("clear_thinking_20251015", "clear_tool_uses_20250919")));
+    }
+
     private void thinking(JsonNode thinking, String path, JsonNode maxTokens) {
         if (!problems.object(thinking, path)) {
+            return;
+        }
+        if (claudeCode && Json.text(thinking.path("type")).equals("adaptive")) {
+            problems.onlyFields(thinking, path, Set.of("type"));
             return;
         }
         problems.onlyFields(thinking, path, Set.of("type", "budget_tokens"));

@@ -23,6 +23,22 @@ public final class FakeAnthropicServer extends FakeLlmServer {
         super(new AnthropicProtocol(apiKey, anthropicVersion));
     }
 
+    private FakeAnthropicServer(AnthropicProtocol protocol) {
+        super(protocol);
+    }
+
+    /**
+     * The fake for Claude Code (seen with 2.1.197), strict in the same way, that also accepts exactly what Claude
+     * Code sends besides Munero's own requests: the query {@code ?beta=true} on {@code /v1/messages}, the top-level
+     * {@code context_management} and {@code output_config} and {@code thinking: {"type":"adaptive"}} (see
+     * {@code AnthropicRequestValidator#validate(JsonNode, Problems, boolean)}), and its connection warm-up
+     * {@code HEAD /}, which is answered 200 and listed in {@link #warmUps()} without using an expectation. Point
+     * {@code ANTHROPIC_BASE_URL} at {@link #baseUrl()} without its {@code /v1}.
+     */
+    public static FakeAnthropicServer forClaudeCode(String apiKey) {
+        return new FakeAnthropicServer(new AnthropicProtocol(apiKey, DEFAULT_VERSION, true));
+    }
+
     @Override
     public FakeAnthropicServer start() throws IOException {
         super.start();

@@ -50,7 +50,8 @@ import tools.jackson.databind.node.MissingNode;
  * <p>Thread-safe: requests are handled on virtual threads; the queue, the records and the failures are guarded by
  * one lock.
  */
-public abstract sealed class FakeLlmServer implements AutoCloseable permits FakeAnthropicServer, FakeOpenAiServer {
+public abstract sealed class FakeLlmServer implements AutoCloseable permits FakeAnthropicServer, FakeOpenAiServer,
+        FakeOpenAiResponsesServer {
 
     private static final String JSON = "application/json";
     private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
@@ -62,6 +63,7 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
     private final Deque<Expectation> pending = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<String> warmUps = new ArrayList<>();
     private int expectationCount;
     private HttpServer server;
     private ExecutorService executor;
@@ -132,6 +134,13 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
     public List<RecordedRequest> requests() {
         synchronized (lock) {
             return List.copyOf(requests);
+        }
+    }
+
+    /** Every connection warm-up received so far ({@code METHOD path}), in order; see {@code WireProtocol.isWarmUp}. */
+    public List<String> warmUps() {
+        synchronized (lock) {
+            return List.copyOf(warmUps);
         }
     }
 
@@ -207,6 +216,16 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
     }
 
     private void handleStrictly(HttpExchange exchange) throws IOException {
+        if (rawQuery(exchange).isEmpty()
+                && protocol.isWarmUp(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath())) {
+            exchange.getRequestBody().readAllBytes();
+            synchronized (lock) {
+                warmUps.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+            return;
+        }
         String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
         JsonNode json;
         String parseError = null;
@@ -263,7 +282,7 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
         if (!request.path().equals(protocol.endpointPath())) {
             problems.add("expected path " + protocol.endpointPath() + ", got " + request.path());
         }
-        if (!request.query().isEmpty()) {
+        if (!protocol.allowsQuery(request.query())) {
             problems.add("expected no query string, got ?" + request.query());
         }
         String mediaType = request.header("content-type").map(v -> v.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))

@@ -20,6 +20,22 @@ interface WireProtocol {
      */
     Map<String, String> requiredHeaders();
 
+    /**
+     * Whether a request's query string (without {@code ?}) is one this API's client is known to send; by default only
+     * the empty one.
+     */
+    default boolean allowsQuery(String query) {
+        return query.isEmpty();
+    }
+
+    /**
+     * Whether {@code method path} is a known connection warm-up of the client (not an API call): answered 200 with an
+     * empty body and recorded in {@link FakeLlmServer#warmUps()}, without using an expectation. None by default.
+     */
+    default boolean isWarmUp(String method, String path) {
+        return false;
+    }
+
     /** Adds to {@code problems} all in the body that the API reference forbids or this fake does not expect. */
     void validateBody(JsonNode body, Problems problems);
 

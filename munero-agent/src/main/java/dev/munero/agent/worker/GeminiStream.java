@@ -1,0 +1,95 @@
+package dev.munero.agent.worker;
+
+import dev.munero.llm.Usage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Gemini CLI's {@code -o stream-json} events, from the {@code JsonStreamEventType} emitter of
+ * {@code @google/gemini-cli} 0.61.0 (its bundled {@code nonInteractiveCli} and {@code StreamJsonFormatter}):
+ * <ul>
+ *   <li>{@code init}: {@code session_id}, {@code model};</li>
+ *   <li>{@code message}: {@code role} ({@code user}|{@code assistant}), {@code content}, {@code delta} (assistant
+ *       text comes in pieces);</li>
+ *   <li>{@code tool_use}: {@code tool_name}, {@code tool_id}, {@code parameters};</li>
+ *   <li>{@code tool_result}: {@code tool_id}, {@code status} ({@code success}|{@code error}), {@code output},
+ *       {@code error.message};</li>
+ *   <li>{@code error}: {@code severity} ({@code warning}|{@code error}), {@code message}: a notice;</li>
+ *   <li>{@code result}: {@code status} ({@code success}|{@code error}), {@code error}, {@code stats}
+ *       ({@code input_tokens} including {@code cached}, {@code input} the uncached part, {@code output_tokens},
+ *       {@code tool_calls}): the final event.</li>
+ * </ul>
+ * Gemini reports no cost, and Munero's model table has no Google models, so its cost is unpriced. One instance per
+ * stream.
+ */
+final class GeminiStream implements StreamParser {
+    private final Map<String, String> toolNames = new LinkedHashMap<>();
+    private final StringBuilder text = new StringBuilder();
+    private boolean inText;
+
+    @Override
+    public void accept(JsonNode event, StreamState state, Consumer<WorkerEvent> out) {
+        String type = event.path("type").asString();
+        switch (type) {
+            case "init" -> {
+                state.sessionId = event.path("session_id").asString(state.sessionId);
+                if (event.path("model").isString()) {
+                    state.model = event.path("model").asString();
+                }
+                out.accept(new WorkerEvent.SessionStarted(state.sessionId, state.model));
+            }
+            case "message" -> {
+                if (!event.path("role").asString("").equals("assistant")) {
+                    return;
+                }
+                if (!inText) {
+                    inText = true;
+                    state.turns++;
+                    text.setLength(0);
+                }
+                String piece = event.path("content").asString("");
+                text.append(piece);
+                state.summary = text.toString();
+                out.accept(new WorkerEvent.AssistantText(piece));
+            }
+            case "tool_use" -> {
+                inText = false;
+                String id = event.path("tool_id").asString("");
+                String name = event.path("tool_name").asString("");
+                toolNames.put(id, name);
+                out.accept(new WorkerEvent.ToolUse(id, name, StreamState.json(event.path("parameters"))));
+            }
+            case "tool_result" -> {
+                String id = event.path("tool_id").asString("");
+                boolean error = event.path("status").asString("").equals("error");
+                String output = error && event.path("error").path("message").isString()
+                        ? event.path("error").path("message").asString() : event.path("output").asString("");
+                out.accept(new WorkerEvent.ToolResult(id, toolNames.getOrDefault(id, ""), error, output));
+            }
+            case "error" -> {
+                state.lastError = event.path("message").asString("");
+                out.accept(new WorkerEvent.Note(event.path("severity").asString("").equals("warning") ? "debug"
+                        : "warn", "gemini: " + state.lastError));
+            }
+            case "result" -> {
+                JsonNode stats = event.path("stats");
+                long cached = stats.path("cached").asLong(0);
+                long uncached = stats.has("input") ? stats.path("input").asLong(0)
+                        : Math.max(0, stats.path("input_tokens").asLong(0) - cached);
+                state.usage = new Usage(uncached, stats.path("output_tokens").asLong(0), 0, cached);
+                if (event.path("status").asString("").equals("success")) {
+                    state.verdict = StreamState.Final.SUCCESS;
+                } else {
+                    state.verdict = StreamState.Final.ERROR;
+                    state.verdictDetail = "Gemini CLI reported an error ("
+                            + event.path("error").path("type").asString("unknown") + "): "
+                            + event.path("error").path("message").asString("(no message)");
+                }
+                out.accept(state.usageUpdate());
+            }
+            default -> StreamState.unknown("type \"" + type + "\"", out);
+        }
+    }
+}
