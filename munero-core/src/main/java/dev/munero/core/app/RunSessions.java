@@ -119,7 +119,8 @@ public final class RunSessions {
             limits = new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(),
                     s.agents().value(), s.maxTurns().value(), s.maxOutputTokens().value(),
                     PermissionMode.parse(s.permissionMode().value()), s.allow().value(),
-                    "on".equals(s.leases().value()), s.reviewRounds().value());
+                    "on".equals(s.leases().value()), s.reviewRounds().value(),
+                    s.worker().value());
         } catch (IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
         }
