@@ -66,6 +66,13 @@ public final class WorkerTasks {
     /** How long a CLI process may live on after its final event. */
     static final Duration GRACE = Duration.ofSeconds(10);
     static final String RESERVATION_PREFIX = "worker:";
+    /**
+     * What a resumed CLI session is told before the task: a resumed run resets its worktree to the last checkpoint,
+     * so what the session remembers having changed may be gone.
+     */
+    static final String RESUME_PROMPT = "Munero stopped while you worked on this task, and reset the working tree to "
+            + "its last checkpoint: changes you made since the task started may be gone. Check the files, redo what "
+            + "is missing, and finish the task. The task, as given before:\n\n";
 
     private final RunContext ctx;
     private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
@@ -116,8 +123,7 @@ public final class WorkerTasks {
         Optional<String> resumeId = earlier.sessionId();
         Optional<String> sessionId = resumeId.isPresent() ? resumeId
                 : name.equals("codex") ? Optional.empty() : Optional.of(UUID.randomUUID().toString());
-        String text = resumeId.isEmpty() ? prompt : "Munero stopped while you worked on this task; continue it where "
-                + "you left off and finish it. The task, as given before:\n\n" + prompt;
+        String text = resumeId.isEmpty() ? prompt : RESUME_PROMPT + prompt;
         CostGuard.Reservation reservation = ctx.guard.reserveShare(ctx.limits.agents());
         long reservationId;
         try {
