@@ -152,11 +152,23 @@ class CliWorkerRunTest {
                     session = payloads(store.events(runId, 0), "worker_started").getFirst().path("session_id")
                             .asString();
                 }
-                killOrphans(session);
-            } finally {
+            } catch (Throwable t) {
                 release.countDown();
+                throw t;
             }
             drain.join();
+            assertThat(running(session)).as("Claude Code outlived the killed Munero").isNotEmpty();
+            // the held answer is released only once the resumed Munero has killed the orphaned CLI
+            Thread releaser = Thread.ofVirtual().start(() -> {
+                while (!running(session).isEmpty()) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                release.countDown();
+            });
 
             // the resumed session: the plan from the store, task a's CLI session resumed with its history, then b
             // (the worktree went back to the last checkpoint, so the resumed session is told to redo what is missing)
@@ -206,6 +218,11 @@ class CliWorkerRunTest {
                 assertThat(m.costUsd()).isCloseTo(expected, Offset.offset(1e-9));
                 assertThat(done.costUsd()).isCloseTo(expected, Offset.offset(1e-9));
                 assertThat(store.openReservations(runId)).isEmpty();
+                assertThat(killed.path("detail").asString()).contains("outlived Munero and was killed");
+            } finally {
+                releaser.interrupt();
+                running(session).forEach(ProcessHandle::destroyForcibly);
+                release.countDown();
             }
         }
     }
@@ -215,14 +232,10 @@ class CliWorkerRunTest {
         server.expect(check, reply);
     }
 
-    /** Kills the Claude Code processes of {@code session} (this test's; they outlive the killed JVM). */
-    private static void killOrphans(String session) {
-        ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(session))
-                .orElse(false)).forEach(p -> {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.onExit().join();
-                });
+    /** The processes whose command line names {@code session} (the Claude Code this test's child started). */
+    private static List<ProcessHandle> running(String session) {
+        return ProcessHandle.allProcesses().filter(p -> p.isAlive() && p.info().arguments()
+                .map(a -> List.of(a).contains(session)).orElse(false)).toList();
     }
 
     private static double price(Reply.Message reply) {

@@ -248,6 +248,10 @@ public final class WorkerTasks {
                 read = Optional.empty();
             }
         }
+        int orphans = 0;
+        if (started != null && started.path("session_id").isString()) {
+            orphans = killOrphans(started.path("session_id").asString());
+        }
         OptionalDouble cost = read.map(WorkerResult::costUsd).orElse(OptionalDouble.empty());
         if (read.isEmpty()) {
             cost = r.worstCaseUsd().isPresent() ? r.worstCaseUsd() : OptionalDouble.of(0);
@@ -255,12 +259,43 @@ public final class WorkerTasks {
         String detail = read.isPresent() ? "Munero was killed while the worker ran; its spend was read back from "
                 + started.path("stdout").asString() : "Munero was killed while the worker ran and its stream cannot "
                 + "be read; counted at the reserved worst case";
+        if (orphans > 0) {
+            detail += "; its CLI process outlived Munero and was killed (" + orphans + " process(es))";
+        }
         RunEvent.WorkerFinished event = finished(scope, r.callIndex(), name, label(name, model), read,
                 "interrupted", detail, cost);
         double add = cost.isPresent() ? cost.getAsDouble() : 0;
         store.appendSettling(r.id(), runId, event.type(), RunEvents.payload(event), x -> x.withSummary(
                 x.summary().deepCopy().put("cost_usd", x.summary().path("cost_usd").asDouble(0) + add)));
         return true;
+    }
+
+    /**
+     * Kills the processes of a CLI session that outlived the Munero that started them (the CLI runs in a process group
+     * of its own, so a SIGKILL of Munero leaves it running, and spending): those whose command line holds
+     * {@code sessionId}, a UUID Munero chose (Claude Code's {@code --session-id}, Gemini's) or resumed, with their
+     * descendants. A Codex attempt's first process names no session on its command line and cannot be found this way.
+     *
+     * @return how many such processes were found
+     */
+    static int killOrphans(String sessionId) {
+        List<ProcessHandle> found = ProcessHandle.allProcesses().filter(p -> p.isAlive() && p.info().arguments()
+                .map(a -> List.of(a).contains(sessionId)).orElse(false)).toList();
+        for (ProcessHandle p : found) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (ProcessHandle p : found) {
+            try {
+                p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // killed with SIGKILL; if it lingers, the resumed session still starts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return found.size();
     }
 
     /** The attempts of a scope so far, and the newest CLI session id among them. */
