@@ -80,6 +80,40 @@ public final class RunSessions {
     }
 
     /**
+     * Checks before anything starts that every CLI worker the run would use (issue 15: {@code worker} of the settings,
+     * and of each profile) is installed, and that a replay does not meet one (a recording holds Munero's own model
+     * calls, not a CLI's).
+     *
+     * @throws AppException INVALID naming the worker, where it was chosen, and how to install it
+     */
+    public static void requireWorkers(RunSettings settings, List<dev.munero.core.swarm.AgentProfile> profiles,
+                                      Path replay, Map<String, String> env) {
+        Map<String, String> used = new java.util.LinkedHashMap<>();
+        used.put(settings.worker().value(), settings.worker().source());
+        for (var p : profiles) {
+            if (p.worker() != null) {
+                used.putIfAbsent(p.worker(), p.source() + ": agents: profile " + p.name());
+            }
+        }
+        used.remove(dev.munero.agent.worker.Workers.AGENT);
+        for (var e : used.entrySet()) {
+            if (replay != null) {
+                throw AppException.invalid("worker " + e.getKey() + " (" + e.getValue() + ") cannot run in a replay: "
+                        + "the recording holds Munero's own model calls, not the CLI's; replay with --worker agent");
+            }
+            if (!dev.munero.agent.worker.Workers.available(env).contains(e.getKey())) {
+                throw AppException.invalid("worker " + e.getKey() + " (" + e.getValue() + ") needs its CLI, and it is "
+                        + "not on the PATH (nor named by " + dev.munero.agent.worker.Workers.executableVariable(
+                        e.getKey()) + "); install it (npm install -g " + switch (e.getKey()) {
+                            case "claude-code" -> "@anthropic-ai/claude-code";
+                            case "codex" -> "@openai/codex";
+                            default -> "@google/gemini-cli";
+                        } + ") or run with --worker agent");
+            }
+        }
+    }
+
+    /**
      * The agent profiles a run of {@code repo} would have (munero.yaml {@code agents:}, issue 14), checked before
      * anything starts so that a bad list fails the command, not the run's first dispatch.
      *
@@ -97,7 +131,8 @@ public final class RunSessions {
             throw AppException.invalid(e.getMessage());
         }
         for (var p : profiles) {
-            if (p.model() != null && !p.model().equals(runModel)) {
+            boolean cli = p.worker() != null && !p.worker().equals(dev.munero.agent.worker.Workers.AGENT);
+            if (p.model() != null && !p.model().equals(runModel) && !cli) { // a CLI worker prices its own model
                 throw AppException.invalid(p.source() + ": agents: profile " + p.name() + " has model " + p.model()
                         + ", but the run's model is " + runModel + ", and a run uses one model for now (its prices, "
                         + "budget and recording are the run's); remove the profile's model, or run with --model "
@@ -303,7 +338,7 @@ public final class RunSessions {
                                 Path record, Map<String, String> env, UserConfig config, Clock clock, EventBus bus) {
         RunSettings settings = settings(repo, flags, env, config);
         RunLimits limits = limits(settings);
-        profiles(repo, settings.model().value());
+        requireWorkers(settings, profiles(repo, settings.model().value()), replay, env);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, record, env, config);
         requirePrice(settings, limits, model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
@@ -344,7 +379,7 @@ public final class RunSessions {
     public static Made forSettings(Path repo, RunSettings settings, Path replay, Map<String, String> env,
                                    Clock clock, EventBus bus) {
         UserConfig config = userConfig(env);
-        profiles(repo, settings.model().value());
+        requireWorkers(settings, profiles(repo, settings.model().value()), replay, env);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, null, env, config);
         requirePrice(settings, limits(settings), model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);

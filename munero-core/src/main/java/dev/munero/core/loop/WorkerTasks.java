@@ -195,6 +195,9 @@ public final class WorkerTasks {
         OptionalDouble cost = result.isPresent() ? result.get().costUsd() : withoutResult;
         ctx.guard.settleSpent(reservation, cost);
         ctx.events.settle(reservationId, finished(scope, index, name, label, result, outcome, detail, cost));
+        double fraction = ctx.run.fraction();
+        ctx.emit(new RunEvent.CostUpdated(ctx.guard.spentUsd(), fraction > 0.05 ? ctx.guard.spentUsd() / fraction : null,
+                ctx.limits.budgetUsd().isPresent() ? ctx.limits.budgetUsd().getAsDouble() : null));
     }
 
     private static RunEvent.WorkerFinished finished(String scope, int index, String name, String label,
