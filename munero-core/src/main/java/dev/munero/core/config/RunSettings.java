@@ -75,8 +75,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
     }
 
     /**
-     * Every setting in the order of the record's components, which is the order of the documentation; the
-     * scheduler's weights are an entry each, {@code scheduler.weights.availability} and so on.
+     * Every setting in the order of {@code RunSettingsResolver.keys()}, which is the order of the documentation,
+     * then the scheduler's weights, an entry each, {@code scheduler.weights.availability} and so on.
      */
     public List<Entry> entries() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -101,9 +101,9 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                         f.booleanNode(metricsEnabled.value())),
                 new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
                 new Entry("leases", leases.value(), leases.source(), f.stringNode(leases.value())),
-                number("review_rounds", reviewRounds)));
+                number("review_rounds", reviewRounds),
+                new Entry("worker", worker.value(), worker.source(), f.stringNode(worker.value()))));
         entries.addAll(weights());
-        entries.add(new Entry("worker", worker.value(), worker.source(), f.stringNode(worker.value())));
         return List.copyOf(entries);
     }
 

@@ -36,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link MemoryTools}: its writes attributed to {@code agent-<n>}, the task and the run) and the tools of the session's
  * MCP servers ({@link McpPhase#tools}, {@code mcp__<server>__<tool>}), and records each tool call
  * ({@code tool_call}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
- * task done ({@code task_finished}) and records its checkpoint commit, if it has one.
+ * task done ({@code task_finished}) and records its checkpoint commit, if it has one. A task whose worker (its
+ * profile's {@code worker:}, else the run's {@code --worker}) is a coding-agent CLI goes to {@link WorkerTasks} with the
+ * same prompt instead (issue 15).
  *
  * <p>Thread-safety: {@link #run} may run on several agents' threads at once; {@link #finish} changes the
  * {@link LoopState} and belongs to the session's thread.
