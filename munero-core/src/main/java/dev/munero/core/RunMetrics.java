@@ -98,25 +98,14 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
                     checkMillis += p.path("duration_millis").asLong();
                     hits += p.path("cache_hits").asInt();
                 }
-                case "model_call" -> {
-                    if (p.path("from_store").asBoolean()) {
+                // a CLI worker's attempt (issue 15) adds its usage and cost like a call, but is not a model call
+                case "model_call", "worker_finished" -> {
+                    boolean call = e.type().equals("model_call");
+                    if (call && p.path("from_store").asBoolean()) {
                         fromStore++;
                         break;
                     }
-                    calls++;
-                    in += p.path("input_tokens").asLong();
-                    out += p.path("output_tokens").asLong();
-                    cw += p.path("cache_write_tokens").asLong();
-                    cr += p.path("cache_read_tokens").asLong();
-                    if (!p.path("cost_usd").isNumber()) {
-                        unpriced++;
-                        break;
-                    }
-                    double c = p.path("cost_usd").asDouble();
-                    cost += c;
-                    attribute(p, c, agentOfTask, byPhase, byAgent, byTask, byModel);
-                }
-                case "worker_finished" -> { // a CLI worker's attempt (issue 15): its usage and cost, like a call's
+                    calls += call ? 1 : 0;
                     in += p.path("input_tokens").asLong();
                     out += p.path("output_tokens").asLong();
                     cw += p.path("cache_write_tokens").asLong();
