@@ -94,6 +94,10 @@ class CliWorkerRunTest {
             assertThat(started).allSatisfy(p -> assertThat(p.path("session_id").asString()).isNotBlank());
             assertThat(payloads(events, "tool_call")).extracting(p -> p.path("name").asString())
                     .containsExactly("Write", "Write");
+            assertThat(payloads(events, "task_finished")).allSatisfy(p -> {
+                assertThat(p.path("condition").asString()).isEqualTo("finished");
+                assertThat(p.path("tool_calls").asInt()).isEqualTo(1);
+            });
             assertThat(payloads(events, "checks_finished").getLast().path("passed").asBoolean()).isTrue();
             double expected = served.stream().mapToDouble(CliWorkerRunTest::price).sum();
             RunMetrics m = RunMetrics.of(events);

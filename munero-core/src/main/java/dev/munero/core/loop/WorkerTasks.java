@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -103,10 +104,11 @@ public final class WorkerTasks {
         Optional<String> cliModel = Optional.ofNullable(model).filter(m -> m.startsWith(provider(name) + ":"));
         String key = ctx.run.rollbacks == 0 ? scope : scope + "@" + ctx.run.rollbacks;
         Path base = ctx.repo.resolve(".munero").resolve("workers").resolve(ctx.runId).resolve(safe(key));
+        AtomicInteger toolCalls = new AtomicInteger(); // counted on the CLI's reading thread
         AgentResult last = null;
         for (int attempt = 0; attempt < 2; attempt++) { // a hung worker is tried once more
-            WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, env);
-            last = toAgentResult(r);
+            WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, env, toolCalls);
+            last = toAgentResult(r, toolCalls.getAndSet(0));
             if (r.outcome() != WorkerOutcome.HUNG) {
                 break;
             }
@@ -115,8 +117,8 @@ public final class WorkerTasks {
     }
 
     private WorkerResult attempt(CliWorker cli, int iteration, String taskId, String scope, String key, Path base,
-                                 Path dir, String prompt, Optional<String> model, Map<String, String> env)
-            throws InterruptedException {
+                                 Path dir, String prompt, Optional<String> model, Map<String, String> env,
+                                 AtomicInteger toolCalls) throws InterruptedException {
         String name = cli.name();
         Earlier earlier = earlier(ctx.store, ctx.runId, key);
         int index = earlier.attempts();
@@ -149,7 +151,7 @@ public final class WorkerTasks {
                 : null));
         WorkerResult result;
         try {
-            result = cli.run(task, event -> onEvent(scope, taskId, index, name, sessionId, event));
+            result = cli.run(task, event -> onEvent(scope, taskId, index, name, sessionId, toolCalls, event));
         } catch (InterruptedException e) {
             Optional<WorkerResult> read = readBack(name, stdout, model);
             settle(reservation, reservationId, scope, index, name, label, read, "interrupted", read.isPresent()
@@ -172,14 +174,16 @@ public final class WorkerTasks {
     }
 
     private void onEvent(String scope, String task, int index, String name, Optional<String> chosen,
-                         WorkerEvent event) {
+                         AtomicInteger toolCalls, WorkerEvent event) {
         switch (event) {
             case WorkerEvent.SessionStarted s when chosen.isEmpty() && !s.sessionId().isEmpty() ->
                     ctx.emit(new RunEvent.WorkerSession(scope, index, name, s.sessionId()));
             case WorkerEvent.ToolUse u -> toolArguments.put(u.id(), u.inputJson());
-            case WorkerEvent.ToolResult r -> ctx.emit(new RunEvent.ToolCalled(scope, task, r.name(),
-                    Text.cut(toolArguments.getOrDefault(r.id(), ""), TaskRunner.PREVIEW_CHARS), r.error(),
-                    Text.cut(r.output(), TaskRunner.PREVIEW_CHARS), 0));
+            case WorkerEvent.ToolResult r -> {
+                toolCalls.incrementAndGet();
+                ctx.emit(new RunEvent.ToolCalled(scope, task, r.name(), Text.cut(toolArguments.getOrDefault(r.id(),
+                        ""), TaskRunner.PREVIEW_CHARS), r.error(), Text.cut(r.output(), TaskRunner.PREVIEW_CHARS), 0));
+            }
             default -> { }
         }
     }
@@ -340,14 +344,13 @@ public final class WorkerTasks {
         }
     }
 
-    private static AgentResult toAgentResult(WorkerResult r) {
+    private static AgentResult toAgentResult(WorkerResult r, int toolCalls) {
         StopCondition condition = switch (r.outcome()) {
             case FINISHED -> StopCondition.FINISHED;
             case LIMIT -> StopCondition.MAX_COST;
             case HUNG -> StopCondition.TIMEOUT;
             case ERROR, CRASHED -> StopCondition.PROVIDER_ERROR;
         };
-        int toolCalls = 0;
         return new AgentResult(condition, r.summary().isEmpty() ? r.detail() : r.summary(), r.outcome().id() + ": "
                 + r.detail(), r.turns(), toolCalls, r.usage(), r.costUsd(), List.of(), r.duration());
     }
