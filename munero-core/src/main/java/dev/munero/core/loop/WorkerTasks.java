@@ -74,6 +74,9 @@ public final class WorkerTasks {
     static final String RESUME_PROMPT = "Munero stopped while you worked on this task, and reset the working tree to "
             + "its last checkpoint: changes you made since the task started may be gone. Check the files, redo what "
             + "is missing, and finish the task. The task, as given before:\n\n";
+    /** What a CLI session is told when it is tried again after it stopped sending events (hung). */
+    static final String RETRY_PROMPT = "Your previous attempt at this task stopped responding and was stopped; the "
+            + "working tree is as it left it. Check the files and finish the task. The task, as given before:\n\n";
 
     private final RunContext ctx;
     private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
@@ -107,7 +110,8 @@ public final class WorkerTasks {
         AtomicInteger toolCalls = new AtomicInteger(); // counted on the CLI's reading thread
         AgentResult last = null;
         for (int attempt = 0; attempt < 2; attempt++) { // a hung worker is tried once more
-            WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, env, toolCalls);
+            WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, env, toolCalls,
+                    attempt > 0);
             last = toAgentResult(r, toolCalls.getAndSet(0));
             if (r.outcome() != WorkerOutcome.HUNG) {
                 break;
@@ -118,14 +122,14 @@ public final class WorkerTasks {
 
     private WorkerResult attempt(CliWorker cli, int iteration, String taskId, String scope, String key, Path base,
                                  Path dir, String prompt, Optional<String> model, Map<String, String> env,
-                                 AtomicInteger toolCalls) throws InterruptedException {
+                                 AtomicInteger toolCalls, boolean retry) throws InterruptedException {
         String name = cli.name();
         Earlier earlier = earlier(ctx.store, ctx.runId, key);
         int index = earlier.attempts();
         Optional<String> resumeId = earlier.sessionId();
         Optional<String> sessionId = resumeId.isPresent() ? resumeId
                 : name.equals("codex") ? Optional.empty() : Optional.of(UUID.randomUUID().toString());
-        String text = resumeId.isEmpty() ? prompt : RESUME_PROMPT + prompt;
+        String text = resumeId.isEmpty() ? prompt : (retry ? RETRY_PROMPT : RESUME_PROMPT) + prompt;
         CostGuard.Reservation reservation = ctx.guard.reserveShare(ctx.limits.agents());
         long reservationId;
         try {
@@ -314,6 +318,11 @@ public final class WorkerTasks {
         String session = null;
         for (StoredEvent e : store.events(runId, 0)) {
             JsonNode p = e.payload();
+            if (e.type().equals("rolled_back")) { // the work after the checkpoint is redone, in a new home (scope@N)
+                attempts = 0;
+                session = null;
+                continue;
+            }
             if (!scope.equals(p.path("scope").asString(null))) {
                 continue;
             }
