@@ -86,6 +86,12 @@ final class RunCommand implements Callable<Integer> {
             description = SandboxChoice.HELP)
     String sandbox;
 
+    @Option(names = "--worker", paramLabel = "NAME",
+            description = "Who executes the tasks: agent (the built-in agent, default), claude-code, codex or gemini "
+                    + "(the CLI run headless, supervised, on the run's budget; resume continues its session). "
+                    + "An agent profile's worker: wins for its tasks.")
+    String worker;
+
     @Option(names = "--replay", paramLabel = "FILE",
             description = "Answer model calls from a recording (no network, no key); fail if a request differs.")
     Path replay;
@@ -157,6 +163,7 @@ final class RunCommand implements Callable<Integer> {
         put(f, "permission_mode", permissionMode);
         put(f, "log_level", logLevel);
         put(f, "metrics_enabled", metrics);
+        put(f, "worker", worker);
         if (!allow.isEmpty()) {
             f.put("allow", List.copyOf(allow));
         }

@@ -110,6 +110,13 @@ final class RunConsole implements Consumer<RunEvent> {
             case RunEvent.ModelCallInterrupted i -> String.format(Locale.ROOT, "  %s call %d was cut off after it was "
                     + "sent (%s): counted at its worst case, %s (estimate)", i.scope(), i.index(), i.cause(),
                     i.worstCaseUsd() == null ? "unknown" : String.format(Locale.ROOT, "$%.4f", i.worstCaseUsd()));
+            case RunEvent.WorkerStarted w -> "  task " + w.task() + " → " + w.worker() + (w.resume()
+                    ? " (resuming session " + w.sessionId() + ")" : w.sessionId() == null ? ""
+                    : " (session " + w.sessionId() + ")") + "; stream " + w.stdout() + ", stderr " + w.stderr();
+            case RunEvent.WorkerFinished w -> String.format(Locale.ROOT, "  %s %s: %s, %s%s", w.worker(), w.scope(),
+                    w.outcome(), w.costUsd() == null ? "cost unknown" : String.format(Locale.ROOT, "$%.4f (%s)",
+                            w.costUsd(), w.costSource()), w.outcome().equals("finished") && w.costUsd() != null ? ""
+                            : " — " + w.detail());
             case RunEvent.WorktreeRebuilt w -> "the worktree " + w.worktree() + " was damaged (" + w.damage()
                     + "); rebuilt at the last checkpoint" + (w.movedTo() == null ? "" : "; what was left of it is in "
                     + w.movedTo());

@@ -71,6 +71,7 @@ class ConfigCommandTest {
                   sandbox                         auto                         (default)
                   leases                          on                           (default)
                   review_rounds                   2                            (default)
+                  worker                          agent                        (default)
                   scheduler.weights.availability  0.15                         (default)
                   scheduler.weights.expertise     0.35                         (default)
                   scheduler.weights.workload      0.15                         (default)
@@ -95,7 +96,7 @@ class ConfigCommandTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.propertyNames()).containsExactly("model", "budget_usd", "timeout", "max_iterations", "agents",
                 "max_turns", "max_output_tokens", "permission_mode", "allow", "log_level", "metrics_enabled",
-                "sandbox", "leases", "review_rounds", "scheduler.weights.availability", "scheduler.weights.expertise",
+                "sandbox", "leases", "review_rounds", "worker", "scheduler.weights.availability", "scheduler.weights.expertise",
                 "scheduler.weights.workload", "scheduler.weights.success", "scheduler.weights.affinity");
         assertThat(doc.at("/model/value").asString()).isEqualTo("openai:gpt-5-mini");
         assertThat(doc.at("/model/source").asString()).isEqualTo("user config ~/munero.toml");

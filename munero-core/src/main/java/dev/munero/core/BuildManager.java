@@ -317,11 +317,11 @@ public final class BuildManager {
         if (current.isFinal()) {
             throw new IllegalArgumentException(endedMessage(record, "resume"));
         }
-        settleCutOffCalls(store, runId, "the process ended mid-call");
+        settleCutOffCalls(store, runId, "the process ended mid-call", session.env());
         RunHistory h = RunHistory.fold(store.events(runId, 0));
         RunLimits limits = override.apply(storedLimits(h));
         double spent = store.modelCalls(runId).stream().map(ModelCallRecord::costUsd)
-                .mapToDouble(c -> c.orElse(0)).sum() + h.estimatedUsd();
+                .mapToDouble(c -> c.orElse(0)).sum() + h.estimatedUsd() + h.workerUsd();
         BuildManager m = new BuildManager(store, runId, limits, session, Path.of(h.repo()), Path.of(h.worktree()),
                 h.branch(), spent, current);
         if (!limits.equals(storedLimits(h))) {
@@ -338,8 +338,11 @@ public final class BuildManager {
      * Turns the run's open cost reservations into {@code model_call_interrupted} events counted at their worst
      * case. Only for a run no process is running: its open reservations belong to calls that will never complete.
      */
-    private static void settleCutOffCalls(Store store, String runId, String cause) {
+    private static void settleCutOffCalls(Store store, String runId, String cause, Map<String, String> env) {
         for (ReservationRecord r : store.openReservations(runId)) {
+            if (dev.munero.core.loop.WorkerTasks.settleKilled(store, runId, r, env)) {
+                continue; // a CLI worker's attempt (issue 15): its spend is read back from its kept stream
+            }
             Double worst = r.worstCaseUsd().isPresent() ? r.worstCaseUsd().getAsDouble() : null;
             String model = store.run(runId).map(x -> x.summary().path("model").asString("")).orElse("");
             RunEvent.ModelCallInterrupted event = new RunEvent.ModelCallInterrupted(eventScope(r.scope()),
@@ -384,7 +387,8 @@ public final class BuildManager {
                 s.path("max_output_tokens").asInt(8192),
                 dev.munero.agent.safety.PermissionMode.parse(s.path("permission_mode").asString("auto-edit")),
                 PlanJson.strings(s.path("allow")), s.path("leases").asBoolean(true),
-                s.path("review_rounds").asInt(RunLimits.DEFAULT_REVIEW_ROUNDS));
+                s.path("review_rounds").asInt(RunLimits.DEFAULT_REVIEW_ROUNDS),
+                s.path("worker").asString(dev.munero.agent.worker.Workers.AGENT));
     }
 
     /**

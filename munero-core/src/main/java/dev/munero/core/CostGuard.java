@@ -166,6 +166,43 @@ public final class CostGuard implements ChatModel {
         return response;
     }
 
+    /**
+     * Reserves the budget of a CLI worker's task before it starts (issue 15): a share of what is left, {@code
+     * (budget − spent − in flight) / shares}, which the worker gets as its limit; without a budget nothing is held.
+     *
+     * @param shares how many tasks may run at once (the run's agents), at least 1
+     * @throws BudgetExceededException when less than a cent of the budget is left
+     */
+    public Reservation reserveShare(int shares) {
+        if (budgetUsd.isEmpty()) {
+            return new Reservation(OptionalDouble.empty(), 0);
+        }
+        synchronized (account) {
+            double committed = account.spentUsd + account.inFlightUsd;
+            double left = budgetUsd.getAsDouble() - committed;
+            if (left < 0.01) {
+                throw new BudgetExceededException(committed, budgetUsd.getAsDouble(), 0.01);
+            }
+            double share = left / Math.max(1, shares);
+            account.inFlightUsd += share;
+            return new Reservation(OptionalDouble.of(share), share);
+        }
+    }
+
+    /**
+     * Settles a worker's reservation with what it spent; an empty cost (unpriced) marks the run's cost unknown.
+     */
+    public void settleSpent(Reservation reservation, OptionalDouble spentUsd) {
+        settle(reservation, spentUsd, false);
+    }
+
+    /** Whether the budget is (nearly, within half a cent) used up; false without a budget. */
+    public boolean exhausted() {
+        synchronized (account) {
+            return budgetUsd.isPresent() && account.spentUsd + account.inFlightUsd >= budgetUsd.getAsDouble() - 0.005;
+        }
+    }
+
     /** Releases a reservation whose call was never sent. */
     public void cancel(Reservation reservation) {
         settle(reservation, OptionalDouble.of(0), false);

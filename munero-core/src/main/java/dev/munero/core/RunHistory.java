@@ -42,6 +42,7 @@ public final class RunHistory {
     Instant startedAt;
     int rollbacks;
     double estimatedUsd;
+    double workerUsd;
     private Plan firstPlan;
     /** Where the run was at each iteration's checkpoint: what a rollback restores. */
     private final TreeMap<Integer, Snapshot> snapshots = new TreeMap<>();
@@ -93,6 +94,7 @@ public final class RunHistory {
                 }
                 case "rolled_back" -> h.rollBack(p.path("iteration").asInt(), p.path("commit").asString());
                 case "model_call_interrupted" -> h.estimatedUsd += p.path("worst_case_usd").asDouble(0);
+                case "worker_finished" -> h.workerUsd += p.path("cost_usd").asDouble(0);
                 case "checks_finished" -> {
                     h.checkedIteration = p.path("iteration").asInt();
                     h.lastChecksPassed = p.path("passed").asBoolean();
@@ -143,6 +145,11 @@ public final class RunHistory {
     /** USD counted for model calls cut off after they were sent, at their worst case (an estimate). */
     public double estimatedUsd() {
         return estimatedUsd;
+    }
+
+    /** USD the run's CLI workers spent ({@code worker_finished}, issue 15); their calls are not model calls. */
+    public double workerUsd() {
+        return workerUsd;
     }
 
     /** {@code Completed} or {@code Failed} once the run ended (and no rollback reopened it since). */

@@ -23,10 +23,12 @@ import java.util.OptionalDouble;
  * @param leases          whether tasks lease the files they edit ({@code run: leases}, issue 14); off, parallel
  *                        tasks may edit the same files and their merges conflict
  * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14), at least 1
+ * @param worker          who executes a task whose agent profile names no worker (issue 15): {@code agent} (the
+ *                        built-in agent) or a CLI worker, {@code claude-code}, {@code codex}, {@code gemini}
  */
 public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
                         int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases,
-                        int reviewRounds) {
+                        int reviewRounds, String worker) {
     /** The review rounds of a run that does not set {@code run: review_rounds}. */
     public static final int DEFAULT_REVIEW_ROUNDS = 2;
 
@@ -44,7 +46,19 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         if (reviewRounds < 1) {
             throw new IllegalArgumentException("review rounds must be at least 1, was " + reviewRounds);
         }
+        if (!dev.munero.agent.worker.Workers.NAMES.contains(worker)) {
+            throw new IllegalArgumentException("unknown worker '" + worker + "'; valid: "
+                    + String.join(", ", dev.munero.agent.worker.Workers.NAMES));
+        }
         allow = List.copyOf(allow);
+    }
+
+    /** Limits whose tasks the built-in agent executes. */
+    public RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
+                     int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases,
+                     int reviewRounds) {
+        this(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode, allow, leases,
+                reviewRounds, dev.munero.agent.worker.Workers.AGENT);
     }
 
     /** Limits with file leases on (the default) and {@link #DEFAULT_REVIEW_ROUNDS}. */
@@ -57,7 +71,13 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
     /** These limits with file leases on or off. */
     public RunLimits withLeases(boolean on) {
         return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
-                allow, on, reviewRounds);
+                allow, on, reviewRounds, worker);
+    }
+
+    /** These limits with {@code name} as the run's worker. @throws IllegalArgumentException for an unknown name */
+    public RunLimits withWorker(String name) {
+        return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
+                allow, leases, reviewRounds, name);
     }
 
     /** The limits as JSON-friendly values, for the event log. */
@@ -73,6 +93,9 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         m.put("allow", allow);
         m.put("leases", leases);
         m.put("review_rounds", reviewRounds);
+        if (!worker.equals(dev.munero.agent.worker.Workers.AGENT)) { // the built-in agent's runs log what they did
+            m.put("worker", worker);
+        }
         return m;
     }
 }

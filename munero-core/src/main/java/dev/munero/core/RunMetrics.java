@@ -16,7 +16,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Model calls answered from the store on resume count as calls {@code fromStore} and cost nothing. Durations
  * are milliseconds; money USD; the cost of calls whose price was unknown is left out and counted in
  * {@code unpricedCalls}. Calls cut off after they were sent ({@code model_call_interrupted}) count at their worst
- * case: {@code interruptedCalls} of them, {@code estimatedUsd} of {@code costUsd} and of the breakdowns.
+ * case: {@code interruptedCalls} of them, {@code estimatedUsd} of {@code costUsd} and of the breakdowns. A CLI
+ * worker's attempts ({@code worker_finished}, issue 15) add their tokens and cost, under their task and
+ * {@code <worker> (<model>)}; they are not model calls.
  *
  * @param phaseMillis   wall time per phase (planning, executing, observing, reflecting), every session
  * @param costByPhase   USD by phase (planning, executing, reviewing, reflecting); {@code costByAgent} by agent
@@ -96,12 +98,14 @@ public record RunMetrics(long wallMillis, Map<String, Long> phaseMillis, int ses
                     checkMillis += p.path("duration_millis").asLong();
                     hits += p.path("cache_hits").asInt();
                 }
-                case "model_call" -> {
-                    if (p.path("from_store").asBoolean()) {
+                // a CLI worker's attempt (issue 15) adds its usage and cost like a call, but is not a model call
+                case "model_call", "worker_finished" -> {
+                    boolean call = e.type().equals("model_call");
+                    if (call && p.path("from_store").asBoolean()) {
                         fromStore++;
                         break;
                     }
-                    calls++;
+                    calls += call ? 1 : 0;
                     in += p.path("input_tokens").asLong();
                     out += p.path("output_tokens").asLong();
                     cw += p.path("cache_write_tokens").asLong();

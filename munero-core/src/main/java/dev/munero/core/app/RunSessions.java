@@ -82,6 +82,40 @@ public final class RunSessions {
     }
 
     /**
+     * Checks before anything starts that every CLI worker the run would use (issue 15: {@code worker} of the settings,
+     * and of each profile) is installed, and that a replay does not meet one (a recording holds Munero's own model
+     * calls, not a CLI's).
+     *
+     * @throws AppException INVALID naming the worker, where it was chosen, and how to install it
+     */
+    public static void requireWorkers(RunSettings settings, List<dev.munero.core.swarm.AgentProfile> profiles,
+                                      Path replay, Map<String, String> env) {
+        Map<String, String> used = new java.util.LinkedHashMap<>();
+        used.put(settings.worker().value(), settings.worker().source());
+        for (var p : profiles) {
+            if (p.worker() != null) {
+                used.putIfAbsent(p.worker(), p.source() + ": agents: profile " + p.name());
+            }
+        }
+        used.remove(dev.munero.agent.worker.Workers.AGENT);
+        for (var e : used.entrySet()) {
+            if (replay != null) {
+                throw AppException.invalid("worker " + e.getKey() + " (" + e.getValue() + ") cannot run in a replay: "
+                        + "the recording holds Munero's own model calls, not the CLI's; replay with --worker agent");
+            }
+            if (!dev.munero.agent.worker.Workers.available(env).contains(e.getKey())) {
+                throw AppException.invalid("worker " + e.getKey() + " (" + e.getValue() + ") needs its CLI, and it is "
+                        + "not on the PATH (nor named by " + dev.munero.agent.worker.Workers.executableVariable(
+                        e.getKey()) + "); install it (npm install -g " + switch (e.getKey()) {
+                            case "claude-code" -> "@anthropic-ai/claude-code";
+                            case "codex" -> "@openai/codex";
+                            default -> "@google/gemini-cli";
+                        } + ") or run with --worker agent");
+            }
+        }
+    }
+
+    /**
      * The agent profiles a run of {@code repo} would have (munero.yaml {@code agents:}, issue 14), checked before
      * anything starts so that a bad list fails the command, not the run's first dispatch. A profile's own
      * {@code model} is opened by {@link #withProfileModels}.
@@ -113,7 +147,9 @@ public final class RunSessions {
         Map<String, BuildManager.PricedModel> models = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>(made.notices());
         for (AgentProfile p : profiles) {
-            if (p.model() == null || p.model().equals(run.model().toString()) || models.containsKey(p.model())) {
+            boolean cli = p.worker() != null && !p.worker().equals(dev.munero.agent.worker.Workers.AGENT);
+            if (p.model() == null || cli || p.model().equals(run.model().toString()) || models.containsKey(p.model())) {
+                // a CLI worker's profile model is the CLI's to open and price (issue 15)
                 continue;
             }
             String where = p.source() + ": agents: profile " + p.name() + " has model " + p.model();
@@ -161,7 +197,8 @@ public final class RunSessions {
             limits = new RunLimits(s.budgetUsd().value(), s.timeout().value(), s.maxIterations().value(),
                     s.agents().value(), s.maxTurns().value(), s.maxOutputTokens().value(),
                     PermissionMode.parse(s.permissionMode().value()), s.allow().value(),
-                    "on".equals(s.leases().value()), s.reviewRounds().value());
+                    "on".equals(s.leases().value()), s.reviewRounds().value(),
+                    s.worker().value());
         } catch (IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
         }
@@ -345,6 +382,7 @@ public final class RunSessions {
         RunSettings settings = settings(repo, flags, env, config);
         RunLimits limits = limits(settings);
         List<AgentProfile> profiles = profiles(repo);
+        requireWorkers(settings, profiles, replay, env);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, record, env, config);
         requirePrice(settings, limits, model, config);
         List<dev.munero.agent.mcp.McpServerSpec> mcp = mcpServers(repo, env, config);
@@ -389,6 +427,7 @@ public final class RunSessions {
                                    Clock clock, EventBus bus) {
         UserConfig config = userConfig(env);
         List<AgentProfile> profiles = profiles(repo);
+        requireWorkers(settings, profiles, replay, env);
         ChatModel model = model(settings.model().value(), realPath(repo), replay, null, env, config);
         RunLimits limits = limits(settings);
         requirePrice(settings, limits, model, config);

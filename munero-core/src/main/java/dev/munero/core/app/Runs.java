@@ -344,7 +344,8 @@ public final class Runs implements AutoCloseable {
             prepared = BuildManager.prepareResume(store, id, l -> new RunLimits(budget(request, l.budgetUsd(), spent),
                     request.timeout() == null ? l.timeout() : request.timeout(),
                     request.maxIterations() == null ? l.maxIterations() : request.maxIterations(), l.agents(),
-                    l.maxTurns(), l.maxOutputTokens(), l.permissionMode(), l.allow(), l.leases(), l.reviewRounds()),
+                    l.maxTurns(), l.maxOutputTokens(), l.permissionMode(), l.allow(), l.leases(), l.reviewRounds(),
+                    l.worker()),
                     session);
         } catch (IllegalArgumentException e) { // it ended between the check and now
             throw AppException.conflict(e.getMessage());

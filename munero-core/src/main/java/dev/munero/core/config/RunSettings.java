@@ -31,13 +31,15 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param leases          {@code on} or {@code off}: whether tasks lease the files they edit (issue 14)
  * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14)
  * @param schedulerWeights the weights of the agent scheduler's factors ({@code scheduler: weights:}, issue 14)
+ * @param worker          who executes tasks (issue 15): {@code agent} (built-in), {@code claude-code}, {@code codex},
+ *                        {@code gemini}; an agent profile's {@code worker:} wins for its tasks
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
                           Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
                           Sourced<String> leases, Sourced<Integer> reviewRounds,
-                          Sourced<ScoringWeights> schedulerWeights) {
+                          Sourced<ScoringWeights> schedulerWeights, Sourced<String> worker) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -55,6 +57,7 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(leases, "leases");
         Objects.requireNonNull(reviewRounds, "reviewRounds");
         Objects.requireNonNull(schedulerWeights, "schedulerWeights");
+        Objects.requireNonNull(worker, "worker");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
 
@@ -72,8 +75,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
     }
 
     /**
-     * Every setting in the order of the record's components, which is the order of the documentation; the
-     * scheduler's weights are an entry each, {@code scheduler.weights.availability} and so on.
+     * Every setting in the order of {@code RunSettingsResolver.keys()}, which is the order of the documentation,
+     * then the scheduler's weights, an entry each, {@code scheduler.weights.availability} and so on.
      */
     public List<Entry> entries() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -98,7 +101,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                         f.booleanNode(metricsEnabled.value())),
                 new Entry("sandbox", sandbox.value(), sandbox.source(), f.stringNode(sandbox.value())),
                 new Entry("leases", leases.value(), leases.source(), f.stringNode(leases.value())),
-                number("review_rounds", reviewRounds)));
+                number("review_rounds", reviewRounds),
+                new Entry("worker", worker.value(), worker.source(), f.stringNode(worker.value()))));
         entries.addAll(weights());
         return List.copyOf(entries);
     }

@@ -49,6 +49,7 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>review_rounds</td><td></td><td></td><td>2</td><td>1 to 10</td></tr>
  * <tr><td>scheduler.weights</td><td></td><td></td><td>{@link ScoringWeights#DEFAULTS}</td><td>each &ge; 0, not all 0
  * (munero.yaml only; a factor left out keeps its default)</td></tr>
+ * <tr><td>worker</td><td>MUNERO_WORKER</td><td>--worker</td><td>agent</td><td>agent, claude-code, codex, gemini</td></tr>
  * </table>
  *
  * <p>An environment variable set to a blank value counts as unset. Values are normalised: the model as
@@ -98,10 +99,14 @@ public final class RunSettingsResolver {
     private static final Setting<String> LEASES = new Setting<>("leases", null, "flag leases", "on",
             RunSettingsResolver::onOff);
 
+    /** Who executes tasks (issue 15). */
+    private static final Setting<String> WORKER = new Setting<>("worker", "MUNERO_WORKER", "--worker",
+            dev.munero.agent.worker.Workers.AGENT, RunSettingsResolver::worker);
+
     /** Every setting, in the order of {@link RunSettings}. */
     private static final List<Setting<?>> SETTINGS = List.of(MODEL, BUDGET, TIMEOUT, MAX_ITERATIONS, AGENTS, MAX_TURNS,
             MAX_OUTPUT_TOKENS, PERMISSION_MODE, ALLOW, LOG_LEVEL, METRICS, SANDBOX, LEASES,
-            REVIEW_ROUNDS);
+            REVIEW_ROUNDS, WORKER);
 
     /**
      * One setting: its names in each layer, its default, and how its text becomes a value.
@@ -170,7 +175,7 @@ public final class RunSettingsResolver {
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
                 r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(LEASES),
-                r.single(REVIEW_ROUNDS), r.weights());
+                r.single(REVIEW_ROUNDS), r.weights(), r.single(WORKER));
     }
 
     /**
@@ -355,6 +360,15 @@ public final class RunSettingsResolver {
     }
 
     /** {@code on} or {@code off}; YAML's {@code true}/{@code false} (and yes/no, 1/0) too. */
+    private static String worker(String text) {
+        String name = text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!dev.munero.agent.worker.Workers.NAMES.contains(name)) {
+            throw new IllegalArgumentException("'" + text + "' is not a worker; write one of "
+                    + String.join(", ", dev.munero.agent.worker.Workers.NAMES));
+        }
+        return name;
+    }
+
     private static String onOff(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "on", "true", "yes", "1" -> "on";

@@ -205,6 +205,43 @@ public sealed interface RunEvent {
         public String type() { return "model_call_interrupted"; }
     }
 
+    /**
+     * A task was handed to a coding-agent CLI worker (issue 15), written before its process starts: where its
+     * session lives ({@code home}, kept across resumes), its stream and stderr, and the session id when Munero chose
+     * it up front (Claude Code, Gemini CLI) or resumes it; null when the CLI names it ({@link WorkerSession}).
+     *
+     * @param scope       {@code task:<iteration>:<id>} (plus {@code #<session>} after a review), as model calls name it
+     * @param index       the attempt of this scope, 0, 1, ...: the key of its cost reservation
+     * @param reservedUsd what was reserved for it from the budget, USD; null without a budget
+     */
+    record WorkerStarted(int iteration, String task, String scope, int index, String worker, String model,
+                         String sessionId, boolean resume, String home, String stdout, String stderr,
+                         Double reservedUsd) implements RunEvent {
+        public String type() { return "worker_started"; }
+    }
+
+    /** A CLI worker's stream named its session (Codex's {@code thread.started}), for a later resume. */
+    record WorkerSession(String scope, int index, String worker, String sessionId) implements RunEvent {
+        public String type() { return "worker_session"; }
+    }
+
+    /**
+     * A CLI worker's attempt ended, and what it spent (counted in the run's cost like a model call's).
+     *
+     * @param outcome    finished, limit, error, hung, crashed (the worker's), or {@code interrupted} (Munero stopped,
+     *                   or was killed: then the spend was read back from the kept stream)
+     * @param model      the worker and its model as {@code munero cost} lists it, e.g. {@code claude-code
+     *                   (anthropic:claude-sonnet-4-6)}
+     * @param costUsd    USD; null when unknown (the CLI reports no cost and the model has no price)
+     * @param costSource reported, priced or unpriced
+     */
+    record WorkerFinished(String scope, int index, String worker, String model, String outcome, String detail,
+                          String sessionId, long inputTokens, long outputTokens, long cacheWriteTokens,
+                          long cacheReadTokens, Double costUsd, String costSource, int turns, Integer exitCode,
+                          String stdout, String stderr, long durationMillis) implements RunEvent {
+        public String type() { return "worker_finished"; }
+    }
+
     /** An agent's tool call ended; arguments and result are cut to a preview. */
     record ToolCalled(String scope, String task, String name, String arguments, boolean error, String result,
                       long durationMillis) implements RunEvent {

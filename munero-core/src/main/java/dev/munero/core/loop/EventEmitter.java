@@ -59,7 +59,7 @@ public final class EventEmitter {
      *
      * @throws dev.munero.store.StoreException when the store cannot be written
      */
-    public synchronized void settle(long reservationId, RunEvent.ModelCallInterrupted event) {
+    public synchronized void settle(long reservationId, RunEvent event) {
         store.appendSettling(reservationId, runId, event.type(), RunEvents.payload(event), r -> project(r, event));
         bus.publish(event);
     }
@@ -80,6 +80,7 @@ public final class EventEmitter {
             case RunEvent.IterationStarted i -> s.put("iteration", i.iteration());
             case RunEvent.ModelCalled ignored -> s.put("cost_usd", guard.spentUsd());
             case RunEvent.ModelCallInterrupted ignored -> s.put("cost_usd", guard.spentUsd());
+            case RunEvent.WorkerFinished ignored -> s.put("cost_usd", guard.spentUsd());
             case RunEvent.PlanAccepted p -> s.put("tasks_total", ((List<?>) p.plan().get("tasks")).size())
                     .put("tasks_done", tasksDone.getAsInt());
             case RunEvent.TaskFinished ignored -> s.put("tasks_done", tasksDone.getAsInt());

@@ -12,6 +12,7 @@ import dev.munero.agent.tools.FinishTool;
 import dev.munero.agent.tools.Tool;
 import dev.munero.agent.tools.ToolContext;
 import dev.munero.agent.tools.Tools;
+import dev.munero.agent.worker.Workers;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.git.GitException;
 import dev.munero.core.plan.PlanTask;
@@ -35,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link MemoryTools}: its writes attributed to {@code agent-<n>}, the task and the run) and the tools of the session's
  * MCP servers ({@link McpPhase#tools}, {@code mcp__<server>__<tool>}), and records each tool call
  * ({@code tool_call}, arguments and output cut to {@value #PREVIEW_CHARS} characters). {@link #finish} marks the
- * task done ({@code task_finished}) and records its checkpoint commit, if it has one.
+ * task done ({@code task_finished}) and records its checkpoint commit, if it has one. A task whose worker (its
+ * profile's {@code worker:}, else the run's {@code --worker}) is a coding-agent CLI goes to {@link WorkerTasks} with the
+ * same prompt instead (issue 15).
  *
  * <p>Thread-safety: {@link #run} may run on several agents' threads at once; {@link #finish} changes the
  * {@link LoopState} and belongs to the session's thread.
@@ -51,6 +54,7 @@ final class TaskRunner {
     private final Map<String, String> toolArguments = new ConcurrentHashMap<>();
 
     private final LazyMemory memory;
+    private final WorkerTasks workers;
 
     TaskRunner(RunContext ctx, ScopedModels models, Lessons lessons, McpPhase mcp, LazyMemory memory) {
         this.ctx = ctx;
@@ -58,6 +62,7 @@ final class TaskRunner {
         this.models = models;
         this.lessons = lessons;
         this.mcp = mcp;
+        this.workers = new WorkerTasks(ctx);
     }
 
     /**
@@ -93,6 +98,12 @@ final class TaskRunner {
             ctx.emit(new RunEvent.TaskStarted(iteration, task.id(), task.description(), agent, dir.toString()));
         }
         String scope = "task:" + iteration + ":" + task.id() + (session == 1 ? "" : "#" + session);
+        String worker = profile.workerOr(ctx.limits.worker());
+        if (!worker.equals(Workers.AGENT)) { // a coding-agent CLI (issue 15): same prompt, its own loop
+            return workers.run(worker, iteration, task.id(), scope, dir, TaskPrompt.of(ctx.run.spec, ctx.run.plan,
+                    task, lessons.forTask(task)) + feedback, profile.model() != null ? profile.model()
+                    : ctx.guard.model().toString());
+        }
         ToolContext context = ToolContext.builder(dir).permissionMode(ctx.limits.permissionMode())
                 .commandPolicy(CommandPolicy.defaults().withAllowed(ctx.limits.allow()))
                 .sandbox(ctx.session.sandbox()).environment(ctx.session.env()).approver(Approver.noTerminal())

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param skills        tags matched against a task's skills (e.g. {@code java}, {@code parser}); may be empty
  * @param maxConcurrent the most tasks it runs at once, at least 1
  * @param source        where it was declared, for messages (e.g. {@code munero.yaml:42}; {@code default})
+ * @param worker        who executes its tasks (issue 15): {@code agent} or a CLI worker ({@code claude-code},
+ *                      {@code codex}, {@code gemini}); null for the run's worker ({@code run: worker}, {@code --worker})
  */
 public record AgentProfile(String name, String role, String model, List<String> tools, List<String> skills,
-                           int maxConcurrent, String source) {
+                           int maxConcurrent, String source, String worker) {
     /** The profile of a run without an {@code agents:} section: any task, the run's model and tools. */
     public static final AgentProfile DEFAULT = new AgentProfile("agent", "coder", null, List.of(), List.of(),
             Integer.MAX_VALUE, "default");
@@ -39,6 +41,17 @@ public record AgentProfile(String name, String role, String model, List<String> 
             throw new IllegalArgumentException("agent profile " + name + ": maxConcurrent must be at least 1, was "
                     + maxConcurrent);
         }
+    }
+
+    /** A profile that takes the run's worker. */
+    public AgentProfile(String name, String role, String model, List<String> tools, List<String> skills,
+                        int maxConcurrent, String source) {
+        this(name, role, model, tools, skills, maxConcurrent, source, null);
+    }
+
+    /** Who executes its tasks: its own {@link #worker()}, else {@code runWorker}. */
+    public String workerOr(String runWorker) {
+        return worker == null ? runWorker : worker;
     }
 
     /** Whether its agents may use the tool {@code name}. */

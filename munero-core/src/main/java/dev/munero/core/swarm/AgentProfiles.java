@@ -94,9 +94,11 @@ public final class AgentProfiles {
                 }
             }
             ConfigValue max = item.get("max_concurrent");
+            ConfigValue worker = item.get("worker"); // the schema checked the name (issue 15)
             profiles.add(new AgentProfile(name.value().asString(), item.get("role").value().asString(), model,
                     List.copyOf(new LinkedHashSet<>(tools)), List.copyOf(new LinkedHashSet<>(strings(item.get(
-                    "skills")))), max == null ? 1 : max.value().asInt(), where));
+                    "skills")))), max == null ? 1 : max.value().asInt(), where,
+                    worker == null ? null : worker.value().asString()));
         }
         if (taskRoles(profiles).isEmpty()) {
             throw new SettingsException(at(items.getFirst().get("name")) + ": agents: no profile takes tasks (planner "

@@ -167,6 +167,7 @@ class RunSettingsResolverTest {
                         tuple("sandbox", "off", "munero.yaml:18"),
                         tuple("leases", "off", "munero.yaml:19"),
                         tuple("review_rounds", "3", "munero.yaml:20"),
+                        tuple("worker", "agent", "default"),
                         tuple("scheduler.weights.availability", "0.15", "default"),
                         tuple("scheduler.weights.expertise", "0.35", "default"),
                         tuple("scheduler.weights.workload", "0.15", "default"),
@@ -343,6 +344,20 @@ class RunSettingsResolverTest {
         yaml("leases: sometimes");
         assertThat(error()).isEqualTo("munero.yaml:5: run.leases=sometimes: not on or off; write on (tasks lease the "
                 + "files they edit, the default) or off");
+    }
+
+    @Test
+    void theWorkerIsTheBuiltInAgentByDefaultAndEachLayerCanNameACliWorker() throws Exception { // issue 15
+        assertThat(resolve().worker()).isEqualTo(new Sourced<>("agent", "default"));
+        yaml("worker: codex");
+        assertThat(resolve().worker()).isEqualTo(new Sourced<>("codex", "munero.yaml:5"));
+        env.put("MUNERO_WORKER", "gemini");
+        assertThat(resolve().worker()).isEqualTo(new Sourced<>("gemini", "env MUNERO_WORKER"));
+        flags.put("worker", "claude-code");
+        assertThat(resolve().worker()).isEqualTo(new Sourced<>("claude-code", "--worker"));
+        flags.put("worker", "claude");
+        assertThat(error()).isEqualTo("--worker=claude: 'claude' is not a worker; write one of agent, claude-code, "
+                + "codex, gemini");
     }
 
     @Test

@@ -90,4 +90,17 @@ class AgentProfilesTest {
         yaml("agents:\n  - name: lead\n    role: planner\n");
         assertThatThrownBy(() -> AgentProfiles.load(repo)).hasMessageContaining("no profile takes tasks");
     }
+
+    @Test
+    void aProfilesWorkerIsReadAndAnUnknownWorkerIsAnErrorAtItsLine() throws Exception { // issue 15
+        yaml("agents:\n  - name: claude\n    role: coder\n    worker: claude-code\n  - name: coder\n    role: coder\n");
+        List<AgentProfile> profiles = AgentProfiles.load(repo);
+        assertThat(profiles.get(0).worker()).isEqualTo("claude-code");
+        assertThat(profiles.get(0).workerOr("agent")).isEqualTo("claude-code");
+        assertThat(profiles.get(1).worker()).isNull();
+        assertThat(profiles.get(1).workerOr("codex")).isEqualTo("codex");
+        yaml("agents:\n  - name: claude\n    role: coder\n    worker: claude\n");
+        assertThatThrownBy(() -> AgentProfiles.load(repo)).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("munero.yaml:7").hasMessageContaining("worker");
+    }
 }

@@ -616,7 +616,7 @@ class ConfigLoaderTest {
         assertThat(p.field()).isEqualTo("run.budget");
         assertThat(p.message()).isEqualTo("unknown field 'budget'; allowed: model, budget_usd, timeout, max_iterations, "
                 + "agents, max_turns, max_output_tokens, permission_mode, allow, log_level, metrics_enabled, sandbox, "
-                + "leases, review_rounds, scheduler, mcpServers; see munero.yaml in README.md");
+                + "leases, review_rounds, worker, scheduler, mcpServers; see munero.yaml in README.md");
         assertThat(fromSection.problems()).containsExactly(p);
     }
 
