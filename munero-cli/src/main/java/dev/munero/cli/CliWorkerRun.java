@@ -114,11 +114,7 @@ final class CliWorkerRun {
     }
 
     private static String install(String worker) {
-        return switch (worker) {
-            case "claude-code" -> "npm install -g @anthropic-ai/claude-code";
-            case "codex" -> "npm install -g @openai/codex";
-            default -> "npm install -g @google/gemini-cli";
-        };
+        return "npm install -g " + dev.munero.agent.worker.Workers.npmPackage(worker);
     }
 
     private static String hash(Path workspace) {

@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: each {@link #run} has its own process, threads and state.
  */
 public final class CliWorker implements Worker {
-    private static final Optional<Path> SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid");
     private static final long POLL_MILLIS = 100;
 
     private final CliDialect dialect;
@@ -88,7 +87,7 @@ public final class CliWorker implements Worker {
                     OptionalInt.empty(), stdoutLog, stderrLog, startNanos);
         }
         List<String> command = new ArrayList<>();
-        SETSID.ifPresent(s -> command.add(s.toString()));
+        ProcessRunner.setsid().ifPresent(s -> command.add(s.toString()));
         command.addAll(task.sandbox().wrapWorker(dialect.command(executable, task), task.workspace(), task.home(),
                 installation(), env));
         ProcessBuilder pb = new ProcessBuilder(command).directory(task.workspace().toFile())
@@ -308,13 +307,4 @@ public final class CliWorker implements Worker {
         return s % 60 == 0 && s >= 60 ? (s / 60) + " min" : s + " s";
     }
 
-    private static Optional<Path> firstExecutable(String... candidates) {
-        for (String c : candidates) {
-            Path p = Path.of(c);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
 }

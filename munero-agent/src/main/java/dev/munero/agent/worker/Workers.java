@@ -56,6 +56,20 @@ public final class Workers {
         return "MUNERO_" + dialect(name).program().toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * The npm package that installs the CLI named {@code name}, for "install it" messages: {@code
+     * @anthropic-ai/claude-code}, {@code @openai/codex} or {@code @google/gemini-cli}.
+     *
+     * @throws IllegalArgumentException when {@code name} is no CLI worker's name
+     */
+    public static String npmPackage(String name) {
+        return switch (dialect(name).name()) {
+            case ClaudeCode.NAME -> "@anthropic-ai/claude-code";
+            case Codex.NAME -> "@openai/codex";
+            default -> "@google/gemini-cli";
+        };
+    }
+
     /** The variable that must hold the API key of the CLI named {@code name}, e.g. {@code ANTHROPIC_API_KEY}. */
     public static String keyVariable(String name) {
         return dialect(name).keyVariable();

@@ -106,11 +106,8 @@ public final class RunSessions {
             if (!dev.munero.agent.worker.Workers.available(env).contains(e.getKey())) {
                 throw AppException.invalid("worker " + e.getKey() + " (" + e.getValue() + ") needs its CLI, and it is "
                         + "not on the PATH (nor named by " + dev.munero.agent.worker.Workers.executableVariable(
-                        e.getKey()) + "); install it (npm install -g " + switch (e.getKey()) {
-                            case "claude-code" -> "@anthropic-ai/claude-code";
-                            case "codex" -> "@openai/codex";
-                            default -> "@google/gemini-cli";
-                        } + ") or run with --worker agent");
+                        e.getKey()) + "); install it (npm install -g " + dev.munero.agent.worker.Workers.npmPackage(
+                        e.getKey()) + ") or run with --worker agent");
             }
         }
     }

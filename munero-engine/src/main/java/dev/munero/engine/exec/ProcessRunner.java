@@ -229,6 +229,15 @@ public final class ProcessRunner {
         }
     }
 
+    /**
+     * The {@code setsid} program that starts a command as the leader of its own process group (and session), so its
+     * whole tree can be killed at once; empty where there is none (macOS). Other supervisors of child processes (the
+     * CLI workers) start theirs through it too.
+     */
+    public static Optional<Path> setsid() {
+        return SETSID;
+    }
+
     private static Optional<Path> firstExecutable(String... candidates) {
         for (String c : candidates) {
             Path p = Path.of(c);
