@@ -39,7 +39,7 @@ class ProcessRunnerTest {
         for (int attempt = 0; attempt < 10; attempt++) {
             Path dir = Files.createDirectories(root.resolve("try" + attempt));
             StepSpec slow = StepSpec.builder("slow",
-                    new Command.Shell("echo $$ > sh.pid; sleep 2; echo done > a.txt")).build();
+                    new Command.Shell("echo $$ > sh.pid; sleep 20; echo done > a.txt")).build();
             Project project = new Project(dir, List.of(slow), BuildSettings.DEFAULTS, List.of(), "development", "test");
             BuildOptions options = new BuildOptions(List.of(), 1, false, false, true, false, dir.resolve(".munero/cache"),
                     dir.resolve(".munero"), System.getenv());
