@@ -11,9 +11,12 @@ import java.util.Map;
 
 /**
  * Claude Code ({@code @anthropic-ai/claude-code}, tried with 2.1.197) run headless:
- * {@code claude -p --output-format stream-json --verbose --permission-mode MODE [--model M]
+ * {@code claude -p --output-format stream-json --verbose --include-partial-messages --permission-mode MODE [--model M]
  * [--session-id ID | --resume ID] [--max-budget-usd USD] [--mcp-config FILE --strict-mcp-config]}, the prompt on
- * standard input (no length limit, no leading-dash trouble).
+ * standard input (no length limit, no leading-dash trouble). {@code --include-partial-messages} makes the stream show
+ * each API call's {@code message_start} and {@code message_delta} (its usage as it starts and as it ends), so the kept
+ * stream of a killed run counts every call exactly, and a long answer keeps the stream alive for the inactivity
+ * watchdog.
  *
  * <p>Permission modes (Claude Code's {@code --permission-mode}): {@code ask} → {@code default} (headless, a tool that
  * needs approval is denied and reported in {@code permission_denials}), {@code auto-edit} → {@code acceptEdits},
@@ -57,7 +60,7 @@ final class ClaudeCode implements CliDialect {
     @Override
     public List<String> command(Path executable, WorkerTask task) {
         List<String> argv = new ArrayList<>(List.of(executable.toString(), "-p", "--output-format", "stream-json",
-                "--verbose", "--permission-mode", permissionMode(task)));
+                "--verbose", "--include-partial-messages", "--permission-mode", permissionMode(task)));
         task.cliModel().ifPresent(m -> argv.addAll(List.of("--model", m)));
         task.sessionId().ifPresent(id -> argv.addAll(List.of(task.resume() ? "--resume" : "--session-id", id)));
         task.limits().remainingBudgetUsd().ifPresent(usd ->

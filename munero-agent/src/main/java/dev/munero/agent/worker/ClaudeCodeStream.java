@@ -19,13 +19,26 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code result}: {@code subtype} ({@code success}, {@code error_max_turns}, {@code error_max_budget_usd},
  *       {@code error_during_execution}, ...), {@code is_error}, {@code result}, {@code total_cost_usd},
  *       {@code usage}, {@code num_turns}, {@code session_id}: the final event;</li>
- *   <li>{@code stream_event} (partial messages) and anything else: ignored with a debug note.</li>
+ *   <li>{@code stream_event} ({@code --include-partial-messages}, which Munero passes): the Messages API's stream
+ *       events as Claude Code receives them, wrapped with {@code session_id} and {@code parent_tool_use_id}.
+ *       {@code message_start} carries the message's id and its usage at the start (input and cache tokens exact,
+ *       output tokens as of the start); {@code message_delta} carries the cumulative usage when the message ends
+ *       (at least {@code output_tokens}); they are the only place a stream shows a message's final output tokens
+ *       before {@code result}, and a call cut off mid-response shows only its {@code message_start}. The content
+ *       events are not read (the {@code assistant} event repeats them whole); another event type is a debug note;</li>
+ *   <li>anything else: ignored with a debug note.</li>
  * </ul>
+ * A message's usage is the largest count of each kind seen in its {@code message_start}, {@code message_delta} and
+ * {@code assistant} events (Claude Code 2.1.197 prints the {@code assistant} event, with the start's usage, before
+ * the {@code message_delta}); the stream's usage until {@code result} is the sum over messages, so a stream cut off
+ * by a kill counts every completed call exactly and a call cut off mid-response at what it streamed.
  * One instance per stream (it keeps the usage per message and the names of tool calls).
  */
 final class ClaudeCodeStream implements StreamParser {
     private final Map<String, Usage> usageByMessage = new LinkedHashMap<>();
     private final Map<String, String> toolNames = new LinkedHashMap<>();
+    /** The message each agent (by {@code parent_tool_use_id}, "" for the main one) is streaming now. */
+    private final Map<String, String> openMessages = new LinkedHashMap<>();
 
     @Override
     public void accept(JsonNode event, StreamState state, Consumer<WorkerEvent> out) {
@@ -35,6 +48,7 @@ final class ClaudeCodeStream implements StreamParser {
             case "assistant" -> assistant(event, state, out);
             case "user" -> user(event, out);
             case "result" -> result(event, state, out);
+            case "stream_event" -> streamEvent(event, state, out);
             default -> StreamState.unknown("type \"" + type + "\"", out);
         }
     }
@@ -76,14 +90,49 @@ final class ClaudeCodeStream implements StreamParser {
         }
         JsonNode usage = message.path("usage");
         if (usage.isObject()) {
-            String id = message.path("id").asString("message-" + (usageByMessage.size() + 1));
-            if (!usageByMessage.containsKey(id)) {
-                state.turns++;
-            }
-            usageByMessage.put(id, usage(usage));
-            state.usage = usageByMessage.values().stream().reduce(Usage.ZERO, Usage::plus);
-            out.accept(state.usageUpdate());
+            count(message.path("id").asString("message-" + (usageByMessage.size() + 1)), usage, state, out);
         }
+    }
+
+    /** A partial-message event: the usage of {@code message_start} and {@code message_delta}. */
+    private void streamEvent(JsonNode event, StreamState state, Consumer<WorkerEvent> out) {
+        JsonNode inner = event.path("event");
+        String parent = event.path("parent_tool_use_id").isString() ? event.path("parent_tool_use_id").asString() : "";
+        String type = inner.path("type").asString("");
+        switch (type) {
+            case "message_start" -> {
+                JsonNode message = inner.path("message");
+                String id = message.path("id").asString("message-" + (usageByMessage.size() + 1));
+                openMessages.put(parent, id);
+                if (message.path("usage").isObject()) {
+                    count(id, message.path("usage"), state, out);
+                }
+            }
+            case "message_delta" -> {
+                String id = openMessages.get(parent);
+                if (id != null && inner.path("usage").isObject()) {
+                    count(id, inner.path("usage"), state, out);
+                }
+            }
+            case "content_block_start", "content_block_delta", "content_block_stop", "message_stop", "ping" -> { }
+            default -> StreamState.unknown("stream_event \"" + type + "\"", out);
+        }
+    }
+
+    /** Counts {@code usage} for message {@code id}: the largest count of each kind seen for it so far. */
+    private void count(String id, JsonNode usage, StreamState state, Consumer<WorkerEvent> out) {
+        Usage before = usageByMessage.get(id);
+        if (before == null) {
+            state.turns++;
+            before = Usage.ZERO;
+        }
+        usageByMessage.put(id, new Usage(
+                Math.max(before.inputTokens(), usage.path("input_tokens").asLong(0)),
+                Math.max(before.outputTokens(), usage.path("output_tokens").asLong(0)),
+                Math.max(before.cacheWriteTokens(), usage.path("cache_creation_input_tokens").asLong(0)),
+                Math.max(before.cacheReadTokens(), usage.path("cache_read_input_tokens").asLong(0))));
+        state.usage = usageByMessage.values().stream().reduce(Usage.ZERO, Usage::plus);
+        out.accept(state.usageUpdate());
     }
 
     private void user(JsonNode event, Consumer<WorkerEvent> out) {

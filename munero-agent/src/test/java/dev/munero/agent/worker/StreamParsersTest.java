@@ -210,6 +210,77 @@ class StreamParsersTest {
     }
 
     @Test
+    void claudeCodePartialMessagesGiveEachCallsFinalUsageBeforeTheResult() throws IOException { // issue 15
+        // recorded from Claude Code 2.1.197 with --include-partial-messages against the strict fake: two calls,
+        // usage (1200 in, 40 out, 300 cache write) and (1300 in, 20 out, 300 cache read)
+        List<String> lines = recording("claude-code-2.1.197-partial-messages.jsonl");
+        Usage first = new Usage(1200, 40, 300, 0);
+        Usage second = new Usage(1300, 20, 0, 300);
+
+        Parsed whole = parse(new ClaudeCode(), lines, null);
+        Parsed firstEnded = parse(new ClaudeCode(), upTo(lines, "\"output_tokens\":40}"), "claude-sonnet-4-6");
+        Parsed secondStarted = parse(new ClaudeCode(), upTo(lines, "\"id\":\"msg_fake_2\""), "claude-sonnet-4-6");
+        Parsed beforeResult = parse(new ClaudeCode(), lines.subList(0, lines.size() - 1), "claude-sonnet-4-6");
+
+        assertThat(whole.state().verdict).isEqualTo(StreamState.Final.SUCCESS);
+        assertThat(whole.state().usage).isEqualTo(first.plus(second));
+        assertThat(whole.state().turns).isEqualTo(2);
+        assertThat(whole.of(WorkerEvent.Note.class)).extracting(WorkerEvent.Note::text)
+                .noneSatisfy(t -> assertThat(t).contains("stream_event"));
+        // the assistant event carries the start's usage (1 output token); the message_delta after it the final 40
+        assertThat(firstEnded.state().usage).isEqualTo(first);
+        // a call cut off mid-response counts what it streamed: its message_start (input, cache, 1 output token)
+        assertThat(secondStarted.state().usage).isEqualTo(first.plus(new Usage(1300, 1, 0, 300)));
+        assertThat(beforeResult.state().usage).isEqualTo(whole.state().usage);
+        assertThat(beforeResult.state().costUsd().getAsDouble()).isCloseTo(whole.state().costUsd().getAsDouble(),
+                org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void claudeCodeSubagentMessagesAreCountedApartFromTheMainOnes() { // issue 15: parent_tool_use_id
+        String start = "{\"type\":\"stream_event\",\"parent_tool_use_id\":%s,\"event\":{\"type\":\"message_start\","
+                + "\"message\":{\"id\":\"%s\",\"usage\":{\"input_tokens\":%d,\"output_tokens\":1}}}}";
+        String delta = "{\"type\":\"stream_event\",\"parent_tool_use_id\":%s,\"event\":{\"type\":\"message_delta\","
+                + "\"usage\":{\"output_tokens\":%d}}}";
+        Parsed p = parse(new ClaudeCode(), List.of(String.format(start, "null", "m1", 100),
+                String.format(start, "\"toolu_task\"", "s1", 50), String.format(delta, "\"toolu_task\"", 7),
+                String.format(delta, "null", 30), "{\"type\":\"stream_event\",\"event\":{\"type\":\"new_kind\"}}"),
+                null);
+
+        assertThat(p.state().usage).isEqualTo(new Usage(150, 37, 0, 0));
+        assertThat(p.of(WorkerEvent.Note.class)).extracting(WorkerEvent.Note::text)
+                .anySatisfy(t -> assertThat(t).contains("stream_event \"new_kind\""));
+    }
+
+    @Test
+    void theKeptStreamOfAKilledClaudeCodeCountsEveryCallItShowed(@org.junit.jupiter.api.io.TempDir
+                                                                 java.nio.file.Path dir) throws IOException {
+        // issue 15: Munero killed while the second call streams; the first call counts its final output tokens
+        List<String> lines = recording("claude-code-2.1.197-partial-messages.jsonl");
+        java.nio.file.Path kept = dir.resolve("stdout.jsonl");
+        java.nio.file.Files.write(kept, upTo(lines, "\"id\":\"msg_fake_2\""));
+
+        WorkerResult r = Workers.readBack("claude-code", kept, Optional.of("anthropic:claude-sonnet-4-6"),
+                ModelTable.builtIn());
+
+        assertThat(r.usage()).isEqualTo(new Usage(2500, 41, 300, 300));
+        assertThat(r.costSource()).isEqualTo(CostSource.PRICED);
+        assertThat(r.costUsd().getAsDouble()).isCloseTo(ModelTable.builtIn().lookup(dev.munero.llm.ModelRef.parse(
+                "anthropic:claude-sonnet-4-6")).cost(new Usage(2500, 41, 300, 300)).getAsDouble(),
+                org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    /** The lines up to and including the first that contains {@code text}. */
+    private static List<String> upTo(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return lines.subList(0, i + 1);
+            }
+        }
+        throw new AssertionError("no line contains " + text);
+    }
+
+    @Test
     void exitCodeTimesFinalEventGivesTheOutcome() { // issue 15
         var none = java.util.OptionalInt.empty();
         assertThat(Outcomes.classify(java.util.OptionalInt.of(0), Outcomes.Kill.NONE, StreamState.Final.SUCCESS))
