@@ -252,4 +252,32 @@ class FakeAnthropicServerTest {
             assertThat(lines).contains("event: message_start").doesNotContain("event: message_stop");
         }
     }
+
+    @Test
+    void aStallSendsTheFirstEventsThenHoldsTheStreamOpenUntilReleased() throws Exception { // issue 15
+        try (var server = new FakeAnthropicServer(KEY).start()) {
+            Reply.Stall stall = Reply.stall(2, Reply.text("never finished").usage(1300, 20));
+            server.expect(stall);
+
+            HttpResponse<InputStream> stream = Http.open(server.endpoint(), STREAMED_TOOL_TURN, HEADERS);
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stall.awaitStarted(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            List<String> lines = new ArrayList<>();
+            try (var reader = new BufferedReader(new InputStreamReader(stream.body(), UTF_8))) {
+                while (lines.stream().noneMatch(l -> l.startsWith("data: {\"type\":\"content_block_start\""))) {
+                    lines.add(reader.readLine());
+                }
+                assertThat(lines).contains("event: message_start");
+                assertThat(String.join("\n", lines)).contains("\"input_tokens\":1300").contains("\"output_tokens\":1");
+                stall.release();
+                List<String> rest = new ArrayList<>();
+                try {
+                    reader.lines().forEach(rest::add);
+                } catch (UncheckedIOException cut) {
+                    // the response ends either way: cut, or closed early
+                }
+                assertThat(rest).noneMatch(l -> l.contains("content_block_delta") || l.contains("message_stop"));
+            }
+        }
+    }
 }

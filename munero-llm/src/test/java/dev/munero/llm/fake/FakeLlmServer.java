@@ -64,6 +64,7 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final List<String> warmUps = new ArrayList<>();
+    private final List<Reply.Stall> stalls = new ArrayList<>();
     private int expectationCount;
     private HttpServer server;
     private ExecutorService executor;
@@ -174,6 +175,7 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
             }
             closed = true;
             running = server;
+            stalls.forEach(Reply.Stall::release);
         }
         if (running != null) {
             running.stop(0);
@@ -325,6 +327,8 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
                 String json = protocol.messageJson(SAMPLE, request);
                 send(exchange, 200, JSON, Map.of(), json.substring(0, json.length() / 2));
             }
+            case Reply.Stall stall -> stall(exchange, streaming ? protocol.messageEvents(stall.message(), request)
+                    : List.of(), stall);
             case Reply.DropConnection drop when streaming -> {
                 List<String> events = protocol.messageEvents(SAMPLE, request);
                 drop(exchange, EVENT_STREAM, String.join("", events),
@@ -335,6 +339,41 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
                 drop(exchange, JSON, json, json.substring(0, json.length() / 2));
             }
         }
+    }
+
+    /**
+     * Sends the first {@code stall.events()} of {@code events} (none when empty: a request that does not stream),
+     * then holds the exchange open until the stall is released or the server closes, then closes it unfinished.
+     */
+    private void stall(HttpExchange exchange, List<String> events, Reply.Stall stall) throws IOException {
+        synchronized (lock) {
+            stalls.add(stall);
+            if (closed) {
+                stall.release();
+            }
+        }
+        try {
+            if (!events.isEmpty()) {
+                exchange.getResponseHeaders().set("content-type", EVENT_STREAM);
+                exchange.getResponseHeaders().set("cache-control", "no-cache");
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                for (String event : events.subList(0, Math.min(stall.events(), events.size()))) {
+                    out.write(event.getBytes(UTF_8));
+                }
+                out.flush();
+            }
+        } catch (IOException clientWentAway) {
+            // the client stopped reading; the stall still holds until released
+        } finally {
+            stall.started().countDown();
+        }
+        try {
+            stall.released().await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
     }
 
     /** Cuts the JSON on the {@code data:} line of one SSE event in half, keeping the event well-framed. */

@@ -18,9 +18,11 @@ import tools.jackson.core.JacksonException;
  * Reply.overloaded()          // 529 overloaded_error on Anthropic, 503 on OpenAI
  * Reply.malformedJson()
  * Reply.dropConnection()
+ * Reply.stall(2, Reply.text("never finished").usage(1300, 20))
  * }</pre>
  */
-public sealed interface Reply permits Reply.Message, Reply.HttpError, Reply.MalformedJson, Reply.DropConnection {
+public sealed interface Reply permits Reply.Message, Reply.HttpError, Reply.MalformedJson, Reply.DropConnection,
+        Reply.Stall {
 
     /** A successful assistant turn whose only content is {@code text}, stop reason {@link StopReason#END_TURN}. */
     static Message text(String text) {
@@ -63,6 +65,24 @@ public sealed interface Reply permits Reply.Message, Reply.HttpError, Reply.Malf
      */
     static DropConnection dropConnection() {
         return new DropConnection();
+    }
+
+    /**
+     * A response that stops mid-stream and stays open: for a streaming request, the first {@code events} events of
+     * {@code message}'s stream are sent (on the Anthropic fake, 2 is {@code message_start}, whose usage has the input
+     * and cache tokens and {@code min(1, outputTokens)} output tokens, and the first content block's start), then
+     * nothing, the connection held open, until {@link Stall#release()} or the server closes; then the response is
+     * ended without the rest of its events. For a request that does not stream, nothing is sent until then. A hung
+     * API, as a client's inactivity watchdog must see it.
+     *
+     * @throws IllegalArgumentException when {@code events} is less than 1
+     */
+    static Stall stall(int events, Message message) {
+        if (events < 1) {
+            throw new IllegalArgumentException("a stall sends at least 1 event, got " + events);
+        }
+        return new Stall(Objects.requireNonNull(message, "message"), events, new java.util.concurrent.CountDownLatch(1),
+                new java.util.concurrent.CountDownLatch(1));
     }
 
     /** Why the model stopped; each protocol has its own name for each (Anthropic / OpenAI in brackets). */
@@ -279,4 +299,23 @@ public sealed interface Reply permits Reply.Message, Reply.HttpError, Reply.Malf
 
     /** See {@link Reply#dropConnection()}. */
     record DropConnection() implements Reply {}
+
+    /**
+     * See {@link Reply#stall(int, Message)}. Thread-safe.
+     *
+     * @param started  counted down once the first events are sent (the stall has begun)
+     * @param released counted down by {@link #release()} or the server's close
+     */
+    record Stall(Message message, int events, java.util.concurrent.CountDownLatch started,
+                 java.util.concurrent.CountDownLatch released) implements Reply {
+        /** Ends the stall: the server ends the response without the rest of its events. */
+        public void release() {
+            released.countDown();
+        }
+
+        /** Waits until the stall has begun; {@code true} when it has. */
+        public boolean awaitStarted(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+            return started.await(timeout, unit);
+        }
+    }
 }
