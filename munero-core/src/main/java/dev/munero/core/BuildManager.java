@@ -388,7 +388,9 @@ public final class BuildManager {
                 dev.munero.agent.safety.PermissionMode.parse(s.path("permission_mode").asString("auto-edit")),
                 PlanJson.strings(s.path("allow")), s.path("leases").asBoolean(true),
                 s.path("review_rounds").asInt(RunLimits.DEFAULT_REVIEW_ROUNDS),
-                s.path("worker").asString(dev.munero.agent.worker.Workers.AGENT));
+                s.path("worker").asString(dev.munero.agent.worker.Workers.AGENT),
+                Duration.ofMillis(s.path("worker_inactivity_ms").asLong(RunLimits.DEFAULT_WORKER_INACTIVITY.toMillis())),
+                Duration.ofMillis(s.path("worker_grace_ms").asLong(RunLimits.DEFAULT_WORKER_GRACE.toMillis())));
     }
 
     /**

@@ -25,12 +25,20 @@ import java.util.OptionalDouble;
  * @param reviewRounds    the most reviews of one task when the run has a reviewer profile (issue 14), at least 1
  * @param worker          who executes a task whose agent profile names no worker (issue 15): {@code agent} (the
  *                        built-in agent) or a CLI worker, {@code claude-code}, {@code codex}, {@code gemini}
+ * @param workerInactivity how long a CLI worker may send no event before it counts as hung (killed, and the task
+ *                        tried once more), more than 0 ({@code run: workers: inactivity:}, issue 15)
+ * @param workerGrace     how long a CLI worker's process may live on after its final event before its tree is killed,
+ *                        more than 0 ({@code run: workers: grace:})
  */
 public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
                         int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases,
-                        int reviewRounds, String worker) {
+                        int reviewRounds, String worker, Duration workerInactivity, Duration workerGrace) {
     /** The review rounds of a run that does not set {@code run: review_rounds}. */
     public static final int DEFAULT_REVIEW_ROUNDS = 2;
+    /** A CLI worker's inactivity limit when {@code run: workers: inactivity} is not set. */
+    public static final Duration DEFAULT_WORKER_INACTIVITY = Duration.ofMinutes(10);
+    /** A CLI worker's grace after its final event when {@code run: workers: grace} is not set. */
+    public static final Duration DEFAULT_WORKER_GRACE = Duration.ofSeconds(10);
 
     /** @throws IllegalArgumentException naming the value when one is out of range */
     public RunLimits {
@@ -50,7 +58,22 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
             throw new IllegalArgumentException("unknown worker '" + worker + "'; valid: "
                     + String.join(", ", dev.munero.agent.worker.Workers.NAMES));
         }
+        if (workerInactivity.isNegative() || workerInactivity.isZero()) {
+            throw new IllegalArgumentException("a CLI worker's inactivity limit must be more than 0, was "
+                    + workerInactivity);
+        }
+        if (workerGrace.isNegative() || workerGrace.isZero()) {
+            throw new IllegalArgumentException("a CLI worker's grace must be more than 0, was " + workerGrace);
+        }
         allow = List.copyOf(allow);
+    }
+
+    /** Limits with the default inactivity limit and grace of CLI workers. */
+    public RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxIterations, int agents, int maxTurns,
+                     int maxOutputTokens, PermissionMode permissionMode, List<String> allow, boolean leases,
+                     int reviewRounds, String worker) {
+        this(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode, allow, leases,
+                reviewRounds, worker, DEFAULT_WORKER_INACTIVITY, DEFAULT_WORKER_GRACE);
     }
 
     /** Limits whose tasks the built-in agent executes. */
@@ -71,13 +94,23 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
     /** These limits with file leases on or off. */
     public RunLimits withLeases(boolean on) {
         return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
-                allow, on, reviewRounds, worker);
+                allow, on, reviewRounds, worker, workerInactivity, workerGrace);
     }
 
     /** These limits with {@code name} as the run's worker. @throws IllegalArgumentException for an unknown name */
     public RunLimits withWorker(String name) {
         return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
-                allow, leases, reviewRounds, name);
+                allow, leases, reviewRounds, name, workerInactivity, workerGrace);
+    }
+
+    /**
+     * These limits with a CLI worker's inactivity limit and grace.
+     *
+     * @throws IllegalArgumentException when {@code inactivity} or {@code grace} is not more than 0
+     */
+    public RunLimits withWorkerTimes(Duration inactivity, Duration grace) {
+        return new RunLimits(budgetUsd, timeout, maxIterations, agents, maxTurns, maxOutputTokens, permissionMode,
+                allow, leases, reviewRounds, worker, inactivity, grace);
     }
 
     /** The limits as JSON-friendly values, for the event log. */
@@ -95,6 +128,12 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         m.put("review_rounds", reviewRounds);
         if (!worker.equals(dev.munero.agent.worker.Workers.AGENT)) { // the built-in agent's runs log what they did
             m.put("worker", worker);
+        }
+        if (!workerInactivity.equals(DEFAULT_WORKER_INACTIVITY)) { // only what a run changed, as for the worker
+            m.put("worker_inactivity_ms", workerInactivity.toMillis());
+        }
+        if (!workerGrace.equals(DEFAULT_WORKER_GRACE)) {
+            m.put("worker_grace_ms", workerGrace.toMillis());
         }
         return m;
     }

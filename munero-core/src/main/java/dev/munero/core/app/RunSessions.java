@@ -195,7 +195,7 @@ public final class RunSessions {
                     s.agents().value(), s.maxTurns().value(), s.maxOutputTokens().value(),
                     PermissionMode.parse(s.permissionMode().value()), s.allow().value(),
                     "on".equals(s.leases().value()), s.reviewRounds().value(),
-                    s.worker().value());
+                    s.worker().value(), s.workerInactivity().value(), s.workerGrace().value());
         } catch (IllegalArgumentException e) {
             throw AppException.invalid(e.getMessage());
         }

@@ -345,7 +345,7 @@ public final class Runs implements AutoCloseable {
                     request.timeout() == null ? l.timeout() : request.timeout(),
                     request.maxIterations() == null ? l.maxIterations() : request.maxIterations(), l.agents(),
                     l.maxTurns(), l.maxOutputTokens(), l.permissionMode(), l.allow(), l.leases(), l.reviewRounds(),
-                    l.worker()),
+                    l.worker(), l.workerInactivity(), l.workerGrace()),
                     session);
         } catch (IllegalArgumentException e) { // it ended between the check and now
             throw AppException.conflict(e.getMessage());

@@ -33,13 +33,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * @param schedulerWeights the weights of the agent scheduler's factors ({@code scheduler: weights:}, issue 14)
  * @param worker          who executes tasks (issue 15): {@code agent} (built-in), {@code claude-code}, {@code codex},
  *                        {@code gemini}; an agent profile's {@code worker:} wins for its tasks
+ * @param workerInactivity how long a CLI worker may send no event before it counts as hung ({@code workers:
+ *                        inactivity:}, issue 15), more than 0
+ * @param workerGrace     how long a CLI worker's process may live on after its final event ({@code workers: grace:})
  */
 public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetUsd, Sourced<Duration> timeout,
                           Sourced<Integer> maxIterations, Sourced<Integer> agents, Sourced<Integer> maxTurns,
                           Sourced<Integer> maxOutputTokens, Sourced<String> permissionMode, Sourced<List<String>> allow,
                           Sourced<String> logLevel, Sourced<Boolean> metricsEnabled, Sourced<String> sandbox,
                           Sourced<String> leases, Sourced<Integer> reviewRounds,
-                          Sourced<ScoringWeights> schedulerWeights, Sourced<String> worker) {
+                          Sourced<ScoringWeights> schedulerWeights, Sourced<String> worker,
+                          Sourced<Duration> workerInactivity, Sourced<Duration> workerGrace) {
 
     public RunSettings {
         Objects.requireNonNull(model, "model");
@@ -58,6 +62,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
         Objects.requireNonNull(reviewRounds, "reviewRounds");
         Objects.requireNonNull(schedulerWeights, "schedulerWeights");
         Objects.requireNonNull(worker, "worker");
+        Objects.requireNonNull(workerInactivity, "workerInactivity");
+        Objects.requireNonNull(workerGrace, "workerGrace");
         allow = new Sourced<>(List.copyOf(allow.value()), allow.source());
     }
 
@@ -76,7 +82,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
 
     /**
      * Every setting in the order of {@code RunSettingsResolver.keys()}, which is the order of the documentation,
-     * then the scheduler's weights, an entry each, {@code scheduler.weights.availability} and so on.
+     * then the scheduler's weights, an entry each, {@code scheduler.weights.availability} and so on, then the CLI
+     * workers' {@code workers.inactivity} and {@code workers.grace} (durations as in munero.yaml, {@code "10m"}).
      */
     public List<Entry> entries() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -104,6 +111,8 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 number("review_rounds", reviewRounds),
                 new Entry("worker", worker.value(), worker.source(), f.stringNode(worker.value()))));
         entries.addAll(weights());
+        entries.add(duration("workers.inactivity", workerInactivity));
+        entries.add(duration("workers.grace", workerGrace));
         return List.copyOf(entries);
     }
 
@@ -113,6 +122,11 @@ public record RunSettings(Sourced<String> model, Sourced<OptionalDouble> budgetU
                 BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(), schedulerWeights.source(),
                 JsonNodeFactory.instance.numberNode(v))));
         return out;
+    }
+
+    private static Entry duration(String key, Sourced<Duration> setting) {
+        String text = Durations.format(setting.value());
+        return new Entry(key, text, setting.source(), JsonNodeFactory.instance.stringNode(text));
     }
 
     private static Entry number(String key, Sourced<Integer> setting) {

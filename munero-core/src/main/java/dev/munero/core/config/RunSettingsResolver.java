@@ -50,6 +50,10 @@ import tools.jackson.databind.JsonNode;
  * <tr><td>scheduler.weights</td><td></td><td></td><td>{@link ScoringWeights#DEFAULTS}</td><td>each &ge; 0, not all 0
  * (munero.yaml only; a factor left out keeps its default)</td></tr>
  * <tr><td>worker</td><td>MUNERO_WORKER</td><td>--worker</td><td>agent</td><td>agent, claude-code, codex, gemini</td></tr>
+ * <tr><td>workers.inactivity</td><td></td><td></td><td>10m</td><td>{@link Durations#parse}, &gt; 0 (munero.yaml
+ * only: {@code run: workers: inactivity:})</td></tr>
+ * <tr><td>workers.grace</td><td></td><td></td><td>10s</td><td>{@link Durations#parse}, &gt; 0 (munero.yaml
+ * only)</td></tr>
  * </table>
  *
  * <p>An environment variable set to a blank value counts as unset. Values are normalised: the model as
@@ -126,13 +130,15 @@ public final class RunSettingsResolver {
     private final Map<String, String> env;
     private final Map<String, ?> flags;
     private final Map<String, ConfigValue> yaml;
+    private final Map<String, ConfigValue> workers;
     private final UserConfig userConfig;
 
     private RunSettingsResolver(Map<String, String> env, Map<String, ?> flags, Map<String, ConfigValue> yaml,
-                                UserConfig userConfig) {
+                                Map<String, ConfigValue> workers, UserConfig userConfig) {
         this.env = env;
         this.flags = flags;
         this.yaml = yaml;
+        this.workers = workers;
         this.userConfig = userConfig;
     }
 
@@ -171,11 +177,14 @@ public final class RunSettingsResolver {
                         + "munero.yaml only");
             }
         }
-        RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), userConfig);
+        RunSettingsResolver r = new RunSettingsResolver(env, flags, runSection(repo), runSection(repo, "workers"),
+                userConfig);
         return new RunSettings(r.single(MODEL), r.single(BUDGET), r.single(TIMEOUT), r.single(MAX_ITERATIONS),
                 r.single(AGENTS), r.single(MAX_TURNS), r.single(MAX_OUTPUT_TOKENS), r.single(PERMISSION_MODE),
                 r.list(ALLOW), r.single(LOG_LEVEL), r.single(METRICS), r.single(SANDBOX), r.single(LEASES),
-                r.single(REVIEW_ROUNDS), r.weights(), r.single(WORKER));
+                r.single(REVIEW_ROUNDS), r.weights(), r.single(WORKER),
+                r.workerTime("inactivity", dev.munero.core.RunLimits.DEFAULT_WORKER_INACTIVITY),
+                r.workerTime("grace", dev.munero.core.RunLimits.DEFAULT_WORKER_GRACE));
     }
 
     /**
@@ -185,16 +194,17 @@ public final class RunSettingsResolver {
      * @throws SettingsException as {@link #resolve} for munero.yaml and the weights
      */
     public static Sourced<ScoringWeights> schedulerWeights(Path repo) throws SettingsException {
-        return new RunSettingsResolver(Map.of(), Map.of(), runSection(repo), null).weights();
+        return new RunSettingsResolver(Map.of(), Map.of(), runSection(repo), Map.of(), null).weights();
     }
 
-    private static Map<String, ConfigValue> runSection(Path repo) throws SettingsException {
+    /** The {@code run:} section of munero.yaml, or the mapping at {@code path} in it. */
+    private static Map<String, ConfigValue> runSection(Path repo, String... path) throws SettingsException {
         Path file = repo.resolve(ConfigLoader.FILE_NAME);
         if (!Files.exists(file)) {
             return Map.of();
         }
         try {
-            return ConfigLoader.section(file, "run");
+            return ConfigLoader.section(file, "run", path);
         } catch (ConfigException e) {
             throw new SettingsException(e.getMessage(), e);
         }
@@ -214,6 +224,29 @@ public final class RunSettingsResolver {
             return new Sourced<>(ScoringWeights.DEFAULTS.with(values), where);
         } catch (IllegalArgumentException e) {
             throw new SettingsException(where + ": run.scheduler.weights: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code run: workers: <key>:} of munero.yaml (issue 15), with the line of its key, else {@code fallback}; the
+     * schema admitted only whole seconds and {@code 500ms}-style texts.
+     */
+    private Sourced<Duration> workerTime(String key, Duration fallback) throws SettingsException {
+        ConfigValue given = workers.get(key);
+        if (given == null) {
+            return new Sourced<>(fallback, "default");
+        }
+        String where = ConfigLoader.FILE_NAME + ":" + given.location().line();
+        String text = given.value().asString();
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("must be longer than 0; write e.g. " + Durations.format(fallback)
+                        + " (the default)");
+            }
+            return new Sourced<>(d, where);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(where + ": run.workers." + key + "=" + text + ": " + e.getMessage(), e);
         }
     }
 

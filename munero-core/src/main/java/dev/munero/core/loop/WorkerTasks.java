@@ -62,10 +62,6 @@ import tools.jackson.databind.JsonNode;
  * <p>Thread-safe: each task runs on its own thread with its own scope.
  */
 public final class WorkerTasks {
-    /** How long a CLI worker may stay silent before it counts as hung. */
-    static final Duration INACTIVITY = Duration.ofMinutes(10);
-    /** How long a CLI process may live on after its final event. */
-    static final Duration GRACE = Duration.ofSeconds(10);
     static final String RESERVATION_PREFIX = "worker:";
     /**
      * What a resumed CLI session is told before the task: a resumed run resets its worktree to the last checkpoint,
@@ -141,8 +137,8 @@ public final class WorkerTasks {
         }
         Path logs = base.resolve(String.valueOf(index));
         Duration left = ctx.stop.timeLeft();
-        WorkerLimits limits = new WorkerLimits(reservation.worstCaseUsd(), INACTIVITY, GRACE, left.isZero()
-                || left.isNegative() ? Duration.ofSeconds(1) : left);
+        WorkerLimits limits = new WorkerLimits(reservation.worstCaseUsd(), ctx.limits.workerInactivity(),
+                ctx.limits.workerGrace(), left.isZero() || left.isNegative() ? Duration.ofSeconds(1) : left);
         WorkerTask task = new WorkerTask(text, dir.toAbsolutePath(), base.resolve("home").toAbsolutePath(),
                 logs.toAbsolutePath(), model, ctx.limits.permissionMode(), ctx.session.sandbox(), env, Optional.empty(),
                 sessionId, resumeId.isPresent(), limits);

@@ -172,7 +172,9 @@ class RunSettingsResolverTest {
                         tuple("scheduler.weights.expertise", "0.35", "default"),
                         tuple("scheduler.weights.workload", "0.15", "default"),
                         tuple("scheduler.weights.success", "0.2", "default"),
-                        tuple("scheduler.weights.affinity", "0.15", "default"));
+                        tuple("scheduler.weights.affinity", "0.15", "default"),
+                        tuple("workers.inactivity", "10m", "default"),
+                        tuple("workers.grace", "10s", "default"));
         assertThat(s.timeout().value()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.allow().value()).containsExactly("make", "npm run *");
     }
@@ -406,6 +408,7 @@ class RunSettingsResolverTest {
         // then
         List<String> keys = new java.util.ArrayList<>(RunSettingsResolver.keys());
         dev.munero.core.swarm.ScoringWeights.FACTORS.forEach(k -> keys.add("scheduler.weights." + k));
+        keys.addAll(List.of("workers.inactivity", "workers.grace"));
         assertThat(entries).extracting(RunSettings.Entry::key).containsExactlyElementsOf(keys);
         Map<String, String> json = new HashMap<>();
         entries.forEach(e -> json.put(e.key(), e.json().toString()));
@@ -415,6 +418,60 @@ class RunSettingsResolverTest {
         flags.remove("budget_usd");
         assertThat(resolve().entries().get(1).json().isNull()).isTrue();
         assertThat(resolve().entries().get(1).value()).isEqualTo("none");
+    }
+
+    @Test
+    void cliWorkersInactivityAndGraceComeFromMuneroYamlWithTheLinesOfTheirKeys() throws Exception { // issue 15
+        assertThat(resolve().workerInactivity()).isEqualTo(new Sourced<>(Duration.ofMinutes(10), "default"));
+        assertThat(resolve().workerGrace()).isEqualTo(new Sourced<>(Duration.ofSeconds(10), "default"));
+        yaml("""
+                agents: 2
+                workers:
+                  inactivity: 3m
+                  grace: 30
+                """);
+
+        RunSettings s = resolve();
+
+        assertThat(s.workerInactivity()).isEqualTo(new Sourced<>(Duration.ofMinutes(3), "munero.yaml:7"));
+        assertThat(s.workerGrace()).isEqualTo(new Sourced<>(Duration.ofSeconds(30), "munero.yaml:8"));
+        assertThat(s.entries()).extracting(RunSettings.Entry::key, RunSettings.Entry::value, RunSettings.Entry::source)
+                .contains(tuple("workers.inactivity", "3m", "munero.yaml:7"),
+                        tuple("workers.grace", "30s", "munero.yaml:8"));
+        var limits = dev.munero.core.app.RunSessions.limits(s);
+        assertThat(limits.workerInactivity()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(limits.workerGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(limits.asMap()).containsEntry("worker_inactivity_ms", 180_000L)
+                .containsEntry("worker_grace_ms", 30_000L);
+        yaml("workers: { inactivity: 500ms }");
+        assertThat(resolve().workerInactivity()).isEqualTo(new Sourced<>(Duration.ofMillis(500), "munero.yaml:5"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            'workers:\n  inactivity: 0'   | munero.yaml:6: run.workers.inactivity=0: must be longer than 0; write e.g. 10m (the default)
+            'workers:\n  grace: 0s'       | munero.yaml:6: run.workers.grace=0s: must be longer than 0; write e.g. 10s (the default)
+            """)
+    void aZeroInactivityOrGraceOfCliWorkersIsNamedWithItsLine(String run, String message) throws Exception {
+        yaml(run.replace("\\n", "\n"));
+
+        assertThat(error()).isEqualTo(message);
+    }
+
+    @Test
+    void aCliWorkerDurationThatIsNoDurationIsASchemaErrorWithItsLine() throws Exception { // issue 15
+        yaml("""
+                workers:
+                  inactivity: soon
+                """);
+
+        assertThat(error()).contains("munero.yaml:6:").contains("run.workers.inactivity: 'soon' is not a duration");
+        yaml("""
+                workers:
+                  inactivty: 3m
+                """);
+
+        assertThat(error()).contains("munero.yaml:6:").contains("'inactivty'");
     }
 
     @Test
@@ -430,7 +487,7 @@ class RunSettingsResolverTest {
         assertThat(s.schedulerWeights().source()).isEqualTo("munero.yaml:6");
         assertThat(s.schedulerWeights().value().asMap()).containsEntry("success", 0.5).containsEntry("affinity", 0.0)
                 .containsEntry("expertise", 0.35);
-        assertThat(s.entries().get(s.entries().size() - 2)).isEqualTo(new RunSettings.Entry(
+        assertThat(s.entries().get(s.entries().size() - 4)).isEqualTo(new RunSettings.Entry(
                 "scheduler.weights.success", "0.5", "munero.yaml:6", tools.jackson.databind.node.JsonNodeFactory
                 .instance.numberNode(0.5)));
         yaml("scheduler:\n  weights: {availability: 0, expertise: 0, workload: 0, success: 0, affinity: 0}");

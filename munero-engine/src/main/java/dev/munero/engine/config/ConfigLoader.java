@@ -91,14 +91,20 @@ public final class ConfigLoader {
      *
      * @param file the munero.yaml to read
      * @param name a top-level key of the schema whose value is a mapping, e.g. {@code run}
+     * @param path keys of mappings nested in it, e.g. {@code workers} for {@code run: workers:}
      * @return the section's entries; empty when the file has no such section
      * @throws ConfigException when the file is unreadable, empty, not YAML or violates the schema
      */
-    public static Map<String, ConfigValue> section(Path file, String name) throws ConfigException {
+    public static Map<String, ConfigValue> section(Path file, String name, String... path) throws ConfigException {
         YamlTree tree = validTree(file, read(file));
         String pointer = "/" + YamlTree.escape(name);
+        JsonNode node = tree.root().path(name);
+        for (String key : path) {
+            pointer += "/" + YamlTree.escape(key);
+            node = node.path(key);
+        }
         Map<String, ConfigValue> entries = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : tree.root().path(name).properties()) {
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String child = pointer + "/" + YamlTree.escape(e.getKey());
             entries.put(e.getKey(), new ConfigValue(e.getValue(), tree.keyAt(child)));
         }

@@ -595,6 +595,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMappingNestedInTheRunSectionIsReadWithTheLineOfEachOfItsKeys() throws Exception { // issue 15
+        load("""
+                steps:
+                  - name: a
+                    command: [a]
+                run:
+                  workers:
+                    inactivity: 3m
+                    grace: 20
+                """);
+
+        Map<String, ConfigValue> workers = ConfigLoader.section(file(), "run", "workers");
+
+        assertThat(workers.keySet()).containsExactly("inactivity", "grace");
+        assertThat(workers.get("inactivity").location()).isEqualTo(at(6, 5));
+        assertThat(workers.get("grace").value().asInt()).isEqualTo(20);
+        assertThat(ConfigLoader.section(file(), "run", "scheduler")).isEmpty();
+    }
+
+    @Test
     void aTypoInTheRunSectionIsReportedWithItsLineAndTheAllowedKeys() throws Exception {
         // given
         String yaml = """
@@ -616,7 +636,7 @@ class ConfigLoaderTest {
         assertThat(p.field()).isEqualTo("run.budget");
         assertThat(p.message()).isEqualTo("unknown field 'budget'; allowed: model, budget_usd, timeout, max_iterations, "
                 + "agents, max_turns, max_output_tokens, permission_mode, allow, log_level, metrics_enabled, sandbox, "
-                + "leases, review_rounds, worker, scheduler, mcpServers; see munero.yaml in README.md");
+                + "leases, review_rounds, worker, workers, scheduler, mcpServers; see munero.yaml in README.md");
         assertThat(fromSection.problems()).containsExactly(p);
     }
 
