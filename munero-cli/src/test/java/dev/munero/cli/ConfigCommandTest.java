@@ -77,6 +77,8 @@ class ConfigCommandTest {
                   scheduler.weights.workload      0.15                         (default)
                   scheduler.weights.success       0.2                          (default)
                   scheduler.weights.affinity      0.15                         (default)
+                  workers.inactivity              10m                          (default)
+                  workers.grace                   10s                          (default)
                 """.formatted(repo).replace("\n", System.lineSeparator()));
         assertThat(r.err()).isEmpty();
     }
@@ -97,7 +99,8 @@ class ConfigCommandTest {
         assertThat(doc.propertyNames()).containsExactly("model", "budget_usd", "timeout", "max_iterations", "agents",
                 "max_turns", "max_output_tokens", "permission_mode", "allow", "log_level", "metrics_enabled",
                 "sandbox", "leases", "review_rounds", "worker", "scheduler.weights.availability", "scheduler.weights.expertise",
-                "scheduler.weights.workload", "scheduler.weights.success", "scheduler.weights.affinity");
+                "scheduler.weights.workload", "scheduler.weights.success", "scheduler.weights.affinity",
+                "workers.inactivity", "workers.grace");
         assertThat(doc.at("/model/value").asString()).isEqualTo("openai:gpt-5-mini");
         assertThat(doc.at("/model/source").asString()).isEqualTo("user config ~/munero.toml");
         assertThat(doc.at("/budget_usd/value").isNumber()).isTrue();

@@ -18,9 +18,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -42,6 +42,16 @@ class CliWorkerRunTest {
             + "{\"id\":\"b\",\"description\":\"Write b.txt saying world\",\"files\":[\"b.txt\"],\"depends_on\":[\"a\"]}],"
             + "\"checks\":[{\"name\":\"words\",\"run\":\"grep -q hello a.txt && grep -q world b.txt\"}]}";
     private static final ModelTable PRICES = ModelTable.builtIn();
+    /**
+     * The inactivity limit of the hang tests: short, since the fake decides when to stall; long enough that Claude
+     * Code's start on a loaded machine is not taken for a hang. No test asserts how soon a hang is seen.
+     */
+    private static final Duration INACTIVITY = Duration.ofSeconds(5);
+    /**
+     * What a {@code Reply.stall(2, ...usage(1300, 20))} sends of its usage: the Anthropic fake's {@code message_start}
+     * carries the input tokens and {@code min(1, output)} output tokens; the rest never comes.
+     */
+    private static final Reply.Message STALL_STREAMED = Reply.text("x").usage(1300, 1);
 
     @TempDir
     Path dir;
@@ -114,8 +124,6 @@ class CliWorkerRunTest {
     void aRunKilledWhileClaudeCodeWorksResumesTheCliSessionAndCountsTheKilledPart() throws Exception {
         assumeClaude();
         RunFixture fx = new RunFixture(dir);
-        CountDownLatch arrived = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (FakeAnthropicServer server = FakeAnthropicServer.forClaudeCode(RunWithWorker.KEY).start()) {
             String root = server.baseUrl().substring(0, server.baseUrl().length() - "/v1".length());
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -133,18 +141,26 @@ class CliWorkerRunTest {
             expect(server, RequestCheck.lastUserMessageContains("Your task (id a)"),
                     Reply.toolCall("toolu_a", "Write", "{\"file_path\":\"" + worktree.resolve("a.txt")
                             + "\",\"content\":\"hello\\n\"}").usage(1200, 40).cacheTokens(300, 0));
-            // the call after the write is held until Munero is dead: it never reaches Claude Code's stream
-            Reply.Message held = Reply.text("never delivered").usage(1300, 20);
-            server.expect(RequestCheck.hasToolResult("toolu_a", "a.txt").and(r -> {
-                arrived.countDown();
-                release.await();
-            }), held);
+            // the call after the write stalls mid-response (message_start sent, then nothing) until Munero is dead
+            Reply.Stall held = Reply.stall(2, Reply.text("never delivered").usage(1300, 20));
+            server.expect(RequestCheck.hasToolResult("toolu_a", "a.txt"), held);
             try (OutputStream in = child.getOutputStream()) {
                 in.write("go\n".getBytes(StandardCharsets.UTF_8));
             }
-            while (!arrived.await(1, TimeUnit.SECONDS)) {
-                assertThat(child.isAlive()).as("the child ended before Claude Code's call was held:%n%s", rest)
+            while (!held.awaitStarted(1, TimeUnit.SECONDS)) {
+                assertThat(child.isAlive()).as("the child ended before Claude Code's call stalled:%n%s", rest)
                         .isTrue();
+            }
+            // kill only once the kept stream shows the stalled call's start (the CLI's lines after Munero's death
+            // have no reader)
+            Path kept = fx.repo.resolve(".munero").resolve("workers");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (count(keptStream(kept), "\"type\":\"message_start\"") < 2) {
+                assertThat(child.isAlive()).as("the child ended before the stalled call was streamed:%n%s", rest)
+                        .isTrue();
+                assertThat(System.nanoTime()).as("Claude Code never printed the stalled call's message_start")
+                        .isLessThan(deadline);
+                Thread.sleep(100);
             }
             String runId;
             String session;
@@ -157,7 +173,7 @@ class CliWorkerRunTest {
                             .asString();
                 }
             } catch (Throwable t) {
-                release.countDown();
+                held.release();
                 throw t;
             }
             drain.join();
@@ -171,7 +187,7 @@ class CliWorkerRunTest {
                         return;
                     }
                 }
-                release.countDown();
+                held.release();
             });
 
             // the resumed session: the plan from the store, task a's CLI session resumed with its history, then b
@@ -201,39 +217,151 @@ class CliWorkerRunTest {
                 assertThat(started.get(1).path("home").asString()).isEqualTo(started.get(0).path("home").asString());
                 JsonNode killed = payloads(events, "worker_finished").getFirst();
                 assertThat(killed.path("outcome").asString()).isEqualTo("interrupted");
-                // the killed part: the write call, as Claude Code's stream showed it before the kill: input and cache
-                // tokens exact; output tokens as of the message's start (Claude Code's assistant events carry the
-                // usage of message_start; the final count comes only in its result, which a killed run never sees)
-                assertThat(killed.path("input_tokens").asLong()).isEqualTo(1200);
+                // the killed part, read back from the kept stream: the write call whole (its message_delta's 40
+                // output tokens), and the stalled call as far as it streamed (its message_start: 1300 input tokens
+                // and 1 output token)
+                assertThat(killed.path("input_tokens").asLong()).isEqualTo(1200 + 1300);
+                assertThat(killed.path("output_tokens").asLong()).isEqualTo(40 + 1);
                 assertThat(killed.path("cache_write_tokens").asLong()).isEqualTo(300);
-                long streamedOutput = killed.path("output_tokens").asLong();
-                assertThat(streamedOutput).isBetween(1L, 40L);
-                double writeCall = price(Reply.toolCall("x", "Write", "{}").usage(1200, 40).cacheTokens(300, 0));
-                double killedPart = price(Reply.toolCall("x", "Write", "{}").usage(1200, streamedOutput)
-                        .cacheTokens(300, 0));
+                double killedPart = price(Reply.text("x").usage(1200, 40).cacheTokens(300, 0)) + price(STALL_STREAMED);
                 assertThat(killed.path("cost_usd").asDouble()).isCloseTo(killedPart, Offset.offset(1e-9));
-                // everything the fake served, but for the output tokens the stream had not shown yet; the held call
-                // never reached the CLI's stream
-                double served = this.served.stream().mapToDouble(CliWorkerRunTest::price).sum();
-                double expected = served - (writeCall - killedPart);
+                // everything the fake served across both parts, the stalled call at what it sent
+                double expected = this.served.stream().mapToDouble(CliWorkerRunTest::price).sum()
+                        + price(STALL_STREAMED);
                 RunMetrics m = RunMetrics.of(events);
-                System.out.printf("issue 15: after kill -9 and resume the run counts $%.6f; the fake served $%.6f "
-                        + "and billed $%.6f more for the call held at the kill%n", m.costUsd(), served, price(held));
-                assertThat(m.costUsd()).isCloseTo(expected, Offset.offset(1e-9));
+                System.out.printf("issue 15: after kill -9 and resume the run counts $%.6f (the killed worker part "
+                        + "$%.6f); the fake served $%.6f%n", m.costUsd(), killed.path("cost_usd").asDouble(), expected);
+                assertThat(m.costUsd()).as("munero cost").isCloseTo(expected, Offset.offset(1e-9));
                 assertThat(done.costUsd()).isCloseTo(expected, Offset.offset(1e-9));
                 assertThat(store.openReservations(runId)).isEmpty();
                 assertThat(killed.path("detail").asString()).contains("outlived Munero and was killed");
             } finally {
                 releaser.interrupt();
                 running(session).forEach(ProcessHandle::destroyForcibly);
-                release.countDown();
+                held.release();
             }
         }
+    }
+
+    @Test
+    void aClaudeCodeWorkerWhoseStreamStallsIsRecordedAsHungAndTriedOnceMoreResumingItsSession() throws Exception {
+        // issue 15: the fake holds Claude Code's second call open after message_start; the inactivity watchdog
+        // (run: workers: inactivity, short here because the fake decides when to stall) kills it
+        assumeClaude();
+        RunFixture fx = new RunFixture(dir);
+        try (FakeAnthropicServer server = FakeAnthropicServer.forClaudeCode(RunWithWorker.KEY).start();
+             Store store = fx.store()) {
+            String root = server.baseUrl().substring(0, server.baseUrl().length() - "/v1".length());
+            BuildManager.Prepared prepared = BuildManager.prepare(store, fx.repo, SPEC, "SPEC.md",
+                    RunWithWorker.limits().withWorkerTimes(INACTIVITY, Duration.ofSeconds(10)),
+                    RunWithWorker.session(RunWithWorker.env(root, dir, CLAUDE), new EventBus()));
+            Path worktree = fx.repo.resolve(".munero").resolve("worktrees").resolve(prepared.runId());
+            expect(server, RequestCheck.any(), Reply.toolCall("toolu_plan", "submit_plan", PLAN).usage(900, 120));
+            expect(server, RequestCheck.lastUserMessageContains("Your task (id a)"), write(worktree, "a", "hello")
+                    .usage(1200, 40).cacheTokens(300, 0));
+            Reply.Stall stall = Reply.stall(2, Reply.text("never delivered").usage(1300, 20));
+            server.expect(RequestCheck.hasToolResult("toolu_a", "a.txt"), stall);
+            expect(server, RequestCheck.hasToolResult("toolu_a", "a.txt")
+                    .and(RequestCheck.lastUserMessageContains("stopped responding")),
+                    Reply.text("Done: a.txt holds hello").usage(1400, 10).cacheTokens(0, 300));
+            expect(server, RequestCheck.lastUserMessageContains("Your task (id b)"), write(worktree, "b", "world")
+                    .usage(1200, 40));
+            expect(server, RequestCheck.hasToolResult("toolu_b", "b.txt"), Reply.text("Done: wrote b.txt")
+                    .usage(1300, 20));
+
+            BuildManager.Outcome outcome = prepared.run();
+
+            assertThat(server.failures()).isEmpty();
+            assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.COMPLETED);
+            List<StoredEvent> events = store.events(prepared.runId(), 0);
+            List<JsonNode> started = payloads(events, "worker_started");
+            assertThat(started).extracting(p -> p.path("task").asString()).containsExactly("a", "a", "b");
+            assertThat(started.get(1).path("resume").asBoolean()).as("the retry resumes the session").isTrue();
+            assertThat(started.get(1).path("session_id").asString()).isEqualTo(started.get(0).path("session_id")
+                    .asString());
+            List<JsonNode> finished = payloads(events, "worker_finished");
+            assertThat(finished).extracting(p -> p.path("outcome").asString())
+                    .containsExactly("hung", "finished", "finished");
+            assertThat(finished.getFirst().path("detail").asString()).startsWith("no event for 5 s");
+            assertThat(finished.getFirst().path("input_tokens").asLong()).as("the hung attempt's calls, the stalled "
+                    + "one as far as it streamed").isEqualTo(1200 + 1300);
+            assertThat(payloads(events, "task_finished")).extracting(p -> p.path("condition").asString())
+                    .containsExactly("finished", "finished");
+            double expected = served.stream().mapToDouble(CliWorkerRunTest::price).sum() + price(STALL_STREAMED);
+            assertThat(RunMetrics.of(events).costUsd()).as("munero cost").isCloseTo(expected, Offset.offset(1e-9));
+            assertThat(store.openReservations(prepared.runId())).isEmpty();
+        }
+    }
+
+    @Test
+    void aClaudeCodeWorkerThatHangsTwiceEndsItsTaskWithTheHangAndTheChecksDecide() throws Exception { // issue 15
+        assumeClaude();
+        RunFixture fx = new RunFixture(dir);
+        String plan = "{\"summary\":\"one file\",\"tasks\":[{\"id\":\"a\",\"description\":\"Write a.txt saying "
+                + "hello and bye\",\"files\":[\"a.txt\"],\"depends_on\":[]}],\"checks\":[{\"name\":\"words\","
+                + "\"run\":\"grep -q hello a.txt && grep -q bye a.txt\"}]}";
+        try (FakeAnthropicServer server = FakeAnthropicServer.forClaudeCode(RunWithWorker.KEY).start();
+             Store store = fx.store()) {
+            String root = server.baseUrl().substring(0, server.baseUrl().length() - "/v1".length());
+            RunLimits limits = new RunLimits(java.util.OptionalDouble.of(5.0), Duration.ofMinutes(30), 1, 1, 20, 4000,
+                    dev.munero.agent.safety.PermissionMode.AUTO_EDIT, List.of()).withWorker("claude-code")
+                    .withWorkerTimes(INACTIVITY, Duration.ofSeconds(10));
+            BuildManager.Prepared prepared = BuildManager.prepare(store, fx.repo, SPEC, "SPEC.md", limits,
+                    RunWithWorker.session(RunWithWorker.env(root, dir, CLAUDE), new EventBus()));
+            Path worktree = fx.repo.resolve(".munero").resolve("worktrees").resolve(prepared.runId());
+            expect(server, RequestCheck.any(), Reply.toolCall("toolu_plan", "submit_plan", plan).usage(900, 120));
+            expect(server, RequestCheck.lastUserMessageContains("Your task (id a)"), write(worktree, "a", "hello")
+                    .usage(1200, 40));
+            Reply.Stall first = Reply.stall(2, Reply.text("never delivered").usage(1300, 20));
+            Reply.Stall second = Reply.stall(2, Reply.text("never delivered either").usage(1300, 20));
+            server.expect(RequestCheck.hasToolResult("toolu_a", "a.txt"), first);
+            server.expect(RequestCheck.hasToolResult("toolu_a", "a.txt")
+                    .and(RequestCheck.lastUserMessageContains("stopped responding")), second);
+
+            BuildManager.Outcome outcome = prepared.run();
+
+            assertThat(server.failures()).isEmpty();
+            assertThat(outcome.status()).as(outcome.message()).isEqualTo(BuildManager.Status.FAILED);
+            assertThat(outcome.message()).contains("the checks still fail after 1 iteration");
+            List<StoredEvent> events = store.events(prepared.runId(), 0);
+            assertThat(payloads(events, "worker_finished")).extracting(p -> p.path("outcome").asString())
+                    .containsExactly("hung", "hung");
+            JsonNode task = payloads(events, "task_finished").getFirst();
+            assertThat(task.path("condition").asString()).isEqualTo("timeout");
+            assertThat(task.path("summary").asString()).startsWith("hung again after a retry: no event for 5 s");
+            double expected = served.stream().mapToDouble(CliWorkerRunTest::price).sum() + 2 * price(STALL_STREAMED);
+            assertThat(RunMetrics.of(events).costUsd()).as("munero cost").isCloseTo(expected, Offset.offset(1e-9));
+            assertThat(store.openReservations(prepared.runId())).isEmpty();
+        }
+    }
+
+    private static Reply.Message write(Path worktree, String task, String word) {
+        return Reply.toolCall("toolu_" + task, "Write", "{\"file_path\":\"" + worktree.resolve(task + ".txt")
+                + "\",\"content\":\"" + word + "\\n\"}");
     }
 
     private void expect(FakeAnthropicServer server, RequestCheck check, Reply.Message reply) {
         served.add(reply);
         server.expect(check, reply);
+    }
+
+    /** The kept {@code stdout.jsonl} of the first worker attempt under {@code workers}, "" until it exists. */
+    private static String keptStream(Path workers) throws java.io.IOException {
+        if (!Files.isDirectory(workers)) {
+            return "";
+        }
+        try (var files = Files.walk(workers)) {
+            List<Path> found = files.filter(f -> f.getFileName().toString().equals("stdout.jsonl")).toList();
+            return found.isEmpty() ? "" : Files.readString(found.getFirst());
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** The processes whose command line names {@code session} (the Claude Code this test's child started). */

@@ -108,7 +108,7 @@ public final class WorkerTasks {
         for (int attempt = 0; attempt < 2; attempt++) { // a hung worker is tried once more
             WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, env, toolCalls,
                     attempt > 0);
-            last = toAgentResult(r, toolCalls.getAndSet(0));
+            last = toAgentResult(r, toolCalls.getAndSet(0), attempt > 0);
             if (r.outcome() != WorkerOutcome.HUNG) {
                 break;
             }
@@ -349,15 +349,24 @@ public final class WorkerTasks {
         }
     }
 
-    private static AgentResult toAgentResult(WorkerResult r, int toolCalls) {
+    /**
+     * The attempt's end in the built-in agent's terms. The summary (the task's {@code task_finished} summary and its
+     * commit message) is the CLI's last text when it finished, else the outcome and why ({@code hung: no event for
+     * 10 min ...}; after the retry of a hung worker, {@code hung again after a retry: ...}), so a task that did not
+     * finish is never summed up by a worker's hopeful last words.
+     */
+    private static AgentResult toAgentResult(WorkerResult r, int toolCalls, boolean retried) {
         StopCondition condition = switch (r.outcome()) {
             case FINISHED -> StopCondition.FINISHED;
             case LIMIT -> StopCondition.MAX_COST;
             case HUNG -> StopCondition.TIMEOUT;
             case ERROR, CRASHED -> StopCondition.PROVIDER_ERROR;
         };
-        return new AgentResult(condition, r.summary().isEmpty() ? r.detail() : r.summary(), r.outcome().id() + ": "
-                + r.detail(), r.turns(), toolCalls, r.usage(), r.costUsd(), List.of(), r.duration());
+        String why = (r.outcome() == WorkerOutcome.HUNG && retried ? "hung again after a retry" : r.outcome().id())
+                + ": " + r.detail();
+        String summary = r.outcome() == WorkerOutcome.FINISHED && !r.summary().isEmpty() ? r.summary() : why;
+        return new AgentResult(condition, summary, why, r.turns(), toolCalls, r.usage(), r.costUsd(), List.of(),
+                r.duration());
     }
 
     /** The environment the CLI takes its key and base URL from: the session's, with the user config's keys. */
