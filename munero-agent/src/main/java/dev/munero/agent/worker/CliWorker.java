@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *       killed, {@code LIMIT}; still running {@link WorkerLimits#grace()} after the final event → killed, and the
  *       final event decides;</li>
  *   <li>after the process exits, whatever is left of its process group is killed too (a child holding the pipe
- *       open), and {@link Outcomes#classify} turns exit code × final event into the outcome.</li>
+ *       open), and {@link Outcomes#classify} turns exit code × final event into the outcome; a Codex turn the stream
+ *       left open (killed mid-turn) is counted from Codex's session log ({@link CodexRollout}).</li>
  * </ol>
  *
  * <p>Thread-safe: each {@link #run} has its own process, threads and state.
@@ -77,7 +78,8 @@ public final class CliWorker implements Worker {
         dialect.prepareHome(task);
         Path stdoutLog = task.logDir().resolve("stdout.jsonl");
         Path stderrLog = task.logDir().resolve("stderr.log");
-        StreamState state = new StreamState(dialect.parser(), prices, dialect.pricingProvider(), task.cliModel());
+        StreamParser parser = dialect.parser();
+        StreamState state = new StreamState(parser, prices, dialect.pricingProvider(), task.cliModel());
         var env = dialect.environment(task);
         if (!env.containsKey(dialect.keyVariable())) {
             Files.writeString(stdoutLog, "");
@@ -125,9 +127,10 @@ public final class CliWorker implements Worker {
         }
         feeder.join(task.limits().grace().toMillis());
         OptionalInt exit = kill == Outcomes.Kill.NONE ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+        String openTurn = openTurn(parser, state, task.home());
         WorkerOutcome outcome = Outcomes.classify(exit, kill, state.verdict);
-        return result(state, outcome, detail(outcome, kill, exit, state, task.limits(), stderrLog), exit, stdoutLog,
-                stderrLog, startNanos);
+        return result(state, outcome, detail(outcome, kill, exit, state, task.limits(), stderrLog) + openTurn, exit,
+                stdoutLog, stderrLog, startNanos);
     }
 
     /** What the supervising thread and the reading thread share. */
@@ -199,6 +202,15 @@ public final class CliWorker implements Worker {
             }
         } catch (IOException e) {
             // the pipe was closed under us (a killed tree); what was read is in the log
+        }
+    }
+
+    /** A Codex turn the stream left open (the process was killed mid-turn) counted from Codex's session log. */
+    private static String openTurn(StreamParser parser, StreamState state, Path home) {
+        try {
+            return Workers.countOpenTurn(parser, state, home);
+        } catch (java.io.UncheckedIOException e) {
+            return "; the turn it left open is not counted: " + e.getMessage();
         }
     }
 

@@ -68,6 +68,11 @@ final class Codex implements CliDialect {
         return argv;
     }
 
+    /** Codex's {@code CODEX_HOME} in a worker's home: its config, and its session logs under {@code sessions}. */
+    static Path codexHome(Path home) {
+        return home.resolve(".codex");
+    }
+
     static String sandboxMode(WorkerTask task) {
         if (task.sandbox().contains()) {
             return "danger-full-access";
@@ -82,13 +87,13 @@ final class Codex implements CliDialect {
     @Override
     public Map<String, String> environment(WorkerTask task) {
         Map<String, String> env = CliEnvironment.base(task, keyVariable());
-        env.put("CODEX_HOME", task.home().resolve(".codex").toString());
+        env.put("CODEX_HOME", codexHome(task.home()).toString());
         return env;
     }
 
     @Override
     public void prepareHome(WorkerTask task) throws IOException {
-        Path dir = Files.createDirectories(task.home().resolve(".codex"));
+        Path dir = Files.createDirectories(codexHome(task.home()));
         String base = task.env().getOrDefault("OPENAI_BASE_URL", "https://api.openai.com/v1");
         String config = """
                 # Written by Munero for one task (dev.munero.agent.worker.Codex); replaced at each start.

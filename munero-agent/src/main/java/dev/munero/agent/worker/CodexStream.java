@@ -1,6 +1,5 @@
 package dev.munero.agent.worker;
 
-import dev.munero.llm.Usage;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -18,9 +17,20 @@ import tools.jackson.databind.JsonNode;
  *       {@code todo_list}, {@code error} (a non-fatal notice);</li>
  *   <li>{@code error} ({@code message}): a notice (Codex retries and reconnects say so here); not final by itself.</li>
  * </ul>
- * Codex reports no cost: the usage is priced with Munero's model table. One instance per stream.
+ * Codex reports no cost: the usage is priced with Munero's model table. A turn's usage comes only with its
+ * {@code turn.completed}; for a stream cut mid-turn, {@link Workers#readBack} reads it from Codex's session log
+ * ({@link CodexRollout}). One instance per stream.
  */
 final class CodexStream implements StreamParser {
+    private boolean turnOpen;
+
+    /**
+     * Whether the stream's last turn started and neither completed nor failed: its usage is not in the stream (see
+     * {@link CodexRollout}).
+     */
+    boolean turnOpen() {
+        return turnOpen;
+    }
 
     @Override
     public void accept(JsonNode event, StreamState state, Consumer<WorkerEvent> out) {
@@ -30,18 +40,18 @@ final class CodexStream implements StreamParser {
                 state.sessionId = event.path("thread_id").asString(state.sessionId);
                 out.accept(new WorkerEvent.SessionStarted(state.sessionId, state.model));
             }
-            case "turn.started" -> state.turns++;
+            case "turn.started" -> {
+                state.turns++;
+                turnOpen = true;
+            }
             case "turn.completed" -> {
-                JsonNode u = event.path("usage");
-                long input = u.path("input_tokens").asLong(0);
-                long cached = u.path("cached_input_tokens").asLong(0);
-                long written = u.path("cache_write_input_tokens").asLong(0);
-                state.usage = state.usage.plus(new Usage(Math.max(0, input - cached - written),
-                        u.path("output_tokens").asLong(0), written, cached));
+                turnOpen = false;
+                state.usage = state.usage.plus(CodexRollout.usage(event.path("usage")));
                 state.verdict = StreamState.Final.SUCCESS;
                 out.accept(state.usageUpdate());
             }
             case "turn.failed" -> {
+                turnOpen = false;
                 state.verdict = StreamState.Final.ERROR;
                 state.verdictDetail = "Codex reported a failed turn: "
                         + event.path("error").path("message").asString("(no message)");

@@ -90,17 +90,57 @@ public final class Workers {
      */
     public static WorkerResult readBack(String name, Path stdout, Optional<String> model, ModelTable prices)
             throws java.io.IOException {
+        return readBack(name, stdout, Optional.empty(), model, prices);
+    }
+
+    /**
+     * {@link #readBack(String, Path, Optional, ModelTable)}, and for Codex, whose stream reports usage only when a turn
+     * completes ({@code codex exec} is one turn), the calls of a turn the stream left open read from Codex's session
+     * log in the worker's {@code home} ({@link CodexRollout}; the detail says so). Claude Code's and Gemini's streams
+     * carry their calls' usage themselves.
+     *
+     * @param home the worker's home (the CLI's files, e.g. {@code .codex/sessions}); empty to read the stream only
+     * @throws java.io.IOException when the stream cannot be read
+     * @throws java.io.UncheckedIOException when Codex's session log exists and cannot be read
+     * @throws IllegalArgumentException when {@code name} is no CLI worker's name
+     */
+    public static WorkerResult readBack(String name, Path stdout, Optional<Path> home, Optional<String> model,
+                                        ModelTable prices) throws java.io.IOException {
         CliDialect dialect = dialect(name);
-        StreamState state = new StreamState(dialect.parser(), prices, dialect.pricingProvider(),
+        StreamParser parser = dialect.parser();
+        StreamState state = new StreamState(parser, prices, dialect.pricingProvider(),
                 model.map(m -> m.contains(":") ? m.substring(m.indexOf(':') + 1) : m));
         try (var lines = Files.lines(stdout, java.nio.charset.StandardCharsets.UTF_8)) {
             lines.forEach(line -> state.line(line, event -> { }));
         }
+        String detail = "read back from " + stdout + (home.isPresent() ? countOpenTurn(parser, state, home.get())
+                : "");
         WorkerOutcome outcome = state.verdict == StreamState.Final.SUCCESS ? WorkerOutcome.FINISHED
                 : WorkerOutcome.CRASHED;
-        return new WorkerResult(outcome, state.summary, "read back from " + stdout, state.usage, state.costUsd(),
+        return new WorkerResult(outcome, state.summary, detail, state.usage, state.costUsd(),
                 state.costSource(), state.turns, Optional.ofNullable(state.sessionId), java.util.OptionalInt.empty(),
                 Optional.of(stdout), Optional.empty(), state.malformed, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Adds to {@code state} the usage of a Codex turn its stream left open (killed mid-turn), read from Codex's session
+     * log in {@code home} ({@link CodexRollout}).
+     *
+     * @return a note for the result's detail ({@code "; the turn it left open counted from ..."}), "" when nothing
+     *         was added (another CLI, no open turn, no log)
+     * @throws java.io.UncheckedIOException when Codex's session log exists and cannot be read
+     */
+    static String countOpenTurn(StreamParser parser, StreamState state, Path home) {
+        if (!(parser instanceof CodexStream codex) || !codex.turnOpen()) {
+            return "";
+        }
+        Optional<dev.munero.llm.Usage> open = CodexRollout.openTurnUsage(Codex.codexHome(home), state.sessionId);
+        if (open.isEmpty()) {
+            return "";
+        }
+        state.usage = state.usage.plus(open.get());
+        return "; the turn it left open counted from Codex's session log in "
+                + Codex.codexHome(home).resolve("sessions");
     }
 
     static CliDialect dialect(String name) {

@@ -270,6 +270,47 @@ class StreamParsersTest {
                 org.assertj.core.data.Offset.offset(1e-12));
     }
 
+    @Test
+    void aCodexStreamKilledMidTurnCountsTheTurnFromCodexsSessionLog(@org.junit.jupiter.api.io.TempDir
+                                                                   java.nio.file.Path dir) throws IOException {
+        // issue 15: recorded from Codex 0.171.0 against the strict Responses fake (two calls: 900 + 100 cached input,
+        // 30 output; 1000 + 200 cached, 10 output); codex exec is one turn, whose usage the stream reports only in
+        // turn.completed. The session log (rollout-*.jsonl) is trimmed to the events Munero reads.
+        List<String> stream = recording("codex-0.171.0-exec-command-2.jsonl");
+        List<String> log = recording("codex-0.171.0-rollout-trimmed.jsonl");
+        java.nio.file.Path kept = dir.resolve("stdout.jsonl");
+        java.nio.file.Files.write(kept, stream.subList(0, stream.size() - 1)); // killed before turn.completed
+        java.nio.file.Path home = dir.resolve("home");
+        java.nio.file.Path sessions = home.resolve(".codex/sessions/2026/11/26");
+        java.nio.file.Files.createDirectories(sessions);
+        java.nio.file.Path rollout = sessions.resolve("rollout-2026-11-26T23-40-45-01a21a3b-a365-7f02-802f-d6d389045881"
+                + ".jsonl");
+        ModelTable prices = ModelTable.builtIn();
+
+        java.nio.file.Files.write(rollout, log.subList(0, 2)); // the turn's first call logged, then the kill
+        WorkerResult firstCall = Workers.readBack("codex", kept, Optional.of(home), Optional.empty(), prices);
+        java.nio.file.Files.write(rollout, log.subList(0, 3));
+        WorkerResult bothCalls = Workers.readBack("codex", kept, Optional.of(home), Optional.empty(), prices);
+        java.nio.file.Files.write(rollout, log);
+        WorkerResult completedTurn = Workers.readBack("codex", kept, Optional.of(home), Optional.empty(), prices);
+        WorkerResult streamOnly = Workers.readBack("codex", kept, Optional.empty(), Optional.empty(), prices);
+        WorkerResult whole = Workers.readBack("codex", write(dir.resolve("whole.jsonl"), stream), Optional.of(home),
+                Optional.empty(), prices);
+
+        assertThat(firstCall.usage()).isEqualTo(new Usage(900, 30, 0, 100));
+        assertThat(firstCall.detail()).contains("counted from Codex's session log");
+        assertThat(bothCalls.usage()).isEqualTo(new Usage(1900, 40, 0, 300));
+        assertThat(completedTurn.usage()).as("Codex completed the turn after Munero stopped reading its stream")
+                .isEqualTo(new Usage(1900, 40, 0, 300));
+        assertThat(streamOnly.usage()).isEqualTo(Usage.ZERO);
+        assertThat(whole.usage()).isEqualTo(new Usage(1900, 40, 0, 300));
+        assertThat(whole.detail()).doesNotContain("session log");
+    }
+
+    private static java.nio.file.Path write(java.nio.file.Path file, List<String> lines) throws IOException {
+        return java.nio.file.Files.write(file, lines);
+    }
+
     /** The lines up to and including the first that contains {@code text}. */
     private static List<String> upTo(List<String> lines, String text) {
         for (int i = 0; i < lines.size(); i++) {

@@ -153,7 +153,7 @@ public final class WorkerTasks {
         try {
             result = cli.run(task, event -> onEvent(scope, taskId, index, name, sessionId, toolCalls, event));
         } catch (InterruptedException e) {
-            Optional<WorkerResult> read = readBack(name, stdout, model);
+            Optional<WorkerResult> read = readBack(name, stdout, task.home(), model);
             settle(reservation, reservationId, scope, index, name, label, read, "interrupted", read.isPresent()
                     ? "Munero stopped the worker; its spend was read back from its stream"
                     : "Munero stopped the worker and its stream cannot be read; counted at the reserved worst case",
@@ -220,9 +220,10 @@ public final class WorkerTasks {
     }
 
     /**
-     * Settles the reservation of a worker attempt whose Munero was killed (scope {@code worker:...}): the spend is
-     * read back from the attempt's kept stream ({@link Workers#readBack}: the usage and cost it streamed before the
-     * kill) and recorded as its {@code worker_finished} (outcome {@code interrupted}), in one transaction with the
+     * Settles the reservation of a worker attempt whose Munero was killed (scope {@code worker:...}): the CLI's
+     * processes that outlived Munero are killed ({@link #killOrphans}), then the spend is read back from the
+     * attempt's kept stream ({@link Workers#readBack}: the usage and cost it streamed before the kill; for Codex, a
+     * turn the stream left open from Codex's session log in the worker's home) and recorded as its {@code worker_finished} (outcome {@code interrupted}), in one transaction with the
      * reservation's removal. When the stream cannot be read the reservation counts at its worst case (the share of
      * the budget it held; nothing without a budget), as a cut-off model call does.
      *
@@ -246,18 +247,19 @@ public final class WorkerTasks {
         String name = started == null ? "" : started.path("worker").asString("");
         Optional<String> model = started == null || started.path("model").isNull()
                 ? Optional.empty() : Optional.of(started.path("model").asString());
+        int orphans = 0; // first, so that a log the CLI writes itself (Codex's) is complete when it is read
+        if (started != null && started.path("session_id").isString()) {
+            orphans = killOrphans(started.path("session_id").asString());
+        }
         Optional<WorkerResult> read = Optional.empty();
         if (started != null && Workers.NAMES.contains(name) && !name.equals(Workers.AGENT)) {
             try {
-                read = Optional.of(Workers.readBack(name, Path.of(started.path("stdout").asString()), model,
-                        prices(env)));
+                read = Optional.of(Workers.readBack(name, Path.of(started.path("stdout").asString()),
+                        started.path("home").isString() ? Optional.of(Path.of(started.path("home").asString()))
+                                : Optional.empty(), model, prices(env)));
             } catch (IOException | RuntimeException e) {
                 read = Optional.empty();
             }
-        }
-        int orphans = 0;
-        if (started != null && started.path("session_id").isString()) {
-            orphans = killOrphans(started.path("session_id").asString());
         }
         OptionalDouble cost = read.map(WorkerResult::costUsd).orElse(OptionalDouble.empty());
         if (read.isEmpty()) {
@@ -340,10 +342,10 @@ public final class WorkerTasks {
         return new Earlier(attempts, Optional.ofNullable(session));
     }
 
-    private Optional<WorkerResult> readBack(String name, Path stdout, Optional<String> model) {
+    private Optional<WorkerResult> readBack(String name, Path stdout, Path home, Optional<String> model) {
         try {
-            return Files.exists(stdout) ? Optional.of(Workers.readBack(name, stdout, model, prices(ctx.session.env())))
-                    : Optional.empty();
+            return Files.exists(stdout) ? Optional.of(Workers.readBack(name, stdout, Optional.of(home), model,
+                    prices(ctx.session.env()))) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
