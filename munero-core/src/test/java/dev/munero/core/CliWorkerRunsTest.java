@@ -267,9 +267,11 @@ class CliWorkerRunsTest {
             assertThat(started).extracting(p -> p.path("task").asString()).containsExactlyInAnyOrder("a", "b");
             assertThat(started).extracting(p -> p.path("session_id").asString()).doesNotHaveDuplicates();
             assertThat(started).extracting(p -> p.path("home").asString()).doesNotHaveDuplicates();
-            // each its own share of what was left: half of $5 for the first, half of the rest for the second
-            assertThat(started).extracting(p -> p.path("reserved_usd").asDouble())
-                    .containsExactlyInAnyOrder(2.5, 1.25);
+            // each its own share of what was left after the plan: half for the first, half of the rest for the second
+            double left = 5.0 - cost(plan);
+            assertThat(started).extracting(p -> p.path("reserved_usd").asDouble()).usingComparatorForType(
+                    (x, y) -> Math.abs(x - y) < 1e-9 ? 0 : Double.compare(x, y), Double.class)
+                    .containsExactlyInAnyOrder(left / 2, left / 4);
             // both started before either finished
             int lastStart = Math.max(index(events, "worker_started", 0), index(events, "worker_started", 1));
             assertThat(lastStart).isLessThan(index(events, "worker_finished", 0));
@@ -282,10 +284,7 @@ class CliWorkerRunsTest {
             assertThat(RunFixture.gitOutput(fx.repo, "show", branch + ":a.txt")).isEqualTo("hello");
             assertThat(RunFixture.gitOutput(fx.repo, "show", branch + ":b.txt")).isEqualTo("world");
             assertThat(payloads(events, "checks_finished").getLast().path("passed").asBoolean()).isTrue();
-            ModelTable prices = ModelTable.builtIn();
-            double expected = served.stream().mapToDouble(r -> prices.lookup(RunWithProvider.MODEL).cost(new Usage(
-                    r.usage().inputTokens(), r.usage().outputTokens(), r.usage().cacheWriteTokens(),
-                    r.usage().cacheReadTokens())).getAsDouble()).sum();
+            double expected = served.stream().mapToDouble(CliWorkerRunsTest::cost).sum();
             RunMetrics m = RunMetrics.of(events);
             assertThat(m.costUsd()).as("munero cost").isCloseTo(expected, Offset.offset(1e-9));
             assertThat(outcome.costUsd()).isCloseTo(expected, Offset.offset(1e-9));
@@ -338,6 +337,13 @@ class CliWorkerRunsTest {
                     .doesNotContain("${MEMORY_DIR}");
             assertThat(payloads(events, "mcp_status").getFirst().path("status").asString()).isEqualTo("ready");
         }
+    }
+
+    /** What {@code reply} costs at Munero's price of the run's model. */
+    private static double cost(Reply.Message reply) {
+        var u = reply.usage();
+        return ModelTable.builtIn().lookup(RunWithProvider.MODEL).cost(new Usage(u.inputTokens(), u.outputTokens(),
+                u.cacheWriteTokens(), u.cacheReadTokens())).getAsDouble();
     }
 
     /** The worker and task events of a run, for a failed assertion's message. */
