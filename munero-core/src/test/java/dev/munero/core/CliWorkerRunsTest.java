@@ -52,7 +52,7 @@ class CliWorkerRunsTest {
             + "\"description\"");
     private static final String FAKE_CODEX_MODEL = "openai:munero-fake-1";
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
+    @TempDir
     Path dir;
 
     private static void assumeInstalled(Path exe) {

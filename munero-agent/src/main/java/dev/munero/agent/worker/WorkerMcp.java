@@ -71,12 +71,15 @@ public final class WorkerMcp {
     /**
      * The servers as Codex's {@code config.toml} tables ({@code [mcp_servers.NAME]} with {@code command},
      * {@code args}, {@code env} for stdio, {@code url} and {@code http_headers} for Streamable HTTP; Codex's
-     * configuration reference, https://github.com/openai/codex/blob/main/docs/config.md, "MCP servers").
+     * configuration reference, https://github.com/openai/codex/blob/main/docs/config.md, "MCP servers"), each with
+     * {@code startup_timeout_sec} = Munero's default server timeout (60) instead of Codex's 10 s, which a cold
+     * {@code npx} or Node server can miss (Codex then starts the turn without the server's tools).
      */
     static String codexTables(List<McpServerSpec> servers) {
         StringBuilder out = new StringBuilder();
         for (McpServerSpec s : servers) {
             out.append("\n[mcp_servers.").append(Codex.tomlKey(s.name())).append("]\n");
+            out.append("startup_timeout_sec = ").append(McpServerSpec.DEFAULT_TIMEOUT.toSeconds()).append('\n');
             if (s.command() != null) {
                 out.append("command = ").append(Codex.tomlString(s.command())).append('\n');
                 out.append("args = [").append(String.join(", ", s.args().stream().map(Codex::tomlString).toList()))
