@@ -17,8 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Munero's MCP servers handed to a CLI worker (issue 15): one file, {@value #FILE} in the worker's home, in the shape
  * Claude Code's {@code --mcp-config} reads (its documented {@code .mcp.json} shape,
  * https://docs.anthropic.com/en/docs/claude-code/mcp): {@code {"mcpServers": {NAME: {"command", "args", "env"}}}} for
- * a stdio server, {@code {"type": "http", "url", "headers"}} for a Streamable HTTP one. Munero's own keys
- * ({@code required}, {@code timeout}) are left out, and every {@code ${VAR}} is expanded from Munero's environment
+ * a stdio server, {@code {"type": "http", "url", "headers"}} for a Streamable HTTP one, with {@code "required": true}
+ * for a server the run needs (Claude Code 2.1 ignores the key; Codex takes it); Munero's {@code timeout} is left out, and
+ * every {@code ${VAR}} is expanded from Munero's environment
  * first, because the CLI runs with a scrubbed environment that does not hold the variables. Codex takes the same
  * servers as {@code [mcp_servers.NAME]} tables of its {@code config.toml} ({@link Codex#prepareHome}).
  *
@@ -47,8 +48,7 @@ public final class WorkerMcp {
         ObjectNode all = root.putObject("mcpServers");
         for (McpServerSpec spec : servers) {
             ObjectNode entry = spec.expanded(env).toJson();
-            entry.remove("required");
-            entry.remove("timeout");
+            entry.remove("timeout"); // "required" stays (only when true): Codex has the same key, Claude Code ignores it
             all.set(spec.name(), entry);
         }
         Files.createDirectories(home);
@@ -73,13 +73,18 @@ public final class WorkerMcp {
      * {@code args}, {@code env} for stdio, {@code url} and {@code http_headers} for Streamable HTTP; Codex's
      * configuration reference, https://github.com/openai/codex/blob/main/docs/config.md, "MCP servers"), each with
      * {@code startup_timeout_sec} = Munero's default server timeout (60) instead of Codex's 10 s, which a cold
-     * {@code npx} or Node server can miss (Codex then starts the turn without the server's tools).
+     * {@code npx} or Node server can miss, and {@code required = true} for a required server: {@code codex exec}
+     * then waits for it and fails when it cannot start (openai/codex#10902); a server that is not required may still
+     * be starting when Codex sends its first request, which then lacks the server's tools.
      */
     static String codexTables(List<McpServerSpec> servers) {
         StringBuilder out = new StringBuilder();
         for (McpServerSpec s : servers) {
             out.append("\n[mcp_servers.").append(Codex.tomlKey(s.name())).append("]\n");
             out.append("startup_timeout_sec = ").append(McpServerSpec.DEFAULT_TIMEOUT.toSeconds()).append('\n');
+            if (s.required()) {
+                out.append("required = true\n");
+            }
             if (s.command() != null) {
                 out.append("command = ").append(Codex.tomlString(s.command())).append('\n');
                 out.append("args = [").append(String.join(", ", s.args().stream().map(Codex::tomlString).toList()))

@@ -8,6 +8,7 @@ import dev.munero.agent.mcp.McpServerSpec;
 import dev.munero.agent.mcp.McpSpecException;
 import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.Sandbox;
+import dev.munero.llm.fake.FakeAnthropicServer;
 import dev.munero.llm.fake.FakeOpenAiResponsesServer;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
@@ -30,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 class WorkerMcpTest {
     private static final Path MEMORY_SERVER = Path.of(System.getProperty("user.home"), ".cache", "munero-test", "mcp",
             "node_modules", ".bin", "mcp-server-memory");
+
+    private static final WorkerLimits LIMITS = new WorkerLimits(OptionalDouble.empty(), Duration.ofMinutes(5),
+            Duration.ofSeconds(30), Duration.ofMinutes(10));
 
     @TempDir
     Path dir;
@@ -54,7 +58,7 @@ class WorkerMcpTest {
         assertThat(memory.path("command").asString()).isEqualTo("/opt/bin/mcp-server-memory");
         assertThat(memory.path("args").toString()).isEqualTo("[\"--flag\",\"dflt\"]");
         assertThat(memory.path("env").path("MEMORY_FILE_PATH").asString()).isEqualTo("/h/m.jsonl");
-        assertThat(memory.has("required")).isFalse();
+        assertThat(memory.path("required").asBoolean()).isTrue();
         assertThat(memory.has("timeout")).isFalse();
         JsonNode docs = root.path("mcpServers").path("docs.site");
         assertThat(docs.path("type").asString()).isEqualTo("http");
@@ -81,6 +85,7 @@ class WorkerMcpTest {
 
                 [mcp_servers.memory]
                 startup_timeout_sec = 60
+                required = true
                 command = "/opt/bin/mcp-server-memory"
                 args = ["--flag", "dflt"]
                 env = { "MEMORY_FILE_PATH" = "/h/m.jsonl" }
@@ -93,17 +98,69 @@ class WorkerMcpTest {
     }
 
     @Test
+    void claudeCodeInMunerosSandboxStartsTheMemoryServerInstalledUnderTheHiddenUserHome() throws Exception {
+        Path claude = RealCliWorkersTest.BIN.resolve("claude");
+        assumeThat(Files.isExecutable(claude)).as("claude is not installed in " + RealCliWorkersTest.BIN + ": "
+                + RealCliWorkersTest.INSTALL).isTrue();
+        assumeMemoryServer();
+        assumeThat(Sandbox.bubblewrapAvailable()).as("bubblewrap cannot start here (apt-get install bubblewrap)")
+                .isTrue();
+        Path ws = Files.createDirectories(dir.resolve("ws"));
+        new ProcessBuilder("git", "init", "-q", ws.toString()).inheritIO().start().waitFor();
+        Path home = dir.resolve("home");
+        Path config = WorkerMcp.write(home, List.of(McpServerSpec.stdio("memory", MEMORY_SERVER.toString(),
+                List.of(), Map.of("MEMORY_FILE_PATH", home.resolve("memory.jsonl").toString())).withRequired(true)),
+                Map.of());
+        try (var server = FakeAnthropicServer.forClaudeCode("test-key").start()) {
+            // Claude Code names an MCP server's tools mcp__<server>__<tool>
+            server.expect(RequestCheck.lastUserMessageContains("say hi")
+                    .and(RequestCheck.offersTool("mcp__memory__create_entities"))
+                    .and(RequestCheck.offersTool("mcp__memory__read_graph")), Reply.text("hi").usage(500, 5));
+            Map<String, String> env = new HashMap<>(Map.of("ANTHROPIC_API_KEY", "test-key", "ANTHROPIC_BASE_URL",
+                    server.baseUrl(), "PATH", System.getenv("PATH")));
+            WorkerTask task = new WorkerTask("say hi", ws, home, dir.resolve("logs"), Optional.of(
+                    "anthropic:claude-sonnet-4-6"), PermissionMode.AUTO_EDIT, Sandbox.bubblewrap(), env,
+                    Optional.of(config), Optional.empty(), false, LIMITS);
+
+            WorkerResult r = Workers.cli("claude-code", Map.of("MUNERO_CLAUDE", claude.toString()),
+                    ModelTable.builtIn()).orElseThrow().run(task, WorkerListener.NONE);
+
+            assertThat(server.failures()).as(mcpLogs(home)).isEmpty();
+            assertThat(r.outcome()).as(r.detail()).isEqualTo(WorkerOutcome.FINISHED);
+            assertThat(mcpLogs(home)).as("Claude Code's MCP log").contains("timeout of 60000ms");
+            assertThat(new CliWorker(new ClaudeCode(), claude, ModelTable.builtIn()).command(task))
+                    .containsSequence("--mcp-config", config.toString(), "--strict-mcp-config");
+        }
+    }
+
+    /** Claude Code's MCP logs in its home, for a failed assertion's message. */
+    private static String mcpLogs(Path home) throws java.io.IOException {
+        try (var files = Files.walk(home)) {
+            StringBuilder out = new StringBuilder();
+            for (Path f : files.filter(f -> f.toString().contains("mcp-logs") && Files.isRegularFile(f)).toList()) {
+                out.append(f).append(":\n").append(Files.readString(f)).append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    private static void assumeMemoryServer() {
+        assumeThat(Files.isExecutable(MEMORY_SERVER)).as("@modelcontextprotocol/server-memory is not installed at "
+                + MEMORY_SERVER + ": npm install --prefix ~/.cache/munero-test/mcp "
+                + "@modelcontextprotocol/server-memory@2026.8.31 (or run .ci/run)").isTrue();
+    }
+
+    @Test
     void theRealCodexOffersTheMemoryServersToolsToTheModel() throws Exception {
         Path codex = RealCliWorkersTest.BIN.resolve("codex");
         assumeThat(Files.isExecutable(codex)).as("codex is not installed in " + RealCliWorkersTest.BIN + ": "
                 + RealCliWorkersTest.INSTALL).isTrue();
-        assumeThat(Files.isExecutable(MEMORY_SERVER)).as("@modelcontextprotocol/server-memory is not installed at "
-                + MEMORY_SERVER + ": npm install --prefix ~/.cache/munero-test/mcp "
-                + "@modelcontextprotocol/server-memory@2026.8.31 (or run .ci/run)").isTrue();
+        assumeMemoryServer();
         Path ws = Files.createDirectories(dir.resolve("ws"));
         Path home = dir.resolve("home");
         Path config = WorkerMcp.write(home, List.of(McpServerSpec.stdio("memory", MEMORY_SERVER.toString(),
-                List.of(), Map.of("MEMORY_FILE_PATH", dir.resolve("memory.jsonl").toString()))), Map.of());
+                List.of(), Map.of("MEMORY_FILE_PATH", dir.resolve("memory.jsonl").toString())).withRequired(true)),
+                Map.of());
         List<String> offered = new CopyOnWriteArrayList<>();
         List<String> bodies = new CopyOnWriteArrayList<>();
         try (var server = new FakeOpenAiResponsesServer("test-key").start()) {
@@ -115,8 +172,7 @@ class WorkerMcpTest {
                     server.baseUrl(), "PATH", System.getenv("PATH")));
             WorkerTask task = new WorkerTask("say hi", ws, home, dir.resolve("logs"), Optional.of(
                     "openai:munero-fake-1"), PermissionMode.AUTO_EDIT, Sandbox.none(), env, Optional.of(config),
-                    Optional.empty(), false, new WorkerLimits(OptionalDouble.empty(), Duration.ofMinutes(5),
-                    Duration.ofSeconds(30), Duration.ofMinutes(10)));
+                    Optional.empty(), false, LIMITS);
 
             WorkerResult r = Workers.cli("codex", Map.of("MUNERO_CODEX", codex.toString()), ModelTable.builtIn())
                     .orElseThrow().run(task, WorkerListener.NONE);
