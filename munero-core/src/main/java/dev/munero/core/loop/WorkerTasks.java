@@ -14,9 +14,9 @@ import dev.munero.core.BudgetExceededException;
 import dev.munero.core.CostGuard;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
+import dev.munero.llm.ModelRef;
 import dev.munero.llm.ProviderException;
 import dev.munero.llm.Usage;
-import dev.munero.llm.ModelRef;
 import dev.munero.llm.UserConfig;
 import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.llm.pricing.ModelTable;
@@ -97,7 +97,10 @@ public final class WorkerTasks {
      * @throws InterruptedException     when the run must stop (pause, timeout, Ctrl-C): the process tree was killed
      *                                  and its spend recorded
      * @throws BudgetExceededException  when no budget is left for the worker, or its spend used up the budget
-     * @throws ProviderException        when the CLI is not installed or its files cannot be written
+     * @throws ProviderException        when the CLI is not installed, its files (the MCP servers' file) cannot be
+     *                                  written, or the run has a budget and the CLI reports no cost (Codex, Gemini)
+     *                                  while Munero's model table has no price for its model: refused before anything
+     *                                  is reserved or started
      */
     AgentResult run(String name, int iteration, String taskId, String scope, Path dir, String prompt, String model)
             throws InterruptedException {
