@@ -132,10 +132,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print events as JSON lines on stdout instead of a transcript.")
     boolean json;
 
-    @Option(names = "--worker", paramLabel = "NAME", completionCandidates = CliWorkerRun.Available.class,
-            description = "Who does the task: ${COMPLETION-CANDIDATES} (agent, the built-in agent, is the default; the "
-                    + "others are coding-agent CLIs found on the PATH, run headless and supervised, with their own key: "
-                    + "ANTHROPIC_API_KEY for claude-code, OPENAI_API_KEY for codex, GEMINI_API_KEY for gemini).")
+    @Option(names = "--worker", paramLabel = "NAME", completionCandidates = CliWorkerRun.Found.class,
+            description = "Who does the task: agent (built in, the default), claude-code, codex or gemini. A CLI "
+                    + "runs headless and supervised with its own key (ANTHROPIC_API_KEY, OPENAI_API_KEY, "
+                    + "GEMINI_API_KEY) and must be on the PATH (found: ${COMPLETION-CANDIDATES}).")
     String worker;
 
     @Option(names = "--inactivity", paramLabel = "DURATION", defaultValue = "10m",

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -34,11 +35,16 @@ final class CliWorkerRun {
     private CliWorkerRun() {
     }
 
-    /** The workers that can run here, for {@code --help} ({@code ${COMPLETION-CANDIDATES}}). */
-    static final class Available implements Iterable<String> {
+    /**
+     * The CLI workers found on this machine's {@code PATH} (or named by {@code MUNERO_<CLI>}), for {@code --help}
+     * ({@code ${COMPLETION-CANDIDATES}}); {@code none} when there are none.
+     */
+    static final class Found implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return Workers.available(System.getenv()).iterator();
+            List<String> found = Workers.available(System.getenv()).stream().filter(w -> !w.equals(Workers.AGENT))
+                    .toList();
+            return (found.isEmpty() ? List.of("none") : found).iterator();
         }
     }
 

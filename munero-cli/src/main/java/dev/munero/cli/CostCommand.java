@@ -60,7 +60,9 @@ final class CostCommand implements Callable<Integer> {
                         c.interruptedCalls() == 1 ? "its" : "their");
             }
             if (c.unpricedCalls() > 0) {
-                out.println("  " + c.unpricedCalls() + " calls had no known price and are not counted");
+                // a CLI worker's attempt counts here too (issue 15): Codex and Gemini report no cost
+                out.println("  " + c.unpricedCalls() + " model call(s) or CLI worker attempt(s) had no known price "
+                        + "and are not counted; add the model's price to ~/.config/munero/models.toml");
             }
             if (c.unansweredCalls() > 0) {
                 out.printf(Locale.ROOT, "  %d call%s without an answer (in flight, or cut off by a crash): up to "

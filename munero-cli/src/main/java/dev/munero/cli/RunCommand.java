@@ -86,10 +86,11 @@ final class RunCommand implements Callable<Integer> {
             description = SandboxChoice.HELP)
     String sandbox;
 
-    @Option(names = "--worker", paramLabel = "NAME",
-            description = "Who executes the tasks: agent (the built-in agent, default), claude-code, codex or gemini "
-                    + "(the CLI run headless, supervised, on the run's budget; resume continues its session). "
-                    + "An agent profile's worker: wins for its tasks.")
+    @Option(names = "--worker", paramLabel = "NAME", completionCandidates = CliWorkerRun.Found.class,
+            description = "Who does each task: agent (built in, the default), claude-code, codex or gemini. A CLI "
+                    + "runs headless and supervised on the run's budget and must be on the PATH (found: "
+                    + "${COMPLETION-CANDIDATES}); resume continues its session. A profile's worker: wins for its "
+                    + "tasks.")
     String worker;
 
     @Option(names = "--replay", paramLabel = "FILE",

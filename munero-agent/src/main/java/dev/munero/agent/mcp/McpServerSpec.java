@@ -108,6 +108,29 @@ public record McpServerSpec(String name, String command, List<String> args, Map<
         return new McpServerSpec(name, command, args, env, url, headers, required, timeout);
     }
 
+    /**
+     * This spec with every {@code ${VAR}} and {@code ${VAR:-default}} in {@code command}, {@code args}, {@code env},
+     * {@code url} and {@code headers} replaced from {@code environment}, as a server start would do it: for handing the
+     * server to a program that starts it with another environment (a CLI worker, issue 15).
+     *
+     * @throws McpSpecException naming the server and the key when a variable without a default is not set
+     */
+    public McpServerSpec expanded(Map<String, String> environment) {
+        try {
+            Map<String, String> e = new LinkedHashMap<>();
+            env.forEach((k, v) -> e.put(k, McpConnection.expand(this, "env." + k, v, environment)));
+            Map<String, String> h = new LinkedHashMap<>();
+            headers.forEach((k, v) -> h.put(k, McpConnection.expand(this, "headers." + k, v, environment)));
+            List<String> a = new ArrayList<>();
+            args.forEach(x -> a.add(McpConnection.expand(this, "args", x, environment)));
+            return new McpServerSpec(name, command == null ? null : McpConnection.expand(this, "command", command,
+                    environment), a, e, url == null ? null : McpConnection.expand(this, "url", url, environment), h,
+                    required, timeout);
+        } catch (McpStartException x) {
+            throw new McpSpecException(name, null, x.getMessage());
+        }
+    }
+
     /** {@link Transport#STDIO} when a command is given, else {@link Transport#HTTP}. */
     public Transport transport() {
         return command != null ? Transport.STDIO : Transport.HTTP;

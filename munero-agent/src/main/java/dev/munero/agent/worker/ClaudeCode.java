@@ -26,7 +26,11 @@ import java.util.Map;
  * <p>Environment: {@code ANTHROPIC_API_KEY}, {@code ANTHROPIC_BASE_URL} when set (without a trailing {@code /v1}, which
  * Munero's own provider takes and Claude Code adds itself), {@code CLAUDE_CONFIG_DIR=HOME/.claude},
  * {@code DISABLE_AUTOUPDATER=1}, {@code CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1}, {@code DISABLE_TELEMETRY=1},
- * {@code DISABLE_ERROR_REPORTING=1}: with them Claude Code sends only {@code POST /v1/messages?beta=true} and one
+ * {@code DISABLE_ERROR_REPORTING=1}, and with MCP servers {@code MCP_TIMEOUT=60000} (Munero's server start timeout in
+ * ms; Claude Code's own is 30 s), {@code MCP_CONNECT_TIMEOUT_MS=60000} and {@code MCP_CONNECTION_NONBLOCKING=false}
+ * (its print mode otherwise starts the first turn after 5 s at most, without a server still starting: seen with
+ * 2.1.197 on a loaded machine, anthropics/claude-code#65094); the servers' file ({@link WorkerMcp}) is read with {@code --strict-mcp-config}, so
+ * no other MCP configuration of the CLI counts. With them Claude Code sends only {@code POST /v1/messages?beta=true} and one
  * {@code HEAD} of the base URL (a connection warm-up).
  */
 final class ClaudeCode implements CliDialect {
@@ -89,6 +93,14 @@ final class ClaudeCode implements CliDialect {
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         env.put("DISABLE_TELEMETRY", "1");
         env.put("DISABLE_ERROR_REPORTING", "1");
+        if (task.mcpConfig().isPresent()) {
+            // its MCP servers get Munero's default start timeout (not its 30 s), and the first turn waits for them
+            // (up to that long, not its 5 s): otherwise a server still starting is missing from the first request
+            String millis = String.valueOf(dev.munero.agent.mcp.McpServerSpec.DEFAULT_TIMEOUT.toMillis());
+            env.put("MCP_TIMEOUT", millis);
+            env.put("MCP_CONNECT_TIMEOUT_MS", millis);
+            env.put("MCP_CONNECTION_NONBLOCKING", "false");
+        }
         if (task.permissions() == PermissionMode.FULL && isRoot() && task.sandbox().contains()) {
             env.put("IS_SANDBOX", "1");
         }

@@ -91,7 +91,7 @@ public final class CliWorker implements Worker {
         List<String> command = new ArrayList<>();
         ProcessRunner.setsid().ifPresent(s -> command.add(s.toString()));
         command.addAll(task.sandbox().wrapWorker(dialect.command(executable, task), task.workspace(), task.home(),
-                installation(), env));
+                readOnly(task), env));
         ProcessBuilder pb = new ProcessBuilder(command).directory(task.workspace().toFile())
                 .redirectError(stderrLog.toFile());
         pb.environment().clear();
@@ -287,6 +287,28 @@ public final class CliWorker implements Worker {
      * CLI lies in (its {@code .bin} link and the native package it runs), else the real executable's directory.
      */
     private List<Path> installation() {
+        return installationOf(executable);
+    }
+
+    /**
+     * What the sandbox binds read-only: the CLI's {@link #installation()}, and that of each stdio MCP server of the
+     * task's {@link WorkerTask#mcpConfig()} started by an absolute path (e.g. one installed under the user's home,
+     * which the sandbox hides).
+     */
+    private List<Path> readOnly(WorkerTask task) throws IOException {
+        List<Path> out = new ArrayList<>(installation());
+        if (task.mcpConfig().isPresent()) {
+            for (var server : WorkerMcp.read(task.mcpConfig().get())) {
+                if (server.command() != null && Path.of(server.command()).isAbsolute()) {
+                    installationOf(Path.of(server.command())).stream().filter(p -> !out.contains(p)).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The {@code node_modules} directory {@code executable} lies in (also once links are resolved), else its directory. */
+    static List<Path> installationOf(Path executable) {
         List<Path> out = new ArrayList<>();
         for (Path p : List.of(executable, realPath(executable))) {
             Path dir = p.getParent();

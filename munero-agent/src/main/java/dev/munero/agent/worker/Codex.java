@@ -23,7 +23,10 @@ import java.util.Map;
  * <p>Sandbox modes (Codex's {@code sandbox_mode}): when Munero's sandbox contains the process, {@code
  * danger-full-access} (Munero's bubblewrap is the boundary; Codex's own bubblewrap helper cannot start inside it);
  * otherwise {@code ask} → {@code read-only}, {@code auto-edit} → {@code workspace-write}, {@code full} →
- * {@code danger-full-access}. {@code codex exec} never asks for approval. MCP servers are not passed to Codex yet.
+ * {@code danger-full-access}. {@code codex exec} never asks for approval.
+ *
+ * <p>MCP servers: those of the task's {@link WorkerTask#mcpConfig()} file ({@link WorkerMcp}) become
+ * {@code [mcp_servers.NAME]} tables of the same {@code config.toml} (Codex has no {@code --mcp-config}).
  */
 final class Codex implements CliDialect {
     static final String NAME = "codex";
@@ -88,12 +91,14 @@ final class Codex implements CliDialect {
     public Map<String, String> environment(WorkerTask task) {
         Map<String, String> env = CliEnvironment.base(task, keyVariable());
         env.put("CODEX_HOME", codexHome(task.home()).toString());
+        env.put("TMPDIR", task.home().resolve("tmp").toString());
         return env;
     }
 
     @Override
     public void prepareHome(WorkerTask task) throws IOException {
         Path dir = Files.createDirectories(codexHome(task.home()));
+        Files.createDirectories(task.home().resolve("tmp"));
         String base = task.env().getOrDefault("OPENAI_BASE_URL", "https://api.openai.com/v1");
         String config = """
                 # Written by Munero for one task (dev.munero.agent.worker.Codex); replaced at each start.
@@ -105,10 +110,18 @@ final class Codex implements CliDialect {
                 env_key = "OPENAI_API_KEY"
                 wire_api = "responses"
                 """.formatted(tomlString(base.replaceFirst("/$", "")));
+        if (task.mcpConfig().isPresent()) {
+            config += WorkerMcp.codexTables(WorkerMcp.read(task.mcpConfig().get()));
+        }
         Path tmp = Files.createTempFile(dir, "config", ".toml.tmp");
         Files.writeString(tmp, config, StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve("config.toml"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A TOML key: bare when it may be ({@code A-Za-z0-9_-}), else quoted. */
+    static String tomlKey(String s) {
+        return s.matches("[A-Za-z0-9_-]+") ? s : tomlString(s);
     }
 
     /** A TOML basic string. */

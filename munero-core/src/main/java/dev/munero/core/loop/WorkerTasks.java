@@ -5,6 +5,7 @@ import dev.munero.agent.StopCondition;
 import dev.munero.agent.worker.CliWorker;
 import dev.munero.agent.worker.WorkerEvent;
 import dev.munero.agent.worker.WorkerLimits;
+import dev.munero.agent.worker.WorkerMcp;
 import dev.munero.agent.worker.WorkerOutcome;
 import dev.munero.agent.worker.WorkerResult;
 import dev.munero.agent.worker.WorkerTask;
@@ -13,9 +14,11 @@ import dev.munero.core.BudgetExceededException;
 import dev.munero.core.CostGuard;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.events.RunEvents;
+import dev.munero.llm.ModelRef;
 import dev.munero.llm.ProviderException;
 import dev.munero.llm.Usage;
 import dev.munero.llm.UserConfig;
+import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.llm.pricing.ModelTable;
 import dev.munero.store.ReservationRecord;
 import dev.munero.store.Store;
@@ -90,7 +93,10 @@ public final class WorkerTasks {
      * @throws InterruptedException     when the run must stop (pause, timeout, Ctrl-C): the process tree was killed
      *                                  and its spend recorded
      * @throws BudgetExceededException  when no budget is left for the worker, or its spend used up the budget
-     * @throws ProviderException        when the CLI is not installed or its files cannot be written
+     * @throws ProviderException        when the CLI is not installed, its files (the MCP servers' file) cannot be
+     *                                  written, or the run has a budget and the CLI reports no cost (Codex, Gemini)
+     *                                  while Munero's model table has no price for its model: refused before anything
+     *                                  is reserved or started
      */
     AgentResult run(String name, int iteration, String taskId, String scope, Path dir, String prompt, String model)
             throws InterruptedException {
@@ -101,13 +107,23 @@ public final class WorkerTasks {
                 + " is not on the PATH (nor named by " + Workers.executableVariable(name) + "); install it, or run with"
                 + " --worker agent"));
         Optional<String> cliModel = Optional.ofNullable(model).filter(m -> m.startsWith(provider(name) + ":"));
+        if (ctx.limits.budgetUsd().isPresent() && !name.equals("claude-code") && !priced(prices, cliModel)) {
+            // Codex and Gemini report no cost: without a price nothing could stop the worker at its share
+            throw new ProviderException(ProviderException.Kind.CONFIGURATION, "task " + taskId + " is for the " + name
+                    + " worker, which reports no cost, and Munero's model table has no price for " + cliModel.orElse(
+                    "its default model (name one: model: " + provider(name) + ":MODEL in the task's agent profile)")
+                    + ", so the budget could not hold: add the price to " + UserConfig.load(ctx.session.env())
+                    .sibling("models.toml") + " (the format of Munero's models.toml, see README), or run without a "
+                    + "budget");
+        }
         String key = ctx.run.rollbacks == 0 ? scope : scope + "@" + ctx.run.rollbacks;
         Path base = ctx.repo.resolve(".munero").resolve("workers").resolve(ctx.runId).resolve(safe(key));
+        Optional<Path> mcp = mcpConfig(name, taskId, base.resolve("home").toAbsolutePath());
         AtomicInteger toolCalls = new AtomicInteger(); // counted on the CLI's reading thread
         AgentResult last = null;
         for (int attempt = 0; attempt < 2; attempt++) { // a hung worker is tried once more
-            WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, env, toolCalls,
-                    attempt > 0);
+            WorkerResult r = attempt(cli, iteration, taskId, scope, key, base, dir, prompt, cliModel, mcp, env,
+                    toolCalls, attempt > 0);
             last = toAgentResult(r, toolCalls.getAndSet(0), attempt > 0);
             if (r.outcome() != WorkerOutcome.HUNG) {
                 break;
@@ -117,8 +133,9 @@ public final class WorkerTasks {
     }
 
     private WorkerResult attempt(CliWorker cli, int iteration, String taskId, String scope, String key, Path base,
-                                 Path dir, String prompt, Optional<String> model, Map<String, String> env,
-                                 AtomicInteger toolCalls, boolean retry) throws InterruptedException {
+                                 Path dir, String prompt, Optional<String> model, Optional<Path> mcp,
+                                 Map<String, String> env, AtomicInteger toolCalls, boolean retry)
+            throws InterruptedException {
         String name = cli.name();
         Earlier earlier = earlier(ctx.store, ctx.runId, key);
         int index = earlier.attempts();
@@ -140,8 +157,8 @@ public final class WorkerTasks {
         WorkerLimits limits = new WorkerLimits(reservation.worstCaseUsd(), ctx.limits.workerInactivity(),
                 ctx.limits.workerGrace(), left.isZero() || left.isNegative() ? Duration.ofSeconds(1) : left);
         WorkerTask task = new WorkerTask(text, dir.toAbsolutePath(), base.resolve("home").toAbsolutePath(),
-                logs.toAbsolutePath(), model, ctx.limits.permissionMode(), ctx.session.sandbox(), env, Optional.empty(),
-                sessionId, resumeId.isPresent(), limits);
+                logs.toAbsolutePath(), model, ctx.limits.permissionMode(), ctx.session.sandbox(), env, mcp, sessionId,
+                resumeId.isPresent(), limits);
         Path stdout = logs.resolve("stdout.jsonl").toAbsolutePath();
         Path stderr = logs.resolve("stderr.log").toAbsolutePath();
         String label = label(name, model);
@@ -171,6 +188,24 @@ public final class WorkerTasks {
             throw new BudgetExceededException(ctx.guard.spentUsd(), ctx.limits.budgetUsd().getAsDouble(), 0.01);
         }
         return result;
+    }
+
+    /**
+     * The session's MCP servers for the worker (issue 15), written into its home ({@link WorkerMcp}): the servers the
+     * built-in agent would get, started by the CLI itself; empty without servers.
+     *
+     * @throws ProviderException when the file cannot be written or a server uses a variable that is not set
+     */
+    private Optional<Path> mcpConfig(String name, String taskId, Path home) {
+        if (ctx.session.mcpServers().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WorkerMcp.write(home, ctx.session.mcpServers(), ctx.session.env()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ProviderException(ProviderException.Kind.CONFIGURATION, "task " + taskId + ": cannot hand the "
+                    + "MCP servers to the " + name + " worker in " + home + ": " + e.getMessage());
+        }
     }
 
     private void onEvent(String scope, String task, int index, String name, Optional<String> chosen,
@@ -380,6 +415,14 @@ public final class WorkerTasks {
         config.providerValue(provider, "api_key").ifPresent(v -> env.putIfAbsent(prefix + "_API_KEY", v));
         config.providerValue(provider, "base_url").ifPresent(v -> env.putIfAbsent(prefix + "_BASE_URL", v));
         return env;
+    }
+
+    private static boolean priced(ModelTable prices, Optional<String> model) {
+        try {
+            return model.flatMap(m -> prices.find(ModelRef.parse(m))).filter(ModelInfo::priced).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static ModelTable prices(Map<String, String> env) {
