@@ -18,11 +18,16 @@ import tools.jackson.databind.JsonNode;
  *       {@code error.message};</li>
  *   <li>{@code error}: {@code severity} ({@code warning}|{@code error}), {@code message}: a notice;</li>
  *   <li>{@code result}: {@code status} ({@code success}|{@code error}), {@code error}, {@code stats}
- *       ({@code input_tokens} including {@code cached}, {@code input} the uncached part, {@code output_tokens},
- *       {@code tool_calls}): the final event.</li>
+ *       ({@code input_tokens} the prompt tokens including {@code cached}, {@code input} the uncached part,
+ *       {@code output_tokens} the candidates' tokens, {@code total_tokens} the API's {@code totalTokenCount}, which
+ *       also holds the thinking tokens, {@code tool_calls}, and the same per model under {@code models}): the final
+ *       event. Output is counted as {@code total_tokens - input_tokens}, so thinking, which Gemini bills as output,
+ *       is not lost (checked against the strict fake with {@code thoughtsTokenCount}).</li>
  * </ul>
- * Gemini reports no cost, and Munero's model table has no Google models, so its cost is unpriced. One instance per
- * stream.
+ * Gemini reports no cost; Munero prices the usage with a {@code google:MODEL} entry of its model table, which only the
+ * user's {@code models.toml} has (the shipped table has no Google prices), else the cost is unpriced. The stats are
+ * priced as the session's model even when the CLI also called another model (its per-model split is not priced
+ * apart). One instance per stream.
  */
 final class GeminiStream implements StreamParser {
     private final Map<String, String> toolNames = new LinkedHashMap<>();
@@ -76,9 +81,12 @@ final class GeminiStream implements StreamParser {
             case "result" -> {
                 JsonNode stats = event.path("stats");
                 long cached = stats.path("cached").asLong(0);
-                long uncached = stats.has("input") ? stats.path("input").asLong(0)
-                        : Math.max(0, stats.path("input_tokens").asLong(0) - cached);
-                state.usage = new Usage(uncached, stats.path("output_tokens").asLong(0), 0, cached);
+                long prompt = stats.path("input_tokens").asLong(0);
+                long uncached = stats.has("input") ? stats.path("input").asLong(0) : Math.max(0, prompt - cached);
+                // output_tokens counts only the candidates; thinking (billed as output) is in total_tokens alone
+                long output = Math.max(stats.path("output_tokens").asLong(0),
+                        stats.path("total_tokens").asLong(0) - prompt);
+                state.usage = new Usage(uncached, output, 0, cached);
                 if (event.path("status").asString("").equals("success")) {
                     state.verdict = StreamState.Final.SUCCESS;
                 } else {
