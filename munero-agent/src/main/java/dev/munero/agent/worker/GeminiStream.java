@@ -61,13 +61,13 @@ final class GeminiStream implements StreamParser {
             }
             case "tool_use" -> {
                 inText = false;
-                String id = event.path("tool_id").asString("");
-                String name = event.path("tool_name").asString("");
+                String id = string(event, "tool_id");
+                String name = string(event, "tool_name");
                 toolNames.put(id, name);
                 out.accept(new WorkerEvent.ToolUse(id, name, StreamState.json(event.path("parameters"))));
             }
             case "tool_result" -> {
-                String id = event.path("tool_id").asString("");
+                String id = string(event, "tool_id");
                 boolean error = event.path("status").asString("").equals("error");
                 String output = error && event.path("error").path("message").isString()
                         ? event.path("error").path("message").asString() : event.path("output").asString("");
@@ -99,5 +99,18 @@ final class GeminiStream implements StreamParser {
             }
             default -> StreamState.unknown("type \"" + type + "\"", out);
         }
+    }
+
+    /**
+     * A field that must be a string for the event to mean anything.
+     *
+     * @throws IllegalArgumentException when it is not; {@link StreamState} counts the line as malformed
+     */
+    private static String string(JsonNode event, String field) {
+        JsonNode value = event.path(field);
+        if (!value.isString()) {
+            throw new IllegalArgumentException(field + " is not a string but " + value.getNodeType());
+        }
+        return value.asString();
     }
 }
