@@ -25,9 +25,11 @@ import tools.jackson.databind.JsonNode;
  *       is not lost (checked against the strict fake with {@code thoughtsTokenCount}).</li>
  * </ul>
  * Gemini reports no cost; Munero prices the usage with a {@code google:MODEL} entry of its model table, which only the
- * user's {@code models.toml} has (the shipped table has no Google prices), else the cost is unpriced. The stats are
- * priced as the session's model even when the CLI also called another model (its per-model split is not priced
- * apart). One instance per stream.
+ * user's {@code models.toml} has (the shipped table has no Google prices), else the cost is unpriced. The model priced
+ * is the one in {@code stats.models} when there is one; without {@code -m} the CLI's default model {@code auto}
+ * first asks a router model ({@code generateContent} on a flash model) and then calls the one it chose, so the
+ * stats hold two models and stay unpriced under the name {@code auto} (the per-model split is not priced apart). One
+ * instance per stream.
  */
 final class GeminiStream implements StreamParser {
     private final Map<String, String> toolNames = new LinkedHashMap<>();
@@ -80,6 +82,11 @@ final class GeminiStream implements StreamParser {
             }
             case "result" -> {
                 JsonNode stats = event.path("stats");
+                if (stats.path("models").isObject() && stats.path("models").size() == 1) {
+                    // "auto" in init resolves to the one model the CLI called; with several (its router's
+                    // classifier call, then the model it chose) the stats are not priced as one of them
+                    state.model = stats.path("models").propertyNames().iterator().next();
+                }
                 long cached = stats.path("cached").asLong(0);
                 long prompt = stats.path("input_tokens").asLong(0);
                 long uncached = stats.has("input") ? stats.path("input").asLong(0) : Math.max(0, prompt - cached);
