@@ -18,11 +18,18 @@ import tools.jackson.databind.JsonNode;
  *       {@code error.message};</li>
  *   <li>{@code error}: {@code severity} ({@code warning}|{@code error}), {@code message}: a notice;</li>
  *   <li>{@code result}: {@code status} ({@code success}|{@code error}), {@code error}, {@code stats}
- *       ({@code input_tokens} including {@code cached}, {@code input} the uncached part, {@code output_tokens},
- *       {@code tool_calls}): the final event.</li>
+ *       ({@code input_tokens} the prompt tokens including {@code cached}, {@code input} the uncached part,
+ *       {@code output_tokens} the candidates' tokens, {@code total_tokens} the API's {@code totalTokenCount}, which
+ *       also holds the thinking tokens, {@code tool_calls}, and the same per model under {@code models}): the final
+ *       event. Output is counted as {@code total_tokens - input_tokens}, so thinking, which Gemini bills as output,
+ *       is not lost (checked against the strict fake with {@code thoughtsTokenCount}).</li>
  * </ul>
- * Gemini reports no cost, and Munero's model table has no Google models, so its cost is unpriced. One instance per
- * stream.
+ * Gemini reports no cost; Munero prices the usage with a {@code google:MODEL} entry of its model table, which only the
+ * user's {@code models.toml} has (the shipped table has no Google prices), else the cost is unpriced. The model priced
+ * is the one in {@code stats.models} when there is one; without {@code -m} the CLI's default model {@code auto}
+ * first asks a router model ({@code generateContent} on a flash model) and then calls the one it chose, so the
+ * stats hold two models and stay unpriced under the name {@code auto} (the per-model split is not priced apart). One
+ * instance per stream.
  */
 final class GeminiStream implements StreamParser {
     private final Map<String, String> toolNames = new LinkedHashMap<>();
@@ -56,13 +63,13 @@ final class GeminiStream implements StreamParser {
             }
             case "tool_use" -> {
                 inText = false;
-                String id = event.path("tool_id").asString("");
-                String name = event.path("tool_name").asString("");
+                String id = string(event, "tool_id");
+                String name = string(event, "tool_name");
                 toolNames.put(id, name);
                 out.accept(new WorkerEvent.ToolUse(id, name, StreamState.json(event.path("parameters"))));
             }
             case "tool_result" -> {
-                String id = event.path("tool_id").asString("");
+                String id = string(event, "tool_id");
                 boolean error = event.path("status").asString("").equals("error");
                 String output = error && event.path("error").path("message").isString()
                         ? event.path("error").path("message").asString() : event.path("output").asString("");
@@ -75,10 +82,18 @@ final class GeminiStream implements StreamParser {
             }
             case "result" -> {
                 JsonNode stats = event.path("stats");
+                if (stats.path("models").isObject() && stats.path("models").size() == 1) {
+                    // "auto" in init resolves to the one model the CLI called; with several (its router's
+                    // classifier call, then the model it chose) the stats are not priced as one of them
+                    state.model = stats.path("models").propertyNames().iterator().next();
+                }
                 long cached = stats.path("cached").asLong(0);
-                long uncached = stats.has("input") ? stats.path("input").asLong(0)
-                        : Math.max(0, stats.path("input_tokens").asLong(0) - cached);
-                state.usage = new Usage(uncached, stats.path("output_tokens").asLong(0), 0, cached);
+                long prompt = stats.path("input_tokens").asLong(0);
+                long uncached = stats.has("input") ? stats.path("input").asLong(0) : Math.max(0, prompt - cached);
+                // output_tokens counts only the candidates; thinking (billed as output) is in total_tokens alone
+                long output = Math.max(stats.path("output_tokens").asLong(0),
+                        stats.path("total_tokens").asLong(0) - prompt);
+                state.usage = new Usage(uncached, output, 0, cached);
                 if (event.path("status").asString("").equals("success")) {
                     state.verdict = StreamState.Final.SUCCESS;
                 } else {
@@ -91,5 +106,18 @@ final class GeminiStream implements StreamParser {
             }
             default -> StreamState.unknown("type \"" + type + "\"", out);
         }
+    }
+
+    /**
+     * A field that must be a string for the event to mean anything.
+     *
+     * @throws IllegalArgumentException when it is not; {@link StreamState} counts the line as malformed
+     */
+    private static String string(JsonNode event, String field) {
+        JsonNode value = event.path(field);
+        if (!value.isString()) {
+            throw new IllegalArgumentException(field + " is not a string but " + value.getNodeType());
+        }
+        return value.asString();
     }
 }

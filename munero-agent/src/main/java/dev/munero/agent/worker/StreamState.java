@@ -1,6 +1,5 @@
 package dev.munero.agent.worker;
 
-import dev.munero.llm.ModelRef;
 import dev.munero.llm.Usage;
 import dev.munero.llm.pricing.ModelInfo;
 import dev.munero.llm.pricing.ModelTable;
@@ -122,12 +121,9 @@ final class StreamState {
         if (model == null || model.isBlank()) {
             return Optional.empty();
         }
-        try {
-            String id = model.contains(":") ? model : pricingProvider + ":" + model;
-            return prices.find(ModelRef.parse(id)).filter(ModelInfo::priced);
-        } catch (IllegalArgumentException unknownProvider) {
-            return Optional.empty();
-        }
+        int colon = model.indexOf(':');
+        return (colon > 0 ? prices.find(model.substring(0, colon), model.substring(colon + 1))
+                : prices.find(pricingProvider, model)).filter(ModelInfo::priced);
     }
 
     static String abbreviate(String text) {

@@ -7,6 +7,7 @@ import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.Sandbox;
 import dev.munero.llm.ModelRef;
 import dev.munero.llm.fake.FakeAnthropicServer;
+import dev.munero.llm.fake.FakeGeminiServer;
 import dev.munero.llm.fake.FakeOpenAiResponsesServer;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
@@ -25,14 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real CLIs (installed by {@code .ci/run} into {@code ~/.cache/munero-test/workers}: Claude Code 2.1.197, Codex
- * 0.171.0) as Munero's workers, in Munero's bubblewrap sandbox where it starts, against Munero's strict local fakes
+ * 0.171.0, Gemini CLI 0.61.0) as Munero's workers, in Munero's bubblewrap sandbox where it starts, against Munero's strict local fakes
  * (issue 15). Skipped with a message when a CLI is not installed.
  */
 class RealCliWorkersTest {
     static final Path BIN = Path.of(System.getProperty("user.home"), ".cache", "munero-test", "workers",
             "node_modules", ".bin");
     static final String INSTALL = "npm install --prefix ~/.cache/munero-test/workers @anthropic-ai/claude-code@2.1.197 "
-            + "@openai/codex@0.171.0 (or run .ci/run)";
+            + "@openai/codex@0.171.0 @google/gemini-cli@0.61.0 (or run .ci/run)";
     private static final WorkerLimits LIMITS = new WorkerLimits(OptionalDouble.of(1.0), Duration.ofMinutes(5),
             Duration.ofSeconds(30), Duration.ofMinutes(10));
 
@@ -158,6 +159,65 @@ class RealCliWorkersTest {
             assertThat(resumed.outcome()).as(resumed.detail()).isEqualTo(WorkerOutcome.FINISHED);
             assertThat(resumed.summary()).isEqualTo("bye");
             assertThat(resumed.sessionId()).isEqualTo(r.sessionId());
+        }
+    }
+
+    @Test
+    void geminiWritesAFileThroughTheStrictGeminiFakeAndItsUsageIsPricedByMunero() throws Exception { // issue 15
+        Path gemini = cli("gemini");
+        Path table = dir.resolve("models.toml");
+        Files.writeString(table, """
+                [models."google:gemini-2.5-pro"]
+                input = 1.25
+                output = 10.0
+                cache_write = 1.25
+                cache_read = 0.125
+                context_window = 1048576
+                max_output = 65536
+                """);
+        ModelTable prices = ModelTable.withUserFile(table);
+        String session = UUID.randomUUID().toString();
+        try (var server = new FakeGeminiServer("test-key").start()) {
+            Path ws = dir.resolve("ws");
+            server.expect(RequestCheck.lastUserMessageContains("write hello.txt")
+                                    .and(RequestCheck.offersTool("write_file")).and(RequestCheck.streaming(true))
+                                    .and(RequestCheck.model("gemini-2.5-pro")),
+                            Reply.toolCall("call_1", "write_file", "{\"file_path\":\"" + ws.resolve("hello.txt")
+                                    + "\",\"content\":\"hi\\n\"}").usage(1200, 40).cacheTokens(0, 200))
+                    .expect(RequestCheck.hasToolResult("call_1", "hello.txt"),
+                            Reply.text("Done: wrote hello.txt").usage(1300, 20).reasoningTokens(8));
+            List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+            WorkerTask task = task("write hello.txt", "google:gemini-2.5-pro", Map.of("GEMINI_API_KEY", "test-key",
+                    "GOOGLE_GEMINI_BASE_URL", server.rootUrl()), Optional.of(session), false, "logs1");
+
+            WorkerResult r = Workers.cli("gemini", Map.of("MUNERO_GEMINI", gemini.toString()), prices).orElseThrow()
+                    .run(task, events::add);
+
+            assertThat(r.outcome()).as(r.detail()).isEqualTo(WorkerOutcome.FINISHED);
+            assertThat(Files.readString(ws.resolve("hello.txt"))).isEqualTo("hi\n");
+            assertThat(r.sessionId()).contains(session);
+            assertThat(r.summary()).isEqualTo("Done: wrote hello.txt");
+            assertThat(r.usage()).isEqualTo(new dev.munero.llm.Usage(2500, 60, 0, 200));
+            assertThat(r.costSource()).isEqualTo(CostSource.PRICED);
+            assertThat(r.costUsd().getAsDouble()).isCloseTo(prices.find("google", "gemini-2.5-pro").orElseThrow()
+                    .cost(r.usage()).getAsDouble(), org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(WorkerEvent.ToolUse.class,
+                    t -> assertThat(t.name()).isEqualTo("write_file")));
+            assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(WorkerEvent.ToolResult.class,
+                    t -> assertThat(t.error()).isFalse()));
+            assertThat(Files.readString(r.stdout().orElseThrow())).contains("\"type\":\"result\"");
+            server.assertNoFailures();
+
+            server.expect(RequestCheck.hasToolCall("call_1", "write_file", "{\"file_path\":\"" + ws.resolve("hello.txt")
+                                    + "\",\"content\":\"hi\\n\"}").and(RequestCheck.lastUserMessageContains("now say bye")),
+                    Reply.text("bye").usage(1400, 5));
+            WorkerResult resumed = Workers.cli("gemini", Map.of("MUNERO_GEMINI", gemini.toString()), prices)
+                    .orElseThrow().run(task("now say bye", "google:gemini-2.5-pro", task.env(), Optional.of(session),
+                            true, "logs2"), WorkerListener.NONE);
+
+            assertThat(resumed.outcome()).as(resumed.detail()).isEqualTo(WorkerOutcome.FINISHED);
+            assertThat(resumed.summary()).isEqualTo("bye");
+            assertThat(resumed.sessionId()).contains(session);
         }
     }
 }

@@ -106,13 +106,21 @@ public final class ModelTable {
 
     /** The entry for a model, if the table has one (by exact id, undated alias or provider wildcard). */
     public Optional<ModelInfo> find(ModelRef model) {
-        ModelInfo info = models.get(model.toString());
+        return find(model.provider(), model.model());
+    }
+
+    /**
+     * The entry for {@code provider:model}, looked up as {@link #find(ModelRef)} does, for a provider Munero does not
+     * call itself but whose usage it prices: {@code google} for Gemini CLI, whose models only a user file prices.
+     */
+    public Optional<ModelInfo> find(String provider, String model) {
+        ModelInfo info = models.get(provider + ":" + model);
         if (info == null) {
-            String undated = DATE_SUFFIX.matcher(model.model()).replaceFirst("");
-            info = models.get(model.provider() + ":" + undated);
+            String undated = DATE_SUFFIX.matcher(model).replaceFirst("");
+            info = models.get(provider + ":" + undated);
         }
         if (info == null) {
-            info = models.get(model.provider() + ":*");
+            info = models.get(provider + ":*");
         }
         return Optional.ofNullable(info);
     }

@@ -51,7 +51,7 @@ import tools.jackson.databind.node.MissingNode;
  * one lock.
  */
 public abstract sealed class FakeLlmServer implements AutoCloseable permits FakeAnthropicServer, FakeOpenAiServer,
-        FakeOpenAiResponsesServer {
+        FakeOpenAiResponsesServer, FakeGeminiServer {
 
     private static final String JSON = "application/json";
     private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
@@ -245,7 +245,7 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
         synchronized (lock) {
             request = new RecordedRequest(requests.size() + 1, exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(), rawQuery(exchange), lowercased(exchange), body, json,
-                    protocol.summarize(json));
+                    protocol.summarize(exchange.getRequestURI().getRawPath(), rawQuery(exchange), json));
             requests.add(request);
             expectation = pending.poll();
         }
@@ -281,11 +281,16 @@ public abstract sealed class FakeLlmServer implements AutoCloseable permits Fake
         if (!request.method().equals("POST")) {
             problems.add("expected method POST, got " + request.method());
         }
-        if (!request.path().equals(protocol.endpointPath())) {
+        if (!protocol.acceptsPath(request.path())) {
             problems.add("expected path " + protocol.endpointPath() + ", got " + request.path());
         }
         if (!protocol.allowsQuery(request.query())) {
             problems.add("expected no query string, got ?" + request.query());
+        }
+        String target = protocol.acceptsPath(request.path()) && protocol.allowsQuery(request.query())
+                ? protocol.targetProblem(request.path(), request.query()) : null;
+        if (target != null) {
+            problems.add(target);
         }
         String mediaType = request.header("content-type").map(v -> v.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
                 .orElse(null);

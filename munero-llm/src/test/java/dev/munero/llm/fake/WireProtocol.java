@@ -15,6 +15,15 @@ interface WireProtocol {
     String endpointPath();
 
     /**
+     * Whether requests may go to {@code path}; by default only {@link #endpointPath()}. An API that names the model in
+     * the path (Gemini's {@code /v1beta/models/{model}:streamGenerateContent}) accepts a pattern, and its
+     * {@code endpointPath()} describes that pattern for messages.
+     */
+    default boolean acceptsPath(String path) {
+        return path.equals(endpointPath());
+    }
+
+    /**
      * Headers every request must carry with exactly these values, names lowercased. {@code content-type:
      * application/json} is always required as well and needs no entry here.
      */
@@ -26,6 +35,14 @@ interface WireProtocol {
      */
     default boolean allowsQuery(String query) {
         return query.isEmpty();
+    }
+
+    /**
+     * What is wrong with this path and query together (e.g. a streaming path without its {@code alt=sse}), or null;
+     * checked after {@link #acceptsPath} and {@link #allowsQuery} passed. Nothing by default.
+     */
+    default String targetProblem(String path, String query) {
+        return null;
     }
 
     /**
@@ -41,6 +58,14 @@ interface WireProtocol {
 
     /** Reads the body leniently; absent or mistyped fields give empty values. */
     RequestSummary summarize(JsonNode body);
+
+    /**
+     * Reads the request leniently, for an API whose path or query carry part of it (the model, whether to stream);
+     * by default the body alone decides.
+     */
+    default RequestSummary summarize(String path, String query, JsonNode body) {
+        return summarize(body);
+    }
 
     /** The complete non-streaming response body. */
     String messageJson(Reply.Message message, RecordedRequest request);
