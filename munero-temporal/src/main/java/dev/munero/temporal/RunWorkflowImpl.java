@@ -49,8 +49,9 @@ import java.util.Set;
  * <p>Every way out is a {@link RunResult}: {@code paused} for a budget refusal (what the refused call needed), a
  * pause request ({@link #pause}: after the activities running now end and their work is merged), and an activity
  * that failed after its retries (a provider, git or worker failure: the run can be resumed); {@code failed} for a
- * planning or checks failure that cannot be retried (an activity failure of type {@code ...PlanningException} or
- * {@code ...ConfigException}) and for checks that still fail at the last iteration.
+ * plan or reflection the model could not get right (an activity failure of type {@value #PLANNING}) and for checks
+ * that still fail at the last iteration. A failure of type {@value #CONFIGURATION} (a key missing on a worker, an
+ * invalid {@code munero.yaml}) pauses the run, since it can be fixed and the run resumed.
  *
  * <p>Events: the workflow keeps the run's event list ({@link #progress}): its own events (state changes, phases,
  * iterations, merge conflicts, follow-up plans, iteration checkpoints, the outcome) made from core's
@@ -59,8 +60,8 @@ import java.util.Set;
  *
  * <p>Activities: heartbeat time-out {@link RunInput#heartbeatSeconds()} (a silent worker is taken for dead and
  * the activity moves to another worker), start-to-close {@value #ACTIVITY_HOURS} hours, retries with backoff from
- * 1 s to 1 min, at most {@value #ATTEMPTS} attempts; failures of type {@code ...PlanningException} or
- * {@code ...ConfigException} are not retried.
+ * 1 s to 1 min, at most {@value #ATTEMPTS} attempts; failures of type {@value #PLANNING}, {@value #CONFIGURATION}
+ * and {@value #BRANCH_MOVED} are not retried.
  *
  * <p>Deterministic: no clock, thread, I/O or randomness but through {@link Workflow}; JSON parsing with core's
  * mapper only. Temporal runs its handlers one at a time, so no field needs a lock.
@@ -72,6 +73,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
     static final int ACTIVITY_HOURS = 6;
     /** An activity's attempts at most. */
     static final int ATTEMPTS = 10;
+    /** The failure type of a plan or reflection the model could not get right: the run fails. */
+    static final String PLANNING = "planning";
+    /** The failure type of a worker or repository setting that is wrong (a key, munero.yaml): the run pauses. */
+    static final String CONFIGURATION = "configuration";
+    /** The failure type of a run branch that moved under a merge: the run pauses. */
+    static final String BRANCH_MOVED = "branch-moved";
 
     private final List<EventLine> events = new ArrayList<>();
     private String state = RunState.INITIALIZING.label();
@@ -112,8 +119,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
                         .setBackoffCoefficient(2)
                         .setMaximumInterval(Duration.ofMinutes(1))
                         .setMaximumAttempts(ATTEMPTS)
-                        .setDoNotRetry("dev.munero.core.plan.PlanningException",
-                                "dev.munero.engine.config.ConfigException")
+                        .setDoNotRetry(PLANNING, CONFIGURATION, BRANCH_MOVED,
+                                "dev.munero.core.plan.PlanningException", "dev.munero.engine.config.ConfigException")
                         .build())
                 .build();
     }
@@ -191,7 +198,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
                     if (running.size() >= Math.max(1, input.agents())) {
                         break;
                     }
-                    TaskInput task = new TaskInput(input, it, plan.taskJson(id), head, List.copyOf(lessons));
+                    TaskInput task = new TaskInput(input, it, plan.taskJson(id), head, List.copyOf(lessons),
+                            plan.json());
                     running.put(id, Async.function(activities::runTask, task));
                 }
             }
@@ -307,11 +315,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
         }
         String type = e.getCause() instanceof ApplicationFailure a ? a.getType() : "";
         String message = message(e);
-        if (type.endsWith("PlanningException")) {
+        if (type.equals(PLANNING) || type.endsWith("PlanningException")) {
             return fail(input, message);
         }
-        if (type.endsWith("ConfigException")) {
-            return fail(input, "the checks cannot run: " + message);
+        if (type.equals(CONFIGURATION) || type.endsWith("ConfigException")) {
+            return pause(what + " cannot run on the workers (fix the setting, then resume): " + message, null);
         }
         return pause(what + " failed on the workers: " + message, null);
     }
