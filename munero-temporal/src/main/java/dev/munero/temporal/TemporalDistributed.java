@@ -24,7 +24,33 @@ public final class TemporalDistributed implements Distributed {
 
     @Override
     public BuildManager.Outcome follow(DistributedRun run, Target target, PrintStream notes) {
-        return new TemporalStarter(run, target, line -> notes.println("munero: " + line)).follow();
+        Target t = target;
+        if (t.remoteCache() == null) {
+            t = new Target(t.address(), t.taskQueue(), t.gitRemote(), remoteCache(run), null, t.heartbeatSeconds());
+        }
+        if (t.remoteCache() == null) {
+            notes.println("munero: no remote cache is set (cache: remote: in munero.yaml or [cache.remote] in the user "
+                    + "config): a step retried on another worker pays again for the model calls its dead attempt "
+                    + "completed");
+        }
+        return new TemporalStarter(run, t, line -> notes.println("munero: " + line)).follow();
+    }
+
+    /**
+     * The URL of the repository's remote cache ({@code cache: remote:} in munero.yaml, {@code [cache.remote]} in the
+     * user config), where workers keep completed model calls; null when none is set. Its token is not sent: it would
+     * sit in the workflow's history; each worker reads its own ({@code MUNERO_REMOTE_CACHE_TOKEN}).
+     *
+     * @throws AppException INVALID for a bad setting (named with the file and line)
+     */
+    private static String remoteCache(DistributedRun run) {
+        try {
+            dev.munero.llm.UserConfig user = dev.munero.llm.UserConfig.load(run.env());
+            return dev.munero.engine.cache.remote.RemoteCacheSettings.resolve(run.repo(), null, run.env(), user.tree(),
+                    user.file()).map(s -> s.url().toString()).orElse(null);
+        } catch (dev.munero.engine.config.ConfigException | IllegalArgumentException e) {
+            throw AppException.invalid(e.getMessage());
+        }
     }
 
     @Override

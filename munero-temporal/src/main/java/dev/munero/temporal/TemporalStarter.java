@@ -72,15 +72,6 @@ final class TemporalStarter {
      *                      fails
      */
     BuildManager.Outcome follow() {
-        if (target.gitRemote() == null || target.gitRemote().isBlank()) {
-            throw AppException.invalid("a distributed run needs --git-remote URL: its workers fetch the run's branch "
-                    + "from there and push their work there");
-        }
-        if (target.taskQueue() == null || target.taskQueue().isBlank()) {
-            throw AppException.invalid("a distributed run needs --task-queue QUEUE, the queue its workers poll");
-        }
-        git("push the run's branch " + run.branch() + " to " + target.gitRemote(), "push", target.gitRemote(),
-                "HEAD:refs/heads/" + run.branch());
         WorkflowServiceStubs service;
         try {
             service = TemporalWorkers.connect(target.address());
@@ -98,6 +89,15 @@ final class TemporalStarter {
 
     /** Starts the workflow on {@code client} and follows it (the part tests drive with Temporal's test service). */
     BuildManager.Outcome follow(WorkflowClient client) {
+        if (target.gitRemote() == null || target.gitRemote().isBlank()) {
+            throw AppException.invalid("a distributed run needs --git-remote URL: its workers fetch the run's branch "
+                    + "from there and push their work there");
+        }
+        if (target.taskQueue() == null || target.taskQueue().isBlank()) {
+            throw AppException.invalid("a distributed run needs --task-queue QUEUE, the queue its workers poll");
+        }
+        git("push the run's branch " + run.branch() + " to " + target.gitRemote(), "push", "-q", target.gitRemote(),
+                "HEAD:refs/heads/" + run.branch());
         RunInput input = input();
         run.emit(new RunEvent.SessionStarted(run.runId(), 1, "start", ProcessHandle.current().pid()));
         RunWorkflow workflow = client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder()

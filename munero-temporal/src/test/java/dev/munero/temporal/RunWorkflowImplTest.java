@@ -95,9 +95,9 @@ class RunWorkflowImplTest {
         assertEquals("Completed", p.state());
         List<String> types = types(p.events());
         assertEquals(List.of("state_changed", "state_changed", "phase_started", "phase_started", "plan_accepted",
-                "state_changed", "iteration_started", "phase_started", "task_finished", "checkpoint", "task_finished",
-                "checkpoint", "phase_started", "checks_finished", "checkpoint", "state_changed", "run_completed",
-                "state_changed"), types);
+                "state_changed", "iteration_started", "phase_started", "model_call", "task_finished", "checkpoint",
+                "model_call", "task_finished", "checkpoint", "phase_started", "checks_finished", "checkpoint",
+                "state_changed", "run_completed", "state_changed"), types);
         assertEquals("Completed", payload(p.events().getLast()).path("to").asString());
         assertEquals(p.events().size(), p.nextEvent());
         assertTrue(wf.progress(p.nextEvent()).events().isEmpty(), "nothing after the last event");

@@ -36,7 +36,7 @@ import java.util.function.Function;
  * tasks, checks that pass from a given iteration on, and reflections that add one fix task. They record what they
  * were asked. Thread-safe (activities run on the worker's threads).
  */
-final class ScriptedActivities implements RunActivities {
+class ScriptedActivities implements RunActivities {
     final String planJson;
     /** Tasks whose merge conflicts (on {@code src/A.java}). */
     final Set<String> conflicting = ConcurrentHashMap.newKeySet();
@@ -113,7 +113,9 @@ final class ScriptedActivities implements RunActivities {
             }
             tasksRun.add(id);
             return new TaskResult(id, "finished", "did " + id, "munero/" + input.run().runId() + "/"
-                    + input.iteration() + "/" + id, "c-" + id, List.of(line(new RunEvent.TaskFinished(
+                    + input.iteration() + "/" + id, "c-" + id, List.of(line(new RunEvent.ModelCalled("task:"
+                    + input.iteration() + ":" + id, 0, "fake:model", 10, 10, 0, 0, costUsd, false, 1)),
+                    line(new RunEvent.TaskFinished(
                     input.iteration(), id, "finished", "did " + id, "c-" + id, 1, 0, costUsd))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
