@@ -38,8 +38,8 @@ import java.util.function.Consumer;
  * {@code model_call_interrupted}, fetches the run's branch from the remote into the run's worktree (a fast-forward),
  * and returns the outcome with the local run's statuses (and so exit codes).
  *
- * <p>A pause asked while it follows ({@code munero pause}, or an interrupt of the following thread: Ctrl-C) is sent to
- * the workflow as its {@code pause} signal; the workflow pauses once its running activities end. After an
+ * <p>A pause asked while it follows ({@code munero pause}, the run's {@code --timeout} passing, or an interrupt of the
+ * following thread: Ctrl-C) is sent to the workflow as its {@code pause} signal; the workflow pauses once its running activities end. After an
  * interrupt the follower waits at most {@value #INTERRUPT_WAIT_SECONDS} s for that, then returns
  * {@code INTERRUPTED} (the workflow goes on pausing without it).
  *
@@ -118,6 +118,7 @@ final class TemporalStarter {
         boolean pauseSent = false;
         boolean waitingSaid = false;
         long interruptedAt = 0;
+        long startedAt = System.nanoTime();
         RunResult result = null;
         String failure = null;
         while (result == null && failure == null) {
@@ -146,10 +147,13 @@ final class TemporalStarter {
                     waitingSaid = true;
                 }
             }
-            if (!pauseSent && result == null && failure == null && (interruptedAt != 0 || run.pauseRequested())) {
+            boolean timedOut = System.nanoTime() - startedAt > run.limits().timeout().toNanos();
+            if (!pauseSent && result == null && failure == null && (interruptedAt != 0 || timedOut
+                    || run.pauseRequested())) {
                 try {
                     workflow.pause(interruptedAt != 0 ? "Ctrl-C on the starter (pid " + ProcessHandle.current().pid()
-                            + ")" : "munero pause");
+                            + ")" : timedOut ? "the timeout of " + run.limits().timeout() + " (--timeout)"
+                            : "munero pause");
                     pauseSent = true;
                 } catch (RuntimeException e) {
                     notes.accept("run " + run.runId() + ": cannot ask the workflow to pause: "
