@@ -128,9 +128,9 @@ final class TemporalStarter {
                 // still running
             } catch (WorkflowException e) {
                 failure = TemporalWorkers.rootMessage(e);
-            } catch (RuntimeException e) { // the server is away for a while: go on asking
-                if (Thread.currentThread().isInterrupted()) {
-                    interruptedAt = interruptedAt == 0 ? System.nanoTime() : interruptedAt;
+            } catch (RuntimeException e) { // the server is away for a while (go on asking), or an interrupt
+                if ((Thread.currentThread().isInterrupted() || interruptedBy(e)) && interruptedAt == 0) {
+                    interruptedAt = System.nanoTime();
                 }
             }
             if (Thread.interrupted() && interruptedAt == 0) {
@@ -195,6 +195,18 @@ final class TemporalStarter {
             case "failed" -> BuildManager.Status.FAILED;
             default -> BuildManager.Status.PAUSED;
         }, message, result.iterations(), result.neededUsd());
+    }
+
+    /** Whether {@code e} comes from an interrupt of this thread (gRPC clears the flag and says CANCELLED). */
+    private static boolean interruptedBy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.util.concurrent.CancellationException
+                    || t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode()
+                    == io.grpc.Status.Code.CANCELLED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Mirrors the events from {@code from} on, page by page; returns the index to ask from next. */

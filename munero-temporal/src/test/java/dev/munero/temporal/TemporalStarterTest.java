@@ -154,6 +154,52 @@ class TemporalStarterTest {
     }
 
     @Test
+    void munerosPauseOfADistributedRunReachesTheWorkflowWhichPausesAfterItsRunningTask() throws Exception {
+        GitActivities acts = new GitActivities(ScriptedActivities.plan("a", "b<-a"));
+        acts.hold = new java.util.concurrent.CountDownLatch(1);
+        acts.started = new java.util.concurrent.CountDownLatch(1);
+        Worker worker = env.newWorker(QUEUE);
+        worker.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
+        worker.registerActivitiesImplementations(acts);
+        env.start();
+        BuildManager.Session session = new BuildManager.Session(new ScriptedChatModel("anthropic:claude-sonnet-4-6"),
+                new ModelInfo(3, 15, 3.75, 0.3, 200_000, 64_000), System.getenv(), Sandbox.none(), Clock.systemUTC(),
+                new EventBus());
+        RunLimits limits = new RunLimits(OptionalDouble.empty(), Duration.ofMinutes(30), 3, 1, 10, 1000,
+                PermissionMode.AUTO_EDIT, List.of());
+        Distributed.Target target = new Distributed.Target("test-service", QUEUE, remote.toString(), null, null, 30);
+        try (Runs runs = Runs.open(repo, Clock.systemUTC(), true)) {
+            Runs.Started started = runs.start(new Runs.Start("x", "SPEC.md", limits), session,
+                    run -> new TemporalStarter(run, target, line -> { }).follow(env.getWorkflowClient()));
+            var outcome = java.util.concurrent.CompletableFuture.supplyAsync(started::run);
+            assertTrue(acts.started.await(5, java.util.concurrent.TimeUnit.MINUTES), "task a started");
+            try (Runs other = Runs.open(repo, Clock.systemUTC(), false)) { // munero pause, from another process
+                other.pause(started.runId(), "munero pause (test)");
+            }
+            // the follower passes the request on within a second; then task a may end
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+            while (!types(env, started.runId()).contains("pause_requested")) {
+                assertTrue(System.nanoTime() < deadline, "the workflow got no pause request in 5 minutes");
+                Thread.sleep(100);
+            }
+            acts.hold.countDown();
+            BuildManager.Outcome o = outcome.get(5, java.util.concurrent.TimeUnit.MINUTES);
+
+            assertEquals(BuildManager.Status.PAUSED, o.status(), o.message());
+            assertTrue(o.message().startsWith("a pause was requested by munero pause"), o.message());
+            assertEquals(List.of("a"), acts.tasksRun, "b never started");
+            assertEquals(List.of("a"), acts.merged, "a's work was merged before the pause");
+            assertEquals("Paused", runs.summary(started.runId()).state());
+            assertTrue(Files.isRegularFile(Path.of(o.worktree()).resolve("a.txt")), "a's merge is in the worktree");
+        }
+    }
+
+    private static List<String> types(TestWorkflowEnvironment env, String runId) {
+        return env.getWorkflowClient().newWorkflowStub(RunWorkflow.class, "munero-" + runId).progress(0).events()
+                .stream().map(dev.munero.temporal.wire.EventLine::type).toList();
+    }
+
+    @Test
     void aRemoteThatRefusesThePushIsAClearErrorBeforeAnyWorkflowStarts() throws Exception {
         env.start();
         EventBus bus = new EventBus();
