@@ -37,12 +37,18 @@ public interface RunWorkflow {
 
     /**
      * Rejects a malformed {@link #reserve} (no call id, a worst case that is negative or not finite) before it is
-     * written to the workflow's history; the caller gets Temporal's {@code WorkflowUpdateException}.
+     * written to the workflow's history; the caller gets Temporal's {@code WorkflowUpdateException}. A default
+     * method, so that every implementation (tests' included) validates alike.
      *
      * @throws IllegalArgumentException naming what is wrong
      */
     @UpdateValidatorMethod(updateName = "reserve")
-    void validateReserve(Reserve request);
+    default void validateReserve(Reserve request) {
+        String problem = BudgetAccount.invalid(request);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
 
     /** Replaces a reservation's worst case with what the call cost. An unknown call id is ignored. */
     @SignalMethod

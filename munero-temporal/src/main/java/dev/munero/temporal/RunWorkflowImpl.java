@@ -260,14 +260,6 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
 
     @Override
-    public void validateReserve(Reserve request) {
-        String problem = BudgetAccount.invalid(request);
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
-        }
-    }
-
-    @Override
     public void settle(Settle settlement) {
         if (settlement != null && settlement.callId() != null && Double.isFinite(settlement.usd())) {
             budget.settle(settlement.callId(), settlement.usd());

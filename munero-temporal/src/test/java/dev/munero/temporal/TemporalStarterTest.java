@@ -137,6 +137,9 @@ class TemporalStarterTest {
             assertEquals(0.08, summary.costUsd(), 1e-9);
             assertEquals(1, summary.iteration());
             assertTrue(Files.isRegularFile(runs.reportFile(runId)), "the run report is written");
+            Runs.Detail detail = runs.show(runId); // munero sessions show
+            assertEquals(List.of("a", "b"), detail.tasks().stream().map(Runs.Task::id).toList());
+            assertTrue(detail.tasks().stream().allMatch(Runs.Task::done));
         }
         // the console saw the same events the store has
         assertTrue(published.stream().anyMatch(e -> e instanceof RunEvent.RunCompleted));
