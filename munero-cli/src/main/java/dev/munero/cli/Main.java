@@ -53,6 +53,7 @@ public final class Main {
         subcommands.put("token", () -> new TokenCommand(invocation));
         subcommands.put("audit", () -> new AuditCommand(invocation));
         subcommands.put("mcp", () -> new McpCommand(invocation));
+        subcommands.put("worker", () -> new WorkerCommand(invocation));
         // munero help [COMMAND]: picocli's help command, which needs every command registered
         subcommands.put("help", CommandLine.HelpCommand::new);
         Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? subcommands.get(args[0]) : null;

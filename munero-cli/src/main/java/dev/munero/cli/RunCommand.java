@@ -1,10 +1,12 @@
 package dev.munero.cli;
 
 import dev.munero.core.app.AppException;
+import dev.munero.core.app.Distributed;
 import dev.munero.core.app.RunSessions;
 import dev.munero.core.app.Runs;
 import dev.munero.core.config.RunSettingsResolver;
 import dev.munero.core.events.EventBus;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -93,6 +95,22 @@ final class RunCommand implements Callable<Integer> {
                     + "tasks.")
     String worker;
 
+    @Option(names = "--temporal", paramLabel = "HOST:PORT",
+            description = "Run distributed over Temporal: the run is a workflow on the Temporal server at HOST:PORT "
+                    + "and munero worker processes, on any machines, do its planning, tasks, merges, checks and "
+                    + "reflections; this process follows it with the same console, events and exit codes. Needs "
+                    + "--git-remote and the optional module (MUNERO_WITH=temporal ./munero run ...).")
+    String temporal;
+
+    @Option(names = "--task-queue", paramLabel = "QUEUE",
+            description = "With --temporal: the task queue the run's workers poll (default munero).")
+    String taskQueue;
+
+    @Option(names = "--git-remote", paramLabel = "URL",
+            description = "With --temporal: the git remote (any URL git takes) the run's branch is pushed to; "
+                    + "workers fetch from it and push their work to it.")
+    String gitRemote;
+
     @Option(names = "--replay", paramLabel = "FILE",
             description = "Answer model calls from a recording (no network, no key); fail if a request differs.")
     Path replay;
@@ -121,6 +139,29 @@ final class RunCommand implements Callable<Integer> {
             invocation.err().println("munero: error: --record and --replay cannot be used together");
             return ExitCodes.USAGE;
         }
+        Distributed temporalModule = null;
+        if (temporal == null && (taskQueue != null || gitRemote != null)) {
+            invocation.err().println("munero: error: --task-queue and --git-remote go with --temporal HOST:PORT");
+            return ExitCodes.USAGE;
+        }
+        if (temporal != null) {
+            if (gitRemote == null) {
+                invocation.err().println("munero: error: --temporal needs --git-remote URL: the run's workers fetch "
+                        + "its branch from there and push their work there (any git remote; e.g. a bare repository: "
+                        + "git init --bare /srv/run.git)");
+                return ExitCodes.USAGE;
+            }
+            if (replay != null || record != null) {
+                invocation.err().println("munero: error: --record and --replay cannot be used with --temporal: the "
+                        + "model calls are made on the workers");
+                return ExitCodes.USAGE;
+            }
+            temporalModule = Distributed.find("temporal").orElse(null);
+            if (temporalModule == null) {
+                return RunDriver.error(invocation, Distributed.missing("temporal", "run --temporal " + temporal
+                        + " ..."));
+            }
+        }
         String specText;
         Path specFile = invocation.cwd().resolve(spec).toAbsolutePath().normalize();
         try {
@@ -144,8 +185,17 @@ final class RunCommand implements Callable<Integer> {
             return RunDriver.error(invocation, e);
         }
         try (RunSessions.Made made = planned.made(); Runs runs = RunDriver.open(invocation, repo, true)) {
+            Distributed.Follower follower = null;
+            if (temporalModule != null) {
+                Distributed module = temporalModule;
+                Distributed.Target target = new Distributed.Target(temporal, taskQueue == null ? "munero" : taskQueue,
+                        gitRemote, null, null, 60);
+                PrintStream notes = "jsonl".equals(events) ? invocation.err() : invocation.out();
+                follower = r -> module.follow(r, target, notes);
+            }
+            Distributed.Follower follow = follower;
             return RunDriver.drive(invocation, runs, made, bus, events, planned.settings().logLevel().value(),
-                    () -> runs.start(planned.request(), made.session()));
+                    () -> runs.start(planned.request(), made.session(), follow));
         } catch (AppException e) {
             return RunDriver.error(invocation, e);
         }

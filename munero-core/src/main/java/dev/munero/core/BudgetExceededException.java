@@ -28,7 +28,7 @@ public final class BudgetExceededException extends RuntimeException {
      * {@code usd} rounded up to the next cent, strictly above {@code usd} when it is a whole number of cents, so
      * that floating-point sums compared with it never fall on the wrong side.
      */
-    static double roundUpToCent(double usd) {
+    public static double roundUpToCent(double usd) {
         return Math.floor(usd * 100 + 1e-6) / 100 + 0.01;
     }
 

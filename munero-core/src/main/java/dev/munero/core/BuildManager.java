@@ -250,6 +250,20 @@ public final class BuildManager {
             }
             return manager.session(reason);
         }
+
+        /**
+         * Hands the run to {@code follower} instead of the local loop (issue 16.2: a run distributed over an
+         * engine's workers, {@link dev.munero.core.app.Distributed}); returns what the follower returns.
+         *
+         * @throws IllegalStateException when the run was already run or followed
+         * @throws dev.munero.core.app.AppException UNAVAILABLE when the worktree's head cannot be read
+         */
+        public Outcome follow(dev.munero.core.app.Distributed.Follower follower) {
+            if (!ran.compareAndSet(false, true)) {
+                throw new IllegalStateException("the session of run " + manager.runId + " was already run");
+            }
+            return manager.follow(follower);
+        }
     }
 
     /**
@@ -477,6 +491,18 @@ public final class BuildManager {
                 h.checkedIteration, h.startedAt, h.finalState().isPresent(), h.sessions(), h.rollbacks());
         return new RunLoop(new RunContext(store, runId, limits, session, repo, worktree, branch, git, guard, deadline,
                 run, events, state)).run(reason);
+    }
+
+    private Outcome follow(dev.munero.core.app.Distributed.Follower follower) {
+        RunHistory h = RunHistory.fold(store.events(runId, 0));
+        String base;
+        try {
+            base = git.head();
+        } catch (GitException e) {
+            throw dev.munero.core.app.AppException.unavailable(e.getMessage(), e);
+        }
+        return follower.follow(new dev.munero.core.app.DistributedRun(store, runId, h.spec, limits, session, repo,
+                worktree, branch, base, guard.spentUsd()));
     }
 
     /** Appends the event (with its projection) and publishes it. Thread-safe. */

@@ -9,6 +9,7 @@ import dev.munero.temporal.wire.Settle;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -33,6 +34,21 @@ public interface RunWorkflow {
      */
     @UpdateMethod
     Grant reserve(Reserve request);
+
+    /**
+     * Rejects a malformed {@link #reserve} (no call id, a worst case that is negative or not finite) before it is
+     * written to the workflow's history; the caller gets Temporal's {@code WorkflowUpdateException}. A default
+     * method, so that every implementation (tests' included) validates alike.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    @UpdateValidatorMethod(updateName = "reserve")
+    default void validateReserve(Reserve request) {
+        String problem = BudgetAccount.invalid(request);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
 
     /** Replaces a reservation's worst case with what the call cost. An unknown call id is ignored. */
     @SignalMethod

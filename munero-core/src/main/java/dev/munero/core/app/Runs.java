@@ -231,6 +231,17 @@ public final class Runs implements AutoCloseable {
      *                      worktree cannot be made or the store cannot be written
      */
     public Started start(Start request, BuildManager.Session session) {
+        return start(request, session, null);
+    }
+
+    /**
+     * {@link #start(Start, BuildManager.Session)}, but {@link Started#run()} hands the run to {@code follower} (a
+     * {@link Distributed} engine, issue 16.2) instead of the local loop, then writes the run report.
+     *
+     * @param follower drives the run; null for the local loop
+     * @throws AppException as {@link #start(Start, BuildManager.Session)}
+     */
+    public Started start(Start request, BuildManager.Session session, Distributed.Follower follower) {
         if (request.spec() == null || request.spec().isBlank()) {
             throw AppException.invalid("the spec " + (request.specPath() == null ? "" : request.specPath() + " ")
                     + "is empty: write the goal and its acceptance criteria");
@@ -250,7 +261,7 @@ public final class Runs implements AutoCloseable {
         } catch (GitException | StoreException e) {
             throw AppException.unavailable(e.getMessage(), e);
         }
-        return new Driven(prepared, request.reportMetrics());
+        return new Driven(prepared, request.reportMetrics(), follower);
     }
 
     /**
@@ -569,11 +580,17 @@ public final class Runs implements AutoCloseable {
         private final BuildManager.Prepared prepared;
         private final boolean metrics;
         private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        private final Distributed.Follower follower;
         private volatile String reportProblem;
 
         Driven(BuildManager.Prepared prepared, boolean metrics) {
+            this(prepared, metrics, null);
+        }
+
+        Driven(BuildManager.Prepared prepared, boolean metrics, Distributed.Follower follower) {
             this.prepared = prepared;
             this.metrics = metrics;
+            this.follower = follower;
         }
 
         @Override
@@ -589,7 +606,7 @@ public final class Runs implements AutoCloseable {
             }
             BuildManager.Outcome outcome;
             try {
-                outcome = prepared.run();
+                outcome = follower == null ? prepared.run() : prepared.follow(follower);
             } catch (IllegalArgumentException e) {
                 throw AppException.invalid(e.getMessage());
             } catch (StoreException e) {
