@@ -74,7 +74,7 @@ final class GitTransfer {
         Path dir = workDir.resolve("worktrees").resolve(name);
         synchronized (lock(clone)) {
             fetch(clone, remote, branches);
-            String resolved = run(clone, "rev-parse", "-q", "--verify", commit + "^{commit}").strip();
+            String resolved = runAllowingFailure(clone, "rev-parse", "-q", "--verify", commit + "^{commit}").strip();
             if (resolved.isEmpty()) {
                 throw new GitFailure("commit " + commit + " is not on " + String.join(" or ", branches) + " of "
                         + remote + "; the run's branch must hold it (was it pushed?)");
