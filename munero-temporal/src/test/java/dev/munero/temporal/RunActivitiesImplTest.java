@@ -269,6 +269,35 @@ class RunActivitiesImplTest {
     }
 
     @Test
+    void aLongCheckBuildHeartbeatsWhileItRuns() {
+        RunActivities acts = worker();
+        java.util.concurrent.CountDownLatch beats = new java.util.concurrent.CountDownLatch(4);
+        temporal.setActivityHeartbeatListener(Heartbeats.Details.class, d -> beats.countDown());
+        // a heartbeat time-out of 1 s beats every 333 ms; the step runs until four beats came while it ran
+        RunInput run = run();
+        RunInput fast = new RunInput(run.runId(), run.spec(), run.gitRemote(), run.branch(), run.baseCommit(),
+                run.model(), null, 0, 3, 1, null, null, run.limitsJson(), 1);
+        Path marker = dir.resolve("beats");
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            try {
+                if (beats.await(5, TimeUnit.MINUTES)) {
+                    Files.writeString(marker, "enough");
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String waitForBeats = "[{\"name\":\"slow\",\"run\":\"i=0; while [ ! -f " + marker + " ] && [ $i -lt 3000 ]; "
+                + "do sleep 0.1; i=$((i+1)); done; [ -f " + marker + " ]\"}]"; // at most about 5 minutes
+
+        CheckResult checks = acts.check(new CheckInput(fast, 1, base, waitForBeats));
+
+        assertThat(checks.passed()).isTrue();
+        assertThat(beats.getCount()).isZero();
+        watcher.interrupt();
+    }
+
+    @Test
     void planningSeesTheRemoteBranchsFilesAndReturnsTheAcceptedPlan() {
         fake.expect(Reply.toolCall("toolu_plan", "submit_plan", PLAN));
 
