@@ -43,7 +43,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The phases of {@code munero run} for a run whose steps execute elsewhere (issue 16.2, the {@code munero-temporal}
@@ -244,13 +243,7 @@ public final class RemotePhases {
             events.accept(new RunEvent.LessonRecorded(iteration, i, l.check(), l.whatFailed(), l.why(), l.fix(),
                     l.files()));
         }
-        List<PlanTask> changes = reflection.tasks();
-        if (changes.isEmpty()) {
-            changes = List.of(new PlanTask("fix-" + (iteration + 1), "The acceptance checks fail: "
-                    + failures.stream().map(f -> f.step() + (f.exitCode().isPresent() ? " (exit " + f.exitCode()
-                    .getAsInt() + ")" : "")).collect(Collectors.joining(", ")) + ". " + reflection.analysis()
-                    + " Make them pass.", List.of(), List.of()));
-        }
+        List<PlanTask> changes = reflection.tasksOrFix(iteration, failures);
         Plan revised = plan.revise(changes);
         List<String> redo = changes.stream().map(PlanTask::id).toList();
         events.accept(new RunEvent.PlanAccepted(iteration + 1, PlanJson.toMap(revised), 1, true, redo));
