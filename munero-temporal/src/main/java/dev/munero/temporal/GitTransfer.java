@@ -129,10 +129,24 @@ final class GitTransfer {
         }
     }
 
+    /**
+     * Removes the worktree, even on a thread interrupted to stop the attempt (the interrupt is kept); a cleanup that
+     * fails does not fail the attempt.
+     */
     private void remove(Checkout checkout) {
-        synchronized (lock(checkout.repository())) {
-            runAllowingFailure(checkout.repository(), "worktree", "remove", "--force", checkout.dir().toString());
-            runAllowingFailure(checkout.repository(), "worktree", "prune");
+        boolean interrupted = Thread.interrupted();
+        try {
+            synchronized (lock(checkout.repository())) {
+                runAllowingFailure(checkout.repository(), "worktree", "remove", "--force", checkout.dir().toString());
+                runAllowingFailure(checkout.repository(), "worktree", "prune");
+            }
+        } catch (GitFailure e) {
+            // git could not start: the worktree stays, the attempt's result does not depend on it, and a later
+            // attempt of the same name removes it before it checks out
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
