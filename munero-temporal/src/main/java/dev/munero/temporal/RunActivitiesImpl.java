@@ -11,7 +11,6 @@ import dev.munero.core.app.RunSessions;
 import dev.munero.core.config.SettingsException;
 import dev.munero.core.events.RunEvent;
 import dev.munero.core.git.Git;
-import dev.munero.core.git.GitException;
 import dev.munero.core.plan.Plan;
 import dev.munero.core.plan.PlanTask;
 import dev.munero.core.plan.PlanningException;
@@ -37,7 +36,6 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +67,10 @@ import tools.jackson.databind.JsonNode;
  * <p><b>Failures.</b> A provider key missing on this worker, an invalid {@code munero.yaml} or limits, a plan or
  * reflection the model could not get right, and a run branch that moved under a merge fail the activity without
  * retry ({@link ApplicationFailure} non-retryable, types {@code configuration}, {@code planning},
- * {@code branch-moved}); git, I/O and provider failures fail it for Temporal to retry. A cancelled or timed-out
- * activity (its heartbeat fails) stops its agent and rethrows Temporal's exception.
+ * {@code branch-moved}); git, I/O and provider failures fail it for Temporal to retry. When a heartbeat fails (the
+ * activity was cancelled or timed out), a watcher interrupts the attempt's thread within a third of the heartbeat
+ * time-out, which stops a model call and its retries, the agent, a command or a check build, and the attempt
+ * rethrows Temporal's exception; nothing is pushed after that.
  *
  * <p>Thread-safe: Temporal runs several activities of a worker at once, each on its own thread.
  */
@@ -240,31 +240,82 @@ public final class RunActivitiesImpl implements RunActivities {
         List<EventLine> lines = Collections.synchronizedList(new ArrayList<>());
         Consumer<RunEvent> events = e -> lines.add(new EventLine(e.type(), RemoteJson.payload(e),
                 System.currentTimeMillis()));
-        try (Heartbeats hb = new Heartbeats(context, interval)) {
+        Heartbeats hb = new Heartbeats(context, interval);
+        Thread watcher = stopOnFailedHeartbeat(hb, interval);
+        try {
             R result = work.run(hb, events);
+            stop(watcher);
+            hb.check();
             return withEvents.apply(result, List.copyOf(lines));
-        } catch (ApplicationFailure | io.temporal.client.ActivityCompletionException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (e instanceof io.temporal.failure.TemporalFailure) {
-                throw e;
-            }
-            if (e instanceof AppException || e instanceof IllegalArgumentException) {
-                throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "configuration", e);
-            }
-            throw ApplicationFailure.newFailureWithCause(describe(e), e.getClass().getSimpleName(), e);
-        } catch (PlanningException e) {
-            throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "planning", e);
-        } catch (ConfigException | SettingsException e) {
-            throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "configuration", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Activity.wrap(e);
-        } catch (GitException | IOException e) {
-            throw ApplicationFailure.newFailureWithCause(describe(e), e.getClass().getSimpleName(), e);
         } catch (Exception e) {
-            throw Activity.wrap(e);
+            stop(watcher);
+            hb.check(); // stopped by a cancel or time-out: Temporal's exception, whatever the work threw
+            throw failure(e);
+        } finally {
+            hb.close();
         }
+    }
+
+    /**
+     * A thread that interrupts the calling (activity) thread once a heartbeat fails (the activity was cancelled or
+     * timed out), so that a model call, its retries, a command or a check build stop; it checks each interval.
+     */
+    private static Thread stopOnFailedHeartbeat(Heartbeats hb, Duration interval) {
+        Thread activity = Thread.currentThread();
+        return Thread.ofVirtual().name("heartbeat-watch").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(interval);
+                    try {
+                        hb.check();
+                    } catch (RuntimeException failed) {
+                        activity.interrupt();
+                        return;
+                    }
+                }
+            } catch (InterruptedException done) {
+                // the attempt ended
+            }
+        });
+    }
+
+    private static void stop(Thread watcher) {
+        watcher.interrupt();
+        boolean interrupted = false;
+        while (watcher.isAlive()) {
+            try {
+                watcher.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the watcher's own interrupt, or a late one: the heartbeat check decides
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Temporal's failure for what a phase threw (see the class docstring). */
+    private static RuntimeException failure(Exception e) {
+        return switch (e) {
+            case ApplicationFailure f -> f;
+            case io.temporal.client.ActivityCompletionException c -> c;
+            case io.temporal.failure.TemporalFailure f -> f;
+            case AppException a -> ApplicationFailure.newNonRetryableFailureWithCause(a.getMessage(), "configuration",
+                    a);
+            case IllegalArgumentException a -> ApplicationFailure.newNonRetryableFailureWithCause(a.getMessage(),
+                    "configuration", a);
+            case PlanningException p -> ApplicationFailure.newNonRetryableFailureWithCause(p.getMessage(), "planning",
+                    p);
+            case ConfigException c -> ApplicationFailure.newNonRetryableFailureWithCause(c.getMessage(),
+                    "configuration", c);
+            case SettingsException c -> ApplicationFailure.newNonRetryableFailureWithCause(c.getMessage(),
+                    "configuration", c);
+            case InterruptedException i -> {
+                Thread.currentThread().interrupt();
+                yield Activity.wrap(i);
+            }
+            default -> ApplicationFailure.newFailureWithCause(describe(e), e.getClass().getSimpleName(), e);
+        };
     }
 
     private static String describe(Throwable e) {

@@ -298,6 +298,43 @@ class RunActivitiesImplTest {
     }
 
     @Test
+    void aCancelledTaskStopsItsAgentPushesNothingAndRemovesItsWorktree() throws Exception {
+        worker();
+        // the heartbeat time-out as the workflow sets it (RunInput.heartbeatSeconds): Temporal's client sends a
+        // heartbeat, and so learns of the cancel, at most every 80 % of it
+        RunActivities acts = temporal.newActivityStub(RunActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(10)).setHeartbeatTimeout(Duration.ofSeconds(3))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+        java.util.concurrent.CountDownLatch beating = new java.util.concurrent.CountDownLatch(1);
+        temporal.setActivityHeartbeatListener(Heartbeats.Details.class, d -> beating.countDown());
+        Path marker = dir.resolve("go-on");
+        // the agent's command waits for a marker that only comes after the end (at most about 5 minutes): the cancel,
+        // delivered by a heartbeat, must stop the command and the agent, so no second model call is made
+        fake.expect(Reply.toolCall("toolu_c", "run_command", "{\"command\":\"i=0; while [ ! -f " + marker
+                + " ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i+1)); done\"}"));
+        Map<String, Object> limits = new LinkedHashMap<>(new RunLimits(OptionalDouble.empty(), Duration.ofMinutes(30),
+                3, 1, 20, 4096, PermissionMode.FULL, List.of()).asMap());
+        limits.put("sandbox", "off");
+        RunInput run = run();
+        RunInput fast = new RunInput(run.runId(), run.spec(), run.gitRemote(), run.branch(), run.baseCommit(),
+                run.model(), null, 0, 3, 1, null, null, RunEvents.JSON.writeValueAsString(limits), 3);
+        java.util.concurrent.CompletableFuture<TaskResult> result = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> acts.runTask(new TaskInput(fast, 1, TASK, base, List.of(), PLAN)));
+
+        assertThat(beating.await(5, TimeUnit.MINUTES)).isTrue();
+        temporal.requestCancelActivity();
+
+        assertThatThrownBy(() -> result.get(5, TimeUnit.MINUTES)).cause()
+                .isInstanceOf(io.temporal.failure.CanceledFailure.class);
+        Files.writeString(marker, "go on"); // ends the command if it was not killed (the assertion below fails)
+        assertThat(fake.requests()).as("the agent stopped during its command").hasSize(1);
+        assertThat(git(remote, "branch", "--list", "munero/r1-tasks/*").strip()).isEmpty();
+        try (var left = Files.list(dir.resolve("worker/worktrees"))) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
+    @Test
     void planningSeesTheRemoteBranchsFilesAndReturnsTheAcceptedPlan() {
         fake.expect(Reply.toolCall("toolu_plan", "submit_plan", PLAN));
 
