@@ -119,27 +119,19 @@ public final class RunActivitiesImpl implements RunActivities {
     @Override
     public TaskResult runTask(TaskInput input) {
         RunInput run = input.run();
-        PlanTask task = taskOf(input.taskJson());
-        String branch = taskBranch(run.runId(), input.iteration(), task.id());
-        GitTransfer.requireBranchName(branch);
         return attempt(run, (hb, events) -> {
+            PlanTask task = taskOf(input.taskJson());
+            String branch = taskBranch(run.runId(), input.iteration(), task.id());
+            GitTransfer.requireBranchName(branch);
             try (GitTransfer.Checkout co = git.checkout(run.gitRemote(), List.of(run.branch()), input.commit(),
                     attemptName())) {
                 Priced priced = provider(run, hb);
                 RunLimits limits = limits(run);
                 Plan plan = planOf(input);
-                Thread worker = Thread.currentThread();
                 RemotePhases.TaskSetup setup = new RemotePhases.TaskSetup(input.iteration(), run.spec(), plan, task,
                         RemoteJson.lessons(input.lessonsJson()), limits, sandbox(run), env, limits.timeout());
-                AgentResult result = RemotePhases.runTask(priced.model(), priced.prices(), setup, co.dir(), events,
-                        () -> {
-                            try {
-                                hb.check();
-                            } catch (RuntimeException cancelled) {
-                                worker.interrupt(); // stops the agent; hb.check() below rethrows
-                            }
-                        });
-                hb.check();
+                AgentResult result = RemotePhases.runTask(priced.model(), priced.prices(), setup, co.dir(), events);
+                hb.check(); // a failed heartbeat interrupted the agent (attempt's watcher): Temporal's exception
                 if (result.condition() == StopCondition.INTERRUPTED) {
                     throw Activity.wrap(new InterruptedException("the agent on task " + task.id()
                             + " was interrupted"));

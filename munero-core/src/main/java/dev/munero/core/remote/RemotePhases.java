@@ -140,15 +140,14 @@ public final class RemotePhases {
 
     /**
      * Runs the task's agent in {@code dir} (scope {@code task:<iteration>:<id>}): records {@code task_started}, each
-     * {@code model_call} and {@code tool_call}; {@code between} runs after every agent event (a heartbeat's
-     * check: it may interrupt the thread to stop the agent). Recording {@code task_finished} is the caller's
+     * {@code model_call} and {@code tool_call}. Recording {@code task_finished} is the caller's
      * ({@link #taskFinished}), once it knows the task's commit.
      *
-     * @return the agent's result; {@code INTERRUPTED} when the thread was interrupted
+     * @return the agent's result; {@code INTERRUPTED} when the thread was interrupted (that stops the agent)
      * @throws IllegalArgumentException when the limits name a CLI worker (not supported in a distributed run)
      */
     public static AgentResult runTask(ChatModel model, ModelInfo prices, TaskSetup setup, Path dir,
-                                      Consumer<RunEvent> events, Runnable between) {
+                                      Consumer<RunEvent> events) {
         if (!setup.limits().worker().equals(dev.munero.agent.worker.Workers.AGENT)) {
             throw new IllegalArgumentException("worker " + setup.limits().worker() + " cannot execute the tasks of a "
                     + "distributed run; only the built-in agent can (--worker agent)");
@@ -172,7 +171,6 @@ public final class RemotePhases {
                                 cut(f.output(), PREVIEW_CHARS), f.duration().toMillis()));
                         default -> { }
                     }
-                    between.run();
                 }).build();
         return agent.run(TaskPrompt.of(setup.spec(), setup.plan(), task, setup.lessons()));
     }
