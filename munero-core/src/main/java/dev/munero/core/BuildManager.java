@@ -394,17 +394,7 @@ public final class BuildManager {
 
     /** The run's limits: those it was started with ({@code run_started}), as the last resume changed them. */
     public static RunLimits storedLimits(RunHistory h) {
-        JsonNode s = h.settings;
-        return new RunLimits(s.path("budget_usd").isNumber() ? OptionalDouble.of(s.path("budget_usd").asDouble())
-                : OptionalDouble.empty(), Duration.ofSeconds(s.path("timeout_seconds").asLong(3600)),
-                s.path("max_iterations").asInt(5), s.path("agents").asInt(1), s.path("max_turns").asInt(50),
-                s.path("max_output_tokens").asInt(8192),
-                dev.munero.agent.safety.PermissionMode.parse(s.path("permission_mode").asString("auto-edit")),
-                PlanJson.strings(s.path("allow")), s.path("leases").asBoolean(true),
-                s.path("review_rounds").asInt(RunLimits.DEFAULT_REVIEW_ROUNDS),
-                s.path("worker").asString(dev.munero.agent.worker.Workers.AGENT),
-                Duration.ofMillis(s.path("worker_inactivity_ms").asLong(RunLimits.DEFAULT_WORKER_INACTIVITY.toMillis())),
-                Duration.ofMillis(s.path("worker_grace_ms").asLong(RunLimits.DEFAULT_WORKER_GRACE.toMillis())));
+        return RunLimits.fromMap(h.settings);
     }
 
     /**

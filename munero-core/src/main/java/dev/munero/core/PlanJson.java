@@ -51,7 +51,11 @@ public final class PlanJson {
         return m;
     }
 
-    static Plan fromJson(JsonNode node) {
+    /**
+     * The plan {@link #toMap} wrote, read back (from an event's payload or a distributed run's wire record).
+     * Missing fields read as empty; the plan is not validated again.
+     */
+    public static Plan fromJson(JsonNode node) {
         List<PlanTask> tasks = new ArrayList<>();
         for (JsonNode t : node.path("tasks")) {
             tasks.add(new PlanTask(t.path("id").asString(), t.path("description").asString(), strings(t.path("files")),

@@ -137,4 +137,24 @@ public record RunLimits(OptionalDouble budgetUsd, Duration timeout, int maxItera
         }
         return m;
     }
+
+    /**
+     * The limits {@link #asMap} wrote, read back (a run's {@code run_started} settings, or a distributed run's
+     * limits JSON); a missing key takes the value {@code munero run} defaults to.
+     *
+     * @throws IllegalArgumentException when a value is out of range (as the constructor) or the permission mode or
+     *                                  worker is unknown
+     */
+    public static RunLimits fromMap(tools.jackson.databind.JsonNode s) {
+        return new RunLimits(s.path("budget_usd").isNumber() ? OptionalDouble.of(s.path("budget_usd").asDouble())
+                : OptionalDouble.empty(), Duration.ofSeconds(s.path("timeout_seconds").asLong(3600)),
+                s.path("max_iterations").asInt(5), s.path("agents").asInt(1), s.path("max_turns").asInt(50),
+                s.path("max_output_tokens").asInt(8192),
+                dev.munero.agent.safety.PermissionMode.parse(s.path("permission_mode").asString("auto-edit")),
+                PlanJson.strings(s.path("allow")), s.path("leases").asBoolean(true),
+                s.path("review_rounds").asInt(RunLimits.DEFAULT_REVIEW_ROUNDS),
+                s.path("worker").asString(dev.munero.agent.worker.Workers.AGENT),
+                Duration.ofMillis(s.path("worker_inactivity_ms").asLong(DEFAULT_WORKER_INACTIVITY.toMillis())),
+                Duration.ofMillis(s.path("worker_grace_ms").asLong(DEFAULT_WORKER_GRACE.toMillis())));
+    }
 }

@@ -11,7 +11,6 @@ import dev.munero.core.plan.PlanningException;
 import dev.munero.core.plan.Reflection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The reflect phase, after an iteration whose checks failed: one call (scope {@code reflect:<iteration>}) turns
@@ -53,13 +52,7 @@ final class Reflecting {
         }
         List<PlanTask> tasks = new ArrayList<>(run.plan.tasks());
         List<String> redo = new ArrayList<>();
-        List<PlanTask> changes = reflection.tasks();
-        if (changes.isEmpty()) {
-            changes = List.of(new PlanTask("fix-" + (iteration + 1), "The acceptance checks fail: "
-                    + failures.stream().map(f -> f.step() + (f.exitCode().isPresent() ? " (exit " + f.exitCode()
-                    .getAsInt() + ")" : "")).collect(Collectors.joining(", ")) + ". " + reflection.analysis()
-                    + " Make them pass.", List.of(), List.of()));
-        }
+        List<PlanTask> changes = reflection.tasksOrFix(iteration, failures);
         for (PlanTask change : changes) {
             int at = indexOf(tasks, change.id());
             if (at >= 0) {

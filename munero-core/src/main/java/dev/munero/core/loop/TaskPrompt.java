@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
  * <p>Its text is part of every recorded request of the task, so a change to it makes replays of older recordings
  * miss. Thread-safe (a pure function).
  */
-final class TaskPrompt {
+public final class TaskPrompt {
     private TaskPrompt() {
     }
 
     /** The prompt for {@code task} of {@code plan}, towards {@code spec}, with {@code lessons} (may be empty). */
-    static String of(String spec, Plan plan, PlanTask task, List<Lesson> lessons) {
+    public static String of(String spec, Plan plan, PlanTask task, List<Lesson> lessons) {
         StringBuilder p = new StringBuilder();
         p.append("You are one of the coding agents of a build manager working towards this spec:\n\n")
                 .append(spec.strip()).append("\n\nYour task (id ").append(task.id()).append("):\n")

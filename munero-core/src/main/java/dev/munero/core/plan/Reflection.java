@@ -35,4 +35,21 @@ public record Reflection(String analysis, List<Lesson> lessons, List<PlanTask> t
             }
         }
     }
+
+    /**
+     * The tasks the next iteration does: this reflection's, or, when it has none, one {@code fix-<iteration + 1>}
+     * task naming the failed checks (with exit codes) and the analysis.
+     *
+     * @param iteration the iteration whose checks failed
+     * @param failures  its failed checks
+     */
+    public List<PlanTask> tasksOrFix(int iteration, List<CheckFailure> failures) {
+        if (!tasks.isEmpty()) {
+            return tasks;
+        }
+        return List.of(new PlanTask("fix-" + (iteration + 1), "The acceptance checks fail: "
+                + failures.stream().map(f -> f.step() + (f.exitCode().isPresent() ? " (exit " + f.exitCode()
+                .getAsInt() + ")" : "")).collect(java.util.stream.Collectors.joining(", ")) + ". " + analysis
+                + " Make them pass.", List.of(), List.of()));
+    }
 }

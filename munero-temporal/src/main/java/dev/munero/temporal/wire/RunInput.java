@@ -21,8 +21,9 @@ package dev.munero.temporal.wire;
  *                         or Turborepo v8, as {@code cache: remote:}), or null: a retried activity then pays again
  *                         for the calls its dead attempt completed, and says so in an event
  * @param remoteCacheToken the remote cache's token (Turborepo), or null
- * @param limitsJson       the run's {@code RunLimits} as JSON (permission mode, turns, sandbox...), for the
- *                         activities
+ * @param limitsJson       the run's {@code RunLimits} as JSON ({@code RunLimits#asMap}: permission mode, turns,
+ *                         ...) plus {@code "sandbox"}: {@code auto} (when missing), {@code on} or {@code off}, where
+ *                         the workers run agents' commands and check steps
  * @param heartbeatSeconds the activities' heartbeat time-out: a worker silent this long is taken for dead and its
  *                         activity is retried on another worker (60 by default; tests use a few seconds)
  */
