@@ -37,10 +37,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       reported usage at the model's prices; its worst case when it was cut off ({@link CostGuard#isCutOff}); 0 when
  *       the provider refused it;</li>
  *   <li>a completed call's response goes to the remote cache under its digest, and only then the digest into the
- *       heartbeat ({@link Heartbeats#completed}), so a digest a later attempt reads always had its response stored.</li>
+ *       heartbeat ({@link Heartbeats#completed}), so a digest a later attempt reads always had its response stored
+ *       (without a remote cache the digest is heartbeated all the same: a retry then says how many calls it pays
+ *       again).</li>
  * </ol>
  * What could not be done as planned (no remote cache, the cache unreachable, an answer gone from it) is said in
  * {@link #notes()}, for the activity's events: the call is then paid again.
+ *
+ * <p>A digest reaches Temporal with the next heartbeat the SDK sends: it throttles an activity's heartbeats to one
+ * per 0.8 × the heartbeat time-out (Java SDK, {@code HeartbeatContextImpl}) and sends the last details when the
+ * attempt fails or completes. A worker killed less than that after a call completed loses the digest, and the retry
+ * pays for that call again.
  *
  * <p>Thread-safe; call ids are {@code <callPrefix>/call/<n>}, n counting from 1 in this attempt.
  */
@@ -138,14 +145,16 @@ public final class ActivityModel implements ChatModel {
         }
         OptionalDouble cost = prices.cost(response.usage());
         settle(callId, cost.orElse(0));
-        if (cache != null) {
-            try {
-                cache.put(digest, CallCodec.writeResponse(response));
-                heartbeats.completed(digest);
-            } catch (RemoteValues.Unavailable e) {
-                note("a completed model call could not be stored in the remote cache (" + e.getMessage() + "): a "
-                        + "retry of this activity would pay for it again");
-            }
+        if (cache == null) {
+            heartbeats.completed(digest); // nothing to answer it from, but a retry can say what it pays again
+            return response;
+        }
+        try {
+            cache.put(digest, CallCodec.writeResponse(response));
+            heartbeats.completed(digest);
+        } catch (RemoteValues.Unavailable e) {
+            note("a completed model call could not be stored in the remote cache (" + e.getMessage() + "): a "
+                    + "retry of this activity would pay for it again");
         }
         return response;
     }
