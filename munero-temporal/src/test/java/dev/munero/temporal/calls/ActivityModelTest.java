@@ -5,29 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.munero.engine.cache.remote.CacheServers;
-import dev.munero.llm.ChatRequest;
-import dev.munero.llm.Message;
 import dev.munero.llm.ModelRef;
 import dev.munero.llm.ScriptedChatModel;
 import dev.munero.llm.Usage;
 import dev.munero.llm.pricing.ModelInfo;
-import dev.munero.temporal.Heartbeats;
 import dev.munero.temporal.RunWorkflow;
 import dev.munero.temporal.wire.RunInput;
 import dev.munero.temporal.wire.RunResult;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,12 +44,7 @@ class ActivityModelTest {
     Path work;
     private TestWorkflowEnvironment env;
     private final ScriptedChatModel provider = new ScriptedChatModel(ModelRef.parse("anthropic:claude-sonnet-4-6"));
-    private final AtomicInteger attempts = new AtomicInteger();
-    private final List<String> notes = new CopyOnWriteArrayList<>();
-    /** Attempt 1 fails after this many calls (0: never). */
-    private volatile int failFirstAttemptAfter;
-    /** Runs when attempt 2 starts. */
-    private volatile Runnable beforeRetry = () -> { };
+    private CallsActivityImpl activity;
 
     @BeforeAll
     static void startNginx() throws Exception {
@@ -79,39 +65,8 @@ class ActivityModelTest {
         env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(AccountWorkflow.class);
-        WorkerActivityModels models = new WorkerActivityModels(work, Map.of());
-        worker.registerActivitiesImplementations((CallsActivity) (run, prompts) -> {
-            ActivityExecutionContext ctx = Activity.getExecutionContext();
-            int attempt = ctx.getInfo().getAttempt();
-            attempts.incrementAndGet();
-            if (attempt == 2) {
-                beforeRetry.run();
-            }
-            try (Heartbeats beats = new Heartbeats(ctx, Duration.ofMillis(300))) {
-                ActivityModel model = models.open(run, provider, PRICES, beats,
-                        ctx.getInfo().getActivityId() + "/" + attempt);
-                Path worktree = work.resolve("wt").resolve("task-1-attempt-" + attempt);
-                List<Message> conversation = new ArrayList<>();
-                List<String> answers = new ArrayList<>();
-                try {
-                    for (String prompt : prompts) {
-                        if (attempt == 1 && failFirstAttemptAfter > 0 && answers.size() == failFirstAttemptAfter) {
-                            throw new IllegalStateException("the worker died (test)");
-                        }
-                        conversation.add(Message.user(prompt));
-                        var r = model.chat(new ChatRequest("You work in " + worktree + ".", conversation, List.of(), 1000));
-                        conversation.add(r.message());
-                        answers.add(r.message().text());
-                    }
-                } finally {
-                    notes.addAll(model.notes());
-                }
-                return answers;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        activity = new CallsActivityImpl(new WorkerActivityModels(work, Map.of()), provider, PRICES, work);
+        worker.registerActivitiesImplementations(activity);
         env.start();
     }
 
@@ -168,30 +123,30 @@ class ActivityModelTest {
         assertTrue(r.message().contains("failure " + ActivityModel.BUDGET_FAILURE
                 + " the run's budget refused a model call: the next model call could cost up to"), r.message());
         assertEquals(0, provider.calls());
-        assertEquals(1, attempts.get(), "a budget refusal is not retried");
+        assertEquals(1, activity.attempts.get(), "a budget refusal is not retried");
         assertEquals(0, r.spentUsd());
     }
 
     @Test
     void aRetriedAttemptAnswersTheCallsItsPredecessorCompletedFromTheRemoteCacheWithoutReservingOrSendingThem() {
-        failFirstAttemptAfter = 2;
+        activity.failFirstAttemptAfter = 2;
         answerEachPrompt(3);
 
         RunResult r = run(1.0, nginx.url());
 
         assertEquals("completed", r.status(), r.message());
-        assertEquals(2, attempts.get());
+        assertEquals(2, activity.attempts.get());
         assertEquals(3, provider.calls(), "each call is sent once: " + provider.requests());
         assertEquals(3, lines(r, "reserve "), r.message());
         assertEquals(3 * COST, r.spentUsd(), 1e-9);
         assertTrue(r.message().contains("answers done: plan the work|done: write the code|done: write the tests"),
                 r.message());
-        assertEquals(List.of(), notes);
+        assertEquals(List.of(), activity.notes);
     }
 
     @Test
     void withoutARemoteCacheARetriedAttemptPaysAgainAndSaysSo() {
-        failFirstAttemptAfter = 2;
+        activity.failFirstAttemptAfter = 2;
         answerEachPrompt(5);
 
         RunResult r = run(1.0, null);
@@ -199,16 +154,16 @@ class ActivityModelTest {
         assertEquals("completed", r.status(), r.message());
         assertEquals(5, provider.calls());
         assertEquals(5 * COST, r.spentUsd(), 1e-9);
-        assertEquals(1, notes.size(), notes.toString());
-        assertTrue(notes.getFirst().startsWith("an earlier attempt completed 2 model call(s), but the run has no "
-                + "remote cache to answer them from: they are sent and paid again"), notes.toString());
+        assertEquals(1, activity.notes.size(), activity.notes.toString());
+        assertTrue(activity.notes.getFirst().startsWith("an earlier attempt completed 2 model call(s), but the run has no "
+                + "remote cache to answer them from: they are sent and paid again"), activity.notes.toString());
     }
 
     @Test
     void aCallWhoseStoredAnswerIsDamagedIsSentAgainAndSaysWhy() {
-        failFirstAttemptAfter = 1;
+        activity.failFirstAttemptAfter = 1;
         answerEachPrompt(4);
-        beforeRetry = () -> {
+        activity.beforeRetry = () -> {
             try (var values = Files.walk(nginx.storage().resolve("cas"))) {
                 for (Path v : values.filter(Files::isRegularFile).toList()) {
                     Files.writeString(v, "{\"response\": {}, \"usage\": {}}");
@@ -222,7 +177,7 @@ class ActivityModelTest {
 
         assertEquals("completed", r.status(), r.message());
         assertEquals(4, provider.calls(), "the damaged answer is paid again: " + provider.requests());
-        assertEquals(1, notes.size(), notes.toString());
-        assertTrue(notes.getFirst().contains("does not hash to"), notes.toString());
+        assertEquals(1, activity.notes.size(), activity.notes.toString());
+        assertTrue(activity.notes.getFirst().contains("does not hash to"), activity.notes.toString());
     }
 }
