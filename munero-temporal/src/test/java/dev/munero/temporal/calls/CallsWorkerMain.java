@@ -10,7 +10,9 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A worker JVM for {@link CallCacheKillTest}: {@link AccountWorkflow} and {@link CallsActivityImpl} over the real
@@ -32,7 +34,9 @@ public final class CallsWorkerMain {
         WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(args[0]).build());
         WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
-        Worker worker = factory.newWorker(args[1]);
+        // no sticky execution: see LocalCluster (the test server would wait on a killed worker's sticky queue)
+        Worker worker = factory.newWorker(args[1], WorkerOptions.newBuilder()
+                .setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
         worker.registerWorkflowImplementationTypes(AccountWorkflow.class);
         worker.registerActivitiesImplementations(new CallsActivityImpl(new WorkerActivityModels(work, env), provider,
                 PRICES, work));

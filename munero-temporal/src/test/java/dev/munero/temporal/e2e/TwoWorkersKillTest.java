@@ -18,7 +18,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,20 +124,27 @@ class TwoWorkersKillTest {
                 assertThat(victim.exitValue()).isEqualTo(137);
                 release.countDown(); // the held answer goes to a dead connection
 
-                RunResult result = WorkflowStub.fromTyped(run).getResult(LocalCluster.LONG.toMinutes() * 2,
-                        TimeUnit.MINUTES, RunResult.class);
+                RunResult result = cluster.result(RunInput.workflowId(RUN), RunResult.class, 10);
 
                 assertThat(result.status()).as("%s%n%s", result.message(), cluster.logs()).isEqualTo("completed");
                 assertThat(git(dir, "--git-dir", remote.toString(), "show", "munero/" + RUN + ":greeting.txt"))
                         .isEqualTo("hello world");
                 // the task's last attempt ran on the survivor
-                List<String> identities = new ArrayList<>();
-                for (HistoryEvent e : client.fetchHistory(RunInput.workflowId(RUN)).getEvents()) {
-                    if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
-                        identities.add(e.getActivityTaskStartedEventAttributes().getIdentity());
+                // history keeps the started event of an activity's last attempt only: the task's is the survivor's 2nd
+                Map<Long, String> scheduled = new HashMap<>();
+                HistoryEvent started = null;
+                for (HistoryEvent e : cluster.client().fetchHistory(RunInput.workflowId(RUN)).getEvents()) {
+                    if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+                        scheduled.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType()
+                                .getName());
+                    } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && "RunTask".equals(
+                            scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId()))) {
+                        started = e;
                     }
                 }
-                assertThat(identities).as("who started activities").anyMatch(i -> i.startsWith(survivor.pid() + "@"));
+                assertThat(started).as("the task activity's last attempt").isNotNull();
+                assertThat(started.getActivityTaskStartedEventAttributes().getIdentity()).startsWith(survivor.pid() + "@");
+                assertThat(started.getActivityTaskStartedEventAttributes().getAttempt()).isEqualTo(2);
                 // every model call was sent once, but the one the kill cut off
                 List<RecordedRequest> requests = fake.requests();
                 Map<String, Integer> sent = new HashMap<>();
