@@ -16,17 +16,18 @@ import java.util.concurrent.TimeUnit;
  * own temporary configuration and storage: nginx from Debian with its WebDAV module (a Bazel HTTP cache), and
  * {@code turborepo-remote-cache} from npm with local storage. {@code .ci/run} installs both; where one is missing,
  * {@link #nginx()} or {@link #turborepoCacheScript()} says why, and the tests using it are skipped with that message.
+ * Public for munero-temporal's tests (its call cache, issue 16.2), through this module's test-jar.
  */
-final class CacheServers {
+public final class CacheServers {
     /** Where {@code .ci/run} installs turborepo-remote-cache. */
-    static final Path TURBO_CACHE_PREFIX = Path.of(System.getProperty("user.home"), ".cache", "munero-test",
+    public static final Path TURBO_CACHE_PREFIX = Path.of(System.getProperty("user.home"), ".cache", "munero-test",
             "turborepo-remote-cache");
 
     private CacheServers() {
     }
 
     /** A running server: its root URL, where it keeps what it is sent, and the process to stop. */
-    record Running(String url, Path storage, Process process) implements AutoCloseable {
+    public record Running(String url, Path storage, Process process) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             process.destroy();
@@ -37,7 +38,7 @@ final class CacheServers {
     }
 
     /** The nginx binary, or null when it is not installed. */
-    static Path nginx() {
+    public static Path nginx() {
         for (String p : new String[] {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
             if (Files.isExecutable(Path.of(p))) {
                 return Path.of(p);
@@ -47,7 +48,7 @@ final class CacheServers {
     }
 
     /** turborepo-remote-cache's command script, or null when it is not installed. */
-    static Path turborepoCacheScript() {
+    public static Path turborepoCacheScript() {
         Path script = TURBO_CACHE_PREFIX.resolve("node_modules/turborepo-remote-cache/dist/cli.js");
         return Files.isRegularFile(script) ? script : null;
     }
@@ -56,7 +57,7 @@ final class CacheServers {
      * nginx serving {@code dir/root} with WebDAV PUT on a free port: a Bazel HTTP cache ({@code PUT /cas/<sha256>} 201,
      * {@code GET} the same bytes, a missing key 404).
      */
-    static Running startNginx(Path dir) throws Exception {
+    public static Running startNginx(Path dir) throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         int port = freePort();
         String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
@@ -93,7 +94,7 @@ final class CacheServers {
     }
 
     /** turborepo-remote-cache with local storage in {@code dir/store}, accepting {@code token}, on a free port. */
-    static Running startTurborepoCache(Path dir, String token) throws Exception {
+    public static Running startTurborepoCache(Path dir, String token) throws Exception {
         Path store = Files.createDirectories(dir.resolve("store"));
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder("node", turborepoCacheScript().toString()).directory(dir.toFile())
@@ -112,7 +113,7 @@ final class CacheServers {
         return new Running("http://127.0.0.1:" + port, store, p);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
