@@ -49,6 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code write_file} from the remote cache and sends only {@code finish} again. The run completes; the fake saw every
  * call once but the one cut off by the kill.
  *
+ * <p>The workers must run without sticky execution on Temporal's Java test server (see {@link LocalCluster}); if
+ * {@code WorkerMain} keeps the SDK's default, this test can hang on the retried task's first workflow update, as
+ * {@code CallCacheKillTest} did two runs in five before its workers turned sticky execution off.
+ *
  * <p>Skipped, saying why, while the worker host ({@code dev.munero.temporal.WorkerMain}) is not on the class path,
  * or without nginx or git.
  */
