@@ -236,7 +236,25 @@ final class TemporalStarter {
         return new RunInput(run.runId(), run.spec(), target.gitRemote(), run.branch(), run.baseCommit(), run.model(),
                 limits.budgetUsd().isPresent() ? limits.budgetUsd().getAsDouble() : null, run.spentUsd(),
                 limits.maxIterations(), limits.agents(), target.remoteCache(), target.remoteCacheToken(),
-                RunEvents.JSON.writeValueAsString(limits.asMap()), target.heartbeatSeconds());
+                RunEvents.JSON.writeValueAsString(limitsForWorkers(limits.asMap(), run.sandbox())),
+                target.heartbeatSeconds());
+    }
+
+    /**
+     * The run's limits for its workers, with the starter's containment as {@code sandbox}: {@code off} when the
+     * starter runs commands without a sandbox, {@code on} when it runs them in bubblewrap (a worker without
+     * bubblewrap then refuses the step rather than run it with less containment than the user's machine gave), and
+     * {@code auto} (bubblewrap where the worker has it, else the allow list) when the starter has only the allow list.
+     */
+    static java.util.Map<String, Object> limitsForWorkers(java.util.Map<String, Object> limits,
+                                                          dev.munero.agent.safety.Sandbox sandbox) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(limits);
+        m.put("sandbox", switch (sandbox) {
+            case dev.munero.agent.safety.Sandbox.None ignored -> "off";
+            case dev.munero.agent.safety.Sandbox.Bubblewrap ignored -> "on";
+            case dev.munero.agent.safety.Sandbox.Unavailable ignored -> "auto";
+        });
+        return m;
     }
 
     /**

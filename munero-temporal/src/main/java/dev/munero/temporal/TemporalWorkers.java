@@ -64,6 +64,20 @@ public final class TemporalWorkers implements AutoCloseable {
      */
     public static TemporalWorkers start(String address, String taskQueue, Path workDir, int slots,
                                         Map<String, String> env, Activities activities) {
+        return start(address, taskQueue, workDir, slots, env, activities, true);
+    }
+
+    /**
+     * As {@link #start(String, String, Path, int, Map, Activities)}, with or without sticky execution. Without it
+     * ({@code WorkerOptions.setStickyQueueScheduleToStartTimeout(Duration.ZERO)}: the SDK then asks for no sticky
+     * queue) every workflow task replays the workflow's history on whichever worker takes it. That is what Temporal's
+     * Java test server needs: it never moves a workflow task off a dead worker's sticky queue (a real server does
+     * after the sticky schedule-to-start time-out, 5 s), so a workflow whose worker was killed would wait forever.
+     *
+     * @param sticky whether this worker keeps its workflows cached and asks for their next tasks
+     */
+    public static TemporalWorkers start(String address, String taskQueue, Path workDir, int slots,
+                                        Map<String, String> env, Activities activities, boolean sticky) {
         if (address == null || address.isBlank() || !address.contains(":")) {
             throw new IllegalArgumentException("--temporal takes HOST:PORT (e.g. 127.0.0.1:7233), was " + address);
         }
@@ -83,8 +97,11 @@ public final class TemporalWorkers implements AutoCloseable {
         WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
                 .setNamespace("default").build());
         WorkerFactory factory = WorkerFactory.newInstance(client);
-        Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(slots).build());
+        WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots);
+        if (!sticky) {
+            options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        }
+        Worker worker = factory.newWorker(taskQueue, options.build());
         worker.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
         worker.registerActivitiesImplementations(acts);
         factory.start();

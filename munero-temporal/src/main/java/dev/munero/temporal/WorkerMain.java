@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A worker JVM of its own (issue 16.2): {@code java -cp munero.jar:munero-temporal.jar dev.munero.temporal.WorkerMain
- * --temporal HOST:PORT --task-queue Q --work-dir DIR [--slots N]}, which is what {@code munero worker} runs in
+ * --temporal HOST:PORT --task-queue Q --work-dir DIR [--slots N] [--no-sticky]}, which is what {@code munero worker} runs in
  * Munero's JVM and what tests start as child processes. It polls until SIGTERM or Ctrl-C (a shutdown hook stops it:
  * running activities get {@value TemporalWorkers#DRAIN_SECONDS} s to end); a worker killed outright (SIGKILL) is
  * noticed by Temporal after the run's heartbeat time-out and its activities move to another worker.
@@ -16,7 +16,7 @@ import java.util.Map;
 public final class WorkerMain {
     /** The default {@code --slots}: activities a worker runs at once. */
     public static final int DEFAULT_SLOTS = 2;
-    static final String USAGE = "usage: WorkerMain --temporal HOST:PORT --task-queue QUEUE --work-dir DIR [--slots N]";
+    static final String USAGE = "usage: WorkerMain --temporal HOST:PORT --task-queue QUEUE --work-dir DIR [--slots N] [--no-sticky]";
 
     private WorkerMain() {
     }
@@ -27,7 +27,7 @@ public final class WorkerMain {
     }
 
     /** Parsed arguments. */
-    record Args(String address, String taskQueue, Path workDir, int slots) { }
+    record Args(String address, String taskQueue, Path workDir, int slots, boolean sticky) { }
 
     /**
      * Parses the arguments.
@@ -39,8 +39,13 @@ public final class WorkerMain {
         String queue = null;
         Path dir = null;
         int slots = DEFAULT_SLOTS;
+        boolean sticky = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--no-sticky")) { // for Temporal's Java test server: see TemporalWorkers#start
+                sticky = false;
+                continue;
+            }
             if (!a.startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException(i + 1 >= args.length && a.startsWith("--") ? a + " needs a value"
                         : "unexpected argument " + a);
@@ -64,7 +69,7 @@ public final class WorkerMain {
             throw new IllegalArgumentException("missing " + (address == null ? "--temporal HOST:PORT"
                     : queue == null ? "--task-queue QUEUE" : "--work-dir DIR"));
         }
-        return new Args(address, queue, dir, slots);
+        return new Args(address, queue, dir, slots, sticky);
     }
 
     /**
@@ -84,7 +89,8 @@ public final class WorkerMain {
         }
         TemporalWorkers workers;
         try {
-            workers = TemporalWorkers.start(a.address(), a.taskQueue(), a.workDir(), a.slots(), env, activities);
+            workers = TemporalWorkers.start(a.address(), a.taskQueue(), a.workDir(), a.slots(), env, activities,
+                    a.sticky());
         } catch (IllegalArgumentException e) {
             err.println("munero worker: error: " + e.getMessage());
             return 2;

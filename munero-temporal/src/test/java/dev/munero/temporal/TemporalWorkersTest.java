@@ -9,7 +9,7 @@ import dev.munero.temporal.wire.RunResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.testserver.TestServer;
+import dev.munero.temporal.e2e.LoopbackTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +43,7 @@ class TemporalWorkersTest {
     @Test
     void aWorkerStartedOnAServersPortRunsARunsWorkflowAndItsActivitiesAndStopsWhenClosed() throws Exception {
         int port = freePort();
-        try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port)) {
+        try (LoopbackTestServer server = LoopbackTestServer.start(port)) {
             ScriptedActivities acts = new ScriptedActivities(ScriptedActivities.plan("a", "b"));
             AtomicReference<Path> givenDir = new AtomicReference<>();
             Path work = tmp.resolve("work").resolve("w1");

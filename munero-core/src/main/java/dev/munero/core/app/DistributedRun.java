@@ -88,6 +88,11 @@ public final class DistributedRun {
         return session.provider().model().toString();
     }
 
+    /** Where the starter's session runs commands (its {@code --sandbox}), which the run's workers follow. */
+    public dev.munero.agent.safety.Sandbox sandbox() {
+        return session.sandbox();
+    }
+
     /** The session's environment (the starter's). */
     public Map<String, String> env() {
         return session.env();

@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * A Temporal cluster of child processes on 127.0.0.1 for the end-to-end tests of issue 16.2: Temporal's Java test
- * server started standalone in its own JVM ({@code io.temporal.testserver.TestServer <port>}, the main of
- * temporal-test-server), worker JVMs on the test class path, each with its own log file in {@code dir}, and a client.
+ * server's services started standalone in its own JVM on 127.0.0.1 only ({@link LoopbackTestServer}), worker JVMs on the test class path, each with its own log file in {@code dir}, and a client.
  * {@link #close()} stops every child (SIGTERM, then SIGKILL after a minute) and the client.
  *
  * <p>Workers on this server must not use sticky execution ({@code WorkerOptions.setStickyQueueScheduleToStartTimeout
@@ -55,7 +54,7 @@ public final class LocalCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             this.port = s.getLocalPort();
         }
-        Process server = start("temporal-test-server", List.of("io.temporal.testserver.TestServer",
+        Process server = start("temporal-test-server", List.of(LoopbackTestServer.class.getName(),
                 Integer.toString(port)), Map.of());
         try {
             awaitPort(server);

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The end-to-end test of issue 16.2: a distributed run survives the death of a worker without paying twice.
  *
  * <p>Everything is real and on 127.0.0.1: Temporal's Java test server started standalone in its own JVM
- * ({@code io.temporal.testserver.TestServer <port>}), two worker JVMs ({@code dev.munero.temporal.WorkerMain}), a bare
+ * ({@link LoopbackTestServer}, 127.0.0.1 only), two worker JVMs ({@code dev.munero.temporal.WorkerMain}), a bare
  * git repository as the run's remote, nginx with WebDAV as the shared remote cache (a Bazel HTTP cache), and the strict
  * fake Anthropic server scripted with the run's model calls: the plan, then the task agent's {@code write_file} and
  * {@code finish}. The fake holds the {@code finish} call; the test waits until the task activity's heartbeat carries
@@ -49,9 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code write_file} from the remote cache and sends only {@code finish} again. The run completes; the fake saw every
  * call once but the one cut off by the kill.
  *
- * <p>The workers must run without sticky execution on Temporal's Java test server (see {@link LocalCluster}); if
- * {@code WorkerMain} keeps the SDK's default, this test can hang on the retried task's first workflow update, as
- * {@code CallCacheKillTest} did two runs in five before its workers turned sticky execution off.
+ * <p>The workers run with {@code --no-sticky}: on Temporal's Java test server a workflow with sticky execution can
+ * hang on the retried task's first workflow update (see {@link LocalCluster}), as {@code CallCacheKillTest} did two
+ * runs in five before its workers turned sticky execution off.
  *
  * <p>Skipped, saying why, while the worker host ({@code dev.munero.temporal.WorkerMain}) is not on the class path,
  * or without nginx or git.
@@ -194,7 +194,7 @@ class TwoWorkersKillTest {
         env.put("GIT_COMMITTER_NAME", "Munero Worker");
         env.put("GIT_COMMITTER_EMAIL", "worker@localhost");
         return cluster.start(name, List.of(WORKER_MAIN, "--temporal", cluster.target(), "--task-queue", QUEUE,
-                "--work-dir", work.toString()), env);
+                "--work-dir", work.toString(), "--no-sticky"), env);
     }
 
     private static boolean onClassPath(String name) {
