@@ -54,7 +54,9 @@ class GeminiWorkerRunTest {
             env.put("MUNERO_GEMINI", GEMINI.toString());
             env.put("GEMINI_API_KEY", "gemini-key");
             env.put("GOOGLE_GEMINI_BASE_URL", gemini.rootUrl());
-            RunLimits limits = new RunLimits(OptionalDouble.of(5.0), Duration.ofMinutes(30), 3, 1, 20, 4000,
+            // no budget: Gemini's default model is unpriced here, and a CLI worker on an unpriced model is refused under
+            // a budget (WorkerTasks.run; CliWorkerRunsTest)
+            RunLimits limits = new RunLimits(OptionalDouble.empty(), Duration.ofMinutes(30), 3, 1, 20, 4000,
                     PermissionMode.AUTO_EDIT, List.of()).withWorker("gemini");
             BuildManager.Prepared prepared = BuildManager.prepare(store, fx.repo, CliWorkerRunTest.SPEC, "SPEC.md",
                     limits, RunWithWorker.session(env, new EventBus()));
