@@ -120,7 +120,7 @@ public final class RunActivitiesImpl implements RunActivities {
     public TaskResult runTask(TaskInput input) {
         RunInput run = input.run();
         return attempt(run, (hb, events) -> {
-            PlanTask task = taskOf(input.taskJson());
+            PlanTask task = taskOf(input);
             String branch = taskBranch(run.runId(), input.iteration(), task.id());
             GitTransfer.requireBranchName(branch);
             try (GitTransfer.Checkout co = git.checkout(run.gitRemote(), List.of(run.branch()), input.commit(),
@@ -355,9 +355,17 @@ public final class RunActivitiesImpl implements RunActivities {
         return RunSessions.sandbox(mode, UserConfig.load(env));
     }
 
-    private static PlanTask taskOf(String json) {
-        Plan plan = RemoteJson.plan("{\"summary\":\"\",\"tasks\":[" + json + "],\"checks\":[{\"name\":\"x\"}]}");
-        return plan.tasks().getFirst();
+    /**
+     * The task of the input, as the input's plan has it: the plan's other tasks are what its {@code depends_on} names,
+     * so the task alone is no plan (a task depending on a done one would be refused as naming an unknown task).
+     *
+     * @throws IllegalArgumentException when the task JSON has no id or the plan no such task
+     */
+    private static PlanTask taskOf(TaskInput input) {
+        String id = tools.jackson.databind.json.JsonMapper.shared().readTree(input.taskJson() == null ? "{}"
+                : input.taskJson()).path("id").asString("");
+        return planOf(input).task(id).orElseThrow(() -> new IllegalArgumentException("task " + id + " of run "
+                + input.run().runId() + " is not in the plan it came with (TaskInput.planJson)"));
     }
 
     /** The plan of the task's input. @throws IllegalArgumentException when the input has none */

@@ -199,6 +199,22 @@ class RunActivitiesImplTest {
     }
 
     @Test
+    void aTaskThatDependsOnAnotherTaskOfThePlanRuns() throws Exception { // found running munero run --temporal
+        String farewell = "{\"id\":\"farewell\",\"description\":\"Write bye.txt saying goodbye\",\"files\":"
+                + "[\"bye.txt\"],\"depends_on\":[\"greet\"]}";
+        String plan = "{\"summary\":\"two files\",\"tasks\":[" + TASK + "," + farewell + "],\"checks\":" + CHECKS
+                + "}";
+        fake.expect(Reply.toolCall("toolu_w", "write_file", "{\"path\":\"bye.txt\",\"content\":\"goodbye\\n\"}"))
+                .expect(Reply.toolCall("toolu_f", "finish", "{\"summary\":\"wrote bye.txt\"}"));
+
+        TaskResult task = worker().runTask(new TaskInput(run(), 1, farewell, base, List.of(), plan));
+
+        fake.assertNoFailures();
+        assertThat(task.condition()).isEqualTo("finished");
+        assertThat(git(remote, "show", task.commit() + ":bye.txt")).isEqualTo("goodbye\n");
+    }
+
+    @Test
     void aTaskThatChangesNothingHasNoCommitAndItsMergeKeepsTheHead() throws Exception {
         RunActivities acts = worker();
         fake.expect(Reply.toolCall("toolu_f", "finish", "{\"summary\":\"nothing to do\"}"));
