@@ -75,6 +75,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Thread-safe: Temporal runs several activities of a worker at once, each on its own thread.
  */
 public final class RunActivitiesImpl implements RunActivities {
+    /** The worker's console, or null. */
+    private final java.io.PrintStream log;
     private final Path workDir;
     private final Map<String, String> env;
     private final ActivityModels models;
@@ -89,6 +91,17 @@ public final class RunActivitiesImpl implements RunActivities {
      * @param models  wraps the worker's provider in the run's budget and call cache
      */
     public RunActivitiesImpl(Path workDir, Map<String, String> env, ActivityModels models) {
+        this(workDir, env, models, null);
+    }
+
+    /**
+     * As {@link #RunActivitiesImpl(Path, Map, ActivityModels)}, saying on {@code log} (the worker's console) when
+     * each activity attempt starts and ends: {@code HH:MM:SS run R: RunTask greet (iteration 1, attempt 2) started}.
+     *
+     * @param log where the attempts are said, or null for nowhere
+     */
+    public RunActivitiesImpl(Path workDir, Map<String, String> env, ActivityModels models, java.io.PrintStream log) {
+        this.log = log;
         this.workDir = workDir.toAbsolutePath().normalize();
         this.env = Map.copyOf(env);
         this.models = models;
@@ -228,6 +241,10 @@ public final class RunActivitiesImpl implements RunActivities {
      */
     private <R> R attempt(RunInput run, Work<R> work, java.util.function.BiFunction<R, List<EventLine>, R> withEvents) {
         ActivityExecutionContext context = Activity.getExecutionContext();
+        String what = "run " + run.runId() + ": " + context.getInfo().getActivityType() + " (attempt "
+                + context.getInfo().getAttempt() + ")";
+        long started = System.nanoTime();
+        say(what + " started");
         Duration interval = Duration.ofMillis(Math.max(200, run.heartbeatSeconds() * 1000L / 3));
         List<EventLine> lines = Collections.synchronizedList(new ArrayList<>());
         Consumer<RunEvent> events = e -> lines.add(new EventLine(e.type(), RemoteJson.payload(e),
@@ -238,14 +255,27 @@ public final class RunActivitiesImpl implements RunActivities {
             R result = work.run(hb, events);
             stop(watcher);
             hb.check();
+            say(what + " done in " + seconds(started));
             return withEvents.apply(result, List.copyOf(lines));
         } catch (Exception e) {
             stop(watcher);
+            say(what + " failed after " + seconds(started) + ": " + e.getMessage());
             hb.check(); // stopped by a cancel or time-out: Temporal's exception, whatever the work threw
             throw failure(e);
         } finally {
             hb.close();
         }
+    }
+
+    private void say(String line) {
+        if (log != null) {
+            log.println(java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + line);
+            log.flush();
+        }
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - startedNanos) / 1e9);
     }
 
     /**

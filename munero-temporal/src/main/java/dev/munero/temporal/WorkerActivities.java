@@ -13,8 +13,11 @@ final class WorkerActivities {
     private WorkerActivities() {
     }
 
-    /** The activities of a worker whose work directory is {@code workDir} and environment {@code env}. */
+    /**
+     * The activities of a worker whose work directory is {@code workDir} and environment {@code env}; each attempt's
+     * start and end is said on the worker's standard output.
+     */
     static RunActivities create(Path workDir, Map<String, String> env) {
-        return new RunActivitiesImpl(workDir, env, new WorkerActivityModels(workDir, env));
+        return new RunActivitiesImpl(workDir, env, new WorkerActivityModels(workDir, env), System.out);
     }
 }
