@@ -36,6 +36,6 @@ public enum StopCondition {
 
     /** The lower-case, dash-separated name used in JSON and the transcript, e.g. {@code max-cost}. */
     public String id() {
-        return name().toLowerCase().replace('_', '-');
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

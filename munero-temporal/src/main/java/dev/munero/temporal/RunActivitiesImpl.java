@@ -159,7 +159,7 @@ public final class RunActivitiesImpl implements RunActivities {
                     git.push(co, commit.get(), branch, true);
                 }
                 events.accept(RemotePhases.taskFinished(input.iteration(), task.id(), result, commit.orElse(null)));
-                return new TaskResult(task.id(), RemotePhases.condition(result), result.summary(), branch,
+                return new TaskResult(task.id(), result.condition().id(), result.summary(), branch,
                         commit.orElse(null), List.of());
             }
         }, (r, lines) -> new TaskResult(r.task(), r.condition(), r.summary(), r.taskBranch(), r.commit(), lines));

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: the session's thread runs it.
  */
-final class Observing {
+public final class Observing {
     private static final int LOG_TAIL_CHARS = 4000;
 
     /**
@@ -60,7 +60,12 @@ final class Observing {
         return new Observation(report, commit);
     }
 
-    private static Map<String, Object> failureMap(CheckFailure f) {
+    /**
+     * A check failure as {@code checks_finished} records it: {@code step}, {@code exit_code} (null when the step
+     * did not exit), {@code failing_tests}, and {@code log_tail} cut to {@value #LOG_TAIL_CHARS} characters; the
+     * local loop's and a distributed run's ({@code core.remote}) alike.
+     */
+    public static Map<String, Object> failureMap(CheckFailure f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", f.step());
         m.put("exit_code", f.exitCode().isPresent() ? f.exitCode().getAsInt() : null);

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Not thread-safe: the session's thread runs it.
  */
-final class Planning {
+public final class Planning {
     /** Files the planner sees at most. */
     private static final int MAX_FILES = 300;
 
@@ -47,17 +47,22 @@ final class Planning {
         ctx.phase("planning", 0);
         Planner planner = new Planner(models.forScope("plan", models.planner()), ctx.limits.maxOutputTokens(),
                 dev.munero.core.swarm.AgentProfiles.roster(ctx.profiles()));
-        Plan plan = planner.plan(ctx.run.spec, Checks.steps(ctx.worktree), files(), lessons.forChecks());
+        Plan plan = planner.plan(ctx.run.spec, Checks.steps(ctx.worktree), files(ctx.worktree), lessons.forChecks());
         ctx.emit(new RunEvent.PlanAccepted(1, PlanJson.toMap(plan), 1, false, List.of()));
         ctx.run.plan = plan;
         ctx.run.planIteration = 1;
     }
 
-    /** The worktree's files (what the planner sees), sorted, without {@code .git} and {@code .munero/}, at most 300. */
-    private List<String> files() throws IOException {
-        try (var paths = Files.walk(ctx.worktree)) {
+    /**
+     * The worktree's files (what the planner sees), sorted, without {@code .git} and {@code .munero/}, at most
+     * {@value #MAX_FILES}: the local loop's and a distributed run's ({@code core.remote}) alike.
+     *
+     * @throws IOException when the worktree cannot be listed
+     */
+    public static List<String> files(java.nio.file.Path worktree) throws IOException {
+        try (var paths = Files.walk(worktree)) {
             return paths.filter(Files::isRegularFile)
-                    .map(p -> ctx.worktree.relativize(p).toString().replace('\\', '/'))
+                    .map(p -> worktree.relativize(p).toString().replace('\\', '/'))
                     .filter(p -> !p.startsWith(".git") && !p.startsWith(".munero/")).sorted().limit(MAX_FILES).toList();
         }
     }

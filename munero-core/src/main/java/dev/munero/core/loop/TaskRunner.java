@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,8 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safety: {@link #run} may run on several agents' threads at once; {@link #finish} changes the
  * {@link LoopState} and belongs to the session's thread.
  */
-final class TaskRunner {
-    static final int PREVIEW_CHARS = 400;
+public final class TaskRunner {
+    public static final int PREVIEW_CHARS = 400;
 
     private final RunContext ctx;
     private final ScopedModels models;
@@ -138,13 +137,10 @@ final class TaskRunner {
      *               follow-up task re-applies it)
      */
     void finish(int iteration, PlanTask task, AgentResult result, String commit) {
-        double cost = result.costUsd().orElse(0);
         ctx.run.done.add(task.id()); // before the event: the projection counts it
-        ctx.emit(new RunEvent.TaskFinished(iteration, task.id(), result.condition().name().toLowerCase(Locale.ROOT)
-                .replace('_', '-'), Text.cut(result.summary(), 2000), commit, result.turns(), result.toolCalls(),
-                cost));
-        ctx.store.finishAgentTask(ctx.runId, iteration, task.id(), ctx.session.clock().instant(), result.condition()
-                .name().toLowerCase(Locale.ROOT).replace('_', '-'), result.costUsd(), changedFiles(commit));
+        ctx.emit(taskFinished(iteration, task.id(), result, commit));
+        ctx.store.finishAgentTask(ctx.runId, iteration, task.id(), ctx.session.clock().instant(),
+                result.condition().id(), result.costUsd(), changedFiles(commit));
         if (commit != null) {
             ctx.emit(new RunEvent.Checkpoint(iteration, "task:" + task.id(), commit));
             ctx.run.lastCheckpoint = commit;
@@ -172,10 +168,30 @@ final class TaskRunner {
     private void onAgentEvent(String scope, String task, AgentEvent event) {
         switch (event) {
             case AgentEvent.ToolCallStarted s -> toolArguments.put(s.id(), s.argumentsJson());
-            case AgentEvent.ToolCallFinished f -> ctx.emit(new RunEvent.ToolCalled(scope, task, f.name(),
-                    Text.cut(toolArguments.getOrDefault(f.id(), ""), PREVIEW_CHARS), f.error(),
-                    Text.cut(f.output(), PREVIEW_CHARS), f.duration().toMillis()));
+            case AgentEvent.ToolCallFinished f -> ctx.emit(toolCalled(scope, task, f,
+                    toolArguments.getOrDefault(f.id(), "")));
             default -> { }
         }
+    }
+
+    /**
+     * The {@code tool_call} of a finished tool call of a task's agent, its arguments and output cut to
+     * {@value #PREVIEW_CHARS} characters: the local loop's and a distributed run's ({@code core.remote}) alike.
+     *
+     * @param arguments the call's arguments JSON, from its {@code ToolCallStarted}
+     */
+    public static RunEvent.ToolCalled toolCalled(String scope, String task, AgentEvent.ToolCallFinished f,
+                                                 String arguments) {
+        return new RunEvent.ToolCalled(scope, task, f.name(), Text.cut(arguments, PREVIEW_CHARS), f.error(),
+                Text.cut(f.output(), PREVIEW_CHARS), f.duration().toMillis());
+    }
+
+    /**
+     * The {@code task_finished} of a task's agent result (its summary cut to 2,000 characters) with its commit, null
+     * when it changed nothing: the local loop's and a distributed run's alike.
+     */
+    public static RunEvent.TaskFinished taskFinished(int iteration, String task, AgentResult result, String commit) {
+        return new RunEvent.TaskFinished(iteration, task, result.condition().id(), Text.cut(result.summary(), 2000),
+                commit, result.turns(), result.toolCalls(), result.costUsd().orElse(0));
     }
 }

@@ -1,12 +1,15 @@
 package dev.munero.core.loop;
 
-/** Cutting text for events and commit messages. Thread-safe (pure functions). */
-final class Text {
+/**
+ * Cutting text for events and commit messages; also used by {@code core.remote}, whose phases record the same events.
+ * Thread-safe (pure functions).
+ */
+public final class Text {
     private Text() {
     }
 
     /** {@code text}, or its first {@code max} characters and an ellipsis when it is longer. */
-    static String cut(String text, int max) {
+    public static String cut(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 

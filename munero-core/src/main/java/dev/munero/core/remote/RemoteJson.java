@@ -80,9 +80,9 @@ public final class RemoteJson {
         return out;
     }
 
-    /** Check failures as a JSON array of {@link RemotePhases#failureMap}. */
+    /** Check failures as a JSON array of {@link dev.munero.core.loop.Observing#failureMap}. */
     public static String failures(List<CheckFailure> failures) {
-        return write(failures.stream().map(RemotePhases::failureMap).toList());
+        return write(failures.stream().map(dev.munero.core.loop.Observing::failureMap).toList());
     }
 
     /** The failures of {@link #failures(List)}'s text. @throws IllegalArgumentException when it is not that */

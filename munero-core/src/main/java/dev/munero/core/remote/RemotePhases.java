@@ -14,7 +14,10 @@ import dev.munero.core.PlanJson;
 import dev.munero.core.RunLimits;
 import dev.munero.core.config.SettingsException;
 import dev.munero.core.events.RunEvent;
+import dev.munero.core.loop.Observing;
+import dev.munero.core.loop.Planning;
 import dev.munero.core.loop.TaskPrompt;
+import dev.munero.core.loop.TaskRunner;
 import dev.munero.core.plan.CheckFailure;
 import dev.munero.core.plan.Lesson;
 import dev.munero.core.plan.Plan;
@@ -31,13 +34,10 @@ import dev.munero.llm.ModelRef;
 import dev.munero.llm.StreamListener;
 import dev.munero.llm.pricing.ModelInfo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,12 +58,6 @@ import java.util.function.Consumer;
  * <p>Thread-safe: every method works on its own arguments; the consumer is called on the calling thread.
  */
 public final class RemotePhases {
-    /** The tool call previews' length in {@code tool_call}, as in a local run. */
-    public static final int PREVIEW_CHARS = 400;
-    /** Files the planner sees at most, as in a local run. */
-    private static final int MAX_FILES = 300;
-    private static final int LOG_TAIL_CHARS = 4000;
-
     private RemotePhases() {
     }
 
@@ -112,7 +106,7 @@ public final class RemotePhases {
             throws PlanningException, ConfigException, SettingsException, IOException, InterruptedException {
         Planner planner = new Planner(observed(model, prices, "plan", events), limits.maxOutputTokens(),
                 AgentProfiles.roster(AgentProfiles.load(worktree)));
-        Plan plan = planner.plan(spec, Checks.steps(worktree), files(worktree), lessons);
+        Plan plan = planner.plan(spec, Checks.steps(worktree), Planning.files(worktree), lessons);
         events.accept(new RunEvent.PlanAccepted(1, PlanJson.toMap(plan), 1, false, List.of()));
         return plan;
     }
@@ -166,9 +160,8 @@ public final class RemotePhases {
                 .limits(agentLimits).listener(e -> {
                     switch (e) {
                         case AgentEvent.ToolCallStarted s -> arguments.put(s.id(), s.argumentsJson());
-                        case AgentEvent.ToolCallFinished f -> events.accept(new RunEvent.ToolCalled(scope, task.id(),
-                                f.name(), cut(arguments.getOrDefault(f.id(), ""), PREVIEW_CHARS), f.error(),
-                                cut(f.output(), PREVIEW_CHARS), f.duration().toMillis()));
+                        case AgentEvent.ToolCallFinished f -> events.accept(TaskRunner.toolCalled(scope, task.id(), f,
+                                arguments.getOrDefault(f.id(), "")));
                         default -> { }
                     }
                 }).build();
@@ -177,13 +170,7 @@ public final class RemotePhases {
 
     /** The {@code task_finished} of a task's agent result, with its commit (null when it changed nothing). */
     public static RunEvent taskFinished(int iteration, String task, AgentResult result, String commit) {
-        return new RunEvent.TaskFinished(iteration, task, condition(result), cut(result.summary(), 2000), commit,
-                result.turns(), result.toolCalls(), result.costUsd().orElse(0));
-    }
-
-    /** Why an agent stopped as {@code task_finished} names it: {@code finished}, {@code turns}, ... */
-    public static String condition(AgentResult result) {
-        return result.condition().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return TaskRunner.taskFinished(iteration, task, result, commit);
     }
 
     /**
@@ -201,7 +188,7 @@ public final class RemotePhases {
         Checks.Report report = new Checks(cacheDir, env, sandbox).run(dir, checks);
         events.accept(new RunEvent.ChecksFinished(iteration, report.passed(),
                 checks.stream().map(dev.munero.core.plan.Check::name).toList(),
-                report.failures().stream().map(RemotePhases::failureMap).toList(), report.stepsRun(),
+                report.failures().stream().map(Observing::failureMap).toList(), report.stepsRun(),
                 report.cacheHits(), report.durationMillis()));
         return report;
     }
@@ -246,30 +233,5 @@ public final class RemotePhases {
         List<String> redo = changes.stream().map(PlanTask::id).toList();
         events.accept(new RunEvent.PlanAccepted(iteration + 1, PlanJson.toMap(revised), 1, true, redo));
         return new Reflected(revised, redo, reflection.lessons());
-    }
-
-    /** A check failure as {@code checks_finished} records it: step, exit_code, failing_tests, log_tail. */
-    public static Map<String, Object> failureMap(CheckFailure f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", f.step());
-        m.put("exit_code", f.exitCode().isPresent() ? f.exitCode().getAsInt() : null);
-        m.put("failing_tests", f.failingTests());
-        m.put("log_tail", cut(f.logTail(), LOG_TAIL_CHARS));
-        return m;
-    }
-
-    private static List<String> files(Path worktree) throws IOException {
-        try (var paths = Files.walk(worktree)) {
-            return paths.filter(Files::isRegularFile)
-                    .map(p -> worktree.relativize(p).toString().replace('\\', '/'))
-                    .filter(p -> !p.startsWith(".git") && !p.startsWith(".munero/")).sorted().limit(MAX_FILES).toList();
-        }
-    }
-
-    private static String cut(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 }
