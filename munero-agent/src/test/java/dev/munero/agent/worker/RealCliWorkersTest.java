@@ -12,6 +12,7 @@ import dev.munero.llm.fake.FakeOpenAiResponsesServer;
 import dev.munero.llm.fake.Reply;
 import dev.munero.llm.fake.RequestCheck;
 import dev.munero.llm.pricing.ModelTable;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +41,30 @@ class RealCliWorkersTest {
     @TempDir
     Path dir;
 
-    private static Path cli(String name) {
+    /** The installed CLI {@code name}; the test is skipped, saying how to install it, when it is not there. */
+    static Path cli(String name) {
         Path exe = BIN.resolve(name);
         assumeThat(Files.isExecutable(exe)).as(name + " is not installed in " + BIN + ": " + INSTALL).isTrue();
         return exe;
+    }
+
+    /**
+     * Munero's prices for {@code openai:munero-fake-1}, a model Codex has no metadata for: with metadata of a known
+     * model (e.g. gpt-5.6-luna) Codex 0.171 adds undocumented request parts (an "additional_tools" input item,
+     * reasoning.context) that the strict fake refuses. The table is written as {@code dir/models.toml}.
+     */
+    static ModelTable codexFakePrices(Path dir) throws IOException {
+        Path table = dir.resolve("models.toml");
+        Files.writeString(table, """
+                [models."openai:munero-fake-1"]
+                input = 1.25
+                output = 10.0
+                cache_write = 1.25
+                cache_read = 0.125
+                context_window = 400000
+                max_output = 128000
+                """);
+        return ModelTable.withUserFile(table);
     }
 
     private static Sandbox sandbox() throws Exception {
@@ -112,19 +133,7 @@ class RealCliWorkersTest {
     @Test
     void codexRunsACommandThroughTheStrictResponsesFakeAndItsUsageIsPricedByMunero() throws Exception {
         Path codex = cli("codex");
-        // a model Codex has no metadata for: with metadata of a known model (e.g. gpt-5.6-luna) Codex 0.171 adds
-        // undocumented request parts (an "additional_tools" input item, reasoning.context) that the strict fake refuses
-        Path table = dir.resolve("models.toml");
-        Files.writeString(table, """
-                [models."openai:munero-fake-1"]
-                input = 1.25
-                output = 10.0
-                cache_write = 1.25
-                cache_read = 0.125
-                context_window = 400000
-                max_output = 128000
-                """);
-        ModelTable prices = ModelTable.withUserFile(table);
+        ModelTable prices = codexFakePrices(dir);
         try (var server = new FakeOpenAiResponsesServer("test-key").start()) {
             Path ws = dir.resolve("ws");
             server.expect(RequestCheck.lastUserMessageContains("write hello.txt").and(RequestCheck.offersTool(

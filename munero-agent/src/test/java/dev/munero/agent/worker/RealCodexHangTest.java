@@ -1,7 +1,6 @@
 package dev.munero.agent.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.munero.agent.safety.PermissionMode;
 import dev.munero.agent.safety.Sandbox;
@@ -33,20 +32,8 @@ class RealCodexHangTest {
 
     @Test
     void aCodexKilledMidTurnCountsTheCallsItsSessionLogShows() throws Exception {
-        Path codex = RealCliWorkersTest.BIN.resolve("codex");
-        assumeThat(Files.isExecutable(codex)).as("codex is not installed in " + RealCliWorkersTest.BIN + ": "
-                + RealCliWorkersTest.INSTALL).isTrue();
-        Path table = dir.resolve("models.toml"); // a model Codex has no metadata for (see RealCliWorkersTest)
-        Files.writeString(table, """
-                [models."openai:munero-fake-1"]
-                input = 1.25
-                output = 10.0
-                cache_write = 1.25
-                cache_read = 0.125
-                context_window = 400000
-                max_output = 128000
-                """);
-        ModelTable prices = ModelTable.withUserFile(table);
+        Path codex = RealCliWorkersTest.cli("codex");
+        ModelTable prices = RealCliWorkersTest.codexFakePrices(dir);
         Path ws = dir.resolve("ws");
         Files.createDirectories(ws);
         new ProcessBuilder("git", "init", "-q", ws.toString()).inheritIO().start().waitFor();
