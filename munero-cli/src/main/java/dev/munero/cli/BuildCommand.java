@@ -3,6 +3,7 @@ package dev.munero.cli;
 import dev.munero.core.app.AppException;
 import dev.munero.core.app.Builds;
 import dev.munero.engine.build.BuildReport;
+import dev.munero.engine.build.NullBuild;
 import dev.munero.engine.build.PlannedStep;
 import dev.munero.engine.build.Reports;
 import dev.munero.engine.config.ConfigException;
@@ -26,7 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Build the repository: run steps in dependency order, in parallel, restoring unchanged steps "
                 + "from the cache.", ""},
-        footer = {"", "Every build writes .munero/reports/<run-id>.json and .munero/reports/latest.json.",
+        footer = {"", "Every build writes .munero/reports/<run-id>.json and .munero/reports/latest.json, except a null "
+                + "build: when nothing changed since the last passing build of the same command here (same arguments "
+                + "and environment), the launcher answers from .munero/state/null-build/ without starting Java and "
+                + "says so (MUNERO_NULL_BUILD=0 turns this off; =explain says why a build was not one).",
                 "The remote cache's token is read from the environment variable MUNERO_REMOTE_CACHE_TOKEN (or TURBO_TOKEN "
                         + "for a Turborepo cache), else from cache.remote.token.",
                 "Exit codes: 0 ok, 1 build failed, 2 usage or configuration error, 130 interrupted."})
@@ -136,10 +140,15 @@ class BuildCommand implements Callable<Integer> {
         BuildConsole console = new BuildConsole(human, root, interactive && !verbose, !json, invocation.columns(),
                 prepared.description()).shownFrom(invocation.cwd());
         try {
-            human.printf("munero: workspace %s, %s, profile %s, %d jobs%n", workspace.describe(invocation.cwd()),
-                    prepared.origin(), prepared.profile(), prepared.jobs());
-            human.printf("munero: %s %s (%d of %d steps)%n", dryRun ? "planning" : "building", what(prepared),
-                    prepared.selectedSteps(), prepared.totalSteps());
+            List<String> header = List.of(
+                    String.format("munero: workspace %s, %s, profile %s, %d jobs", workspace.describe(invocation.cwd()),
+                            prepared.origin(), prepared.profile(), prepared.jobs()),
+                    String.format("munero: %s %s (%d of %d steps)", dryRun ? "planning" : "building", what(prepared),
+                            prepared.selectedSteps(), prepared.totalSteps()));
+            header.forEach(human::println);
+            if (!dryRun && !json && !verbose && !force && !noCache) {
+                prepared.recordNullBuild(nullBuild(header, builds.root()));
+            }
             if (dryRun) {
                 return plan(prepared.plan(console), human);
             }
@@ -169,6 +178,35 @@ class BuildCommand implements Callable<Integer> {
             err.println("munero: error: " + e.getMessage());
             return ExitCodes.FAILED;
         }
+    }
+
+    /**
+     * What the launcher needs to answer this same command again without Java while nothing changes (issue 9, see
+     * {@link NullBuild}): the command line as typed, the environment, what was printed first, and the paths the
+     * result depends on beyond what the build reads: the user's configuration file, the folders from the working
+     * directory up to the root (a new {@code munero.yaml} or workspace marker in one moves the root), Munero's jar.
+     */
+    private NullBuild.Request nullBuild(List<String> header, Path root) {
+        List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
+                : spec.root().commandLine().getParseResult().originalArgs();
+        List<Path> watched = new ArrayList<>();
+        watched.add(dev.munero.llm.UserConfig.location(invocation.env()));
+        for (Path d = invocation.cwd().toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            watched.add(d);
+            if (d.equals(root)) {
+                break;
+            }
+        }
+        try {
+            Path jar = Path.of(BuildCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (java.nio.file.Files.isRegularFile(jar)) {
+                watched.add(jar);
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // no jar to watch (classes on a directory path, as in tests)
+        }
+        return new NullBuild.Request(NullBuild.requestDigest(invocation.cwd(), args),
+                NullBuild.envDigest(invocation.env()), invocation.cwd(), header, watched);
     }
 
     /** The daemon's warm caches, or none in a one-off process. */

@@ -53,6 +53,51 @@ class LauncherIT {
         return Files.readString(repo.resolve("java-home.txt")).strip();
     }
 
+    /** Runs {@code ./munero args...} from {@code cwd} with the test's environment plus {@code changes}; its output. */
+    private static String launchIn(Path cwd, Map<String, String> changes, String... args) throws Exception {
+        assumeTrue(Files.isExecutable(LAUNCHER), "runs from the munero-cli module of a checkout");
+        List<String> argv = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().put("MUNERO_DAEMON", "0");
+        pb.environment().putAll(changes);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(text).isZero();
+        return text;
+    }
+
+    /**
+     * Issue 9: once a build found everything cached, the launcher answers the same command without Java (its C check
+     * compiled on first use) until something changes; MUNERO_NULL_BUILD=0 always starts Java.
+     */
+    @Test
+    void anUnchangedBuildIsAnsweredWithoutJava() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("null")).toRealPath();
+        Files.writeString(repo.resolve("munero.yaml"), """
+                steps:
+                  - name: greet
+                    command: 'mkdir -p out && cat in.txt > out/greeting.txt'
+                    shell: true
+                    inputs: [in.txt]
+                    outputs: [out/greeting.txt]
+                """);
+        Files.writeString(repo.resolve("in.txt"), "hello\n");
+        launchIn(repo, Map.of(), "build");
+        Thread.sleep(20); // a clock tick, so the next build's manifest is younger than what it records
+        assertThat(launchIn(repo, Map.of(), "build")).contains("1 cached").contains("report:");
+        String nullBuild = launchIn(repo, Map.of(), "build");
+        assertThat(nullBuild).contains("munero: null build: checked")
+                .contains("PASSED: 1 steps, 0 passed, 0 failed, 1 cached, 0 skipped (nothing changed since build ");
+        assertThat(launchIn(repo, Map.of("MUNERO_NULL_BUILD", "0"), "build")).doesNotContain("null build")
+                .contains("1 cached");
+        Files.writeString(repo.resolve("in.txt"), "hello again\n");
+        assertThat(launchIn(repo, Map.of(), "build")).doesNotContain("null build").contains("1 passed");
+        assertThat(repo.resolve("out/greeting.txt")).hasContent("hello again");
+    }
+
     @Test
     void stepsSeeTheUsersJavaHomeNotTheJdkMuneroPicked() throws Exception {
         // a JDK 17 that the launcher must not use itself (it needs 21+), so it picks another one for Munero

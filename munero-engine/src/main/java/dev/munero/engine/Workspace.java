@@ -48,8 +48,13 @@ public record Workspace(Project project, BuildGraph graph, List<String> warnings
         return open(root, profile, new java.util.ArrayList<>());
     }
 
-    /** Like {@link #open(Path, String)}, adding to {@code watched} the paths whose change can change the result. */
-    static Workspace open(Path root, String profile, List<Path> watched) throws ConfigException {
+    /**
+     * Like {@link #open(Path, String)}, adding to {@code watched} the paths whose change can change the result (the
+     * root, {@code munero.yaml}, the folders detection walked and the build files it read, git's index).
+     *
+     * @throws ConfigException see {@link #open(Path, String)}
+     */
+    public static Workspace open(Path root, String profile, List<Path> watched) throws ConfigException {
         Path abs = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) {
             throw new ConfigException(new ConfigProblem(new SourceLocation(abs, 0, 0), "",

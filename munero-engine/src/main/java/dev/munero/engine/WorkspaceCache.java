@@ -18,7 +18,7 @@ public final class WorkspaceCache {
     private record Key(Path root, String profile) {
     }
 
-    private record Entry(Workspace workspace, FileStamps stamps) {
+    private record Entry(Workspace workspace, FileStamps stamps, List<Path> watched) {
     }
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -29,14 +29,26 @@ public final class WorkspaceCache {
      * @throws ConfigException see {@link Workspace#open(Path, String)}
      */
     public Workspace open(Path root, String profile) throws ConfigException {
+        return open(root, profile, new ArrayList<>());
+    }
+
+    /**
+     * {@link #open(Path, String)}, adding to {@code watched} the paths whose change can change the result (see
+     * {@link Workspace#open(Path, String, List)}).
+     *
+     * @throws ConfigException see {@link Workspace#open(Path, String)}
+     */
+    public Workspace open(Path root, String profile, List<Path> watched) throws ConfigException {
         Key key = new Key(root.toAbsolutePath().normalize(), profile);
         Entry e = entries.get(key);
         if (e != null && e.stamps().unchanged()) {
+            watched.addAll(e.watched());
             return e.workspace();
         }
-        List<Path> watched = new ArrayList<>();
-        Workspace ws = Workspace.open(key.root(), profile, watched);
-        entries.put(key, new Entry(ws, FileStamps.take(watched)));
+        List<Path> read = new ArrayList<>();
+        Workspace ws = Workspace.open(key.root(), profile, read);
+        entries.put(key, new Entry(ws, FileStamps.take(read), List.copyOf(read)));
+        watched.addAll(read);
         return ws;
     }
 }

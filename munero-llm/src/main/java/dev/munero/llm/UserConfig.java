@@ -54,7 +54,11 @@ public record UserConfig(Path file, Optional<String> model, JsonNode tree) {
         return file.resolveSibling(name);
     }
 
-    static Path location(Map<String, String> env) {
+    /**
+     * Where the user's configuration file is for {@code env}, whether or not it exists: {@code $MUNERO_CONFIG}, else
+     * {@code $XDG_CONFIG_HOME/munero/config.toml}, else {@code $HOME/.config/munero/config.toml}.
+     */
+    public static Path location(Map<String, String> env) {
         String explicit = env.get("MUNERO_CONFIG");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);

@@ -7,6 +7,7 @@ import dev.munero.engine.WorkspaceRoot;
 import dev.munero.engine.build.BuildEngine;
 import dev.munero.engine.build.BuildListener;
 import dev.munero.engine.build.BuildOptions;
+import dev.munero.engine.build.NullBuild;
 import dev.munero.engine.build.BuildReport;
 import dev.munero.engine.build.PlannedStep;
 import dev.munero.engine.build.Reports;
@@ -113,7 +114,10 @@ public final class Builds {
      */
     public Snapshot snapshot() {
         try {
-            return new Snapshot(caches != null ? caches.workspaces().open(root(), profile) : Workspace.open(root(), profile));
+            List<Path> watched = new java.util.ArrayList<>();
+            Workspace ws = caches != null ? caches.workspaces().open(root(), profile, watched)
+                    : Workspace.open(root(), profile, watched);
+            return new Snapshot(ws, watched);
         } catch (ConfigException e) {
             throw invalid(e);
         }
@@ -421,9 +425,12 @@ public final class Builds {
      */
     public final class Snapshot {
         private final Workspace ws;
+        /** The paths whose change can change what was read (for a null build's manifest). */
+        private final List<Path> watched;
 
-        private Snapshot(Workspace ws) {
+        private Snapshot(Workspace ws, List<Path> watched) {
             this.ws = ws;
+            this.watched = List.copyOf(watched);
         }
 
         /** Where the steps come from: {@code munero.yaml} or {@code auto-detected: maven, npm}. */
@@ -510,7 +517,7 @@ public final class Builds {
             } catch (ConfigException e) {
                 throw invalid(e);
             }
-            return new Prepared(ws, selection, selected.size(), options, BuildEngine.newRunId());
+            return new Prepared(ws, selection, selected.size(), options, BuildEngine.newRunId(), watched);
         }
 
         /**
@@ -629,13 +636,34 @@ public final class Builds {
         private boolean cancelled;
         private boolean ran;
 
+        /** What detection read (see {@link Snapshot}). */
+        private final List<Path> watched;
+        private NullBuild.Request nullBuild;
+
         private Prepared(Workspace workspace, TargetSelection selection, int selectedSteps, BuildOptions options,
-                         String id) {
+                         String id, List<Path> watched) {
             this.workspace = workspace;
             this.selection = selection;
             this.selectedSteps = selectedSteps;
             this.options = options;
             this.id = id;
+            this.watched = watched;
+        }
+
+        /**
+         * Makes {@link #run} leave a null-build manifest for {@code request} (issue 9): when the build passes with
+         * every step cached or run and stored, the launcher can answer the same command again without Java for as
+         * long as nothing it depends on changes (see {@link NullBuild}). Only for a build started from a command
+         * line the launcher sees again; the paths detection read are added to the request's.
+         *
+         * @return this
+         */
+        public synchronized Prepared recordNullBuild(NullBuild.Request request) {
+            List<Path> all = new java.util.ArrayList<>(request.watched());
+            all.addAll(watched);
+            this.nullBuild = new NullBuild.Request(request.requestDigest(), request.envDigest(), request.cwd(),
+                    request.header(), all);
+            return this;
         }
 
         /** The build id: its report's {@link BuildReport#runId()} and its log folder's name. */
@@ -768,7 +796,8 @@ public final class Builds {
 
         private BuildEngine engine(BuildListener listener) {
             try {
-                return new BuildEngine(workspace.project(), workspace.graph(), options, listener);
+                return new BuildEngine(workspace.project(), workspace.graph(),
+                        nullBuild == null ? options : options.withNullBuild(new NullBuild(nullBuild)), listener);
             } catch (ConfigException e) {
                 throw invalid(e);
             }

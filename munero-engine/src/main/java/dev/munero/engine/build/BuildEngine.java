@@ -170,6 +170,11 @@ public final class BuildEngine {
                 .orElse(null) : null;
         StepWorker worker = new StepWorker(project.root(), options, project.profile(), local, runner, listener, logDir,
                 state, remote);
+        NullBuild nullBuild = options.nullBuild();
+        if (nullBuild != null) {
+            nullBuild.forget(options.stateDir());
+            worker.git().watched().forEach(nullBuild::watch);
+        }
 
         int n = graph.size();
         long[] priority = priorities(state);
@@ -314,8 +319,36 @@ public final class BuildEngine {
         state.save();
         Reports.write(options.stateDir(), report);
         Reports.pruneOld(options.stateDir(), 50);
+        if (nullBuild != null) {
+            nullBuild.finish(options.stateDir(), report, whyNoNullBuild(report));
+        }
         listener.buildFinished(report);
         return report;
+    }
+
+    /**
+     * Why the next identical build could not simply be answered "nothing changed" if nothing changes, or null when it
+     * could: the build passed, every step was restored from the cache or ran and was stored, and nothing was forced,
+     * streamed or uncached.
+     */
+    private String whyNoNullBuild(BuildReport report) {
+        if (report.status() != BuildStatus.PASSED) {
+            return "the build did not pass";
+        }
+        if (options.force() || !options.useCache() || options.streamOutput()) {
+            return "--force, --no-cache and --verbose builds are not repeated as null builds";
+        }
+        for (StepSpec spec : graph.steps()) {
+            if (!spec.cache()) {
+                return "step " + spec.name() + " has cache: false, so it runs every time";
+            }
+        }
+        for (StepResult r : report.steps()) {
+            if (r.status() != StepStatus.CACHED && r.status() != StepStatus.PASSED) {
+                return "step " + r.name() + " was " + r.status();
+            }
+        }
+        return null;
     }
 
     /** Whether both are build steps of the same Maven reactor, which may run in one Maven invocation. */

@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param env           the environment steps inherit (normally {@link System#getenv()})
  * @param hashes        file hashes to reuse; a long-lived process (the daemon) shares one across builds
  * @param remoteCache   the remote cache behind the local one (issue 16), if any; unused when {@code useCache} is false
+ * @param nullBuild     collects the manifest that lets the launcher answer the same command again without Java when
+ *                      nothing changed (issue 9), or null for a build that writes none (one not started from the CLI)
  */
 public record BuildOptions(List<String> targets, int jobs, boolean keepGoing, boolean force, boolean useCache,
                            boolean streamOutput, Path cacheDir, Path stateDir, Map<String, String> env,
-                           FileHashCache hashes, Optional<RemoteCacheSettings> remoteCache) {
+                           FileHashCache hashes, Optional<RemoteCacheSettings> remoteCache, NullBuild nullBuild) {
     public BuildOptions {
         targets = List.copyOf(targets);
         env = Map.copyOf(env);
@@ -33,6 +35,19 @@ public record BuildOptions(List<String> targets, int jobs, boolean keepGoing, bo
         }
         hashes = hashes == null ? new FileHashCache() : hashes;
         remoteCache = remoteCache == null ? Optional.empty() : remoteCache;
+    }
+
+    /** Options that write no null-build manifest. */
+    public BuildOptions(List<String> targets, int jobs, boolean keepGoing, boolean force, boolean useCache,
+                        boolean streamOutput, Path cacheDir, Path stateDir, Map<String, String> env,
+                        FileHashCache hashes, Optional<RemoteCacheSettings> remoteCache) {
+        this(targets, jobs, keepGoing, force, useCache, streamOutput, cacheDir, stateDir, env, hashes, remoteCache, null);
+    }
+
+    /** These options, collecting a null-build manifest into {@code collector}. */
+    public BuildOptions withNullBuild(NullBuild collector) {
+        return new BuildOptions(targets, jobs, keepGoing, force, useCache, streamOutput, cacheDir, stateDir, env, hashes,
+                remoteCache, collector);
     }
 
     /** Options without a remote cache. */

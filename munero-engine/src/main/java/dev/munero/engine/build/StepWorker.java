@@ -78,6 +78,11 @@ final class StepWorker {
         return root;
     }
 
+    /** What git tracks and ignores, as this build sees it. */
+    GitFiles git() {
+        return git;
+    }
+
     StepWorker(Path root, BuildOptions options, String profile, LocalCache cache, ProcessRunner runner,
                BuildListener listener, Path logDir, BuildState state) {
         this(root, options, profile, cache, runner, listener, logDir, state, null);
@@ -121,8 +126,13 @@ final class StepWorker {
         TreeMap<String, String> inputs = new TreeMap<>();
         // issue 9.5: a detected step's inputs, and the default "**", are the files git does not ignore (as in turbo)
         boolean gitFiltered = spec.location().isEmpty() || spec.inputs().equals(List.of("**"));
-        for (String rel : FileSets.expand(root, spec.cwd(), spec.inputs(), spec.outputs(), gitFiltered ? git : null)) {
+        NullBuild nullBuild = options.nullBuild();
+        for (String rel : FileSets.expand(root, spec.cwd(), spec.inputs(), spec.outputs(), gitFiltered ? git : null,
+                nullBuild == null ? null : nullBuild.watcher())) {
             Path f = root.resolve(rel);
+            if (nullBuild != null) {
+                nullBuild.watch(f);
+            }
             inputs.put(rel, FileHashCache.isDanglingLink(f) ? "dangling-link:" + Files.readSymbolicLink(f) : hashes.sha256(f));
         }
         return new Fingerprint(spec.name(), spec.command().toArgv(), spec.cwd(), env, inputs, new TreeMap<>(dependencyKeys),
@@ -229,6 +239,10 @@ final class StepWorker {
         List<String> reasons = new ArrayList<>(probe.reasons());
         if (probe.hit().isPresent()) {
             CacheEntry entry = probe.hit().get();
+            if (options.nullBuild() != null) {
+                options.nullBuild().cacheEntry(cache.entryPath(entry.key()));
+                entry.outputs().forEach(o -> options.nullBuild().watch(root.resolve(o.path())));
+            }
             try {
                 List<String> kept = new ArrayList<>();
                 int written = cache.restore(entry, root, null, git::isTracked, kept);
@@ -346,6 +360,10 @@ final class StepWorker {
                     .filter(o -> !git.isTracked(o)).toList(); // issue 9.2: never stored, so never restored
             Fingerprint stored = afterRun(spec, before, dependencyKeys, reasons);
             CacheEntry entry = cache.store(stored, root, outs, log, runMillis);
+            if (options.nullBuild() != null) {
+                options.nullBuild().cacheEntry(cache.entryPath(entry.key()));
+                outs.forEach(o -> options.nullBuild().watch(root.resolve(o)));
+            }
             if (remote != null) {
                 remote.upload(entry); // in the background; the build waits for it at its end
             }

@@ -56,6 +56,20 @@ public final class FileSets {
      */
     public static List<String> expand(Path root, String cwd, List<String> globs, List<String> excluded, GitFiles git)
             throws IOException {
+        return expand(root, cwd, globs, excluded, git, null);
+    }
+
+    /**
+     * Like {@link #expand(Path, String, List, List, GitFiles)}, telling {@code walked} every path whose change could
+     * change the answer: each folder walked (a new file changes its folder's time stamp), each glob base that is a
+     * file, and each glob base that does not exist yet.
+     *
+     * @param walked receives absolute paths, possibly from the calling thread only; null for none
+     * @throws IOException when a directory cannot be walked
+     */
+    public static List<String> expand(Path root, String cwd, List<String> globs, List<String> excluded, GitFiles git,
+                                      java.util.function.Consumer<Path> walked) throws IOException {
+        java.util.function.Consumer<Path> seen = walked == null ? p -> { } : walked;
         List<Pattern> includes = new ArrayList<>();
         List<Pattern> globExcludes = new ArrayList<>();
         for (String g : globs) {
@@ -80,12 +94,14 @@ public final class FileSets {
         for (Pattern include : includes) {
             Path base = root.resolve(include.literalPrefix());
             if (!Files.exists(base)) {
+                seen.accept(base);
                 continue;
             }
             Pattern p = include.isLiteral() && Files.isDirectory(base)
                     // a bare directory name means everything under it, as in Turborepo and Nx inputs
                     ? Pattern.of(".", "/" + include.literalPrefix() + "/**") : include;
             if (Files.isRegularFile(base)) {
+                seen.accept(base);
                 String rel = p.literalPrefix();
                 if (p.matches(rel) && !excludes.test(rel)) {
                     out.add(rel);
@@ -98,6 +114,7 @@ public final class FileSets {
                     if (!dir.equals(base) && ALWAYS_SKIPPED.contains(dir.getFileName().toString())) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
+                    seen.accept(dir);
                     return FileVisitResult.CONTINUE;
                 }
 

@@ -104,8 +104,11 @@ public final class GitFiles {
         return files;
     }
 
-    /** The paths whose stamps {@link #snapshot} compares. */
-    private List<Path> watched() {
+    /**
+     * The paths whose time stamps tell whether git's answers may have changed (see {@link #snapshot}): the index,
+     * {@code info/exclude}, every {@code .gitignore} and every folder holding a listed path; absolute.
+     */
+    public List<Path> watched() {
         Set<Path> paths = new HashSet<>();
         paths.add(dir);
         gitDir(dir).ifPresent(g -> {

@@ -407,7 +407,12 @@ public final class LocalCache {
         }
     }
 
-    Path entryPath(String key) {
+    /**
+     * Where the entry for {@code key} is stored (whether or not it exists).
+     *
+     * @throws IllegalArgumentException when {@code key} is not lower-case hex
+     */
+    public Path entryPath(String key) {
         if (key.length() < 3 || !key.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
             throw new IllegalArgumentException("not a cache key: " + key);
         }

@@ -1,0 +1,267 @@
+package dev.munero.engine.build;
+
+import dev.munero.engine.AtomicFiles;
+import dev.munero.engine.cache.Hashing;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The manifest of a null build: what lets the launcher answer the next identical {@code munero build} without
+ * starting Java when nothing it depends on changed (Bazel's "null build"; Make's and Gradle's up-to-date check).
+ *
+ * <p>A build collects, while it runs, every path its result depends on: the build files detection read
+ * ({@link Request#watched()}), each step's input files and every folder walked to find them, what git's answers
+ * depend on (its index, {@code info/exclude}, every {@code .gitignore} and the folders holding listed files), each
+ * step's output files, and each step's cache entry. When the build passed with every step cached or run and stored,
+ * it writes {@code <state>/state/null-build/<request digest>}: the lines to print, then one entry per path with its
+ * {@code lstat} data (inode, size, modification and change time in nanoseconds; for a missing path, that it is
+ * missing; for a cache entry, inode and size only, as pruning by age touches it). Any other build of the same
+ * request removes the manifest. The checker, {@code munero-cli/src/main/c/null_build.c}, compares all of it with the
+ * file system and the environment, and trusts no entry whose time stamp is not older than the manifest's own (git's
+ * racy-timestamp rule), so a file written in the same clock tick as the build's end sends the next build to Java.
+ *
+ * <p>File format (UTF-8 lines; paths absolute, never containing a newline, so none is written for such a path):
+ * <pre>
+ * munero-null-build 1
+ * request &lt;64 hex&gt;
+ * env &lt;64 hex&gt;
+ * build &lt;build id&gt;
+ * print &lt;text&gt;                        (zero or more; "{checked}" is the checker's own line)
+ * entries &lt;count&gt;
+ * f &lt;ino&gt; &lt;size&gt; &lt;mtime ns&gt; &lt;ctime ns&gt; &lt;path&gt;    a file or link
+ * d &lt;ino&gt; &lt;mtime ns&gt; &lt;ctime ns&gt; &lt;path&gt;           a folder
+ * e &lt;ino&gt; &lt;size&gt; &lt;path&gt;                          a cache entry that must still exist
+ * a &lt;path&gt;                                         a path that must still not exist
+ * end
+ * </pre>
+ *
+ * <p>Thread-safe: steps running at once record into it; {@link #finish} runs once, after them.
+ */
+public final class NullBuild {
+    /** The first line of every manifest; bumped when the format or the meaning of an entry changes. */
+    public static final String FORMAT = "munero-null-build 1";
+    /**
+     * Variables left out of {@link #envDigest}: set by shells per process ({@code _}, {@code SHLVL}, {@code OLDPWD},
+     * {@code PWD}, which the working directory in {@link #requestDigest} covers), set by the launcher itself
+     * ({@code MUNERO_HOME}), or the launcher's own switches, which change how Munero starts, never what a build
+     * produces ({@code MUNERO_DAEMON}, {@code MUNERO_NULL_BUILD}, {@code MUNERO_JAVA_OPTS}, {@code MUNERO_NO_AOT}).
+     * The checker ({@code null_build.c}) leaves out the same list.
+     */
+    public static final Set<String> IGNORED_ENV = Set.of("_", "SHLVL", "OLDPWD", "PWD", "MUNERO_HOME", "MUNERO_DAEMON",
+            "MUNERO_NULL_BUILD", "MUNERO_JAVA_OPTS", "MUNERO_NO_AOT");
+
+    /**
+     * What the front end asks for.
+     *
+     * @param requestDigest {@link #requestDigest} of the command as typed
+     * @param envDigest     {@link #envDigest} of the caller's environment
+     * @param cwd           the caller's working directory, absolute (the report path is printed relative to it)
+     * @param header        the lines the command printed before building, printed again by a null build
+     * @param watched       further paths the result depends on: the build files detection read, the user's
+     *                      configuration file, the folders from the working directory up to the root, Munero's jar
+     */
+    public record Request(String requestDigest, String envDigest, Path cwd, List<String> header, Collection<Path> watched) {
+        public Request {
+            Objects.requireNonNull(requestDigest, "requestDigest");
+            Objects.requireNonNull(envDigest, "envDigest");
+            header = List.copyOf(header);
+            watched = List.copyOf(watched);
+        }
+    }
+
+    private final Request request;
+    private final Set<Path> watched = ConcurrentHashMap.newKeySet();
+    private final Set<Path> cacheEntries = ConcurrentHashMap.newKeySet();
+
+    /** A collector for one build of {@code request}. */
+    public NullBuild(Request request) {
+        this.request = Objects.requireNonNull(request, "request");
+        request.watched().forEach(this::watch);
+    }
+
+    /** The request this build answers. */
+    public Request request() {
+        return request;
+    }
+
+    /** Records that the build's result depends on {@code path} (a file, a folder, or a path that does not exist). */
+    public void watch(Path path) {
+        watched.add(path.toAbsolutePath().normalize());
+    }
+
+    /** {@link #watch} as a consumer, for file walks. */
+    public Consumer<Path> watcher() {
+        return this::watch;
+    }
+
+    /** Records a cache entry that must still exist for the result to be a cache hit. */
+    void cacheEntry(Path entry) {
+        cacheEntries.add(entry.toAbsolutePath().normalize());
+    }
+
+    /** Where the manifest of {@code requestDigest} lives under the state folder {@code stateDir}. */
+    public static Path file(Path stateDir, String requestDigest) {
+        return stateDir.resolve("state").resolve("null-build").resolve(requestDigest);
+    }
+
+    /**
+     * SHA-256 (lower-case hex) of {@code cwd}'s bytes, a NUL, then each argument and a NUL: the command as the
+     * checker sees it (its {@code getcwd()} and {@code argv}).
+     */
+    public static String requestDigest(Path cwd, List<String> args) {
+        MessageDigest md = Hashing.sha256();
+        md.update(cwd.toString().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        for (String a : args) {
+            md.update(a.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+        }
+        return Hashing.hex(md.digest());
+    }
+
+    /**
+     * SHA-256 (lower-case hex) of every {@code NAME=VALUE} of {@code env} except {@link #IGNORED_ENV}, as UTF-8,
+     * sorted by their bytes (unsigned), each followed by a NUL. Values are never stored; the digest changes with any
+     * variable, so a build that depends on one is never answered from an older environment.
+     */
+    public static String envDigest(Map<String, String> env) {
+        List<byte[]> entries = new ArrayList<>(env.size());
+        env.forEach((k, v) -> {
+            if (!IGNORED_ENV.contains(k)) {
+                entries.add((k + "=" + v).getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        entries.sort(Arrays::compareUnsigned);
+        MessageDigest md = Hashing.sha256();
+        for (byte[] e : entries) {
+            md.update(e);
+            md.update((byte) 0);
+        }
+        return Hashing.hex(md.digest());
+    }
+
+    /** Removes the manifest of this request, so that nothing answers from it while the build changes things. */
+    void forget(Path stateDir) {
+        try {
+            Files.deleteIfExists(file(stateDir, request.requestDigest()));
+        } catch (IOException e) {
+            // the checker still compares every stamp; a stale manifest never answers for changed files
+        }
+    }
+
+    /**
+     * Writes the manifest when {@code why} is null (the build is one a null build can repeat), else removes it.
+     * Best effort: a manifest that cannot be written only costs the next build its fast path.
+     *
+     * @param stateDir the build's state folder ({@code .munero})
+     * @param report   the build's report, written to {@code <stateDir>/reports/<id>.json}
+     * @param why      why the build cannot be repeated as a null build, or null
+     * @return null when written, else why not
+     */
+    String finish(Path stateDir, BuildReport report, String why) {
+        Path file = file(stateDir, request.requestDigest());
+        if (why == null) {
+            try {
+                byte[] manifest = manifest(stateDir, report);
+                if (manifest != null) {
+                    AtomicFiles.write(file, manifest);
+                    return null;
+                }
+                why = "a cache entry is missing, or a path holds a newline";
+            } catch (IOException | UnsupportedOperationException e) {
+                why = "cannot write " + file + ": " + e.getMessage();
+            }
+        }
+        forget(stateDir);
+        return why;
+    }
+
+    private byte[] manifest(Path stateDir, BuildReport report) throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (Path p : new TreeSet<>(watched)) {
+            String entry = entry(p);
+            if (entry == null) {
+                return null;
+            }
+            entries.add(entry);
+        }
+        for (Path p : new TreeSet<>(cacheEntries)) {
+            if (p.toString().contains("\n")) {
+                return null;
+            }
+            Map<String, Object> a;
+            try {
+                a = Files.readAttributes(p, "unix:ino,size", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            entries.add("e " + a.get("ino") + " " + a.get("size") + " " + p);
+        }
+        int steps = report.steps().size();
+        Path reportFile = stateDir.resolve("reports").resolve(report.runId() + ".json");
+        StringBuilder out = new StringBuilder();
+        out.append(FORMAT).append('\n')
+                .append("request ").append(request.requestDigest()).append('\n')
+                .append("env ").append(request.envDigest()).append('\n')
+                .append("build ").append(report.runId()).append('\n');
+        for (String line : request.header()) {
+            out.append("print ").append(line.replace('\n', ' ')).append('\n');
+        }
+        out.append("print {checked}\n");
+        out.append("print PASSED: ").append(steps).append(" steps, 0 passed, 0 failed, ").append(steps)
+                .append(" cached, 0 skipped (nothing changed since build ").append(report.runId()).append(")\n");
+        out.append("print report: ").append(shown(reportFile)).append(" (build ").append(report.runId())
+                .append("'s; a null build writes none)\n");
+        out.append("entries ").append(entries.size()).append('\n');
+        entries.forEach(e -> out.append(e).append('\n'));
+        out.append("end\n");
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String shown(Path file) {
+        Path cwd = request.cwd().toAbsolutePath().normalize();
+        return file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
+    }
+
+    /** The entry line for {@code p} as it is now, or null when it cannot be written (a newline in the path). */
+    private static String entry(Path p) throws IOException {
+        String path = p.toString();
+        if (path.contains("\n")) {
+            return null;
+        }
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(p, "unix:ino,size,lastModifiedTime,ctime,isDirectory", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return "a " + path;
+        } catch (java.nio.file.FileSystemException e) {
+            // not a directory on the way (a file where a folder was): missing, as lstat's ENOTDIR says
+            if (e.getReason() != null && e.getReason().contains("Not a directory")) {
+                return "a " + path;
+            }
+            throw e;
+        }
+        long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+        long ctime = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
+        return Boolean.TRUE.equals(a.get("isDirectory"))
+                ? "d " + a.get("ino") + " " + mtime + " " + ctime + " " + path
+                : "f " + a.get("ino") + " " + a.get("size") + " " + mtime + " " + ctime + " " + path;
+    }
+}
