@@ -224,6 +224,24 @@ class NullBuildCheckTest {
     }
 
     @Test
+    void anInputEditedDuringTheBuildAfterItWasHashedIsAChange() throws Exception {
+        // 'append' edits lib's input after lib hashed it (an undeclared dependency): the next build must rebuild lib,
+        // so the manifest holds the stamp lib's key was computed from, not the one the build ended with
+        Cli.write(repo, "munero.yaml", Files.readString(repo.resolve("munero.yaml")) + """
+                  - name: append
+                    command: 'echo more >> src/a.txt'
+                    shell: true
+                    dependsOn: [app]
+                    inputs: [munero.yaml]
+                """);
+        buildTwice(); // the first creates app.txt in the root folder; the second leaves every folder as it found it
+        Cli.Result r = check("build");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("changed: " + repo.resolve("src/a.txt"));
+        assertThat(build().out()).contains("PASSED    lib");
+    }
+
+    @Test
     void aBuildThatFailsOrIsForcedLeavesNoManifest() throws Exception {
         buildTwice();
         assertThat(check("build").exitCode()).isZero();

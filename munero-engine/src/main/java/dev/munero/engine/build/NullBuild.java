@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * it writes {@code <state>/state/null-build/<request digest>}: the lines to print, then one entry per path with its
  * {@code lstat} data (inode, size, modification and change time in nanoseconds; for a missing path, that it is
  * missing; for a cache entry, inode and size only, as pruning by age touches it). Any other build of the same
- * request removes the manifest. The checker, {@code munero-cli/src/main/c/null_build.c}, compares all of it with the
+ * request removes the manifest. Each path's data is taken the first time the build meets it: an input's before its
+ * content is hashed, a folder's before it is walked, an output's right after it is stored or restored, so that a file
+ * edited while the build runs shows as changed. The checker, {@code munero-cli/src/main/c/null_build.c}, compares all of it with the
  * file system and the environment, and trusts no entry whose time stamp is not older than the manifest's own (git's
  * racy-timestamp rule), so a file written in the same clock tick as the build's end sends the next build to Java.
  *
@@ -86,9 +88,16 @@ public final class NullBuild {
         }
     }
 
+    /** An entry line that stops the manifest from being written (a path that could not be read or written). */
+    private static final String UNUSABLE = "";
+
     private final Request request;
-    private final Set<Path> watched = ConcurrentHashMap.newKeySet();
-    private final Set<Path> cacheEntries = ConcurrentHashMap.newKeySet();
+    /**
+     * Path to its entry line, taken the first time the build met the path: the stat of an input is taken before its
+     * content is hashed (so an edit during the build shows as a change, never as the hashed state), that of a folder
+     * before its walk, that of an output right after it was stored or restored.
+     */
+    private final ConcurrentHashMap<Path, String> entries = new ConcurrentHashMap<>();
 
     /** A collector for one build of {@code request}. */
     public NullBuild(Request request) {
@@ -101,9 +110,12 @@ public final class NullBuild {
         return request;
     }
 
-    /** Records that the build's result depends on {@code path} (a file, a folder, or a path that does not exist). */
+    /**
+     * Records that the build's result depends on {@code path} (a file, a folder, or a path that does not exist), as it
+     * is now; a path already recorded keeps its first stamp.
+     */
     public void watch(Path path) {
-        watched.add(path.toAbsolutePath().normalize());
+        entries.computeIfAbsent(path.toAbsolutePath().normalize(), NullBuild::entry);
     }
 
     /** {@link #watch} as a consumer, for file walks. */
@@ -113,7 +125,7 @@ public final class NullBuild {
 
     /** Records a cache entry that must still exist for the result to be a cache hit. */
     void cacheEntry(Path entry) {
-        cacheEntries.add(entry.toAbsolutePath().normalize());
+        entries.computeIfAbsent(entry.toAbsolutePath().normalize(), NullBuild::cacheEntryLine);
     }
 
     /** Where the manifest of {@code requestDigest} lives under the state folder {@code stateDir}. */
@@ -184,8 +196,8 @@ public final class NullBuild {
                     AtomicFiles.write(file, manifest);
                     return null;
                 }
-                why = "a cache entry is missing, or a path holds a newline";
-            } catch (IOException | UnsupportedOperationException e) {
+                why = "a path could not be read, or holds a newline";
+            } catch (IOException e) {
                 why = "cannot write " + file + ": " + e.getMessage();
             }
         }
@@ -193,26 +205,14 @@ public final class NullBuild {
         return why;
     }
 
-    private byte[] manifest(Path stateDir, BuildReport report) throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (Path p : new TreeSet<>(watched)) {
-            String entry = entry(p);
-            if (entry == null) {
+    private byte[] manifest(Path stateDir, BuildReport report) {
+        List<String> lines = new ArrayList<>(entries.size());
+        for (Path p : new TreeSet<>(entries.keySet())) {
+            String line = entries.get(p);
+            if (line == UNUSABLE) {
                 return null;
             }
-            entries.add(entry);
-        }
-        for (Path p : new TreeSet<>(cacheEntries)) {
-            if (p.toString().contains("\n")) {
-                return null;
-            }
-            Map<String, Object> a;
-            try {
-                a = Files.readAttributes(p, "unix:ino,size", LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                return null;
-            }
-            entries.add("e " + a.get("ino") + " " + a.get("size") + " " + p);
+            lines.add(line);
         }
         int steps = report.steps().size();
         Path reportFile = stateDir.resolve("reports").resolve(report.runId() + ".json");
@@ -229,8 +229,8 @@ public final class NullBuild {
                 .append(" cached, 0 skipped (nothing changed since build ").append(report.runId()).append(")\n");
         out.append("print report: ").append(shown(reportFile)).append(" (build ").append(report.runId())
                 .append("'s; a null build writes none)\n");
-        out.append("entries ").append(entries.size()).append('\n');
-        entries.forEach(e -> out.append(e).append('\n'));
+        out.append("entries ").append(lines.size()).append('\n');
+        lines.forEach(e -> out.append(e).append('\n'));
         out.append("end\n");
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -240,11 +240,24 @@ public final class NullBuild {
         return file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
     }
 
-    /** The entry line for {@code p} as it is now, or null when it cannot be written (a newline in the path). */
-    private static String entry(Path p) throws IOException {
+    /** A cache entry's line as it is now: inode and size; {@link #UNUSABLE} when it is missing or unreadable. */
+    private static String cacheEntryLine(Path p) {
+        if (p.toString().contains("\n")) {
+            return UNUSABLE;
+        }
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:ino,size", LinkOption.NOFOLLOW_LINKS);
+            return "e " + a.get("ino") + " " + a.get("size") + " " + p;
+        } catch (IOException | UnsupportedOperationException e) {
+            return UNUSABLE;
+        }
+    }
+
+    /** The entry line for {@code p} as it is now; {@link #UNUSABLE} when it cannot be read or written. */
+    private static String entry(Path p) {
         String path = p.toString();
         if (path.contains("\n")) {
-            return null;
+            return UNUSABLE;
         }
         Map<String, Object> a;
         try {
@@ -253,10 +266,9 @@ public final class NullBuild {
             return "a " + path;
         } catch (java.nio.file.FileSystemException e) {
             // not a directory on the way (a file where a folder was): missing, as lstat's ENOTDIR says
-            if (e.getReason() != null && e.getReason().contains("Not a directory")) {
-                return "a " + path;
-            }
-            throw e;
+            return e.getReason() != null && e.getReason().contains("Not a directory") ? "a " + path : UNUSABLE;
+        } catch (IOException | UnsupportedOperationException e) {
+            return UNUSABLE;
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
         long ctime = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);

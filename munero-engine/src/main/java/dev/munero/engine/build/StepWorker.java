@@ -241,11 +241,13 @@ final class StepWorker {
             CacheEntry entry = probe.hit().get();
             if (options.nullBuild() != null) {
                 options.nullBuild().cacheEntry(cache.entryPath(entry.key()));
-                entry.outputs().forEach(o -> options.nullBuild().watch(root.resolve(o.path())));
             }
             try {
                 List<String> kept = new ArrayList<>();
                 int written = cache.restore(entry, root, null, git::isTracked, kept);
+                if (options.nullBuild() != null) { // as restored
+                    entry.outputs().forEach(o -> options.nullBuild().watch(root.resolve(o.path())));
+                }
                 if (!kept.isEmpty()) {
                     listener.warning("step " + spec.name() + ": did not restore " + kept.size() + " output file"
                             + (kept.size() == 1 ? "" : "s") + " that git tracks (" + kept.get(0)
