@@ -143,7 +143,7 @@ static int by_bytes(const void *a, const void *b) {
 static int ignored_env(const char *entry) {
     /* NullBuild.IGNORED_ENV */
     static const char *names[] = {"_", "SHLVL", "OLDPWD", "PWD", "MUNERO_HOME", "MUNERO_DAEMON", "MUNERO_NULL_BUILD",
-                                  "MUNERO_JAVA_OPTS", "MUNERO_NO_AOT", NULL};
+                                  "MUNERO_JAVA_OPTS", "MUNERO_NO_AOT", "MUNERO_NATIVE_CLIENT", NULL};
     const char *eq = strchr(entry, '=');
     int i;
     if (!eq) {

@@ -60,6 +60,7 @@ public final class DaemonClient {
             System.exit(Main.run(args));
             return;
         }
+        writeHint(env);
         DaemonProtocol.Request request = new DaemonProtocol.Request(List.of(args), Path.of("").toAbsolutePath().toString(),
                 env, Terminal.isInteractive(env), Terminal.columns());
         System.exit(call(channel, request, System.out, System.err, true));
@@ -120,6 +121,35 @@ public final class DaemonClient {
                     // the hook is running: it has what it waited for
                 }
             }
+        }
+    }
+
+    /**
+     * Tells the launcher's native client ({@code src/main/c/daemon_client.c}) where the daemon serving this jar and this
+     * JDK listens, so that the next command reaches it without a JVM: {@code <socket folder>/client-<FNV-1a 64 of the
+     * jar's path, 16 hex digits>.hint}, lines {@code munero-client-hint 1}, {@code jar <mtime ms> <size> <path>},
+     * {@code java <java.home>}, {@code socket <path>}. Written (atomically) only when it says something new. Best
+     * effort: without it every command starts this JVM client, as before.
+     */
+    static void writeHint(Map<String, String> env) {
+        try {
+            Path jar = DaemonProtocol.ownJar();
+            Path socket = DaemonProtocol.socketFor(jar, env);
+            String text = "munero-client-hint 1\njar " + Files.getLastModifiedTime(jar).toMillis() + " " + Files.size(jar)
+                    + " " + jar + "\njava " + System.getProperty("java.home") + "\nsocket " + socket + "\n";
+            if (text.chars().filter(c -> c == '\n').count() != 4) {
+                return; // a path with a newline: no hint
+            }
+            Path hint = socket.resolveSibling("client-" + DaemonProtocol.fnv1a(jar.toString()) + ".hint");
+            if (Files.exists(hint) && Files.readString(hint).equals(text)) {
+                return;
+            }
+            Path tmp = Files.createTempFile(socket.getParent(), "client-", ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, hint, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // the native client then finds no hint and starts this client instead
         }
     }
 

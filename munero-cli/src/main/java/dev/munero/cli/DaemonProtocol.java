@@ -124,12 +124,19 @@ final class DaemonProtocol {
                 : Path.of(System.getProperty("user.home"), ".munero", "daemon");
         String identity = jar.toAbsolutePath() + "|" + Files.getLastModifiedTime(jar).toMillis() + "|" + Files.size(jar)
                 + "|" + System.getProperty("java.home") + "|" + Runtime.version();
-        // FNV-1a, 64 bits: a name, not a secret, and no MessageDigest provider lookup on the client's start path
+        return base.resolve("munero-" + fnv1a(identity) + ".sock");
+    }
+
+    /**
+     * FNV-1a, 64 bits, of {@code text}'s UTF-8 bytes, as 16 lower-case hex digits: a name, not a secret, and no
+     * MessageDigest provider lookup on the client's start path. {@code daemon_client.c} computes the same.
+     */
+    static String fnv1a(String text) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : identity.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
-        return base.resolve("munero-" + HexFormat.of().toHexDigits(h) + ".sock");
+        return HexFormat.of().toHexDigits(h);
     }
 
     /** The jar this class was loaded from. */

@@ -98,6 +98,35 @@ class LauncherIT {
         assertThat(repo.resolve("out/greeting.txt")).hasContent("hello again");
     }
 
+    /**
+     * Issue 9: once the Java client has started the daemon, the launcher's native client serves the next commands
+     * without a JVM (shown here by a JVM option that would stop any JVM from starting), secrets included.
+     */
+    @Test
+    void commandsReachARunningDaemonWithoutAJvm() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("daemon")).toRealPath();
+        Files.writeString(repo.resolve("munero.yaml"), """
+                steps:
+                  - name: key
+                    command: 'printf %s "$MY_API_KEY" > key.txt'
+                    shell: true
+                    cache: false
+                """);
+        Map<String, String> daemon = new java.util.HashMap<>(Map.of("MUNERO_DAEMON", "1",
+                "MUNERO_DAEMON_DIR", Files.createDirectories(dir.resolve("run")).toString(),
+                "MUNERO_DAEMON_IDLE_MINUTES", "5", "MY_API_KEY", "k-123"));
+        try {
+            assertThat(launchIn(repo, daemon, "build")).contains("1 passed"); // starts the daemon
+            daemon.put("MUNERO_JAVA_OPTS", "-XX:+NoSuchJvmOption");
+            daemon.put("MY_API_KEY", "k-456");
+            assertThat(launchIn(repo, daemon, "build")).contains("1 passed");
+            assertThat(repo.resolve("key.txt")).hasContent("k-456");
+        } finally {
+            daemon.remove("MUNERO_JAVA_OPTS");
+            launchIn(repo, daemon, "daemon", "stop");
+        }
+    }
+
     @Test
     void stepsSeeTheUsersJavaHomeNotTheJdkMuneroPicked() throws Exception {
         // a JDK 17 that the launcher must not use itself (it needs 21+), so it picks another one for Munero

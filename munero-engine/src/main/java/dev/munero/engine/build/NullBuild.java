@@ -63,11 +63,11 @@ public final class NullBuild {
      * Variables left out of {@link #envDigest}: set by shells per process ({@code _}, {@code SHLVL}, {@code OLDPWD},
      * {@code PWD}, which the working directory in {@link #requestDigest} covers), set by the launcher itself
      * ({@code MUNERO_HOME}), or the launcher's own switches, which change how Munero starts, never what a build
-     * produces ({@code MUNERO_DAEMON}, {@code MUNERO_NULL_BUILD}, {@code MUNERO_JAVA_OPTS}, {@code MUNERO_NO_AOT}).
+     * produces ({@code MUNERO_DAEMON}, {@code MUNERO_NULL_BUILD}, {@code MUNERO_JAVA_OPTS}, {@code MUNERO_NO_AOT}, {@code MUNERO_NATIVE_CLIENT}).
      * The checker ({@code null_build.c}) leaves out the same list.
      */
     public static final Set<String> IGNORED_ENV = Set.of("_", "SHLVL", "OLDPWD", "PWD", "MUNERO_HOME", "MUNERO_DAEMON",
-            "MUNERO_NULL_BUILD", "MUNERO_JAVA_OPTS", "MUNERO_NO_AOT");
+            "MUNERO_NULL_BUILD", "MUNERO_JAVA_OPTS", "MUNERO_NO_AOT", "MUNERO_NATIVE_CLIENT");
 
     /**
      * What the front end asks for.
