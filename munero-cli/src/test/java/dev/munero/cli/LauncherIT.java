@@ -37,32 +37,33 @@ class LauncherIT {
         return repo;
     }
 
+    /** {@code ./munero build -C repo} without the daemon; what its step wrote to java-home.txt. */
     private static String launch(Path repo, Map<String, String> changes, List<String> remove) throws Exception {
-        assumeTrue(Files.isExecutable(LAUNCHER), "runs from the munero-cli module of a checkout");
-        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "build", "-C", repo.toString())
-                .redirectErrorStream(true);
-        pb.environment().putAll(changes);
-        remove.forEach(pb.environment()::remove);
-        pb.environment().put("MUNERO_DAEMON", "0");
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        // generous: the first start of a freshly built jar makes its AOT cache with a training run
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(text).isZero();
+        launchIn(Path.of("").toAbsolutePath(), changes, remove, "build", "-C", repo.toString());
         return Files.readString(repo.resolve("java-home.txt")).strip();
     }
 
     /** Runs {@code ./munero args...} from {@code cwd} with the test's environment plus {@code changes}; its output. */
     private static String launchIn(Path cwd, Map<String, String> changes, String... args) throws Exception {
+        return launchIn(cwd, changes, List.of(), args);
+    }
+
+    /**
+     * Runs {@code ./munero args...} from {@code cwd} (without the daemon unless {@code changes} says otherwise) with
+     * the test's environment plus {@code changes}, less {@code remove}; asserts exit 0 and returns the output.
+     */
+    private static String launchIn(Path cwd, Map<String, String> changes, List<String> remove, String... args)
+            throws Exception {
         assumeTrue(Files.isExecutable(LAUNCHER), "runs from the munero-cli module of a checkout");
         List<String> argv = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().put("MUNERO_DAEMON", "0");
         pb.environment().putAll(changes);
+        remove.forEach(pb.environment()::remove);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
+        // generous: the first start of a freshly built jar makes its AOT cache with a training run
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
         String text = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(text).isZero();

@@ -1,7 +1,6 @@
 package dev.munero.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.munero.engine.build.BuildReport;
 import dev.munero.engine.build.BuildStatus;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the hint the Java client writes.
  */
 class NativeDaemonClientTest {
-    private static final Path SOURCE = Path.of("src/main/c/daemon_client.c").toAbsolutePath();
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @TempDir
@@ -43,19 +41,7 @@ class NativeDaemonClientTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        String cc = System.getenv().getOrDefault("CC", "cc");
-        Process p;
-        try {
-            p = new ProcessBuilder(cc, "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-o",
-                    bin.resolve("munero-client").toString(), SOURCE.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "no C compiler (" + cc + ") to build the native daemon client: " + e.getMessage());
-            return;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        client = bin.resolve("munero-client");
+        client = NativePrograms.compile("daemon_client.c", bin, "munero-client");
     }
 
     @BeforeEach

@@ -1,7 +1,6 @@
 package dev.munero.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.munero.engine.build.NullBuild;
 import java.io.IOException;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * while nothing the build depends on changed, and steps aside for every kind of change.
  */
 class NullBuildCheckTest {
-    private static final Path SOURCE = Path.of("src/main/c/null_build.c").toAbsolutePath();
 
     @TempDir
     static Path bin;
@@ -40,19 +38,7 @@ class NullBuildCheckTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        String cc = System.getenv().getOrDefault("CC", "cc");
-        Process p;
-        try {
-            p = new ProcessBuilder(cc, "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-o",
-                    bin.resolve("munero-null-build").toString(), SOURCE.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "no C compiler (" + cc + ") to build the null-build check: " + e.getMessage());
-            return;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        checker = bin.resolve("munero-null-build");
+        checker = NativePrograms.compile("null_build.c", bin, "munero-null-build");
     }
 
     @BeforeEach
