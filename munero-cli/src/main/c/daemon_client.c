@@ -106,6 +106,11 @@ static int find_socket(const char *jar, const char *java, char *socket_path, siz
     if (!in) {
         return 0;
     }
+    /* the hint decides where the environment, secrets included, is sent: only the user's own, unwritable by others */
+    if (fstat(fileno(in), &st) != 0 || st.st_uid != getuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        fclose(in);
+        return 0;
+    }
     /* munero-client-hint 1 / jar <mtime ms> <size> <path> / java <java.home> / socket <path> */
     if (fgets(line, sizeof line, in) && strcmp(line, HINT_FORMAT "\n") == 0
             && fgets(line, sizeof line, in) && sscanf(line, "jar %lld %lld %[^\n]", &mtime_ms, &size, hint_jar) == 3

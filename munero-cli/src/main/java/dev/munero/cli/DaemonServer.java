@@ -141,8 +141,14 @@ final class DaemonServer implements AutoCloseable {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(client)));
             int magic = in.readInt();
             if (magic == DaemonProtocol.MAGIC_STOP) {
-                close(); // first, so that the socket is gone when the client hears back
-                writeExit(out, 0);
+                // the socket goes first, so that it is gone when the client hears back; the rest after the answer,
+                // as closing lets main() exit the JVM, which cut the answer off ("internal error: EOFException")
+                Files.deleteIfExists(socket);
+                try {
+                    writeExit(out, 0);
+                } finally {
+                    close();
+                }
                 return;
             }
             if (magic != DaemonProtocol.MAGIC_RUN) {
