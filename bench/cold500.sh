@@ -10,7 +10,7 @@ python3 "$H/lower_bound.py" --ws "$WS" --cores 2 --runs 10
 i=0
 while [ "$i" -lt "$RUNS" ]; do
   i=$((i + 1))
-  "$H/scenario.sh" cmd "$WS" cold --prep-only
+  ORCH_CLEAN='rm -rf .munero' "$H/scenario.sh" cmd "$WS" cold --prep-only
   ORCH_CMD="$HERE/munero-orch.sh" ORCH_CLEAN='rm -rf .munero' MUNERO_DAEMON=0 \
     /usr/bin/time -f "munero cold run $i: %e s wall, %U+%S s cpu" "$H/scenario.sh" cmd "$WS" cold --run-only >/dev/null 2>/tmp/cold500.err || { cat /tmp/cold500.err; exit 1; }
   tail -1 /tmp/cold500.err

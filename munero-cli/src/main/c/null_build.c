@@ -25,6 +25,7 @@
  * SHA-256 follows FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1, 6.2).
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -299,8 +300,24 @@ int main(int argc, char **argv) {
     }
     sha256_hex(&c, request);
 
-    /* the manifest sits in the state folder of the workspace root: the working directory or one above it */
+    /* the manifest sits in the state folder of the workspace root: the folder the build started in (-C DIR, else the
+       working directory) or one above it */
     strcpy(dir, cwd);
+    for (a = 1; a < argc; a++) {
+        const char *arg = argv[a], *given = NULL;
+        if ((strcmp(arg, "-C") == 0 || strcmp(arg, "--directory") == 0) && a + 1 < argc) {
+            given = argv[++a];
+        } else if (strncmp(arg, "--directory=", 12) == 0) {
+            given = arg + 12;
+        } else if (strncmp(arg, "-C", 2) == 0 && arg[2]) {
+            given = arg + 2 + (arg[2] == '=');
+        } else if (strcmp(arg, "--") == 0) {
+            break;
+        }
+        if (given && !realpath(given, dir)) {
+            not_null("cannot find the folder -C names", given);
+        }
+    }
     for (;;) {
         snprintf(file, sizeof file, "%s%s%s", strcmp(dir, "/") == 0 ? "" : dir, MANIFEST_DIR, request);
         in = fopen(file, "rb");

@@ -183,15 +183,16 @@ class BuildCommand implements Callable<Integer> {
     /**
      * What the launcher needs to answer this same command again without Java while nothing changes (issue 9, see
      * {@link NullBuild}): the command line as typed, the environment, what was printed first, and the paths the
-     * result depends on beyond what the build reads: the user's configuration file, the folders from the working
-     * directory up to the root (a new {@code munero.yaml} or workspace marker in one moves the root), Munero's jar.
+     * result depends on beyond what the build reads: the user's configuration file, the folders from the one the
+     * search for the root started in ({@code -C}, else the working directory) up to the root (a new
+     * {@code munero.yaml} or workspace marker in one moves the root), Munero's jar.
      */
     private NullBuild.Request nullBuild(List<String> header, Path root) {
         List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
                 : spec.root().commandLine().getParseResult().originalArgs();
         List<Path> watched = new ArrayList<>();
         watched.add(dev.munero.llm.UserConfig.location(invocation.env()));
-        for (Path d = invocation.cwd().toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+        for (Path d = workspace.locate(invocation.cwd()).start(); d != null; d = d.getParent()) {
             watched.add(d);
             if (d.equals(root)) {
                 break;

@@ -197,6 +197,21 @@ class NullBuildCheckTest {
     }
 
     @Test
+    void findsTheManifestOfABuildStartedElsewhereWithDashC() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).toRealPath();
+        for (List<String> args : List.of(List.of("build", "-C", "../repo"), List.of("build", "--directory=" + repo),
+                List.of("build", "-C" + repo))) {
+            String[] argv = args.toArray(String[]::new);
+            assertThat(Cli.run(elsewhere, env, argv).exitCode()).isZero();
+            Thread.sleep(20);
+            assertThat(Cli.run(elsewhere, env, argv).exitCode()).isZero();
+            Cli.Result r = check(elsewhere, env, argv);
+            assertThat(r.exitCode()).as(args + ": " + r.all()).isZero();
+            assertThat(check(repo, env, argv).exitCode()).as("another working directory is another command").isEqualTo(1);
+        }
+    }
+
+    @Test
     void neverTrustsAStampAsNewAsTheManifest() throws Exception {
         build();
         build();
