@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@
 #include <unistd.h>
 
 #define SEPARATOR "--munero-args--"
-#define HINT_FORMAT "munero-client-hint 1"
+#define HINT_FORMAT "munero-client-hint 2"
 #define MAGIC_RUN 0x4d554e31u
 
 extern char **environ;
@@ -51,6 +52,7 @@ extern char **environ;
 
 static char **fallback; /* the Java client's argv, then the munero arguments, NULL-terminated */
 static volatile sig_atomic_t interrupts;
+static volatile sig_atomic_t daemon_fd = -1; /* set once the whole request is sent */
 
 /* Runs the Java client instead; only before anything was sent to the daemon or read from the secrets file. */
 static void use_java(void) {
@@ -59,11 +61,17 @@ static void use_java(void) {
     exit(2);
 }
 
+/* The first Ctrl-C or SIGTERM sends the cancel byte at once (write is async-signal-safe, and one byte goes out
+   whole), whatever the main loop is blocked on; the daemon then finishes the command and sends its exit frame. */
 static void on_signal(int sig) {
+    static const unsigned char cancel = 'C';
     (void) sig;
     interrupts++;
     if (interrupts > 1) {
         _exit(130);
+    }
+    if (daemon_fd >= 0 && write(daemon_fd, &cancel, 1) != 1) {
+        _exit(130); /* the daemon is gone: nobody is left to wait for */
     }
 }
 
@@ -92,12 +100,12 @@ static int socket_dir(char *out, size_t n) {
 
 /* The daemon's socket from the hint, when the hint is for this jar, as it is now, and for this JDK; else NULL. */
 static int find_socket(const char *jar, const char *java, char *socket_path, size_t n) {
-    char dir[PATH_MAX], hint[PATH_MAX + 64], line[PATH_MAX + 64], hint_jar[PATH_MAX], java_real[PATH_MAX],
-            hint_java[PATH_MAX + 16], hint_java_real[PATH_MAX];
-    long long mtime_ms, size;
+    char dir[PATH_MAX], hint[PATH_MAX + 64], line[PATH_MAX + 64], hint_jar[sizeof line], java_real[PATH_MAX],
+            hint_java[PATH_MAX + 16], hint_java_real[PATH_MAX], release[PATH_MAX + 16];
+    long long mtime_ms, size, release_ms;
     struct stat st;
     FILE *in;
-    int ok = 0;
+    int ok = 0, used = 0;
     if (!socket_dir(dir, sizeof dir)) {
         return 0;
     }
@@ -111,13 +119,16 @@ static int find_socket(const char *jar, const char *java, char *socket_path, siz
         fclose(in);
         return 0;
     }
-    /* munero-client-hint 1 / jar <mtime ms> <size> <path> / java <java.home> / socket <path> */
+    /* munero-client-hint 2 / jar <mtime ms> <size> <path> / java <release mtime ms> <java.home> / socket <path>; the
+       JDK's release file changes when the JDK is updated in place, which gives the Java client a new daemon */
     if (fgets(line, sizeof line, in) && strcmp(line, HINT_FORMAT "\n") == 0
             && fgets(line, sizeof line, in) && sscanf(line, "jar %lld %lld %[^\n]", &mtime_ms, &size, hint_jar) == 3
             && strcmp(hint_jar, jar) == 0 && stat(jar, &st) == 0 && (long long) st.st_size == size
             && (long long) MTIME_SEC(st) * 1000 + MTIME_NSEC(st) / 1000000 == mtime_ms
-            && fgets(line, sizeof line, in) && strncmp(line, "java ", 5) == 0
-            && snprintf(hint_java, sizeof hint_java, "%.*s/bin/java", (int) strcspn(line + 5, "\n"), line + 5) > 0
+            && fgets(line, sizeof line, in) && sscanf(line, "java %lld %n", &release_ms, &used) == 1 && used > 0
+            && snprintf(hint_java, sizeof hint_java, "%.*s/bin/java", (int) strcspn(line + used, "\n"), line + used) > 0
+            && snprintf(release, sizeof release, "%.*s/release", (int) strcspn(line + used, "\n"), line + used) > 0
+            && stat(release, &st) == 0 && (long long) MTIME_SEC(st) * 1000 + MTIME_NSEC(st) / 1000000 == release_ms
             && realpath(hint_java, hint_java_real) && realpath(java, java_real) && strcmp(java_real, hint_java_real) == 0
             && fgets(line, sizeof line, in) && strncmp(line, "socket ", 7) == 0) {
         line[strcspn(line, "\n")] = '\0';
@@ -161,28 +172,40 @@ static void put_bytes(buffer *b, const char *s, size_t n) {
 /* Each NAME=VALUE of the launcher's secrets file, which is then deleted with its folder (LauncherSecrets.take). */
 static char *read_secrets(const char *file, size_t *len) {
     char *data = NULL, folder[PATH_MAX];
+    const char *failure = NULL;
     struct stat st;
     FILE *in;
     *len = 0;
     if (!*file) {
         return NULL;
     }
+    errno = 0;
     in = fopen(file, "rb");
     if (in && fstat(fileno(in), &st) == 0 && (data = malloc((size_t) st.st_size + 1))
             && fread(data, 1, (size_t) st.st_size, in) == (size_t) st.st_size) {
         *len = (size_t) st.st_size;
+        data[*len] = '\0'; /* a last entry without its NUL still ends */
     } else {
-        fprintf(stderr, "munero: warning: cannot read the secrets the launcher set aside (%s); the command runs "
-                        "without them\n", file);
+        failure = errno ? strerror(errno) : "short read";
+        free(data);
+        data = NULL;
     }
     if (in) {
         fclose(in);
     }
     unlink(file);
-    snprintf(folder, sizeof folder, "%s", file);
-    if (strrchr(folder, '/')) {
+    /* the folder the launcher made for it (mktemp -d .../munero-secrets.XXXXXX), and no other */
+    if (snprintf(folder, sizeof folder, "%s", file) < (int) sizeof folder && strrchr(folder, '/')) {
         *strrchr(folder, '/') = '\0';
-        rmdir(folder);
+        if (strncmp(strrchr(folder, '/') ? strrchr(folder, '/') + 1 : folder, "munero-secrets.", 15) == 0) {
+            rmdir(folder);
+        }
+    }
+    if (failure) {
+        /* as LauncherSecrets.takeOrExit: never run a command without the user's keys */
+        fprintf(stderr, "munero: error: cannot read the secrets file the launcher wrote (%s): %s; run the command "
+                        "again (MUNERO_DAEMON=0 runs it without the daemon)\n", file, failure);
+        exit(2);
     }
     return data;
 }
@@ -194,6 +217,11 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
             if (errno == EINTR) {
                 continue;
             }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) { /* a terminal left non-blocking by another program */
+                struct pollfd pfd = {fd, POLLOUT, 0};
+                poll(&pfd, 1, -1);
+                continue;
+            }
             return -1;
         }
         p += w;
@@ -202,17 +230,11 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
     return 0;
 }
 
-/* Reads exactly n bytes; on a signal, sends the cancel byte once and goes on. 0 at the end of the stream. */
+/* Reads exactly n bytes (a signal's cancel byte went out from its handler). 0 at the end of the stream. */
 static int read_all(int fd, unsigned char *p, size_t n) {
-    static int cancelled;
     while (n > 0) {
         ssize_t r = read(fd, p, n);
         if (r < 0 && errno == EINTR) {
-            if (interrupts && !cancelled) {
-                unsigned char cancel = 'C';
-                cancelled = 1;
-                write_all(fd, &cancel, 1);
-            }
             continue;
         }
         if (r <= 0) {
@@ -229,6 +251,7 @@ int main(int argc, char **argv) {
     const char *jar, *secrets_file;
     struct sockaddr_un addr;
     struct sigaction sa;
+    sigset_t block;
     struct winsize ws;
     buffer req = {NULL, 0, 0};
     char *secrets, *p, *end;
@@ -315,8 +338,14 @@ int main(int argc, char **argv) {
     }
     put_int(&req, (uint32_t) columns);
 
+    /* Ctrl-C while the request is on its way is held back (a cancel byte inside the request would garble it), then
+       delivered: the handler sends the cancel byte as soon as the daemon has the whole request */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, NULL);
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns EINTR, and the cancel byte goes out */
+    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -326,9 +355,12 @@ int main(int argc, char **argv) {
         return 1;
     }
     free(req.data);
+    daemon_fd = fd;
+    sigprocmask(SIG_UNBLOCK, &block, NULL);
 
     for (;;) {
-        unsigned char type, len[4], *data;
+        static unsigned char chunk[64 * 1024];
+        unsigned char type, len[4];
         uint32_t n;
         if (!read_all(fd, &type, 1) || !read_all(fd, len, 4)) {
             fprintf(stderr, "munero: the build daemon stopped before the command finished\n");
@@ -338,16 +370,18 @@ int main(int argc, char **argv) {
         if (type == 'X') {
             return (int) n;
         }
-        if ((type != 'O' && type != 'E') || n > (16u << 20)) {
-            fprintf(stderr, "munero: protocol error from the build daemon (frame %d of %u bytes)\n", type, n);
+        if (type != 'O' && type != 'E') {
+            fprintf(stderr, "munero: protocol error from the build daemon (frame type %d)\n", type);
             return 1;
         }
-        data = malloc(n ? n : 1);
-        if (!data || !read_all(fd, data, n)) {
-            fprintf(stderr, "munero: the build daemon stopped before the command finished\n");
-            return 1;
+        while (n > 0) { /* any size, in pieces */
+            uint32_t piece = n < sizeof chunk ? n : (uint32_t) sizeof chunk;
+            if (!read_all(fd, chunk, piece)) {
+                fprintf(stderr, "munero: the build daemon stopped before the command finished\n");
+                return 1;
+            }
+            write_all(type == 'E' ? 2 : 1, chunk, piece);
+            n -= piece;
         }
-        write_all(type == 'E' ? 2 : 1, data, n);
-        free(data);
     }
 }

@@ -100,6 +100,9 @@ class BuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Builds.Snapshot ws;
         Builds builds;
+        // the file system's clock before anything is read: a null build's manifest trusts nothing changed after it
+        java.nio.file.attribute.FileTime start = NullBuild.stamp(workspace.locate(invocation.cwd()).root()
+                .resolve(".munero"));
         try {
             builds = Builds.of(workspace.locate(invocation.cwd()), workspace.profile, caches(invocation));
             ws = builds.snapshot();
@@ -146,8 +149,8 @@ class BuildCommand implements Callable<Integer> {
                     String.format("munero: %s %s (%d of %d steps)", dryRun ? "planning" : "building", what(prepared),
                             prepared.selectedSteps(), prepared.totalSteps()));
             header.forEach(human::println);
-            if (!dryRun && !json && !verbose && !force && !noCache) {
-                prepared.recordNullBuild(nullBuild(header, builds.root()));
+            if (!dryRun && !json && !verbose && !force && !noCache && start != null) {
+                prepared.recordNullBuild(nullBuild(header, builds.root(), start));
             }
             if (dryRun) {
                 return plan(prepared.plan(console), human);
@@ -187,7 +190,7 @@ class BuildCommand implements Callable<Integer> {
      * search for the root started in ({@code -C}, else the working directory) up to the root (a new
      * {@code munero.yaml} or workspace marker in one moves the root), Munero's jar.
      */
-    private NullBuild.Request nullBuild(List<String> header, Path root) {
+    private NullBuild.Request nullBuild(List<String> header, Path root, java.nio.file.attribute.FileTime start) {
         List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
                 : spec.root().commandLine().getParseResult().originalArgs();
         List<Path> watched = new ArrayList<>();
@@ -207,7 +210,7 @@ class BuildCommand implements Callable<Integer> {
             // no jar to watch (classes on a directory path, as in tests)
         }
         return new NullBuild.Request(NullBuild.requestDigest(invocation.cwd(), args),
-                NullBuild.envDigest(invocation.env()), invocation.cwd(), header, watched);
+                NullBuild.envDigest(invocation.env()), invocation.cwd(), header, watched, start);
     }
 
     /** The daemon's warm caches, or none in a one-off process. */

@@ -127,16 +127,19 @@ public final class DaemonClient {
     /**
      * Tells the launcher's native client ({@code src/main/c/daemon_client.c}) where the daemon serving this jar and this
      * JDK listens, so that the next command reaches it without a JVM: {@code <socket folder>/client-<FNV-1a 64 of the
-     * jar's path, 16 hex digits>.hint}, lines {@code munero-client-hint 1}, {@code jar <mtime ms> <size> <path>},
-     * {@code java <java.home>}, {@code socket <path>}. Written (atomically) only when it says something new. Best
+     * jar's path, 16 hex digits>.hint}, lines {@code munero-client-hint 2}, {@code jar <mtime ms> <size> <path>},
+     * {@code java <mtime ms of java.home/release> <java.home>} (an in-place JDK update gives a new daemon, see
+     * {@link DaemonProtocol#socketFor}), {@code socket <path>}. Written (atomically) only when it says something new. Best
      * effort: without it every command starts this JVM client, as before.
      */
     static void writeHint(Map<String, String> env) {
         try {
             Path jar = DaemonProtocol.ownJar();
             Path socket = DaemonProtocol.socketFor(jar, env);
-            String text = "munero-client-hint 1\njar " + Files.getLastModifiedTime(jar).toMillis() + " " + Files.size(jar)
-                    + " " + jar + "\njava " + System.getProperty("java.home") + "\nsocket " + socket + "\n";
+            Path javaHome = Path.of(System.getProperty("java.home"));
+            String text = "munero-client-hint 2\njar " + Files.getLastModifiedTime(jar).toMillis() + " " + Files.size(jar)
+                    + " " + jar + "\njava " + Files.getLastModifiedTime(javaHome.resolve("release")).toMillis() + " "
+                    + javaHome + "\nsocket " + socket + "\n";
             if (text.chars().filter(c -> c == '\n').count() != 4) {
                 return; // a path with a newline: no hint
             }

@@ -142,6 +142,22 @@ class LauncherIT {
                 .isEqualTo(jdk17.getParent().toString());
     }
 
+    /** The launcher's own variables never replace a user's exported ones of the same name, which steps inherit. */
+    @Test
+    void stepsSeeTheUsersOwnVariablesThatShareANameWithTheLaunchersOld() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("vars"));
+        Files.writeString(repo.resolve("munero.yaml"), """
+                steps:
+                  - name: vars
+                    command: 'printf "%s|%s|%s|%s|%s" "$JAVA" "$JAR" "$OPTS" "$HERE" "$name" > java-home.txt'
+                    shell: true
+                    cache: false
+                """);
+        Map<String, String> mine = Map.of("JAVA", "my-java", "JAR", "my.jar", "OPTS", "-my", "HERE", "my-here",
+                "name", "my-name");
+        assertThat(launch(repo, mine, List.of())).isEqualTo("my-java|my.jar|-my|my-here|my-name");
+    }
+
     @Test
     void stepsSeeNoJavaHomeWhenTheUserHasNone() throws Exception {
         Path repo = repoPrintingJavaHome();

@@ -95,7 +95,7 @@ class NativeDaemonClientTest {
                     cache: false
                 """);
         env.put("GREETING", "hello");
-        Path secretsDir = Files.createDirectory(dir.resolve("secrets"),
+        Path secretsDir = Files.createDirectory(dir.resolve("munero-secrets.test"), // as the launcher's mktemp names it
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path secrets = Files.write(secretsDir.resolve("env"), "MY_TOKEN=s3cret\nline 2\0".getBytes(StandardCharsets.UTF_8));
         Cli.Result r = run(repo, secrets.toString(), List.of(JAVA), "build");
@@ -104,6 +104,10 @@ class NativeDaemonClientTest {
         assertThat(repo.resolve("token.txt")).hasContent("s3cret\nline 2 hello");
         assertThat(repo.resolve("where.txt")).hasContent(repo.toString());
         assertThat(secretsDir).doesNotExist(); // read, then deleted with its folder, as LauncherSecrets does
+
+        Cli.Result lost = run(repo, secrets.toString(), List.of(JAVA), "build"); // gone: never run without the keys
+        assertThat(lost.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(lost.err()).contains("cannot read the secrets file the launcher wrote (" + secrets);
 
         Cli.Result bad = run(repo, "", List.of(JAVA), "build", "--jobs", "0");
         assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);

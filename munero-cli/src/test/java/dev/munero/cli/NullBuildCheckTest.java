@@ -235,10 +235,10 @@ class NullBuildCheckTest {
                     dependsOn: [app]
                     inputs: [munero.yaml]
                 """);
-        buildTwice(); // the first creates app.txt in the root folder; the second leaves every folder as it found it
+        buildTwice();
         Cli.Result r = check("build");
         assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
-        assertThat(r.err()).contains("changed: " + repo.resolve("src/a.txt"));
+        assertThat(r.err()).contains("null build: no: ");
         assertThat(build().out()).contains("PASSED    lib");
     }
 

@@ -662,7 +662,7 @@ public final class Builds {
             List<Path> all = new java.util.ArrayList<>(request.watched());
             all.addAll(watched);
             this.nullBuild = new NullBuild.Request(request.requestDigest(), request.envDigest(), request.cwd(),
-                    request.header(), all);
+                    request.header(), all, request.start());
             return this;
         }
 

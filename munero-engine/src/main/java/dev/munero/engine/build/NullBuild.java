@@ -1,6 +1,5 @@
 package dev.munero.engine.build;
 
-import dev.munero.engine.AtomicFiles;
 import dev.munero.engine.cache.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -51,8 +52,10 @@ import java.util.function.Consumer;
  * d &lt;ino&gt; &lt;mtime ns&gt; &lt;ctime ns&gt; &lt;path&gt;           a folder
  * e &lt;ino&gt; &lt;size&gt; &lt;path&gt;                          a cache entry that must still exist
  * a &lt;path&gt;                                         a path that must still not exist
- * end
+ * end &lt;SHA-256 of every byte before this line&gt;
  * </pre>
+ * The file's modification time is set to {@link Request#start()}: the checker trusts no entry whose modification or
+ * change time is not older than it.
  *
  * <p>Thread-safe: steps running at once record into it; {@link #finish} runs once, after them.
  */
@@ -78,11 +81,15 @@ public final class NullBuild {
      * @param header        the lines the command printed before building, printed again by a null build
      * @param watched       further paths the result depends on: the build files detection read, the user's
      *                      configuration file, the folders from the working directory up to the root, Munero's jar
+     * @param start         the file system's clock before anything was read ({@link #stamp}): becomes the manifest's
+     *                      modification time, so that the checker distrusts every path changed after it
      */
-    public record Request(String requestDigest, String envDigest, Path cwd, List<String> header, Collection<Path> watched) {
+    public record Request(String requestDigest, String envDigest, Path cwd, List<String> header, Collection<Path> watched,
+                          FileTime start) {
         public Request {
             Objects.requireNonNull(requestDigest, "requestDigest");
             Objects.requireNonNull(envDigest, "envDigest");
+            Objects.requireNonNull(start, "start");
             header = List.copyOf(header);
             watched = List.copyOf(watched);
         }
@@ -126,6 +133,30 @@ public final class NullBuild {
     /** Records a cache entry that must still exist for the result to be a cache hit. */
     void cacheEntry(Path entry) {
         entries.computeIfAbsent(entry.toAbsolutePath().normalize(), NullBuild::cacheEntryLine);
+    }
+
+    /**
+     * The file system's own clock now, in the folder where manifests live: the modification time of a file created
+     * and removed there. Taken before the build reads anything, it is the time stamp after which the checker trusts
+     * nothing (a file written during the build, even in the clock tick it was read in, shows as changed, whatever the
+     * file system's time stamp granularity). Null when {@code stateDir} does not exist yet (a first build, which then
+     * writes no manifest rather than create {@code .munero/} before the build is known to run) or cannot be written.
+     */
+    public static FileTime stamp(Path stateDir) {
+        if (!Files.isDirectory(stateDir)) {
+            return null;
+        }
+        try {
+            Path dir = Files.createDirectories(stateDir.resolve("state").resolve("null-build"));
+            Path probe = Files.createTempFile(dir, ".clock", ".tmp");
+            try {
+                return Files.getLastModifiedTime(probe);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     /** Where the manifest of {@code requestDigest} lives under the state folder {@code stateDir}. */
@@ -193,7 +224,7 @@ public final class NullBuild {
             try {
                 byte[] manifest = manifest(stateDir, report);
                 if (manifest != null) {
-                    AtomicFiles.write(file, manifest);
+                    write(file, manifest);
                     return null;
                 }
                 why = "a path could not be read, or holds a newline";
@@ -203,6 +234,22 @@ public final class NullBuild {
         }
         forget(stateDir);
         return why;
+    }
+
+    /** Writes {@code bytes} to a temporary file dated {@link Request#start()}, then renames it over {@code file}. */
+    private void write(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.setLastModifiedTime(tmp, request.start());
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private byte[] manifest(Path stateDir, BuildReport report) {
@@ -231,8 +278,13 @@ public final class NullBuild {
                 .append("'s; a null build writes none)\n");
         out.append("entries ").append(lines.size()).append('\n');
         lines.forEach(e -> out.append(e).append('\n'));
-        out.append("end\n");
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
+        MessageDigest md = Hashing.sha256();
+        md.update(body);
+        byte[] end = ("end " + Hashing.hex(md.digest()) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(body, body.length + end.length);
+        System.arraycopy(end, 0, all, body.length, end.length);
+        return all;
     }
 
     private String shown(Path file) {
