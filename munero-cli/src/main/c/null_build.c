@@ -150,9 +150,17 @@ static int ignored_env(const char *entry) {
     if (!eq) {
         return 1;
     }
+    /* NullBuild.IGNORED_ENV_PREFIXES */
+    static const char *prefixes[] = {"JAVA_MAIN_CLASS_", "JAVA_STARTED_ON_FIRST_THREAD_", NULL};
     for (i = 0; names[i]; i++) {
         size_t n = strlen(names[i]);
         if ((size_t) (eq - entry) == n && strncmp(entry, names[i], n) == 0) {
+            return 1;
+        }
+    }
+    for (i = 0; prefixes[i]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if ((size_t) (eq - entry) >= n && strncmp(entry, prefixes[i], n) == 0) {
             return 1;
         }
     }

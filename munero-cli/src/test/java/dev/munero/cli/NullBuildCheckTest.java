@@ -191,6 +191,7 @@ class NullBuildCheckTest {
         other = new HashMap<>(env);
         other.put("SHLVL", "7"); // a shell's own: ignored, like the launcher's switches
         other.put("MUNERO_DAEMON", "0");
+        other.put("JAVA_MAIN_CLASS_4242", "dev.munero.cli.Main"); // macOS's java launcher adds these to its own
         assertThat(check(repo, other, "build", "-j", "2").exitCode()).isZero();
         Path sub = Files.createDirectories(repo.resolve("src/deeper"));
         assertThat(check(sub, env, "build", "-j", "2").err()).contains("no manifest for this command");

@@ -67,10 +67,17 @@ public final class NullBuild {
      * {@code PWD}, which the working directory in {@link #requestDigest} covers), set by the launcher itself
      * ({@code MUNERO_HOME}), or the launcher's own switches, which change how Munero starts, never what a build
      * produces ({@code MUNERO_DAEMON}, {@code MUNERO_NULL_BUILD}, {@code MUNERO_JAVA_OPTS}, {@code MUNERO_NO_AOT}, {@code MUNERO_NATIVE_CLIENT}).
-     * The checker ({@code null_build.c}) leaves out the same list.
+     * The checker ({@code null_build.c}) leaves out the same list, and every name starting with one of
+     * {@link #IGNORED_ENV_PREFIXES}.
      */
     public static final Set<String> IGNORED_ENV = Set.of("_", "SHLVL", "OLDPWD", "PWD", "MUNERO_HOME", "MUNERO_DAEMON",
             "MUNERO_NULL_BUILD", "MUNERO_JAVA_OPTS", "MUNERO_NO_AOT", "MUNERO_NATIVE_CLIENT");
+    /**
+     * Name prefixes left out of {@link #envDigest}: the variables macOS's {@code java} launcher adds to its own
+     * environment with the process id in the name ({@code JAVA_MAIN_CLASS_<pid>},
+     * {@code JAVA_STARTED_ON_FIRST_THREAD_<pid>}), which no shell has.
+     */
+    public static final List<String> IGNORED_ENV_PREFIXES = List.of("JAVA_MAIN_CLASS_", "JAVA_STARTED_ON_FIRST_THREAD_");
 
     /**
      * What the front end asks for.
@@ -187,7 +194,7 @@ public final class NullBuild {
     public static String envDigest(Map<String, String> env) {
         List<byte[]> entries = new ArrayList<>(env.size());
         env.forEach((k, v) -> {
-            if (!IGNORED_ENV.contains(k)) {
+            if (!IGNORED_ENV.contains(k) && IGNORED_ENV_PREFIXES.stream().noneMatch(k::startsWith)) {
                 entries.add((k + "=" + v).getBytes(StandardCharsets.UTF_8));
             }
         });
