@@ -1,5 +1,6 @@
 package dev.munero.engine.build;
 
+import dev.munero.engine.AtomicFiles;
 import dev.munero.engine.cache.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -231,7 +230,7 @@ public final class NullBuild {
             try {
                 byte[] manifest = manifest(stateDir, report);
                 if (manifest != null) {
-                    write(file, manifest);
+                    AtomicFiles.write(file, manifest, request.start()); // the manifest is dated the build's start
                     return null;
                 }
                 why = "a path could not be read, or holds a newline";
@@ -241,22 +240,6 @@ public final class NullBuild {
         }
         forget(stateDir);
         return why;
-    }
-
-    /** Writes {@code bytes} to a temporary file dated {@link Request#start()}, then renames it over {@code file}. */
-    private void write(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.setLastModifiedTime(tmp, request.start());
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private byte[] manifest(Path stateDir, BuildReport report) {
