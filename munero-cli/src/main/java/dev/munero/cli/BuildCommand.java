@@ -201,13 +201,9 @@ class BuildCommand implements Callable<Integer> {
                 break;
             }
         }
-        try {
-            Path jar = Path.of(BuildCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (java.nio.file.Files.isRegularFile(jar)) {
-                watched.add(jar);
-            }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            // no jar to watch (classes on a directory path, as in tests)
+        Path jar = DaemonProtocol.ownJar();
+        if (java.nio.file.Files.isRegularFile(jar)) { // not classes on a directory path, as in tests
+            watched.add(jar);
         }
         return new NullBuild.Request(NullBuild.requestDigest(invocation.cwd(), args),
                 NullBuild.envDigest(invocation.env()), invocation.cwd(), header, watched, start);

@@ -48,6 +48,11 @@ public final class FileStamps {
         return new FileStamps(List.copyOf(stamps), racy);
     }
 
+    /** The paths stamped, in the order given to {@link #take}. */
+    public List<Path> paths() {
+        return stamps.stream().map(Stamp::path).toList();
+    }
+
     /** Whether every path still has the stamp it had, and none was too fresh to trust. */
     public boolean unchanged() {
         if (racy) {

@@ -18,7 +18,7 @@ public final class WorkspaceCache {
     private record Key(Path root, String profile) {
     }
 
-    private record Entry(Workspace workspace, FileStamps stamps, List<Path> watched) {
+    private record Entry(Workspace workspace, FileStamps stamps) {
     }
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -42,12 +42,12 @@ public final class WorkspaceCache {
         Key key = new Key(root.toAbsolutePath().normalize(), profile);
         Entry e = entries.get(key);
         if (e != null && e.stamps().unchanged()) {
-            watched.addAll(e.watched());
+            watched.addAll(e.stamps().paths());
             return e.workspace();
         }
         List<Path> read = new ArrayList<>();
         Workspace ws = Workspace.open(key.root(), profile, read);
-        entries.put(key, new Entry(ws, FileStamps.take(read), List.copyOf(read)));
+        entries.put(key, new Entry(ws, FileStamps.take(read)));
         watched.addAll(read);
         return ws;
     }

@@ -320,35 +320,21 @@ public final class BuildEngine {
         Reports.write(options.stateDir(), report);
         Reports.pruneOld(options.stateDir(), 50);
         if (nullBuild != null) {
-            nullBuild.finish(options.stateDir(), report, whyNoNullBuild(report));
+            nullBuild.finish(options.stateDir(), report, repeatableAsNullBuild(report));
         }
         listener.buildFinished(report);
         return report;
     }
 
     /**
-     * Why the next identical build could not simply be answered "nothing changed" if nothing changes, or null when it
-     * could: the build passed, every step was restored from the cache or ran and was stored, and nothing was forced,
-     * streamed or uncached.
+     * Whether the next identical build could simply be answered "nothing changed" if nothing changes: the build
+     * passed, every step was restored from the cache or ran and was stored, none has {@code cache: false} (it runs
+     * every time), and the build was not forced, uncached or streamed (whose output a null build cannot repeat).
      */
-    private String whyNoNullBuild(BuildReport report) {
-        if (report.status() != BuildStatus.PASSED) {
-            return "the build did not pass";
-        }
-        if (options.force() || !options.useCache() || options.streamOutput()) {
-            return "--force, --no-cache and --verbose builds are not repeated as null builds";
-        }
-        for (StepSpec spec : graph.steps()) {
-            if (!spec.cache()) {
-                return "step " + spec.name() + " has cache: false, so it runs every time";
-            }
-        }
-        for (StepResult r : report.steps()) {
-            if (r.status() != StepStatus.CACHED && r.status() != StepStatus.PASSED) {
-                return "step " + r.name() + " was " + r.status();
-            }
-        }
-        return null;
+    private boolean repeatableAsNullBuild(BuildReport report) {
+        return report.status() == BuildStatus.PASSED && !options.force() && options.useCache() && !options.streamOutput()
+                && graph.steps().stream().allMatch(StepSpec::cache)
+                && report.steps().stream().allMatch(r -> r.status() == StepStatus.CACHED || r.status() == StepStatus.PASSED);
     }
 
     /** Whether both are build steps of the same Maven reactor, which may run in one Maven invocation. */

@@ -118,11 +118,6 @@ public final class NullBuild {
         request.watched().forEach(this::watch);
     }
 
-    /** The request this build answers. */
-    public Request request() {
-        return request;
-    }
-
     /**
      * Records that the build's result depends on {@code path} (a file, a folder, or a path that does not exist), as it
      * is now; a path already recorded keeps its first stamp.
@@ -166,7 +161,7 @@ public final class NullBuild {
     }
 
     /** Where the manifest of {@code requestDigest} lives under the state folder {@code stateDir}. */
-    public static Path file(Path stateDir, String requestDigest) {
+    private static Path file(Path stateDir, String requestDigest) {
         return stateDir.resolve("state").resolve("null-build").resolve(requestDigest);
     }
 
@@ -206,7 +201,10 @@ public final class NullBuild {
         return Hashing.hex(md.digest());
     }
 
-    /** Removes the manifest of this request, so that nothing answers from it while the build changes things. */
+    /**
+     * Removes the manifest of this request when the build starts, so that nothing answers from it while the build
+     * changes things, and none stays after a build {@link #finish} does not write one for.
+     */
     void forget(Path stateDir) {
         try {
             Files.deleteIfExists(file(stateDir, request.requestDigest()));
@@ -216,30 +214,25 @@ public final class NullBuild {
     }
 
     /**
-     * Writes the manifest when {@code why} is null (the build is one a null build can repeat), else removes it.
-     * Best effort: a manifest that cannot be written only costs the next build its fast path.
+     * Writes the manifest when {@code repeatable} (the build is one a null build can repeat) and every recorded path
+     * could be read; otherwise there stays none ({@link #forget} removed it when the build started). Best effort: a
+     * manifest that cannot be written only costs the next build its fast path.
      *
-     * @param stateDir the build's state folder ({@code .munero})
-     * @param report   the build's report, written to {@code <stateDir>/reports/<id>.json}
-     * @param why      why the build cannot be repeated as a null build, or null
-     * @return null when written, else why not
+     * @param stateDir   the build's state folder ({@code .munero})
+     * @param report     the build's report, written to {@code <stateDir>/reports/<id>.json}
+     * @param repeatable whether the build is one a null build can repeat
      */
-    String finish(Path stateDir, BuildReport report, String why) {
-        Path file = file(stateDir, request.requestDigest());
-        if (why == null) {
-            try {
-                byte[] manifest = manifest(stateDir, report);
-                if (manifest != null) {
-                    AtomicFiles.write(file, manifest, request.start()); // the manifest is dated the build's start
-                    return null;
-                }
-                why = "a path could not be read, or holds a newline";
-            } catch (IOException e) {
-                why = "cannot write " + file + ": " + e.getMessage();
-            }
+    void finish(Path stateDir, BuildReport report, boolean repeatable) {
+        byte[] manifest = repeatable ? manifest(stateDir, report) : null;
+        if (manifest == null) {
+            return;
         }
-        forget(stateDir);
-        return why;
+        try {
+            // dated the build's start: the checker trusts nothing changed after it
+            AtomicFiles.write(file(stateDir, request.requestDigest()), manifest, request.start());
+        } catch (IOException e) {
+            // AtomicFiles left the target as it was: absent since the build started
+        }
     }
 
     private byte[] manifest(Path stateDir, BuildReport report) {
