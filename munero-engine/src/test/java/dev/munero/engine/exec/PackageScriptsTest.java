@@ -108,6 +108,49 @@ class PackageScriptsTest {
     }
 
     @Test
+    void theProbeIsNpmsBuiltInEnvScriptUnlessThePackageHasItsOwn() throws Exception {
+        assertThat(PackageScripts.probeCommand(member)).startsWith("npm", "run", "env", "--", "sh", "-c");
+        Path own = ws.resolve("packages/own");
+        Files.createDirectories(own);
+        for (String script : List.of("env", "preenv", "postenv")) {
+            Files.writeString(own.resolve("package.json"), "{\"name\":\"own\",\"scripts\":{\"" + script + "\":\"echo x\"}}");
+            assertThat(PackageScripts.probeCommand(own)).as(script).startsWith("npm", "exec", "-c");
+        }
+        Files.writeString(own.resolve("package.json"), "{ not json");
+        assertThat(PackageScripts.probeCommand(own)).startsWith("npm", "exec", "-c");
+    }
+
+    @Test
+    void aPackagesOwnEnvScriptIsNeverRunByTheProbe() throws Exception {
+        assumeTrue(onPath("npm") && onPath("node"), "npm and node are not on the PATH");
+        // given: a package whose own env script leaves a mark, and whose build dumps its environment
+        Path own = ws.resolve("packages/own");
+        Files.createDirectories(own);
+        Files.writeString(own.resolve("package.json"), """
+                {"name":"@w/own","version":"1.0.0","scripts":{"env":"echo ran > env-ran.txt","build":%s}}
+                """.formatted(json(DUMP)));
+        ProcessOutcome npm = runner.run(List.of("npm", "run", "build"), own, env("npm"), tmp.resolve("npm.log"),
+                Optional.of(GENEROUS), Optional.empty());
+        assertThat(npm.succeeded()).as(Files.readString(tmp.resolve("npm.log"))).isTrue();
+
+        // when: Munero probes npm there and runs the build directly
+        PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), own, env("munero"));
+        assertThat(direct.direct()).isTrue();
+        assertThat(run(direct, own).succeeded()).isTrue();
+
+        // then: the package's env script never ran, and the build saw npm's npm_config_* variables
+        assertThat(own.resolve("env-ran.txt")).doesNotExist();
+        Map<String, String> byNpm = new TreeMap<>();
+        Map<String, String> byMunero = new TreeMap<>();
+        JsonMapper m = JsonMapper.builder().build();
+        m.readTree(Files.readString(own.resolve("build.npm.json"))).properties().forEach(e -> byNpm.put(e.getKey(), e.getValue().asString()));
+        m.readTree(Files.readString(own.resolve("build.munero.json"))).properties().forEach(e -> byMunero.put(e.getKey(), e.getValue().asString()));
+        byNpm.keySet().removeIf(k -> !k.startsWith("npm_config_"));
+        byMunero.keySet().removeIf(k -> !k.startsWith("npm_config_"));
+        assertThat(byMunero).isNotEmpty().isEqualTo(byNpm);
+    }
+
+    @Test
     void failingPreScriptStopsTheChainWithItsExitCode() throws Exception {
         assumeTrue(onPath("npm") && onPath("node"), "npm and node are not on the PATH");
         PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "fail2"), member, env("x"));
