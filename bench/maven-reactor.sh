@@ -71,9 +71,5 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # per-round ratio to mvn, then the median
 for t in munero before; do
-  awk -v t="$t" '$2 == "mvn" { m[$1] = $3 } $2 == t { x[$1] = $3 }
-    END { n = 0; for (r in x) { v[++n] = x[r] / m[r] } if (n == 0) exit
-          for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { s = v[i]; v[i] = v[j]; v[j] = s }
-          printf "%s / mvn -T 2: median %.2fx over %d rounds (", t, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), n
-          for (i = 1; i <= n; i++) printf "%s%.2f", (i > 1 ? " " : ""), v[i]; print ")" }' /tmp/mvbench.walls
+  awk -v t="$t" -v ref=mvn -f "$HERE/bench/median-ratio.awk" /tmp/mvbench.walls
 done
