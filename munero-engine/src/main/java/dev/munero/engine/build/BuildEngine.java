@@ -1,6 +1,7 @@
 package dev.munero.engine.build;
 
 import dev.munero.engine.cache.FileSets;
+import dev.munero.engine.cache.FileHashCache;
 import dev.munero.engine.cache.LocalCache;
 import dev.munero.engine.cache.remote.RemoteCache;
 import dev.munero.engine.cache.remote.RemoteCacheReport;
@@ -159,11 +160,17 @@ public final class BuildEngine {
         }
     }
 
+    /** Where the content hashes of the workspace's files are kept between builds ({@link FileHashCache#save}). */
+    private Path fileHashes() {
+        return options.stateDir().resolve("state").resolve("file-hashes");
+    }
+
     private BuildReport doBuild(String runId) throws IOException {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
         java.util.function.LongSupplier clock = () -> (System.nanoTime() - t0) / 1_000_000;
         BuildState state = BuildState.load(options.stateDir());
+        options.hashes().load(fileHashes());
         Path logDir = options.stateDir().resolve("logs").resolve(runId);
         LocalCache local = new LocalCache(options.cacheDir());
         RemoteCache remote = options.useCache() ? options.remoteCache().map(r -> new RemoteCache(r, local, listener::warning))
@@ -317,6 +324,11 @@ public final class BuildEngine {
         BuildReport report = Reports.build(runId, startedAt, clock.getAsLong(), project.profile(), options.jobs(), options.targets(),
                 graph, results, finishedOrder, verifyMissing, cancelled, remoteReport);
         state.save();
+        try {
+            options.hashes().save(fileHashes(), project.root());
+        } catch (IOException e) {
+            listener.warning("cannot save the file hashes to " + fileHashes() + " (the next build hashes its files again): " + e.getMessage());
+        }
         Reports.write(options.stateDir(), report);
         Reports.pruneOld(options.stateDir(), 50);
         if (nullBuild != null) {

@@ -244,7 +244,7 @@ final class StepWorker {
             }
             try {
                 List<String> kept = new ArrayList<>();
-                int written = cache.restore(entry, root, null, git::isTracked, kept);
+                int written = cache.restore(entry, root, null, git::isTracked, kept, hashes);
                 if (options.nullBuild() != null) { // as restored
                     entry.outputs().forEach(o -> options.nullBuild().watch(root.resolve(o.path())));
                 }

@@ -126,6 +126,19 @@ public final class LocalCache {
      */
     public int restore(CacheEntry entry, Path root, Path logTarget, java.util.function.Predicate<String> keep,
                        List<String> skipped) throws IOException, CacheCorruptException {
+        return restore(entry, root, logTarget, keep, skipped, null);
+    }
+
+    /**
+     * Like {@link #restore(CacheEntry, Path, Path, java.util.function.Predicate, List)}, asking {@code hashes} (when not
+     * null) for the content hash of an output that is already there, so that one hashed by an earlier build with an
+     * unchanged stamp is not read again.
+     *
+     * @throws CacheCorruptException when a blob is missing or its content does not match its hash
+     * @throws IOException           when the workspace cannot be written
+     */
+    public int restore(CacheEntry entry, Path root, Path logTarget, java.util.function.Predicate<String> keep,
+                       List<String> skipped, FileHashCache hashes) throws IOException, CacheCorruptException {
         List<Path[]> moves = new ArrayList<>(); // {temp, destination}
         List<Path> createdDirs = new ArrayList<>(); // outermost first, removed again on failure
         try {
@@ -139,7 +152,8 @@ public final class LocalCache {
                     continue;
                 }
                 if (Files.isRegularFile(dest) && Files.size(dest) == out.bytes()
-                        && Files.isExecutable(dest) == out.executable() && Hashing.sha256(dest).equals(out.sha256())) {
+                        && Files.isExecutable(dest) == out.executable()
+                        && (hashes == null ? Hashing.sha256(dest) : hashes.sha256(dest)).equals(out.sha256())) {
                     continue;
                 }
                 createDirectories(dest.getParent(), createdDirs);

@@ -106,6 +106,27 @@ class BuildEngineTest {
     }
 
     @Test
+    void aBuildInANewProcessTakesItsInputHashesFromTheFileTheLastBuildSaved() throws Exception {
+        // given: a built pipeline whose source was last written an hour ago
+        write("src/a.txt", "hello\n");
+        Files.setLastModifiedTime(root.resolve("src/a.txt"), java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        build(pipeline());
+        Path saved = root.resolve(".munero/state/file-hashes");
+        String real = dev.munero.engine.cache.Hashing.sha256(root.resolve("src/a.txt"));
+        assertThat(Files.readString(saved)).contains(real + " ").contains("\t" + root.resolve("src/a.txt"));
+
+        // when: the saved hash of the source is replaced (each build here has a new FileHashCache, as a new JVM)
+        Files.writeString(saved, Files.readString(saved).replace(real, "f".repeat(64)));
+        BuildReport second = build(pipeline());
+
+        // then: the build believed the file, not the content: compile and lint miss the cache, so the file was not read
+        assertThat(statuses(second)).containsEntry("compile", StepStatus.PASSED).containsEntry("lint", StepStatus.PASSED);
+        // and with the file gone, the same build hashes again and is a cache hit
+        Files.delete(saved);
+        assertThat(statuses(build(pipeline())).values()).containsOnly(StepStatus.CACHED);
+    }
+
+    @Test
     void rerunsExactlyTheStepsDownstreamOfAChangedInput() throws Exception {
         // given a built diamond: base -> left, right -> top
         write("base/in.txt", "1");
