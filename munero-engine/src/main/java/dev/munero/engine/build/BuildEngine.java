@@ -171,6 +171,7 @@ public final class BuildEngine {
         java.util.function.LongSupplier clock = () -> (System.nanoTime() - t0) / 1_000_000;
         BuildState state = BuildState.load(options.stateDir());
         options.hashes().load(fileHashes());
+        options.hashes().calibrate(NullBuild.stamp(options.stateDir()));
         Path logDir = options.stateDir().resolve("logs").resolve(runId);
         LocalCache local = new LocalCache(options.cacheDir());
         RemoteCache remote = options.useCache() ? options.remoteCache().map(r -> new RemoteCache(r, local, listener::warning))

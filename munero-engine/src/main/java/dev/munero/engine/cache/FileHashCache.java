@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Content hashes of files, remembered so that a file read by many steps (a lock file, a shared config),
@@ -22,11 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * not hash again what the previous build hashed (a Maven module's sources, the jars it left): the JVM's
  * SHA-256 runs without its intrinsic in a short-lived, C1-only JVM, about 60 MB/s here. An entry is reused only
  * while the file's size, modification time (ns), status-change time (ns, where the file system has a "unix"
- * attribute view) and file key (device and inode) are unchanged, and only when that modification time is older
- * than the hashing by more than {@link #RACY_MILLIS}: a file written again within the file system's timestamp
- * granularity could otherwise keep its old stamp with new content (Git's "racily clean" rule, see git's
+ * attribute view) and file key (device and inode) are unchanged, and only when the later of the two times is
+ * older than the hashing by more than {@link #RACY_MILLIS}: a file written again within the file system's
+ * timestamp granularity could otherwise keep its old stamp with new content (Git's "racily clean" rule, see git's
  * Documentation/technical/racy-git.txt). The status-change time cannot be set back by a user's tool, so an
- * edit that restores the old modification time ({@code touch -r}, {@code rsync -t}) is still seen.
+ * edit that restores the old modification time ({@code touch -r}, {@code rsync -t}) is still seen. Times of
+ * hashing follow the file system's clock where the JVM's is ahead ({@link #calibrate}). Nothing is kept on disk
+ * without a "unix" attribute view (Windows), whose stamps have no status-change time.
  *
  * <p>On disk ({@link #save}, {@link #load}): a text file, {@value #HEADER} then one line per file,
  * {@code <sha256> <size> <mtime ns> <ctime ns> <hashed-at ns> <file key>\t<absolute path>}, written atomically.
@@ -36,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileHashCache {
     private record Stamp(long size, long modifiedNanos, long changedNanos, String fileKey) {
+        /** The newest of the two times: a stamp is only as old as the last change of either. */
+        long latestNanos() {
+            return Math.max(modifiedNanos, changedNanos);
+        }
     }
 
     /** {@code seq}: when it was hashed, in this cache's order (0 for loaded entries), for {@link #save}. */
@@ -47,15 +54,42 @@ public final class FileHashCache {
     /** The first line of a saved file. */
     static final String HEADER = "munero-file-hashes 1";
     /** At most this many entries are saved (those of the newest hashing first): about 150 bytes each. */
-    static final int SAVED_LIMIT = 200_000;
+    static final int SAVED_LIMIT = 50_000;
 
     private static final boolean UNIX_VIEW = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
     private final Set<Path> loaded = ConcurrentHashMap.newKeySet();
+    private final LongSupplier clockNanos;
+    /** How far the JVM's clock is ahead of the file system's (ns, 0 when behind or not known): see {@link #calibrate}. */
+    private volatile long skewNanos;
     private final AtomicLong seq = new AtomicLong();
     /** Per saved-to root, the newest {@code seq} it holds. */
     private final ConcurrentHashMap<Path, Long> savedSeq = new ConcurrentHashMap<>();
+
+    /** A cache that takes the time of each hashing from the JVM's wall clock. */
+    public FileHashCache() {
+        this(() -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
+    }
+
+    /**
+     * A cache that takes the time of each hashing from {@code clockNanos} (ns since the epoch); a test passes a
+     * clock ahead of the file system's to stand for a hashing long after the files were written.
+     */
+    public FileHashCache(LongSupplier clockNanos) {
+        this.clockNanos = clockNanos;
+    }
+
+    /**
+     * Aligns the time of hashing with the file system's clock, which stamps the files: {@code fileSystemNow} is the
+     * modification time of a file just created. When the JVM's clock is ahead (a network or shared-folder file
+     * system, a drifting VM), hashings count from the file system's time instead, so the racy rule keeps its 2 s.
+     */
+    public void calibrate(FileTime fileSystemNow) {
+        if (fileSystemNow != null) {
+            skewNanos = Math.max(0, clockNanos.getAsLong() - fileSystemNow.to(TimeUnit.NANOSECONDS));
+        }
+    }
 
     /**
      * The lower-case hex SHA-256 of {@code file}'s content (following symbolic links).
@@ -65,14 +99,22 @@ public final class FileHashCache {
     public String sha256(Path file) throws IOException {
         Stamp stamp = stamp(file);
         Entry e = entries.get(file);
-        if (e != null && e.stamp().equals(stamp)
-                && stamp.modifiedNanos() < e.hashedAtNanos() - TimeUnit.MILLISECONDS.toNanos(RACY_MILLIS)) {
+        if (e != null && e.stamp().equals(stamp) && trusted(e)) {
             return e.sha256();
         }
-        long now = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        long now = clockNanos.getAsLong() - skewNanos;
         String hash = Hashing.sha256(file);
-        entries.put(file, new Entry(stamp, hash, now, seq.incrementAndGet()));
+        Entry fresh = new Entry(stamp, hash, now, 0);
+        // a rehash that changes nothing kept (a file still written too recently, or dated in the future) is not
+        // a reason to write the file again
+        boolean news = e == null || !e.stamp().equals(stamp) || !e.sha256().equals(hash) || trusted(fresh);
+        entries.put(file, news ? new Entry(stamp, hash, now, seq.incrementAndGet()) : new Entry(stamp, hash, now, e.seq()));
         return hash;
+    }
+
+    /** Git's racy rule: the file's last modification or status change is older than its hashing by {@link #RACY_MILLIS}. */
+    private static boolean trusted(Entry e) {
+        return e.stamp().latestNanos() < e.hashedAtNanos() - TimeUnit.MILLISECONDS.toNanos(RACY_MILLIS);
     }
 
     private static Stamp stamp(Path file) throws IOException {
@@ -88,10 +130,12 @@ public final class FileHashCache {
     /**
      * Adds the entries {@link #save} left in {@code file}, once per file for this cache's lifetime; entries this
      * cache already has win. A missing file, or one in another format, adds nothing; a malformed line is skipped.
-     * Nothing loaded is trusted beyond what {@link #sha256} checks: the stamp and the racy rule.
+     * Nothing loaded is trusted beyond what {@link #sha256} checks: the stamp and the racy rule. Without a "unix"
+     * attribute view (Windows) nothing is loaded: a stamp of size and modification time alone is not enough
+     * between processes (unzip, robocopy and npm put files back with old modification times).
      */
     public void load(Path file) {
-        if (!loaded.add(file.toAbsolutePath().normalize())) {
+        if (!UNIX_VIEW || !loaded.add(file.toAbsolutePath().normalize())) {
             return;
         }
         List<String> lines;
@@ -121,19 +165,24 @@ public final class FileHashCache {
     /**
      * Writes the entries of files below {@code root} to {@code file} (temp file, then rename), when a file below
      * {@code root} was hashed since this cache was made or last saved for {@code root}; the newest
-     * {@value #SAVED_LIMIT} are kept.
+     * {@value #SAVED_LIMIT} are kept. Paths that would not read back as the same path (a newline, bytes the
+     * platform's file name encoding cannot represent) are left out. Without a "unix" attribute view, nothing is
+     * written (see {@link #load}).
      *
      * @return whether the file was written
      * @throws IOException when it cannot be written (the previous file, if any, is left as it was)
      */
     public boolean save(Path file, Path root) throws IOException {
+        if (!UNIX_VIEW) {
+            return false;
+        }
         Path under = root.toAbsolutePath().normalize();
         long before = savedSeq.getOrDefault(under, 0L);
         long newest = before;
         List<Map.Entry<Path, Entry>> kept = new ArrayList<>();
         for (Map.Entry<Path, Entry> e : entries.entrySet()) {
             String path = e.getKey().toString();
-            if (e.getKey().startsWith(under) && path.indexOf('\n') < 0 && path.indexOf('\r') < 0) {
+            if (e.getKey().startsWith(under) && path.indexOf('\n') < 0 && path.indexOf('\r') < 0 && readsBack(e.getKey())) {
                 kept.add(e);
                 newest = Math.max(newest, e.getValue().seq());
             }
@@ -157,6 +206,14 @@ public final class FileHashCache {
         AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
         savedSeq.merge(under, newest, Math::max);
         return true;
+    }
+
+    private static boolean readsBack(Path p) {
+        try {
+            return Path.of(p.toString()).equals(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** Whether {@code file} is a symbolic link whose target does not exist. */
