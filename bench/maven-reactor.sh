@@ -47,6 +47,9 @@ fi
 ROUNDS=${3:-3}
 # BEFORE=/path/to/another/checkout adds that checkout's ./munero to every round (e.g. main, one Maven per module)
 BEFORE=${BEFORE:-}
+# DAEMON=1 runs Munero through its build daemon (started by an untimed build first), as a developer's machine does;
+# default 0: a JVM of its own per build, as in CI
+DAEMON=${DAEMON:-0}
 cd "$DIR"
 MVN=${MVN:-mvn}
 INSTALLED=${INSTALLED:-$REPO/bench/reactor}
@@ -59,13 +62,14 @@ timed() { # label command...: runs cold, prints and records "label wall cpu"
   echo "round $r $label: $wall s wall, $(echo "$user + $sys" | bc) s cpu"
   echo "$r $label $wall" >> /tmp/mvbench.walls
 }
+if [ "$DAEMON" = 1 ]; then clean; MUNERO_DAEMON=1 "$HERE/munero" build -C "$DIR" -j 2 >/dev/null 2>&1 || true; fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > /tmp/mvbench.walls
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
   timed mvn "$MVN" -B -q -T 2 install -DskipTests
-  MUNERO_DAEMON=0 timed munero "$HERE/munero" build -C "$DIR" -j 2
-  if [ -n "$BEFORE" ]; then MUNERO_DAEMON=0 timed before "$BEFORE/munero" build -C "$DIR" -j 2; fi
+  MUNERO_DAEMON=$DAEMON timed munero "$HERE/munero" build -C "$DIR" -j 2
+  if [ -n "$BEFORE" ]; then MUNERO_DAEMON=$DAEMON timed before "$BEFORE/munero" build -C "$DIR" -j 2; fi
   r=$((r + 1))
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -60,6 +60,8 @@ public final class FileHashCache {
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
     private final Set<Path> loaded = ConcurrentHashMap.newKeySet();
+    /** Per saved file, its stamp when this cache last read or wrote it: another process's save changes it. */
+    private final ConcurrentHashMap<Path, String> seen = new ConcurrentHashMap<>();
     private final LongSupplier clockNanos;
     /** How far the JVM's clock is ahead of the file system's (ns, 0 when behind or not known): see {@link #calibrate}. */
     private volatile long skewNanos;
@@ -138,6 +140,12 @@ public final class FileHashCache {
         if (!UNIX_VIEW || !loaded.add(file.toAbsolutePath().normalize())) {
             return;
         }
+        merge(file);
+    }
+
+    /** Adds the file's entries this cache does not have, and notes the file's stamp as the one seen. */
+    private void merge(Path file) {
+        seen.put(file.toAbsolutePath().normalize(), fileStamp(file));
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -176,6 +184,10 @@ public final class FileHashCache {
         if (!UNIX_VIEW) {
             return false;
         }
+        Path at = file.toAbsolutePath().normalize();
+        if (seen.containsKey(at) && !fileStamp(file).equals(seen.get(at))) {
+            merge(file); // a build in another process saved since (the daemon loads once): keep what it hashed
+        }
         Path under = root.toAbsolutePath().normalize();
         long before = savedSeq.getOrDefault(under, 0L);
         long newest = before;
@@ -204,8 +216,18 @@ public final class FileHashCache {
         }
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
+        seen.put(at, fileStamp(file));
         savedSeq.merge(under, newest, Math::max);
         return true;
+    }
+
+    private static String fileStamp(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.size() + ":" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + a.fileKey();
+        } catch (IOException e) {
+            return "absent";
+        }
     }
 
     private static boolean readsBack(Path p) {

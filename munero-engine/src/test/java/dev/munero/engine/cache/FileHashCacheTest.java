@@ -145,6 +145,25 @@ class FileHashCacheTest {
     }
 
     @Test
+    void aLongLivedCacheKeepsWhatAnotherProcessSavedInBetween() throws Exception {
+        // given: the daemon's cache, loaded at its first build
+        Path x = file("src/x.txt", "x\n");
+        Path y = file("src/y.txt", "y\n");
+        Path saved = root.resolve("hashes");
+        FileHashCache daemon = later();
+        daemon.load(saved);
+        // when: a build in its own JVM hashes x and saves, then the daemon hashes y and saves
+        FileHashCache other = later();
+        other.load(saved);
+        other.sha256(x);
+        assertThat(other.save(saved, root)).isTrue();
+        daemon.sha256(y);
+        assertThat(daemon.save(saved, root)).isTrue();
+        // then: both are in the file
+        assertThat(Files.readString(saved)).contains("\t" + x + "\n").contains("\t" + y + "\n");
+    }
+
+    @Test
     void onlyFilesBelowTheRootAreSaved() throws Exception {
         Path inside = file("ws/a.txt", "a\n");
         Path outside = file("elsewhere/b.txt", "b\n");
