@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * Documentation/technical/racy-git.txt). The status-change time cannot be set back by a user's tool, so an
  * edit that restores the old modification time ({@code touch -r}, {@code rsync -t}) is still seen. Times of
  * hashing follow the file system's clock where the JVM's is ahead ({@link #calibrate}). Nothing is kept on disk
- * without a "unix" attribute view (Windows), whose stamps have no status-change time.
+ * without a "unix" attribute view (Windows), whose stamps have no status-change time, nor on a file system not
+ * known to keep a real one ({@link #REAL_CTIME}).
  *
  * <p>On disk ({@link #save}, {@link #load}): a text file, {@value #HEADER} then one line per file,
  * {@code <sha256> <size> <mtime ns> <ctime ns> <hashed-at ns> <file key>\t<absolute path>}, written atomically.
@@ -57,6 +58,13 @@ public final class FileHashCache {
     static final int SAVED_LIMIT = 50_000;
 
     private static final boolean UNIX_VIEW = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    /**
+     * File systems whose ctime is a status-change time the kernel keeps (Linux {@code /proc/mounts} names, macOS's
+     * {@code apfs}/{@code hfs}). Others, such as FAT (its ctime is the creation time), sshfs and other FUSE mounts
+     * (ctime copied from mtime) or network file systems, keep no hashes on disk.
+     */
+    private static final Set<String> REAL_CTIME = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "zfs",
+            "overlay", "f2fs", "bcachefs", "apfs", "hfs");
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
     private final Set<Path> loaded = ConcurrentHashMap.newKeySet();
@@ -137,7 +145,7 @@ public final class FileHashCache {
      * between processes (unzip, robocopy and npm put files back with old modification times).
      */
     public void load(Path file) {
-        if (!UNIX_VIEW || !loaded.add(file.toAbsolutePath().normalize())) {
+        if (!UNIX_VIEW || !realCtime(file) || !loaded.add(file.toAbsolutePath().normalize())) {
             return;
         }
         merge(file);
@@ -181,7 +189,7 @@ public final class FileHashCache {
      * @throws IOException when it cannot be written (the previous file, if any, is left as it was)
      */
     public boolean save(Path file, Path root) throws IOException {
-        if (!UNIX_VIEW) {
+        if (!UNIX_VIEW || !realCtime(root)) {
             return false;
         }
         Path at = file.toAbsolutePath().normalize();
@@ -219,6 +227,23 @@ public final class FileHashCache {
         seen.put(at, fileStamp(file));
         savedSeq.merge(under, newest, Math::max);
         return true;
+    }
+
+    /** Whether the file system holding {@code path} (or its nearest existing ancestor) is one of {@link #REAL_CTIME}. */
+    public static boolean realCtime(Path path) {
+        for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
+            try {
+                return hasRealCtime(Files.getFileStore(p).type());
+            } catch (IOException e) {
+                // not there (yet): ask its parent
+            }
+        }
+        return false;
+    }
+
+    /** Whether a file system of this type ({@link java.nio.file.FileStore#type()}) keeps a real ctime. */
+    static boolean hasRealCtime(String type) {
+        return REAL_CTIME.contains(type);
     }
 
     private static String fileStamp(Path file) {

@@ -109,6 +109,8 @@ class BuildEngineTest {
     void aBuildInANewProcessTakesItsInputHashesFromTheFileTheLastBuildSaved() throws Exception {
         // given: a built pipeline whose source was written more than the racy window (2 s) before the build; the
         // engine aligns hashings with the file system's clock, so only real time passing makes a hash trusted
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.munero.engine.cache.FileHashCache.realCtime(root),
+                "the temp folder's file system keeps no file hashes on disk (no real ctime)");
         write("src/a.txt", "hello\n");
         Thread.sleep(2_100);
         build(pipeline());

@@ -1,6 +1,7 @@
 package dev.munero.engine.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,22 @@ class FileHashCacheTest {
     Path root;
 
     private static final String MARKER = "0".repeat(64);
+
+    @BeforeEach
+    void aFileSystemThatKeepsHashes() throws Exception {
+        assumeTrue(FileHashCache.realCtime(root), "the temp folder's file system (" + Files.getFileStore(root).type()
+                + ") is not one whose ctime FileHashCache trusts, so it keeps no hashes on disk there");
+    }
+
+    @Test
+    void hashesAreKeptOnlyOnFileSystemsWithARealStatusChangeTime() {
+        for (String real : List.of("ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "apfs")) {
+            assertThat(FileHashCache.hasRealCtime(real)).as(real).isTrue();
+        }
+        for (String other : List.of("vfat", "msdos", "exfat", "fuse.sshfs", "fuseblk", "nfs", "nfs4", "cifs", "9p", "ntfs")) {
+            assertThat(FileHashCache.hasRealCtime(other)).as(other).isFalse();
+        }
+    }
 
     private static long nowNanos() {
         return TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
