@@ -24,9 +24,15 @@ class LauncherIT {
     @TempDir
     Path dir;
 
+    /** A folder {@code name} in the test's temp folder (its real path) holding a munero.yaml of {@code yaml}. */
+    private Path project(String name, String yaml) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve(name)).toRealPath();
+        Files.writeString(repo.resolve("munero.yaml"), yaml);
+        return repo;
+    }
+
     private Path repoPrintingJavaHome() throws Exception {
-        Path repo = Files.createDirectories(dir.resolve("repo"));
-        Files.writeString(repo.resolve("munero.yaml"), """
+        return project("repo", """
                 steps:
                   - name: jdk
                     command: 'echo "${JAVA_HOME-unset}" > java-home.txt'
@@ -34,7 +40,6 @@ class LauncherIT {
                     outputs: [java-home.txt]
                     cache: false
                 """);
-        return repo;
     }
 
     /** {@code ./munero build -C repo} without the daemon; what its step wrote to java-home.txt. */
@@ -76,8 +81,7 @@ class LauncherIT {
      */
     @Test
     void anUnchangedBuildIsAnsweredWithoutJava() throws Exception {
-        Path repo = Files.createDirectories(dir.resolve("null")).toRealPath();
-        Files.writeString(repo.resolve("munero.yaml"), """
+        Path repo = project("null", """
                 steps:
                   - name: greet
                     command: 'mkdir -p out && cat in.txt > out/greeting.txt'
@@ -105,8 +109,7 @@ class LauncherIT {
      */
     @Test
     void commandsReachARunningDaemonWithoutAJvm() throws Exception {
-        Path repo = Files.createDirectories(dir.resolve("daemon")).toRealPath();
-        Files.writeString(repo.resolve("munero.yaml"), """
+        Path repo = project("daemon", """
                 steps:
                   - name: key
                     command: 'printf %s "$MY_API_KEY" > key.txt'
@@ -145,8 +148,7 @@ class LauncherIT {
     /** The launcher's own variables never replace a user's exported ones of the same name, which steps inherit. */
     @Test
     void stepsSeeTheUsersOwnVariablesThatShareANameWithTheLaunchersOld() throws Exception {
-        Path repo = Files.createDirectories(dir.resolve("vars"));
-        Files.writeString(repo.resolve("munero.yaml"), """
+        Path repo = project("vars", """
                 steps:
                   - name: vars
                     command: 'printf "%s|%s|%s|%s|%s" "$JAVA" "$JAR" "$OPTS" "$HERE" "$name" > java-home.txt'

@@ -1,6 +1,7 @@
 package dev.munero.engine.cache;
 
 import dev.munero.engine.AtomicFiles;
+import dev.munero.engine.FileStamps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ public final class FileHashCache {
     static final long RACY_MILLIS = 2_000;
     /** The first line of a saved file. */
     static final String HEADER = "munero-file-hashes 1";
-    /** At most this many entries are saved (those of the newest hashing first): about 150 bytes each. */
+    /** At most this many entries are saved (those of the newest hashing first): about 260 bytes each. */
     static final int SAVED_LIMIT = 50_000;
 
     private static final boolean UNIX_VIEW = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
@@ -67,6 +68,8 @@ public final class FileHashCache {
             "overlay", "f2fs", "bcachefs", "apfs", "hfs");
 
     private final ConcurrentHashMap<Path, Entry> entries = new ConcurrentHashMap<>();
+    /** Per saved file, whether hashes may be kept there ({@link #keepsHashes}), asked once. */
+    private final ConcurrentHashMap<Path, Boolean> keeps = new ConcurrentHashMap<>();
     private final Set<Path> loaded = ConcurrentHashMap.newKeySet();
     /** Per saved file, its stamp when this cache last read or wrote it: another process's save changes it. */
     private final ConcurrentHashMap<Path, String> seen = new ConcurrentHashMap<>();
@@ -114,11 +117,11 @@ public final class FileHashCache {
         }
         long now = clockNanos.getAsLong() - skewNanos;
         String hash = Hashing.sha256(file);
-        Entry fresh = new Entry(stamp, hash, now, 0);
+        Entry fresh = new Entry(stamp, hash, now, e == null ? 0 : e.seq());
         // a rehash that changes nothing kept (a file still written too recently, or dated in the future) is not
         // a reason to write the file again
         boolean news = e == null || !e.stamp().equals(stamp) || !e.sha256().equals(hash) || trusted(fresh);
-        entries.put(file, news ? new Entry(stamp, hash, now, seq.incrementAndGet()) : new Entry(stamp, hash, now, e.seq()));
+        entries.put(file, news ? new Entry(stamp, hash, now, seq.incrementAndGet()) : fresh);
         return hash;
     }
 
@@ -145,7 +148,7 @@ public final class FileHashCache {
      * between processes (unzip, robocopy and npm put files back with old modification times).
      */
     public void load(Path file) {
-        if (!UNIX_VIEW || !realCtime(file) || !loaded.add(file.toAbsolutePath().normalize())) {
+        if (!keepsHashes(file) || !loaded.add(file.toAbsolutePath().normalize())) {
             return;
         }
         merge(file);
@@ -153,7 +156,7 @@ public final class FileHashCache {
 
     /** Adds the file's entries this cache does not have, and notes the file's stamp as the one seen. */
     private void merge(Path file) {
-        seen.put(file.toAbsolutePath().normalize(), fileStamp(file));
+        seen.put(file.toAbsolutePath().normalize(), FileStamps.describe(file));
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -189,11 +192,11 @@ public final class FileHashCache {
      * @throws IOException when it cannot be written (the previous file, if any, is left as it was)
      */
     public boolean save(Path file, Path root) throws IOException {
-        if (!UNIX_VIEW || !realCtime(root)) {
+        if (!keepsHashes(file)) {
             return false;
         }
         Path at = file.toAbsolutePath().normalize();
-        if (seen.containsKey(at) && !fileStamp(file).equals(seen.get(at))) {
+        if (seen.containsKey(at) && !FileStamps.describe(file).equals(seen.get(at))) {
             merge(file); // a build in another process saved since (the daemon loads once): keep what it hashed
         }
         Path under = root.toAbsolutePath().normalize();
@@ -224,9 +227,18 @@ public final class FileHashCache {
         }
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
-        seen.put(at, fileStamp(file));
+        seen.put(at, FileStamps.describe(file));
         savedSeq.merge(under, newest, Math::max);
         return true;
+    }
+
+    /**
+     * Whether hashes may be loaded from and saved to {@code file}: the platform has a "unix" attribute view and the
+     * file's folder is on a file system that keeps a real ctime. Asked of the file system once per file (it reads
+     * the mount table).
+     */
+    private boolean keepsHashes(Path file) {
+        return UNIX_VIEW && keeps.computeIfAbsent(file.toAbsolutePath().normalize(), FileHashCache::realCtime);
     }
 
     /** Whether the file system holding {@code path} (or its nearest existing ancestor) is one of {@link #REAL_CTIME}. */
@@ -244,15 +256,6 @@ public final class FileHashCache {
     /** Whether a file system of this type ({@link java.nio.file.FileStore#type()}) keeps a real ctime. */
     static boolean hasRealCtime(String type) {
         return REAL_CTIME.contains(type);
-    }
-
-    private static String fileStamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.size() + ":" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":" + a.fileKey();
-        } catch (IOException e) {
-            return "absent";
-        }
     }
 
     private static boolean readsBack(Path p) {

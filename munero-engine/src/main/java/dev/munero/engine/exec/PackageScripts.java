@@ -1,15 +1,14 @@
 package dev.munero.engine.exec;
 
 import dev.munero.engine.AtomicFiles;
+import dev.munero.engine.FileStamps;
 import dev.munero.engine.cache.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -279,7 +278,7 @@ public final class PackageScripts {
     }
 
     private static boolean fresh(NpmEnv e) {
-        return e.stamps().entrySet().stream().allMatch(s -> stamp(s.getKey()).equals(s.getValue()));
+        return e.stamps().entrySet().stream().allMatch(s -> FileStamps.describe(s.getKey()).equals(s.getValue()));
     }
 
     private Path storeFile(ProbeKey key) {
@@ -398,10 +397,10 @@ public final class PackageScripts {
             for (String file : List.of("npm_config_userconfig", "npm_config_globalconfig", "npm_execpath")) {
                 String f = vars.get(file);
                 if (f != null && !f.isEmpty()) {
-                    stamps.put(Path.of(f), stamp(Path.of(f)));
+                    stamps.put(Path.of(f), FileStamps.describe(Path.of(f)));
                 }
             }
-            stamps.put(prefix.resolve(".npmrc"), stamp(prefix.resolve(".npmrc")));
+            stamps.put(prefix.resolve(".npmrc"), FileStamps.describe(prefix.resolve(".npmrc")));
             return Optional.of(new NpmEnv(Map.copyOf(vars), List.copyOf(extra), stamps));
         } finally {
             Files.deleteIfExists(log);
@@ -428,15 +427,6 @@ public final class PackageScripts {
         return own ? List.of("npm", "exec", "-c", show) : List.of("npm", "run", "env", "--", "sh", "-c", show);
     }
 
-    /** Size, mtime and inode of a file, or "absent": a changed stamp invalidates a probe. */
-    private static String stamp(Path f) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.size() + ":" + a.lastModifiedTime().toMillis() + ":" + a.fileKey();
-        } catch (IOException e) {
-            return "absent";
-        }
-    }
 
     /**
      * npm's project root for {@code cwd} ({@code @npmcli/config} {@code loadLocalPrefix}): the nearest directory

@@ -66,8 +66,26 @@ class PackageScriptsTest {
         return runner.run(p.argv(), cwd, p.env(), tmp.resolve("log-" + System.nanoTime()), Optional.of(GENEROUS), Optional.empty());
     }
 
+    /**
+     * Runs {@code npm run build} in {@code dir} with the real npm (OUT=npm), then the same script as Munero runs it
+     * without npm (OUT=munero); both must succeed, and Munero's must be the direct run.
+     */
+    private void buildByNpmThenDirectly(Path dir) throws IOException {
+        ProcessOutcome npm = runner.run(List.of("npm", "run", "build"), dir, env("npm"), tmp.resolve("npm.log"),
+                Optional.of(GENEROUS), Optional.empty());
+        assertThat(npm.succeeded()).as(Files.readString(tmp.resolve("npm.log"))).isTrue();
+        PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), dir, env("munero"));
+        assertThat(direct.direct()).isTrue();
+        assertThat(run(direct, dir).succeeded()).isTrue();
+    }
+
     private Map<String, String> dumped(String event, String out) throws IOException {
-        JsonNode n = JsonMapper.builder().build().readTree(Files.readString(member.resolve(event + "." + out + ".json")));
+        return dumped(member, event, out);
+    }
+
+    /** What the script of {@code event} in {@code dir} wrote of its environment under OUT={@code out}, OUT left out. */
+    private Map<String, String> dumped(Path dir, String event, String out) throws IOException {
+        JsonNode n = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(event + "." + out + ".json")));
         Map<String, String> m = new TreeMap<>();
         n.properties().forEach(e -> m.put(e.getKey(), e.getValue().asString()));
         m.remove("OUT");
@@ -77,15 +95,8 @@ class PackageScriptsTest {
     @Test
     void scriptRunWithoutNpmSeesTheEnvironmentNpmRunGivesIt() throws Exception {
         assumeTrue(onPath("npm") && onPath("node"), "npm and node are not on the PATH");
-        // given: the real npm run
-        ProcessOutcome npm = runner.run(List.of("npm", "run", "build"), member, env("npm"), tmp.resolve("npm.log"),
-                Optional.of(GENEROUS), Optional.empty());
-        assertThat(npm.succeeded()).as(Files.readString(tmp.resolve("npm.log"))).isTrue();
-
-        // when: Munero runs the same script directly
-        PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), member, env("munero"));
-        assertThat(direct.direct()).isTrue();
-        assertThat(run(direct, member).succeeded()).isTrue();
+        // given: the real npm run; when: Munero runs the same script directly
+        buildByNpmThenDirectly(member);
 
         // then: pre, main and post script each see what npm gives them (PATH, npm_*, INIT_CWD, NODE, ...)
         for (String event : List.of("prebuild", "build", "postbuild")) {
@@ -129,22 +140,13 @@ class PackageScriptsTest {
         Files.writeString(own.resolve("package.json"), """
                 {"name":"@w/own","version":"1.0.0","scripts":{"env":"echo ran > env-ran.txt","build":%s}}
                 """.formatted(json(DUMP)));
-        ProcessOutcome npm = runner.run(List.of("npm", "run", "build"), own, env("npm"), tmp.resolve("npm.log"),
-                Optional.of(GENEROUS), Optional.empty());
-        assertThat(npm.succeeded()).as(Files.readString(tmp.resolve("npm.log"))).isTrue();
-
-        // when: Munero probes npm there and runs the build directly
-        PackageScripts.Prepared direct = new PackageScripts(runner, tmp.resolve(".munero")).prepare(List.of("npm", "run", "build"), own, env("munero"));
-        assertThat(direct.direct()).isTrue();
-        assertThat(run(direct, own).succeeded()).isTrue();
+        // when: npm runs the build, then Munero probes npm there and runs the build directly
+        buildByNpmThenDirectly(own);
 
         // then: the package's env script never ran, and the build saw npm's npm_config_* variables
         assertThat(own.resolve("env-ran.txt")).doesNotExist();
-        Map<String, String> byNpm = new TreeMap<>();
-        Map<String, String> byMunero = new TreeMap<>();
-        JsonMapper m = JsonMapper.builder().build();
-        m.readTree(Files.readString(own.resolve("build.npm.json"))).properties().forEach(e -> byNpm.put(e.getKey(), e.getValue().asString()));
-        m.readTree(Files.readString(own.resolve("build.munero.json"))).properties().forEach(e -> byMunero.put(e.getKey(), e.getValue().asString()));
+        Map<String, String> byNpm = dumped(own, "build", "npm");
+        Map<String, String> byMunero = dumped(own, "build", "munero");
         byNpm.keySet().removeIf(k -> !k.startsWith("npm_config_"));
         byMunero.keySet().removeIf(k -> !k.startsWith("npm_config_"));
         assertThat(byMunero).isNotEmpty().isEqualTo(byNpm);
